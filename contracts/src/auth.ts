@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** Self-assessed (and later effective) skill, 1 = beginner … 5 = expert. */
+export const skillLevelSchema = z.number().int().min(1).max(5);
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200; // bcrypt reads 72 bytes; the cap stops multi-MB "passwords".
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'Enter a valid email address' }));
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, { message: 'At least 3 characters' })
+  .max(32, { message: 'At most 32 characters' })
+  .regex(USERNAME_PATTERN, { message: 'Letters, digits, dot, dash and underscore only' });
+
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, { message: `At least ${PASSWORD_MIN_LENGTH} characters` })
+  .max(PASSWORD_MAX_LENGTH, { message: `At most ${PASSWORD_MAX_LENGTH} characters` });
+
+export const registerBodySchema = z.object({
+  email: emailSchema,
+  username: usernameSchema,
+  password: passwordSchema,
+  programmingLevel: skillLevelSchema.default(2),
+  mathsLevel: skillLevelSchema.default(2),
+});
+export type RegisterBody = z.input<typeof registerBodySchema>;
+
+export const loginBodySchema = z.object({
+  email: emailSchema,
+  // Never apply the password policy at login: old accounts may predate it.
+  password: z.string().min(1, { message: 'Enter your password' }).max(PASSWORD_MAX_LENGTH),
+});
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export const updateProfileBodySchema = z
+  .object({
+    username: usernameSchema.optional(),
+    programmingLevel: skillLevelSchema.optional(),
+    mathsLevel: skillLevelSchema.optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
+export type UpdateProfileBody = z.infer<typeof updateProfileBodySchema>;
+
+export const changePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1, { message: 'Enter your current password' }).max(PASSWORD_MAX_LENGTH),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
+
+export const deleteAccountBodySchema = z.object({
+  password: z.string().min(1, { message: 'Enter your password' }).max(PASSWORD_MAX_LENGTH),
+});
+export type DeleteAccountBody = z.infer<typeof deleteAccountBodySchema>;
+
+/** What the API shows of a user to that user. Never includes hashes or lockout counters. */
+export const publicUserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  username: z.string(),
+  isAdmin: z.boolean(),
+  programmingLevel: skillLevelSchema,
+  mathsLevel: skillLevelSchema,
+  createdAt: z.string(),
+});
+export type PublicUser = z.infer<typeof publicUserSchema>;
+
+/** Body of register, login and refresh. The refresh token itself travels only as a cookie. */
+export const authSessionResponseSchema = z.object({
+  user: publicUserSchema,
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.string(),
+});
+export type AuthSessionResponse = z.infer<typeof authSessionResponseSchema>;
+
+export const meResponseSchema = z.object({ user: publicUserSchema });
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+/**
+ * The refresh endpoint refuses requests without this header: a cross-site form post cannot set
+ * it, so the refresh cookie cannot be spent by another site.
+ */
+export const REFRESH_HEADER = 'x-hintbook-refresh';

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** One field-level problem, so forms can show the message beside the right input. */
+export const errorDetailSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+});
+export type ErrorDetail = z.infer<typeof errorDetailSchema>;
+
+/** The only error shape the API ever answers with: `{ error: { code, message, details? } }`. */
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(errorDetailSchema).optional(),
+  }),
+});
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+/**
+ * Stable error codes the SPA may branch on. Messages are for people and may change;
+ * codes may not.
+ */
+export const errorCodes = {
+  validationFailed: 'validation.failed',
+  malformedJson: 'request.malformed_json',
+  payloadTooLarge: 'request.too_large',
+  notFound: 'request.not_found',
+  rateLimited: 'request.rate_limited',
+  internal: 'internal',
+  unauthenticated: 'auth.unauthenticated',
+  tokenExpired: 'auth.token_expired',
+  forbidden: 'auth.forbidden',
+  invalidCredentials: 'auth.invalid_credentials',
+  accountLocked: 'auth.account_locked',
+  accountDisabled: 'auth.account_disabled',
+  emailTaken: 'auth.email_taken',
+  usernameTaken: 'auth.username_taken',
+  weakPassword: 'auth.weak_password',
+  registrationClosed: 'auth.registration_closed',
+  emailDomainNotAllowed: 'auth.email_domain_not_allowed',
+  refreshInvalid: 'auth.refresh_invalid',
+  refreshReused: 'auth.refresh_reused',
+  refreshHeaderMissing: 'auth.refresh_header_missing',
+  wrongPassword: 'auth.wrong_password',
+  databaseUnavailable: 'database.unavailable',
+} as const;
+export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
