@@ -1,0 +1,213 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * The only place that reads `process.env`. Everything is parsed once at boot; every problem is
+ * collected so an operator fixes the whole `.env` in one go instead of one error per restart.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const PLACEHOLDER_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'secret',
+  'your-secret-key',
+  'replace-me-with-at-least-32-random-characters',
+]);
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const emailList = z
+  .string()
+  .default('')
+  .transform((raw) =>
+    raw
+      .split(/[\s,;]+/)
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
+/** "15m", "900s", "1h" or a bare number of seconds. */
+const durationSeconds = z
+  .string()
+  .regex(/^\d+\s*[smhd]?$/, { message: 'Use a number with an optional unit: 900, 900s, 15m, 1h, 7d' })
+  .transform((raw) => {
+    const match = /^(\d+)\s*([smhd]?)$/.exec(raw)!;
+    const units = { '': 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
+    return Number(match[1]) * units[match[2] as keyof typeof units];
+  });
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: z.string().default('false'),
+
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+
+    JWT_SECRET_KEY: z.string().optional(),
+    ACCESS_TOKEN_TTL: durationSeconds.default(15 * 60),
+    REFRESH_TOKEN_TTL: durationSeconds.default(30 * 86400),
+    BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
+    BCRYPT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(4),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LOGIN_LOCKOUT: durationSeconds.default(15 * 60),
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+
+    ADMIN_EMAIL: emailList,
+    REGISTRATION_MODE: z.enum(['open', 'domain', 'closed']).default('open'),
+    ALLOWED_EMAIL_DOMAINS: emailList,
+
+    JSON_BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, { message: 'Use a size like 100kb or 1mb' })
+      .default('1mb'),
+    SERVE_STATIC: booleanFromEnv.default(true),
+    STATIC_DIR: z.string().default(path.join(repoRoot, 'frontend', 'dist')),
+    MIGRATIONS_DIR: z.string().default(path.join(repoRoot, 'migrations')),
+
+    LLM_PROVIDER: z.string().optional(),
+    ANTHROPIC_API_KEY: z.string().optional(),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().optional(),
+    GOOGLE_API_KEY: z.string().optional(),
+    EMBEDDING_PROVIDER: z.string().optional(),
+    COHERE_API_KEY: z.string().optional(),
+    VOYAGE_API_KEY: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const secret = env.JWT_SECRET_KEY;
+    if (!secret) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET_KEY'], message: 'is required in production' });
+    } else if (PLACEHOLDER_SECRETS.has(secret.toLowerCase()) || /^(.)\1*$/.test(secret)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET_KEY'],
+        message: 'is a placeholder; generate one with `openssl rand -base64 48`',
+      });
+    } else if (secret.length < 32) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET_KEY'],
+        message: `is ${secret.length} characters; use at least 32 (openssl rand -base64 48)`,
+      });
+    }
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required in production (the embedded database is for trying Hintbook out)',
+      });
+    }
+  })
+  .superRefine((env, ctx) => {
+    if (env.REGISTRATION_MODE === 'domain' && env.ALLOWED_EMAIL_DOMAINS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLOWED_EMAIL_DOMAINS'],
+        message: 'must list at least one domain when REGISTRATION_MODE=domain',
+      });
+    }
+  });
+
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // a subnet list such as "loopback, 10.0.0.0/8", passed to Express as is
+}
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof envSchema>) {
+  return {
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    database: {
+      url: env.DATABASE_URL,
+      dataDir: path.resolve(env.DATA_DIR),
+      poolMax: env.DATABASE_POOL_MAX,
+      migrationsDir: path.resolve(env.MIGRATIONS_DIR),
+    },
+    auth: {
+      /** Absent outside production: main.ts then keeps a generated secret under DATA_DIR. */
+      jwtSecret: env.JWT_SECRET_KEY,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL,
+      bcryptRounds: env.BCRYPT_ROUNDS,
+      bcryptMaxConcurrent: env.BCRYPT_MAX_CONCURRENT,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginLockoutSeconds: env.LOGIN_LOCKOUT,
+      rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      adminEmails: env.ADMIN_EMAIL,
+      registrationMode: env.REGISTRATION_MODE,
+      allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS.map((domain) => domain.replace(/^@/, '')),
+      cookieSecure: env.NODE_ENV === 'production',
+    },
+    http: {
+      jsonBodyLimit: env.JSON_BODY_LIMIT.toLowerCase(),
+      serveStatic: env.SERVE_STATIC,
+      staticDir: path.resolve(env.STATIC_DIR),
+    },
+    ai: {
+      llmProvider: env.LLM_PROVIDER,
+      hasLlmKey: Boolean(
+        env.ANTHROPIC_API_KEY || env.OPENAI_API_KEY || env.OPENAI_BASE_URL || env.GOOGLE_API_KEY,
+      ),
+      hasEmbeddingKey: Boolean(env.COHERE_API_KEY || env.VOYAGE_API_KEY),
+    },
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (default: `process.env`); throws ConfigError listing every problem. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings in .env files mean "not set", not "set to nothing".
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || 'env'} ${issue.message}`),
+    );
+  }
+  return toConfig(result.data);
+}
+
+/** Non-fatal problems worth a line in the boot log. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.ai.hasLlmKey && config.ai.llmProvider !== 'mock') {
+    warnings.push('No LLM provider key is set: the tutor will tell students it is not set up yet.');
+  }
+  if (!config.ai.hasEmbeddingKey) {
+    warnings.push('No embedding key is set: course retrieval will use full-text search only.');
+  }
+  if (!config.database.url) {
+    warnings.push(`No DATABASE_URL: using the embedded database in ${config.database.dataDir}.`);
+  }
+  if (config.auth.adminEmails.length === 0) {
+    warnings.push('ADMIN_EMAIL is empty: nobody can open the admin panel.');
+  }
+  return warnings;
+}

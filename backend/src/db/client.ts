@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import * as schema from './schema/index.js';
+
+/** What repositories receive: the query builder, identical for both drivers. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DriverName = 'pg' | 'pglite';
+
+export interface Database {
+  db: Db;
+  driver: DriverName;
+  /**
+   * Runs `work` on one dedicated connection. Session-level features such as advisory locks
+   * need this: on a pool, lock and unlock could land on different connections.
+   */
+  withConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; absent means the embedded PGlite database. */
+  url?: string | undefined;
+  /** PGlite files live here; `memory://` keeps them in memory (tests). */
+  dataDir: string;
+  poolMax?: number;
+  logger?: Logger;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
+}
+
+function openPostgres(url: string, options: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client whose server went away (restart, failover) emits here; without a listener
+  // the process would crash. The pool drops that client and the next query reconnects.
+  pool.on('error', (error) => {
+    options.logger?.warn({ err: error }, 'idle database connection lost');
+  });
+  const db = drizzlePg(pool, { schema, casing: 'snake_case' }) as unknown as Db;
+  return {
+    db,
+    driver: 'pg',
+    async withConnection(work) {
+      const client = await pool.connect();
+      try {
+        return await work(drizzlePg(client, { schema, casing: 'snake_case' }) as unknown as Db);
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+function openPglite(dataDir: string): Database {
+  const isMemory = dataDir.startsWith('memory://');
+  const location = isMemory ? dataDir : path.join(dataDir, 'pglite');
+  if (!isMemory) mkdirSync(location, { recursive: true });
+  const client = new PGlite(location);
+  const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    // PGlite is a single connection already.
+    withConnection: (work) => work(db),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { buildApp } from './app.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from './config/env.js';
+import { openDatabase } from './db/client.js';
+import { applyMigrations, countExpectedMigrations } from './db/migrate.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { syncAdminFlags } from './modules/users/users.repository.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The only file that starts things: config, database, migrations, HTTP, graceful shutdown. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Hintbook cannot start.\n${error.message}\nSee .env.example for every setting.`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  for (const warning of configWarnings(config)) logger.warn(warning);
+
+  const database = openDatabase({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolMax: config.database.poolMax,
+    logger,
+  });
+  await applyMigrations(database, config.database.migrationsDir);
+  const changedAdmins = await syncAdminFlags(database.db, config.auth.adminEmails);
+  logger.info({ driver: database.driver, changedAdmins }, 'database ready');
+
+  const app = buildApp({
+    config,
+    database,
+    logger,
+    jwtSecret: resolveJwtSecret(config, logger),
+    migrationsExpected: countExpectedMigrations(config.database.migrationsDir),
+  });
+  const server = createServer(app);
+  server.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, host: config.host }, `Hintbook is listening on http://localhost:${port}`);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    server.close(() => {
+      database
+        .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'database close failed'))
+        .finally(() => {
+          clearTimeout(force);
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Production must set JWT_SECRET_KEY (config refuses to boot otherwise). For local runs a random
+ * secret is generated once and kept beside the embedded database, so sign-ins survive restarts.
+ */
+function resolveJwtSecret(config: Config, logger: Logger): string {
+  if (config.auth.jwtSecret) return config.auth.jwtSecret;
+  const file = path.join(config.database.dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.database.dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  logger.warn({ file }, 'JWT_SECRET_KEY not set: generated one for local use');
+  return secret;
+}
+
+main().catch((error: unknown) => {
+  console.error('Hintbook failed to start:', error);
+  process.exit(1);
+});

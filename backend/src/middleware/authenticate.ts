@@ -1,0 +1,58 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Db } from '../db/client.js';
+import { forbidden, unauthenticated } from '../lib/app-error.js';
+import type { AccessTokens } from '../modules/auth/tokens.js';
+import { accountDisabled } from '../modules/auth/auth.errors.js';
+import { findUserById, type UserRow } from '../modules/users/users.repository.js';
+
+export interface AuthContext {
+  user: UserRow;
+  sessionId: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthContext;
+  }
+}
+
+/** Reads `Authorization: Bearer <jwt>`; the SPA keeps that token in memory only. */
+export function readBearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * Verifies the access token, then loads the user: the row is the truth for disabled accounts,
+ * admin rights and revoked token versions, so a demotion or logout-all applies at once.
+ * Shared by HTTP and (later) the socket handshake.
+ */
+export async function resolveAuth(db: Db, accessTokens: AccessTokens, token: string | undefined) {
+  if (!token) throw unauthenticated();
+  const claims = accessTokens.verify(token);
+  const user = await findUserById(db, claims.userId);
+  if (!user || user.tokenVersion !== claims.tokenVersion) {
+    throw unauthenticated('Your session ended; sign in again');
+  }
+  if (user.disabledAt) throw accountDisabled();
+  return { user, sessionId: claims.sessionId } satisfies AuthContext;
+}
+
+export function authenticate(db: Db, accessTokens: AccessTokens): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    req.auth = await resolveAuth(db, accessTokens, readBearerToken(req.headers.authorization));
+    next();
+  };
+}
+
+/** For routes mounted after `authenticate`: the signed-in user, or a 401 if wiring is wrong. */
+export function requireAuth(req: Request): AuthContext {
+  if (!req.auth) throw unauthenticated();
+  return req.auth;
+}
+
+/** Admin-only routes; admins are exactly the accounts in ADMIN_EMAIL. */
+export const requireAdmin: RequestHandler = (req, _res, next) => {
+  if (!requireAuth(req).user.isAdmin) throw forbidden('Only admins can do this');
+  next();
+};

@@ -1,0 +1,62 @@
+import { Router } from 'express';
+import { REFRESH_HEADER, loginBodySchema, registerBodySchema } from '@hintbook/contracts';
+import type { AccessTokens } from './tokens.js';
+import { refreshHeaderMissing } from './auth.errors.js';
+import { logIn, logOut, logOutEverywhere, refreshSession, registerUser } from './auth.service.js';
+import type { AuthDeps } from './auth.types.js';
+import { clearRefreshCookie, readRefreshCookie, requestMeta, sendSession } from './session-cookie.js';
+import { authenticate, requireAuth } from '../../middleware/authenticate.js';
+import { rateLimitPerMinute } from '../../middleware/rate-limit.js';
+import { bodyOf, validateBody } from '../../middleware/validate.js';
+
+/** Sign-in lifecycle under /api/auth. The account itself (/me) lives in modules/account. */
+export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Router {
+  const router = Router();
+  const perMinute = deps.settings.rateLimitPerMinute;
+  const limit = rateLimitPerMinute({ name: 'auth', perMinute });
+  // Keyed by email too: a whole class signs in from one school address at the start of a lesson.
+  const loginLimit = rateLimitPerMinute({
+    name: 'login',
+    perMinute,
+    keyParts: (req) => [String((req.body as { email?: unknown })?.email ?? '').toLowerCase()],
+  });
+  // Every page load refreshes once; allow far more of these than of password attempts.
+  const refreshLimit = rateLimitPerMinute({ name: 'refresh', perMinute: perMinute * 10 });
+  const signedIn = authenticate(deps.db, deps.accessTokens);
+
+  router.post('/register', limit, validateBody(registerBodySchema), async (req, res) => {
+    const body = bodyOf(registerBodySchema, req);
+    const { user, session } = await registerUser(deps, body, requestMeta(req));
+    sendSession(res, deps.settings, user, session, 201);
+  });
+
+  router.post('/login', loginLimit, validateBody(loginBodySchema), async (req, res) => {
+    const { user, session } = await logIn(deps, bodyOf(loginBodySchema, req), requestMeta(req));
+    sendSession(res, deps.settings, user, session);
+  });
+
+  router.post('/refresh', refreshLimit, async (req, res) => {
+    if (!req.get(REFRESH_HEADER)) throw refreshHeaderMissing();
+    try {
+      const { user, session } = await refreshSession(deps, readRefreshCookie(req), requestMeta(req));
+      sendSession(res, deps.settings, user, session);
+    } catch (error) {
+      clearRefreshCookie(res, deps.settings);
+      throw error;
+    }
+  });
+
+  router.post('/logout', limit, async (req, res) => {
+    await logOut(deps, readRefreshCookie(req));
+    clearRefreshCookie(res, deps.settings);
+    res.status(204).end();
+  });
+
+  router.post('/logout-all', limit, signedIn, async (req, res) => {
+    await logOutEverywhere(deps, requireAuth(req).user.id);
+    clearRefreshCookie(res, deps.settings);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,79 @@
+import { createHash, randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { tokenExpired, unauthenticated } from '../../lib/app-error.js';
+import type { Clock } from '../../lib/clock.js';
+
+const ISSUER = 'hintbook';
+const AUDIENCE = 'hintbook-api';
+
+export interface AccessClaims {
+  userId: string;
+  /** Must equal users.token_version; bumping it revokes every outstanding access token. */
+  tokenVersion: number;
+  /** The refresh-token family (one sign-in) this access token belongs to. */
+  sessionId: string;
+}
+
+export interface SignedAccessToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Short-lived HS256 access tokens. Verification pins the algorithm, issuer and audience, so
+ * `alg: none` and tokens minted for something else are refused.
+ */
+export function createAccessTokens(options: { secret: string; ttlSeconds: number; clock: Clock }) {
+  const { secret, ttlSeconds, clock } = options;
+  const nowSeconds = () => Math.floor(clock().getTime() / 1000);
+
+  function sign(claims: AccessClaims): SignedAccessToken {
+    const iat = nowSeconds();
+    const token = jwt.sign({ ver: claims.tokenVersion, sid: claims.sessionId, iat }, secret, {
+      algorithm: 'HS256',
+      expiresIn: ttlSeconds,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      subject: claims.userId,
+    });
+    return { token, expiresAt: new Date((iat + ttlSeconds) * 1000) };
+  }
+
+  function verify(token: string): AccessClaims {
+    let payload: jwt.JwtPayload | string;
+    try {
+      payload = jwt.verify(token, secret, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clockTimestamp: nowSeconds(),
+      });
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) throw tokenExpired();
+      throw unauthenticated('Your session is not valid; sign in again');
+    }
+    if (
+      typeof payload === 'string' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.ver !== 'number' ||
+      typeof payload.sid !== 'string'
+    ) {
+      throw unauthenticated('Your session is not valid; sign in again');
+    }
+    return { userId: payload.sub, tokenVersion: payload.ver, sessionId: payload.sid };
+  }
+
+  return { sign, verify };
+}
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>;
+
+/** 256 random bits, URL-safe: the refresh token handed to the browser as a cookie. */
+export function generateRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Refresh tokens are stored only as this hash. SHA-256 suffices: the input is random, not a password. */
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

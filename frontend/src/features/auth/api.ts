@@ -1,0 +1,56 @@
+import {
+  authSessionResponseSchema,
+  type AuthSessionResponse,
+  type LoginBody,
+  type RegisterBody,
+} from '@hintbook/contracts';
+import { ApiError, apiClient } from '../../lib/api-client';
+
+/** Creates the account and signs in with it (the API sets the refresh cookie). */
+export async function register(body: RegisterBody): Promise<AuthSessionResponse> {
+  const session = await apiClient.request('/api/auth/register', {
+    method: 'POST',
+    body,
+    authenticated: false,
+    schema: authSessionResponseSchema,
+  });
+  apiClient.startSession(session);
+  return session;
+}
+
+export async function signIn(body: LoginBody): Promise<AuthSessionResponse> {
+  const session = await apiClient.request('/api/auth/login', {
+    method: 'POST',
+    body,
+    // A 401 here means wrong credentials, never "refresh and retry".
+    authenticated: false,
+    schema: authSessionResponseSchema,
+  });
+  apiClient.startSession(session);
+  return session;
+}
+
+/** Picks the session back up from the refresh cookie after a page load. */
+export function restoreSession(): Promise<AuthSessionResponse> {
+  return apiClient.refreshSession();
+}
+
+/**
+ * Revokes this browser's refresh cookie. If the server cannot be reached the session is kept and
+ * the error thrown: claiming "signed out" while the cookie still works would mislead someone on a
+ * shared computer. Any answer from the server (even 401: nothing left to revoke) ends it here.
+ */
+export async function signOut(): Promise<void> {
+  try {
+    await apiClient.requestVoid('/api/auth/logout', { method: 'POST', authenticated: false });
+  } catch (error) {
+    if (error instanceof ApiError && error.isTransient) throw error;
+  }
+  apiClient.endSession('signed-out');
+}
+
+/** Revokes every session of this account, this one included. */
+export async function signOutEverywhere(): Promise<void> {
+  await apiClient.requestVoid('/api/auth/logout-all', { method: 'POST' });
+  apiClient.endSession('signed-out-everywhere');
+}

@@ -1,0 +1,115 @@
+import type { FormEvent } from 'react';
+import { Link, useLocation } from 'react-router';
+import { errorCodes, PASSWORD_MIN_LENGTH, registerBodySchema } from '@hintbook/contracts';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { FormField } from '../../../components/FormField';
+import { Page } from '../../../components/Page';
+import { readText } from '../../../lib/form-data';
+import { failureFromIssues } from '../../../lib/form-errors';
+import { useApiForm } from '../../../lib/useApiForm';
+import { register } from '../api';
+import { SkillLevelField } from '../components/SkillLevelField';
+import { readSkillLevel } from '../skill-levels';
+
+const FIELDS = ['email', 'username', 'password', 'programmingLevel', 'mathsLevel'] as const;
+
+// Errors that are about one field, so they are shown beside it rather than above the form.
+const CODE_FIELDS = {
+  [errorCodes.emailTaken]: 'email',
+  [errorCodes.emailDomainNotAllowed]: 'email',
+  [errorCodes.usernameTaken]: 'username',
+  [errorCodes.weakPassword]: 'password',
+} as const;
+
+const DEFAULT_LEVEL = 2;
+
+export function RegisterPage() {
+  const location = useLocation();
+  const form = useApiForm({ fields: FIELDS, codeFields: CODE_FIELDS });
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    // The same schema the API validates with, so most mistakes are caught without a round trip.
+    const parsed = registerBodySchema.safeParse({
+      email: readText(data, 'email'),
+      username: readText(data, 'username'),
+      password: readText(data, 'password'),
+      programmingLevel: readSkillLevel(data, 'programmingLevel'),
+      mathsLevel: readSkillLevel(data, 'mathsLevel'),
+    });
+    if (!parsed.success) {
+      form.fail(failureFromIssues(parsed.error.issues, FIELDS));
+      return;
+    }
+    await form.submit(async () => {
+      await register(parsed.data);
+    });
+  }
+
+  return (
+    <Page title="Create your account" width="narrow">
+      <form
+        className="form card"
+        ref={form.formRef}
+        noValidate
+        onSubmit={(event) => void handleSubmit(event)}
+      >
+        {form.formError ? (
+          <Alert tone="error" isFormError>
+            {form.formError}
+          </Alert>
+        ) : null}
+        <FormField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          error={form.fieldErrors.email}
+        />
+        <FormField
+          label="Username"
+          name="username"
+          autoComplete="nickname"
+          hint="3 to 32 letters, digits, dots, dashes or underscores."
+          required
+          error={form.fieldErrors.username}
+        />
+        <FormField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
+          required
+          error={form.fieldErrors.password}
+        />
+        <p className="form-note">
+          The tutor uses your two levels to decide how much help to give at first. It adjusts as it
+          gets to know you, and you can change them any time.
+        </p>
+        <SkillLevelField
+          name="programmingLevel"
+          legend="How much programming have you done?"
+          defaultValue={DEFAULT_LEVEL}
+          error={form.fieldErrors.programmingLevel}
+        />
+        <SkillLevelField
+          name="mathsLevel"
+          legend="How comfortable are you with maths?"
+          defaultValue={DEFAULT_LEVEL}
+          error={form.fieldErrors.mathsLevel}
+        />
+        <Button type="submit" isBusy={form.isSubmitting} busyLabel="Creating your account…">
+          Create account
+        </Button>
+      </form>
+      <p className="form-footer">
+        Already have an account?{' '}
+        <Link to={{ pathname: '/sign-in', search: location.search }}>Sign in</Link>
+      </p>
+    </Page>
+  );
+}

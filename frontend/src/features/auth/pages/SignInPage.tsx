@@ -1,0 +1,82 @@
+import type { FormEvent } from 'react';
+import { Link, useLocation } from 'react-router';
+import { loginBodySchema } from '@hintbook/contracts';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { FormField } from '../../../components/FormField';
+import { Page } from '../../../components/Page';
+import { readText } from '../../../lib/form-data';
+import { failureFromIssues } from '../../../lib/form-errors';
+import { useApiForm } from '../../../lib/useApiForm';
+import { signIn } from '../api';
+
+const FIELDS = ['email', 'password'] as const;
+
+/** A message handed over by the route guard ("you have signed out"), if any. */
+function noticeFrom(state: unknown): string | null {
+  if (typeof state !== 'object' || state === null || !('notice' in state)) return null;
+  return typeof state.notice === 'string' ? state.notice : null;
+}
+
+export function SignInPage() {
+  const location = useLocation();
+  const notice = noticeFrom(location.state);
+  const form = useApiForm({ fields: FIELDS });
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const parsed = loginBodySchema.safeParse({
+      email: readText(data, 'email'),
+      password: readText(data, 'password'),
+    });
+    if (!parsed.success) {
+      form.fail(failureFromIssues(parsed.error.issues, FIELDS));
+      return;
+    }
+    // On success the session starts and <RedirectIfSignedIn> takes the user onwards.
+    await form.submit(async () => {
+      await signIn(parsed.data);
+    });
+  }
+
+  return (
+    <Page title="Sign in" width="narrow">
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
+      <form
+        className="form card"
+        ref={form.formRef}
+        noValidate
+        onSubmit={(event) => void handleSubmit(event)}
+      >
+        {form.formError ? (
+          <Alert tone="error" isFormError>
+            {form.formError}
+          </Alert>
+        ) : null}
+        <FormField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          error={form.fieldErrors.email}
+        />
+        <FormField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={form.fieldErrors.password}
+        />
+        <Button type="submit" isBusy={form.isSubmitting} busyLabel="Signing in…">
+          Sign in
+        </Button>
+      </form>
+      <p className="form-footer">
+        New to Hintbook? <Link to={{ pathname: '/register', search: location.search }}>Create an account</Link>
+      </p>
+    </Page>
+  );
+}
