@@ -17,6 +17,17 @@ const MIGRATION_LOCK_KEY = 7_406_133_001;
  * find nothing left to do.
  */
 export async function applyMigrations(database: Database, migrationsDir: string): Promise<void> {
+  // The advisory lock is re-entrant within one session, and PGlite has only one session: chain
+  // calls on the same database in-process as well.
+  const previous = inProcessRuns.get(database) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => migrateUnderLock(database, migrationsDir));
+  inProcessRuns.set(database, run);
+  await run;
+}
+
+const inProcessRuns = new WeakMap<Database, Promise<void>>();
+
+async function migrateUnderLock(database: Database, migrationsDir: string): Promise<void> {
   await database.withConnection(async (db) => {
     await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     try {

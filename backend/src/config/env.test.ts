@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configWarnings, loadConfig } from './env.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs with no settings at all outside production (embedded database, generated secret)', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBeUndefined();
+    expect(config.auth.bcryptRounds).toBe(12);
+    expect(config.auth.accessTokenTtlSeconds).toBe(900);
+    expect(config.auth.registrationMode).toBe('open');
+  });
+
+  it('in production lists every problem at once: missing secret and missing DATABASE_URL', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual([
+      'JWT_SECRET_KEY is required in production',
+      expect.stringMatching(/^DATABASE_URL is required in production/),
+    ]);
+  });
+
+  it('in production refuses a placeholder or short secret with a readable reason', () => {
+    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/hintbook' };
+    expect(problemsOf({ ...base, JWT_SECRET_KEY: 'change-me' })[0]).toMatch(/placeholder/);
+    expect(problemsOf({ ...base, JWT_SECRET_KEY: 'x'.repeat(40) })[0]).toMatch(/placeholder/);
+    expect(problemsOf({ ...base, JWT_SECRET_KEY: 'short-but-random-9f8a' })[0]).toMatch(/is 21 characters; use at least 32/);
+    expect(problemsOf({ ...base, JWT_SECRET_KEY: 'k3Jd9-fq0PzVb1xW7rTn2mLc8YhGs4Ae' })).toEqual([]);
+  });
+
+  it('reports wrong types per variable', () => {
+    const problems = problemsOf({ PORT: 'eighty', BCRYPT_ROUNDS: '99', REGISTRATION_MODE: 'maybe' });
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['PORT', 'BCRYPT_ROUNDS', 'REGISTRATION_MODE']);
+  });
+
+  it('requires domains when registration is limited to domains', () => {
+    expect(problemsOf({ REGISTRATION_MODE: 'domain' })[0]).toMatch(/^ALLOWED_EMAIL_DOMAINS/);
+  });
+
+  it('splits ADMIN_EMAIL on commas, spaces and semicolons and lower-cases it', () => {
+    const config = loadConfig({ ADMIN_EMAIL: 'A@x.example, b@x.example;c@x.example  d@x.example' });
+    expect(config.auth.adminEmails).toEqual(['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example']);
+  });
+
+  it('warns, without failing, when no LLM or embedding key is set', () => {
+    const warnings = configWarnings(loadConfig({}));
+    expect(warnings.join('\n')).toMatch(/No LLM provider key/);
+    expect(warnings.join('\n')).toMatch(/No embedding key/);
+    expect(configWarnings(loadConfig({ ANTHROPIC_API_KEY: 'k', COHERE_API_KEY: 'k' })).join('\n')).not.toMatch(
+      /No LLM|No embedding/,
+    );
+  });
+});
