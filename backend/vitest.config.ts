@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testReporters } from '../vitest.reporters';
 
 export default defineConfig({
   resolve: { conditions: ['@hintbook/source'] },
@@ -11,5 +12,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     setupFiles: ['src/test/block-outbound-network.ts'],
+    ...testReporters('backend'),
   },
 });

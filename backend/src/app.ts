@@ -90,4 +90,6 @@ const contentSecurityPolicy = {
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],
+  // Helmet adds this by default; on a plain-http classroom LAN it would break every request.
+  upgradeInsecureRequests: null,
 };

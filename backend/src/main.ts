@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config/env.js';
 import { openDatabase } from './db/client.js';
@@ -13,6 +14,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The only file that starts things: config, database, migrations, HTTP, graceful shutdown. */
 async function main(): Promise<void> {
+  // A .env beside the repo root applies to `npm start` outside Docker; real environment wins.
+  const envFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
   let config: Config;
   try {
     config = loadConfig();
