@@ -42,14 +42,22 @@ function step(label, command, args) {
 // npm writes node_modules/.package-lock.json on every install; older than the lock = stale.
 const installedAt = newestMtime(path.join(root, 'node_modules', '.package-lock.json'));
 if (installedAt < newestMtime(path.join(root, 'package-lock.json'))) {
-  step('Installing dependencies (first run takes a minute)', 'npm', ['ci', '--no-audit', '--no-fund']);
+  step('Installing dependencies (first run takes a minute)', 'npm', [
+    'ci',
+    '--no-audit',
+    '--no-fund',
+  ]);
 }
 if (installOnly) process.exit(0);
 
 const builds = [
   ['contracts', ['contracts/src'], 'contracts/dist'],
   ['backend', ['backend/src', 'contracts/src'], 'backend/dist'],
-  ['frontend', ['frontend/src', 'frontend/index.html', 'frontend/public', 'contracts/src'], 'frontend/dist'],
+  [
+    'frontend',
+    ['frontend/src', 'frontend/index.html', 'frontend/public', 'contracts/src'],
+    'frontend/dist',
+  ],
 ];
 for (const [workspace, sources, output] of builds) {
   const sourceTime = Math.max(...sources.map((source) => newestMtime(path.join(root, source))));

@@ -26,10 +26,14 @@ writeFileSync(
 );
 
 const before = new Set(readdirSync(scratchMigrations));
-const result = spawnSync('npx', ['drizzle-kit', 'generate', '--config', configFile, '--name', 'drift_check'], {
-  cwd: backendDir,
-  encoding: 'utf8',
-});
+const result = spawnSync(
+  'npx',
+  ['drizzle-kit', 'generate', '--config', configFile, '--name', 'drift_check'],
+  {
+    cwd: backendDir,
+    encoding: 'utf8',
+  },
+);
 const added = readdirSync(scratchMigrations).filter((file) => !before.has(file));
 rmSync(scratch, { recursive: true, force: true });
 

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`Hintbook cannot start.\n${error.message}\nSee .env.example for every setting.`);
+      console.error(
+        `Hintbook cannot start.\n${error.message}\nSee .env.example for every setting.`,
+      );
       process.exit(1);
     }
     throw error;

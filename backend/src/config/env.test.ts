@@ -32,13 +32,23 @@ describe('loadConfig', () => {
     const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/hintbook' };
     expect(problemsOf({ ...base, JWT_SECRET_KEY: 'change-me' })[0]).toMatch(/placeholder/);
     expect(problemsOf({ ...base, JWT_SECRET_KEY: 'x'.repeat(40) })[0]).toMatch(/placeholder/);
-    expect(problemsOf({ ...base, JWT_SECRET_KEY: 'short-but-random-9f8a' })[0]).toMatch(/is 21 characters; use at least 32/);
+    expect(problemsOf({ ...base, JWT_SECRET_KEY: 'short-but-random-9f8a' })[0]).toMatch(
+      /is 21 characters; use at least 32/,
+    );
     expect(problemsOf({ ...base, JWT_SECRET_KEY: 'k3Jd9-fq0PzVb1xW7rTn2mLc8YhGs4Ae' })).toEqual([]);
   });
 
   it('reports wrong types per variable', () => {
-    const problems = problemsOf({ PORT: 'eighty', BCRYPT_ROUNDS: '99', REGISTRATION_MODE: 'maybe' });
-    expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['PORT', 'BCRYPT_ROUNDS', 'REGISTRATION_MODE']);
+    const problems = problemsOf({
+      PORT: 'eighty',
+      BCRYPT_ROUNDS: '99',
+      REGISTRATION_MODE: 'maybe',
+    });
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'PORT',
+      'BCRYPT_ROUNDS',
+      'REGISTRATION_MODE',
+    ]);
   });
 
   it('requires domains when registration is limited to domains', () => {
@@ -47,15 +57,20 @@ describe('loadConfig', () => {
 
   it('splits ADMIN_EMAIL on commas, spaces and semicolons and lower-cases it', () => {
     const config = loadConfig({ ADMIN_EMAIL: 'A@x.example, b@x.example;c@x.example  d@x.example' });
-    expect(config.auth.adminEmails).toEqual(['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example']);
+    expect(config.auth.adminEmails).toEqual([
+      'a@x.example',
+      'b@x.example',
+      'c@x.example',
+      'd@x.example',
+    ]);
   });
 
   it('warns, without failing, when no LLM or embedding key is set', () => {
     const warnings = configWarnings(loadConfig({}));
     expect(warnings.join('\n')).toMatch(/No LLM provider key/);
     expect(warnings.join('\n')).toMatch(/No embedding key/);
-    expect(configWarnings(loadConfig({ ANTHROPIC_API_KEY: 'k', COHERE_API_KEY: 'k' })).join('\n')).not.toMatch(
-      /No LLM|No embedding/,
-    );
+    expect(
+      configWarnings(loadConfig({ ANTHROPIC_API_KEY: 'k', COHERE_API_KEY: 'k' })).join('\n'),
+    ).not.toMatch(/No LLM|No embedding/);
   });
 });

@@ -34,7 +34,9 @@ const emailList = z
 /** "15m", "900s", "1h" or a bare number of seconds. */
 const durationSeconds = z
   .string()
-  .regex(/^\d+\s*[smhd]?$/, { message: 'Use a number with an optional unit: 900, 900s, 15m, 1h, 7d' })
+  .regex(/^\d+\s*[smhd]?$/, {
+    message: 'Use a number with an optional unit: 900, 900s, 15m, 1h, 7d',
+  })
   .transform((raw) => {
     const match = /^(\d+)\s*([smhd]?)$/.exec(raw)!;
     const units = { '': 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
@@ -46,7 +48,9 @@ const envSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     TRUST_PROXY: z.string().default('false'),
 
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -87,7 +91,11 @@ const envSchema = z
     if (env.NODE_ENV !== 'production') return;
     const secret = env.JWT_SECRET_KEY;
     if (!secret) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET_KEY'], message: 'is required in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET_KEY'],
+        message: 'is required in production',
+      });
     } else if (PLACEHOLDER_SECRETS.has(secret.toLowerCase()) || /^(.)\1*$/.test(secret)) {
       ctx.addIssue({
         code: 'custom',

@@ -2,7 +2,11 @@
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const pgError = findPgError(error);
   if (pgError?.code !== '23505') return false;
-  return !constraint || pgError.constraint === constraint || Boolean(pgError.message?.includes(constraint));
+  return (
+    !constraint ||
+    pgError.constraint === constraint ||
+    Boolean(pgError.message?.includes(constraint))
+  );
 }
 
 interface PgErrorLike {
@@ -35,7 +39,10 @@ const CONNECTION_ERROR_CODES = new Set([
 /** True when the database could not be reached (restart, network), as opposed to a bad query. */
 export function isConnectionError(error: unknown): boolean {
   const pgError = findPgError(error);
-  if (pgError?.code && (CONNECTION_ERROR_CODES.has(pgError.code) || pgError.code.startsWith('08'))) {
+  if (
+    pgError?.code &&
+    (CONNECTION_ERROR_CODES.has(pgError.code) || pgError.code.startsWith('08'))
+  ) {
     return true;
   }
   const message = (error as Error | undefined)?.message ?? '';

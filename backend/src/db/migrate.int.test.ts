@@ -25,7 +25,9 @@ describe(`migrations on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
       database.db,
       sql`select table_name from information_schema.tables where table_schema = 'public'`,
     );
-    expect(tables.map((row) => row.table_name)).toEqual(expect.arrayContaining(['users', 'refresh_tokens']));
+    expect(tables.map((row) => row.table_name)).toEqual(
+      expect.arrayContaining(['users', 'refresh_tokens']),
+    );
   });
 
   it('serialise concurrent starts through the advisory lock (two replicas booting together)', async () => {
@@ -35,7 +37,10 @@ describe(`migrations on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
     const replica = url ? openDatabase({ url, dataDir: 'unused' }) : database;
     if (replica !== database) cleanups.push(() => replica.close());
 
-    await Promise.all([applyMigrations(database, MIGRATIONS_DIR), applyMigrations(replica, MIGRATIONS_DIR)]);
+    await Promise.all([
+      applyMigrations(database, MIGRATIONS_DIR),
+      applyMigrations(replica, MIGRATIONS_DIR),
+    ]);
 
     expect(await countAppliedMigrations(database.db)).toBe(countExpectedMigrations(MIGRATIONS_DIR));
   });

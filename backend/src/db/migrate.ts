@@ -44,7 +44,9 @@ async function migrateUnderLock(database: Database, migrationsDir: string): Prom
 
 /** How many migrations the shipped `migrations/` folder holds. */
 export function countExpectedMigrations(migrationsDir: string): number {
-  const journal = JSON.parse(readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
+  const journal = JSON.parse(
+    readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8'),
+  ) as {
     entries: unknown[];
   };
   return journal.entries.length;

@@ -12,10 +12,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const me = (token: string) => request(t.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+const me = (token: string) =>
+  request(t.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
 
 function payloadOf(token: string) {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
 }
 
 describe('access tokens', () => {
@@ -31,9 +35,9 @@ describe('access tokens', () => {
 
   it('rejects a token whose payload was tampered with', async () => {
     const [header, , signature] = user.accessToken.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...payloadOf(user.accessToken), sub: crypto.randomUUID() })).toString(
-      'base64url',
-    );
+    const forged = Buffer.from(
+      JSON.stringify({ ...payloadOf(user.accessToken), sub: crypto.randomUUID() }),
+    ).toString('base64url');
     const response = await me(`${header}.${forged}.${signature}`).expect(401);
     expect(response.body.error.code).toBe('auth.unauthenticated');
   });

@@ -32,12 +32,16 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   }
   if (isConnectionError(error)) {
     req.log.warn({ err: error }, 'database unavailable');
-    res.status(503).set('Retry-After', '5').json({
-      error: {
-        code: 'database.unavailable',
-        message: 'Hintbook cannot reach its database right now; nothing was changed. Try again in a moment.',
-      },
-    } satisfies ErrorResponse);
+    res
+      .status(503)
+      .set('Retry-After', '5')
+      .json({
+        error: {
+          code: 'database.unavailable',
+          message:
+            'Hintbook cannot reach its database right now; nothing was changed. Try again in a moment.',
+        },
+      } satisfies ErrorResponse);
     return;
   }
   req.log.error({ err: error }, 'unhandled error');
@@ -56,7 +60,10 @@ function toAppError(error: unknown): AppError | undefined {
       return new AppError(
         413,
         'request.too_large',
-        `The request body is larger than the ${bodyError.limit ?? ''} byte limit`.replace('  ', ' '),
+        `The request body is larger than the ${bodyError.limit ?? ''} byte limit`.replace(
+          '  ',
+          ' ',
+        ),
       );
     case 'encoding.unsupported':
     case 'charset.unsupported':

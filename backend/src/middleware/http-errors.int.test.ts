@@ -37,7 +37,9 @@ describe('errors are JSON with a stable code', () => {
       .send({ email: 42, username: ['x'], password: true, programmingLevel: 'high' });
     expectJsonError(response, 400, 'validation.failed');
     const paths = response.body.error.details.map((detail: { path: string }) => detail.path);
-    expect(paths).toEqual(expect.arrayContaining(['email', 'username', 'password', 'programmingLevel']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['email', 'username', 'password', 'programmingLevel']),
+    );
   });
 
   it('413 for a body over the limit', async () => {
@@ -71,9 +73,14 @@ describe('errors are JSON with a stable code', () => {
     const student = await registerThroughApi(t.app);
     const teacher = await registerThroughApi(t.app, { email: 'teacher@school.example' });
 
-    const denied = await request(adminOnly).get('/admin-only').set('Authorization', `Bearer ${student.accessToken}`);
+    const denied = await request(adminOnly)
+      .get('/admin-only')
+      .set('Authorization', `Bearer ${student.accessToken}`);
     expectJsonError(denied, 403, 'auth.forbidden');
-    await request(adminOnly).get('/admin-only').set('Authorization', `Bearer ${teacher.accessToken}`).expect(200);
+    await request(adminOnly)
+      .get('/admin-only')
+      .set('Authorization', `Bearer ${teacher.accessToken}`)
+      .expect(200);
   });
 });
 

@@ -21,12 +21,20 @@ export function rateLimitPerMinute(options: RateLimitOptions): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) =>
-      [options.name, ipKeyGenerator(req.ip ?? 'unknown'), ...(options.keyParts?.(req) ?? [])].join('|'),
+      [options.name, ipKeyGenerator(req.ip ?? 'unknown'), ...(options.keyParts?.(req) ?? [])].join(
+        '|',
+      ),
     handler(_req, _res, next, limitOptions) {
       next(
-        new AppError(429, 'request.rate_limited', 'Too many attempts; wait a minute and try again', undefined, {
-          'Retry-After': String(Math.ceil(limitOptions.windowMs / 1000)),
-        }),
+        new AppError(
+          429,
+          'request.rate_limited',
+          'Too many attempts; wait a minute and try again',
+          undefined,
+          {
+            'Retry-After': String(Math.ceil(limitOptions.windowMs / 1000)),
+          },
+        ),
       );
     },
   });

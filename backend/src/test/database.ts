@@ -6,7 +6,11 @@ import { openDatabase, type Database } from '../db/client.js';
  * A fresh, empty database for one test file: in-memory PGlite by default (zero setup), or a
  * throwaway database on a real server when TEST_DATABASE_URL names one (CI runs both).
  */
-export async function createTestDatabase(): Promise<{ database: Database; url?: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  database: Database;
+  url?: string;
+  drop(): Promise<void>;
+}> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const database = openDatabase({ dataDir: 'memory://' });

@@ -26,7 +26,10 @@ export interface SignedInUser {
 }
 
 /** Registers through the real API and returns what a browser would hold afterwards. */
-export async function registerThroughApi(app: Express, overrides: Partial<RegisterBody> = {}): Promise<SignedInUser> {
+export async function registerThroughApi(
+  app: Express,
+  overrides: Partial<RegisterBody> = {},
+): Promise<SignedInUser> {
   const registration = buildRegistration(overrides);
   const response = await request(app).post('/api/auth/register').send(registration).expect(201);
   return {

@@ -19,7 +19,11 @@ describe('profile', () => {
       .set(bearer(user.accessToken))
       .send({ username: 'new_name', programmingLevel: 4, mathsLevel: 1 })
       .expect(200);
-    expect(response.body.user).toMatchObject({ username: 'new_name', programmingLevel: 4, mathsLevel: 1 });
+    expect(response.body.user).toMatchObject({
+      username: 'new_name',
+      programmingLevel: 4,
+      mathsLevel: 1,
+    });
     const me = await request(t.app).get('/api/auth/me').set(bearer(user.accessToken)).expect(200);
     expect(me.body.user.username).toBe('new_name');
   });
@@ -33,15 +37,26 @@ describe('profile', () => {
       .send({ username: 'TAKEN_name' })
       .expect(409);
     expect(taken.body.error.code).toBe('auth.username_taken');
-    const sneaky = await request(t.app).patch('/api/auth/me').set(bearer(user.accessToken)).send({ isAdmin: true });
+    const sneaky = await request(t.app)
+      .patch('/api/auth/me')
+      .set(bearer(user.accessToken))
+      .send({ isAdmin: true });
     expect(sneaky.status).toBe(400);
     expect(sneaky.body.error.code).toBe('validation.failed');
   });
 
   it('refuses levels outside 1-5', async () => {
     const user = await registerThroughApi(t.app);
-    await request(t.app).patch('/api/auth/me').set(bearer(user.accessToken)).send({ mathsLevel: 0 }).expect(400);
-    await request(t.app).patch('/api/auth/me').set(bearer(user.accessToken)).send({ mathsLevel: 2.5 }).expect(400);
+    await request(t.app)
+      .patch('/api/auth/me')
+      .set(bearer(user.accessToken))
+      .send({ mathsLevel: 0 })
+      .expect(400);
+    await request(t.app)
+      .patch('/api/auth/me')
+      .set(bearer(user.accessToken))
+      .send({ mathsLevel: 2.5 })
+      .expect(400);
   });
 });
 
@@ -83,9 +98,17 @@ describe('password change', () => {
 describe('your data', () => {
   it('exports everything held about the caller as one JSON download without secrets', async () => {
     const user = await registerThroughApi(t.app);
-    const response = await request(t.app).get('/api/auth/me/export').set(bearer(user.accessToken)).expect(200);
-    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="?hintbook-export-\d{4}-\d{2}-\d{2}\.json/);
-    expect(response.body).toMatchObject({ format: 'hintbook-export', account: { email: user.credentials.email } });
+    const response = await request(t.app)
+      .get('/api/auth/me/export')
+      .set(bearer(user.accessToken))
+      .expect(200);
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="?hintbook-export-\d{4}-\d{2}-\d{2}\.json/,
+    );
+    expect(response.body).toMatchObject({
+      format: 'hintbook-export',
+      account: { email: user.credentials.email },
+    });
     expect(response.body.signIns).toHaveLength(1);
     const text = JSON.stringify(response.body);
     expect(text).not.toMatch(/passwordHash|password_hash|tokenHash|\$2[aby]\$/);

@@ -5,7 +5,12 @@ import {
   updateProfileBodySchema,
   type MeResponse,
 } from '@hintbook/contracts';
-import { changePassword, deleteAccount, exportAccountData, updateProfile } from './account.service.js';
+import {
+  changePassword,
+  deleteAccount,
+  exportAccountData,
+  updateProfile,
+} from './account.service.js';
 import type { AuthDeps } from '../auth/auth.types.js';
 import { clearRefreshCookie, sendSession } from '../auth/session-cookie.js';
 import { toPublicUser } from '../users/users.mapper.js';
@@ -22,13 +27,22 @@ export function accountRoutes(deps: AuthDeps): Router {
   });
 
   router.patch('/', validateBody(updateProfileBodySchema), async (req, res) => {
-    const user = await updateProfile(deps, requireAuth(req).user, bodyOf(updateProfileBodySchema, req));
+    const user = await updateProfile(
+      deps,
+      requireAuth(req).user,
+      bodyOf(updateProfileBodySchema, req),
+    );
     res.json({ user: toPublicUser(user) } satisfies MeResponse);
   });
 
   router.put('/password', validateBody(changePasswordBodySchema), async (req, res) => {
     const { user, sessionId } = requireAuth(req);
-    const result = await changePassword(deps, user, sessionId, bodyOf(changePasswordBodySchema, req));
+    const result = await changePassword(
+      deps,
+      user,
+      sessionId,
+      bodyOf(changePasswordBodySchema, req),
+    );
     sendSession(res, deps.settings, result.user, result.session);
   });
 

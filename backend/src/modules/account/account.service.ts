@@ -11,11 +11,18 @@ import {
 import { usernameTaken, weakPassword, wrongPassword } from '../auth/auth.errors.js';
 import type { AuthDeps, IssuedSession } from '../auth/auth.types.js';
 import { findPasswordProblems } from '../auth/passwords.js';
-import { listRefreshTokensForUser, revokeUserRefreshTokens } from '../auth/refresh-tokens.repository.js';
+import {
+  listRefreshTokensForUser,
+  revokeUserRefreshTokens,
+} from '../auth/refresh-tokens.repository.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/app-error.js';
 
-export async function updateProfile(deps: AuthDeps, user: UserRow, patch: UpdateProfileBody): Promise<UserRow> {
+export async function updateProfile(
+  deps: AuthDeps,
+  user: UserRow,
+  patch: UpdateProfileBody,
+): Promise<UserRow> {
   if (patch.username && patch.username.toLowerCase() !== user.username.toLowerCase()) {
     const owner = await findUserIdByUsername(deps.db, patch.username);
     if (owner && owner !== user.id) throw usernameTaken();
@@ -40,9 +47,11 @@ export async function changePassword(
   sessionId: string,
   body: ChangePasswordBody,
 ): Promise<{ user: UserRow; session: IssuedSession }> {
-  if (!(await deps.passwords.verify(body.currentPassword, user.passwordHash))) throw wrongPassword();
+  if (!(await deps.passwords.verify(body.currentPassword, user.passwordHash)))
+    throw wrongPassword();
   const problems = findPasswordProblems(body.newPassword, user.email);
-  if (body.newPassword === body.currentPassword) problems.push('Choose a password different from the current one');
+  if (body.newPassword === body.currentPassword)
+    problems.push('Choose a password different from the current one');
   if (problems.length > 0) throw weakPassword(problems, 'newPassword');
 
   const now = deps.clock();
@@ -53,7 +62,11 @@ export async function changePassword(
   const access = deps.accessTokens.sign({ userId: user.id, tokenVersion, sessionId });
   return {
     user: { ...user, passwordHash, tokenVersion },
-    session: { familyId: sessionId, accessToken: access.token, accessTokenExpiresAt: access.expiresAt },
+    session: {
+      familyId: sessionId,
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+    },
   };
 }
 
@@ -78,7 +91,11 @@ export async function exportAccountData(deps: AuthDeps, userId: string) {
 }
 
 /** Deletes the account; foreign keys cascade to everything the user owns. */
-export async function deleteAccount(deps: AuthDeps, user: UserRow, password: string): Promise<void> {
+export async function deleteAccount(
+  deps: AuthDeps,
+  user: UserRow,
+  password: string,
+): Promise<void> {
   if (!(await deps.passwords.verify(password, user.passwordHash))) throw wrongPassword('password');
   await deleteUser(deps.db, user.id);
 }

@@ -37,14 +37,23 @@ export const weakPassword = (problems: string[], path = 'password') =>
   );
 
 export const registrationClosed = () =>
-  new AppError(403, 'auth.registration_closed', 'Registration is closed; ask your teacher for an account');
+  new AppError(
+    403,
+    'auth.registration_closed',
+    'Registration is closed; ask your teacher for an account',
+  );
 
 export const emailDomainNotAllowed = (domains: string[]) =>
   new AppError(
     403,
     'auth.email_domain_not_allowed',
     `Register with your school email (${domains.map((domain) => `@${domain}`).join(', ')})`,
-    [{ path: 'email', message: `Use an address ending in ${domains.map((d) => `@${d}`).join(' or ')}` }],
+    [
+      {
+        path: 'email',
+        message: `Use an address ending in ${domains.map((d) => `@${d}`).join(' or ')}`,
+      },
+    ],
   );
 
 export const refreshInvalid = () =>
@@ -58,7 +67,11 @@ export const refreshReused = () =>
   );
 
 export const refreshHeaderMissing = () =>
-  new AppError(403, 'auth.refresh_header_missing', 'Refresh requests must come from the Hintbook app');
+  new AppError(
+    403,
+    'auth.refresh_header_missing',
+    'Refresh requests must come from the Hintbook app',
+  );
 
 export const wrongPassword = (path = 'currentPassword') =>
   new AppError(400, 'auth.wrong_password', 'That password is not correct', [

@@ -1,7 +1,12 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { buildRegistration, readRefreshCookie, refreshWith, registerThroughApi } from '../../test/factories.js';
+import {
+  buildRegistration,
+  readRefreshCookie,
+  refreshWith,
+  registerThroughApi,
+} from '../../test/factories.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -103,7 +108,10 @@ describe('login', () => {
 
     // The counter starts again from zero after a successful sign-in.
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      await request(t.app).post('/api/auth/login').send({ ...credentials, password: 'nope nope nope' }).expect(401);
+      await request(t.app)
+        .post('/api/auth/login')
+        .send({ ...credentials, password: 'nope nope nope' })
+        .expect(401);
     }
     await request(t.app).post('/api/auth/login').send(credentials).expect(200);
   });
@@ -133,7 +141,10 @@ describe('refresh tokens', () => {
 
   it('refuses a refresh without the app header, so a cross-site form cannot spend the cookie', async () => {
     const { refreshCookie } = await registerThroughApi(t.app);
-    const response = await request(t.app).post('/api/auth/refresh').set('Cookie', refreshCookie).expect(403);
+    const response = await request(t.app)
+      .post('/api/auth/refresh')
+      .set('Cookie', refreshCookie)
+      .expect(403);
     expect(response.body.error.code).toBe('auth.refresh_header_missing');
     await refreshWith(t.app, refreshCookie).expect(200);
   });

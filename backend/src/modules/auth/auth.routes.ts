@@ -4,7 +4,12 @@ import type { AccessTokens } from './tokens.js';
 import { refreshHeaderMissing } from './auth.errors.js';
 import { logIn, logOut, logOutEverywhere, refreshSession, registerUser } from './auth.service.js';
 import type { AuthDeps } from './auth.types.js';
-import { clearRefreshCookie, readRefreshCookie, requestMeta, sendSession } from './session-cookie.js';
+import {
+  clearRefreshCookie,
+  readRefreshCookie,
+  requestMeta,
+  sendSession,
+} from './session-cookie.js';
 import { authenticate, requireAuth } from '../../middleware/authenticate.js';
 import { rateLimitPerMinute } from '../../middleware/rate-limit.js';
 import { bodyOf, validateBody } from '../../middleware/validate.js';
@@ -38,7 +43,11 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
   router.post('/refresh', refreshLimit, async (req, res) => {
     if (!req.get(REFRESH_HEADER)) throw refreshHeaderMissing();
     try {
-      const { user, session } = await refreshSession(deps, readRefreshCookie(req), requestMeta(req));
+      const { user, session } = await refreshSession(
+        deps,
+        readRefreshCookie(req),
+        requestMeta(req),
+      );
       sendSession(res, deps.settings, user, session);
     } catch (error) {
       clearRefreshCookie(res, deps.settings);

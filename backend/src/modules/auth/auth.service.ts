@@ -48,7 +48,11 @@ export interface SignedIn {
 
 type RegisterInput = Required<Pick<RegisterBody, 'programmingLevel' | 'mathsLevel'>> & RegisterBody;
 
-export async function registerUser(deps: AuthDeps, body: RegisterInput, meta: RequestMeta): Promise<SignedIn> {
+export async function registerUser(
+  deps: AuthDeps,
+  body: RegisterInput,
+  meta: RequestMeta,
+): Promise<SignedIn> {
   const email = body.email.toLowerCase();
   assertRegistrationAllowed(deps, email);
   const problems = findPasswordProblems(body.password, email);
@@ -162,7 +166,9 @@ export async function startSession(
 ): Promise<IssuedSession> {
   const now = deps.clock();
   const refreshToken = generateRefreshToken();
-  const refreshTokenExpiresAt = new Date(now.getTime() + deps.settings.refreshTokenTtlSeconds * 1000);
+  const refreshTokenExpiresAt = new Date(
+    now.getTime() + deps.settings.refreshTokenTtlSeconds * 1000,
+  );
   await createRefreshToken(deps.db, {
     userId: user.id,
     familyId,

@@ -27,7 +27,11 @@ export function findPasswordProblems(password: string, email: string): string[] 
 }
 
 function isSequence(text: string): boolean {
-  const runs = ['0123456789012345678901234567890', 'abcdefghijklmnopqrstuvwxyz', 'qwertyuiopasdfghjklzxcvbnm'];
+  const runs = [
+    '0123456789012345678901234567890',
+    'abcdefghijklmnopqrstuvwxyz',
+    'qwertyuiopasdfghjklzxcvbnm',
+  ];
   return runs.some((run) => run.includes(text) || [...run].reverse().join('').includes(text));
 }
 

@@ -11,11 +11,19 @@ const tokenColumns = {
   revokedAt: refreshTokens.revokedAt,
 };
 
-export type RefreshTokenRow = { [K in keyof typeof tokenColumns]: (typeof refreshTokens.$inferSelect)[K] };
+export type RefreshTokenRow = {
+  [K in keyof typeof tokenColumns]: (typeof refreshTokens.$inferSelect)[K];
+};
 
 export async function createRefreshToken(
   db: Db,
-  values: { userId: string; familyId: string; tokenHash: string; expiresAt: Date; userAgent?: string | undefined },
+  values: {
+    userId: string;
+    familyId: string;
+    tokenHash: string;
+    expiresAt: Date;
+    userAgent?: string | undefined;
+  },
 ): Promise<void> {
   await db.insert(refreshTokens).values({ ...values, userAgent: values.userAgent?.slice(0, 300) });
 }
@@ -24,7 +32,10 @@ export async function findRefreshTokenByHash(
   db: Db,
   tokenHash: string,
 ): Promise<RefreshTokenRow | undefined> {
-  const [row] = await db.select(tokenColumns).from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
+  const [row] = await db
+    .select(tokenColumns)
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, tokenHash));
   return row;
 }
 
@@ -36,7 +47,13 @@ export async function markRefreshTokenRotated(db: Db, id: string, now: Date): Pr
   const updated = await db
     .update(refreshTokens)
     .set({ rotatedAt: now })
-    .where(and(eq(refreshTokens.id, id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
+    .where(
+      and(
+        eq(refreshTokens.id, id),
+        isNull(refreshTokens.rotatedAt),
+        isNull(refreshTokens.revokedAt),
+      ),
+    )
     .returning({ id: refreshTokens.id });
   return updated.length === 1;
 }

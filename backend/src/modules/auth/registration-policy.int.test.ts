@@ -15,7 +15,10 @@ describe('REGISTRATION_MODE=domain', () => {
   afterAll(() => t.close());
 
   it('accepts addresses in the allowed domains', async () => {
-    await request(t.app).post('/api/auth/register').send(buildRegistration({ email: 'a@school.example' })).expect(201);
+    await request(t.app)
+      .post('/api/auth/register')
+      .send(buildRegistration({ email: 'a@school.example' }))
+      .expect(201);
     await request(t.app)
       .post('/api/auth/register')
       .send(buildRegistration({ email: 'b@Pupils.School.example' }))
@@ -23,15 +26,25 @@ describe('REGISTRATION_MODE=domain', () => {
   });
 
   it('refuses other domains, including look-alike subdomains, with a clear message', async () => {
-    for (const email of ['c@gmail.example', 'd@evilschool.example', 'e@school.example.evil.example']) {
-      const response = await request(t.app).post('/api/auth/register').send(buildRegistration({ email })).expect(403);
+    for (const email of [
+      'c@gmail.example',
+      'd@evilschool.example',
+      'e@school.example.evil.example',
+    ]) {
+      const response = await request(t.app)
+        .post('/api/auth/register')
+        .send(buildRegistration({ email }))
+        .expect(403);
       expect(response.body.error.code).toBe('auth.email_domain_not_allowed');
       expect(response.body.error.message).toContain('@school.example');
     }
   });
 
   it('still lets a listed admin register from any domain', async () => {
-    await request(t.app).post('/api/auth/register').send(buildRegistration({ email: 'it@gmail.example' })).expect(201);
+    await request(t.app)
+      .post('/api/auth/register')
+      .send(buildRegistration({ email: 'it@gmail.example' }))
+      .expect(201);
   });
 });
 
@@ -43,7 +56,10 @@ describe('REGISTRATION_MODE=closed', () => {
   afterAll(() => t.close());
 
   it('refuses every registration', async () => {
-    const response = await request(t.app).post('/api/auth/register').send(buildRegistration()).expect(403);
+    const response = await request(t.app)
+      .post('/api/auth/register')
+      .send(buildRegistration())
+      .expect(403);
     expect(response.body.error.code).toBe('auth.registration_closed');
   });
 });

@@ -18,7 +18,9 @@ describe('health', () => {
     const response = await request(t.app).get('/api/health').expect(200);
     expect(response.body.status).toBe('ok');
     expect(response.body.database.reachable).toBe(true);
-    expect(response.body.database.migrationsApplied).toBe(response.body.database.migrationsExpected);
+    expect(response.body.database.migrationsApplied).toBe(
+      response.body.database.migrationsExpected,
+    );
     expect(response.body.database.migrationsExpected).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,10 @@ const PROBE_TIMEOUT_MS = 2_000;
  * Readiness: the database answers and has every shipped migration. A restarting database gives
  * `unavailable` within the timeout instead of hanging the load balancer's probe.
  */
-export async function checkReadiness(database: Database, migrationsExpected: number): Promise<HealthResponse> {
+export async function checkReadiness(
+  database: Database,
+  migrationsExpected: number,
+): Promise<HealthResponse> {
   const base = { driver: database.driver, migrationsExpected };
   try {
     const applied = await withTimeout(

@@ -9,7 +9,10 @@ let before: TestApp;
 let after: TestApp;
 beforeAll(async () => {
   before = await createTestApp({ ADMIN_EMAIL: 'old-admin@school.example' });
-  after = await createTestApp({ ADMIN_EMAIL: 'new-admin@school.example; other@school.example' }, before);
+  after = await createTestApp(
+    { ADMIN_EMAIL: 'new-admin@school.example; other@school.example' },
+    before,
+  );
 });
 afterAll(() => before.close());
 
@@ -34,9 +37,15 @@ describe('admin rights follow ADMIN_EMAIL', () => {
     const promoted = await registerThroughApi(before.app, { email: 'other@school.example' });
     await syncAdminFlags(before.database.db, ['other-teacher@school.example']);
 
-    const demotedLogin = await request(after.app).post('/api/auth/login').send(demoted.credentials).expect(200);
+    const demotedLogin = await request(after.app)
+      .post('/api/auth/login')
+      .send(demoted.credentials)
+      .expect(200);
     expect(demotedLogin.body.user.isAdmin).toBe(false);
-    const promotedLogin = await request(after.app).post('/api/auth/login').send(promoted.credentials).expect(200);
+    const promotedLogin = await request(after.app)
+      .post('/api/auth/login')
+      .send(promoted.credentials)
+      .expect(200);
     expect(promotedLogin.body.user.isAdmin).toBe(true);
 
     const me = await request(after.app)
