@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { ProviderName } from '../ai/types.js';
 
 /**
  * The only place that reads `process.env`. Everything is parsed once at boot; every problem is
@@ -43,6 +44,18 @@ const durationSeconds = z
     return Number(match[1]) * units[match[2] as keyof typeof units];
   });
 
+/** "30s", "500ms", "2m" or a bare number of milliseconds. */
+const durationMs = z
+  .string()
+  .regex(/^\d+\s*(ms|s|m)?$/, { message: 'Use a number with an optional unit: 500ms, 30s, 2m' })
+  .transform((raw) => {
+    const match = /^(\d+)\s*(ms|s|m)?$/.exec(raw)!;
+    const units = { ms: 1, s: 1000, m: 60_000 } as const;
+    return Number(match[1]) * (match[2] ? units[match[2] as keyof typeof units] : 1);
+  });
+
+const providerName = z.enum(['anthropic', 'openai', 'google', 'mock']);
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -78,11 +91,56 @@ const envSchema = z
     STATIC_DIR: z.string().default(path.join(repoRoot, 'frontend', 'dist')),
     MIGRATIONS_DIR: z.string().default(path.join(repoRoot, 'migrations')),
 
-    LLM_PROVIDER: z.string().optional(),
+    LLM_PROVIDER: providerName.optional(),
+    LLM_FALLBACK_PROVIDERS: z
+      .string()
+      .default('')
+      .transform((raw) => raw.split(/[\s,;]+/).filter(Boolean))
+      .pipe(z.array(providerName)),
     ANTHROPIC_API_KEY: z.string().optional(),
+    ANTHROPIC_BASE_URL: z.url().optional(),
+    ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
+    ANTHROPIC_SMALL_MODEL: z.string().default('claude-haiku-4-5'),
     OPENAI_API_KEY: z.string().optional(),
-    OPENAI_BASE_URL: z.string().optional(),
+    OPENAI_BASE_URL: z.url().optional(),
+    OPENAI_MODEL: z.string().default('gpt-5-mini'),
+    OPENAI_SMALL_MODEL: z.string().default('gpt-5-nano'),
     GOOGLE_API_KEY: z.string().optional(),
+    GOOGLE_BASE_URL: z.url().optional(),
+    GOOGLE_MODEL: z.string().default('gemini-2.5-flash'),
+    GOOGLE_SMALL_MODEL: z.string().default('gemini-2.5-flash-lite'),
+    LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(64).max(32_000).default(1024),
+    LLM_CONNECT_TIMEOUT: durationMs.default(10_000),
+    LLM_FIRST_TOKEN_TIMEOUT: durationMs.default(30_000),
+    LLM_TOKEN_GAP_TIMEOUT: durationMs.default(20_000),
+    LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    LLM_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LLM_CIRCUIT_COOLDOWN: durationMs.default(30_000),
+    LLM_PRICING: z
+      .string()
+      .default('{}')
+      .transform((raw, ctx) => {
+        try {
+          return JSON.parse(raw) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.record(
+          z.string(),
+          z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }),
+        ),
+      ),
+
+    CHAT_TURNS_PER_MINUTE: z.coerce.number().int().min(1).default(6),
+    CHAT_DAILY_TOKENS: z.coerce.number().int().min(0).default(60_000),
+    CHAT_WEEKLY_TOKENS: z.coerce.number().int().min(0).default(250_000),
+    MONTHLY_BUDGET_USD: z.coerce.number().min(0).default(50),
+    CHAT_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(100).max(20_000).default(4000),
+    CHAT_HISTORY_TOKENS: z.coerce.number().int().min(500).max(100_000).default(6000),
+    SOCKET_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
     EMBEDDING_PROVIDER: z.string().optional(),
     COHERE_API_KEY: z.string().optional(),
     VOYAGE_API_KEY: z.string().optional(),
@@ -136,6 +194,19 @@ function parseTrustProxy(raw: string): boolean | number | string {
 
 export type Config = ReturnType<typeof toConfig>;
 
+function resolveChain(env: z.infer<typeof envSchema>): ProviderName[] {
+  const configured: Array<ProviderName | undefined> = env.LLM_PROVIDER
+    ? [env.LLM_PROVIDER, ...env.LLM_FALLBACK_PROVIDERS]
+    : [
+        env.ANTHROPIC_API_KEY ? 'anthropic' : undefined,
+        env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : undefined,
+        env.GOOGLE_API_KEY ? 'google' : undefined,
+      ];
+  return configured.filter(
+    (name, index, all): name is ProviderName => Boolean(name) && all.indexOf(name) === index,
+  );
+}
+
 function toConfig(env: z.infer<typeof envSchema>) {
   return {
     env: env.NODE_ENV,
@@ -171,11 +242,56 @@ function toConfig(env: z.infer<typeof envSchema>) {
       staticDir: path.resolve(env.STATIC_DIR),
     },
     ai: {
-      llmProvider: env.LLM_PROVIDER,
+      /**
+       * Primary provider, then fallbacks in order. Without LLM_PROVIDER, every vendor with a key
+       * (or an OpenAI-compatible base URL) is used in a fixed order; `mock` is only ever explicit.
+       */
+      chain: resolveChain(env),
+      providers: {
+        anthropic: {
+          apiKey: env.ANTHROPIC_API_KEY,
+          baseUrl: env.ANTHROPIC_BASE_URL,
+          model: env.ANTHROPIC_MODEL,
+          smallModel: env.ANTHROPIC_SMALL_MODEL,
+        },
+        openai: {
+          apiKey: env.OPENAI_API_KEY,
+          baseUrl: env.OPENAI_BASE_URL,
+          model: env.OPENAI_MODEL,
+          smallModel: env.OPENAI_SMALL_MODEL,
+        },
+        google: {
+          apiKey: env.GOOGLE_API_KEY,
+          baseUrl: env.GOOGLE_BASE_URL,
+          model: env.GOOGLE_MODEL,
+          smallModel: env.GOOGLE_SMALL_MODEL,
+        },
+      },
+      maxOutputTokens: env.LLM_MAX_OUTPUT_TOKENS,
+      timeouts: {
+        connectMs: env.LLM_CONNECT_TIMEOUT,
+        firstTokenMs: env.LLM_FIRST_TOKEN_TIMEOUT,
+        tokenGapMs: env.LLM_TOKEN_GAP_TIMEOUT,
+      },
+      maxRetries: env.LLM_MAX_RETRIES,
+      circuitBreaker: {
+        failureThreshold: env.LLM_CIRCUIT_FAILURES,
+        cooldownMs: env.LLM_CIRCUIT_COOLDOWN,
+      },
+      pricingOverrides: env.LLM_PRICING,
       hasLlmKey: Boolean(
         env.ANTHROPIC_API_KEY || env.OPENAI_API_KEY || env.OPENAI_BASE_URL || env.GOOGLE_API_KEY,
       ),
       hasEmbeddingKey: Boolean(env.COHERE_API_KEY || env.VOYAGE_API_KEY),
+    },
+    chat: {
+      turnsPerMinute: env.CHAT_TURNS_PER_MINUTE,
+      dailyTokens: env.CHAT_DAILY_TOKENS,
+      weeklyTokens: env.CHAT_WEEKLY_TOKENS,
+      monthlyBudgetUsd: env.MONTHLY_BUDGET_USD,
+      messageMaxLength: env.CHAT_MESSAGE_MAX_LENGTH,
+      historyTokens: env.CHAT_HISTORY_TOKENS,
+      socketMaxConnectionsPerUser: env.SOCKET_MAX_CONNECTIONS_PER_USER,
     },
   };
 }
@@ -205,8 +321,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 /** Non-fatal problems worth a line in the boot log. */
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
-  if (!config.ai.hasLlmKey && config.ai.llmProvider !== 'mock') {
-    warnings.push('No LLM provider key is set: the tutor will tell students it is not set up yet.');
+  if (config.ai.chain.length === 0) {
+    warnings.push('No LLM provider key is set: the tutor tells students it is not set up yet.');
+  } else if (config.ai.chain.includes('mock')) {
+    warnings.push('LLM_PROVIDER=mock: the tutor gives canned demo answers, not real help.');
   }
   if (!config.ai.hasEmbeddingKey) {
     warnings.push('No embedding key is set: course retrieval will use full-text search only.');

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** Longest question a student may send (characters); the server setting may be lower. */
+export const MESSAGE_MAX_LENGTH_CAP = 20_000;
+
+export const chatScopeSchema = z.enum(['general', 'module_notebook', 'personal_notebook']);
+export type ChatScope = z.infer<typeof chatScopeSchema>;
+
+export const messageStatusSchema = z.enum(['streaming', 'complete', 'interrupted', 'error']);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+/** A plain-words cue of how much help an answer gives; students never see level numbers. */
+export const hintCueSchema = z.string();
+
+export const chatSessionSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  scope: chatScopeSchema,
+  /** The notebook a workspace chat belongs to (null for general chats). */
+  notebookId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastMessageAt: z.string().nullable(),
+});
+export type ChatSession = z.infer<typeof chatSessionSchema>;
+
+export const chatMessageSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  status: messageStatusSchema,
+  clientMessageId: z.string().nullable(),
+  hintCue: z.string().nullable(),
+  /** Set on status=error: a stable code such as `ai.provider_unavailable`. */
+  errorCode: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const listSessionsResponseSchema = z.object({ sessions: z.array(chatSessionSchema) });
+export type ListSessionsResponse = z.infer<typeof listSessionsResponseSchema>;
+
+export const createSessionBodySchema = z.object({
+  title: z.string().trim().min(1).max(120).optional(),
+});
+export type CreateSessionBody = z.infer<typeof createSessionBodySchema>;
+
+export const renameSessionBodySchema = z.object({ title: z.string().trim().min(1).max(120) });
+export type RenameSessionBody = z.infer<typeof renameSessionBodySchema>;
+
+export const sessionResponseSchema = z.object({ session: chatSessionSchema });
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+/** Oldest first within a page; `before` pages further back in time. */
+export const listMessagesQuerySchema = z.object({
+  before: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
+
+export const listMessagesResponseSchema = z.object({
+  messages: z.array(chatMessageSchema),
+  /** Pass as `before` to load older messages; null when there are none. */
+  nextCursor: z.string().nullable(),
+});
+export type ListMessagesResponse = z.infer<typeof listMessagesResponseSchema>;
+
+const allowanceWindowSchema = z.object({
+  usedTokens: z.number().int(),
+  limitTokens: z.number().int().nullable(),
+  resetsAt: z.string(),
+});
+
+/** `GET /api/me/usage`: what the student has used and has left. */
+export const myUsageResponseSchema = z.object({
+  day: allowanceWindowSchema,
+  week: allowanceWindowSchema,
+  turnsPerMinute: z.number().int().nullable(),
+  /** True when the installation's monthly budget is spent: no new turns for anyone. */
+  installationPaused: z.boolean(),
+  tutorAvailable: z.boolean(),
+});
+export type MyUsageResponse = z.infer<typeof myUsageResponseSchema>;
