@@ -44,5 +44,18 @@ export const errorCodes = {
   refreshHeaderMissing: 'auth.refresh_header_missing',
   wrongPassword: 'auth.wrong_password',
   databaseUnavailable: 'database.unavailable',
+  sessionNotFound: 'chat.session_not_found',
+  messageNotFound: 'chat.message_not_found',
+  turnInProgress: 'chat.turn_in_progress',
+  messageTooLong: 'chat.message_too_long',
+  chatRateLimited: 'chat.rate_limited',
+  allowanceExhausted: 'chat.allowance_exhausted',
+  budgetExhausted: 'chat.budget_exhausted',
+  nothingToRetry: 'chat.nothing_to_retry',
+  notLastQuestion: 'chat.not_last_question',
+  tutorNotConfigured: 'ai.not_configured',
+  providerUnavailable: 'ai.provider_unavailable',
+  answerInterrupted: 'ai.interrupted',
+  invalidPayload: 'realtime.invalid_payload',
 } as const;
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

@@ -56,3 +56,18 @@ export const requireAdmin: RequestHandler = (req, _res, next) => {
   if (!requireAuth(req).user.isAdmin) throw forbidden('Only admins can do this');
   next();
 };
+
+/** Like `authenticate`, but anonymous callers pass through with no `req.auth`. */
+export function authenticateOptional(db: Db, accessTokens: AccessTokens): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const token = readBearerToken(req.headers.authorization);
+    if (token) {
+      try {
+        req.auth = await resolveAuth(db, accessTokens, token);
+      } catch {
+        // An invalid token on a public endpoint is treated as anonymous, not as an error.
+      }
+    }
+    next();
+  };
+}

@@ -32,3 +32,25 @@ export function bodyOf<Schema extends z.ZodType>(
 ): z.output<Schema> {
   return req.body as z.output<Schema>;
 }
+
+/** Parses query parameters at the edge; Express 5 makes `req.query` read-only, so it returns them. */
+export function parseQuery<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
+  const result = schema.safeParse(query ?? {});
+  if (!result.success) {
+    throw validationFailed(
+      result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An id from the path. Anything that is not a UUID cannot exist, so it is the same 404 as a
+ * missing or foreign id (and never reaches Postgres as a malformed uuid).
+ */
+export function parseIdParam(value: unknown, notFoundError: () => Error): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw notFoundError();
+  return value;
+}

@@ -63,7 +63,15 @@ export function createAccessTokens(options: { secret: string; ttlSeconds: number
     return { userId: payload.sub, tokenVersion: payload.ver, sessionId: payload.sid };
   }
 
-  return { sign, verify };
+  /** When a token (already verified elsewhere) expires; undefined if it carries no expiry. */
+  function expiresAt(token: string): Date | undefined {
+    const decoded = jwt.decode(token);
+    return decoded && typeof decoded === 'object' && typeof decoded.exp === 'number'
+      ? new Date(decoded.exp * 1000)
+      : undefined;
+  }
+
+  return { sign, verify, expiresAt };
 }
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>;

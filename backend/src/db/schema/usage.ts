@@ -1,0 +1,33 @@
+import { index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { chatSessions } from './chat.js';
+import { users } from './users.js';
+
+/**
+ * One row per call to an AI provider: answers, classifications, summaries, failed and
+ * interrupted attempts alike. Allowances and the installation budget are sums over this table,
+ * so restarts and replicas agree. Deleting a user anonymises their rows instead of removing
+ * them, because the money was spent either way.
+ */
+export const usageEvents = pgTable(
+  'usage_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    sessionId: uuid('session_id').references(() => chatSessions.id, { onDelete: 'set null' }),
+    messageId: uuid('message_id'),
+    purpose: text('purpose', { enum: ['answer', 'classification', 'summary', 'provider_test'] }).notNull(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
+    outcome: text('outcome', { enum: ['ok', 'error', 'interrupted', 'aborted'] }).notNull(),
+    errorKind: text('error_kind'),
+    durationMs: integer('duration_ms'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('usage_events_user_created_idx').on(table.userId, table.createdAt),
+    index('usage_events_created_idx').on(table.createdAt),
+  ],
+);

@@ -1,0 +1,60 @@
+import type { RealtimeError } from '@hintbook/contracts';
+import { AppError } from '../../lib/app-error.js';
+
+export const sessionNotFound = () => new AppError(404, 'chat.session_not_found', 'This conversation does not exist');
+
+export const messageNotFound = () => new AppError(404, 'chat.message_not_found', 'This message does not exist');
+
+export const turnInProgress = () =>
+  new AppError(409, 'chat.turn_in_progress', 'The tutor is still answering in this conversation; wait or press stop');
+
+export const messageTooLong = (max: number) =>
+  new AppError(400, 'chat.message_too_long', `Keep your message under ${max.toLocaleString('en')} characters`);
+
+export const chatRateLimited = (retryAfterSeconds: number) =>
+  new AppError(
+    429,
+    'chat.rate_limited',
+    `You are sending messages very quickly. Try again in ${retryAfterSeconds} seconds.`,
+    undefined,
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+
+export const allowanceExhausted = (window: 'day' | 'week', resetsAt: Date) =>
+  new AppError(
+    429,
+    'chat.allowance_exhausted',
+    `You have used your tutor allowance for this ${window}. It renews ${resetsAt.toUTCString()}.`,
+  );
+
+export const budgetExhausted = () =>
+  new AppError(
+    503,
+    'chat.budget_exhausted',
+    'The tutor is paused for everyone until next month because this school’s AI budget is used up. Your teacher knows.',
+  );
+
+export const nothingToRetry = () =>
+  new AppError(409, 'chat.nothing_to_retry', 'There is no unanswered question to retry in this conversation');
+
+export const notLastQuestion = () =>
+  new AppError(409, 'chat.not_last_question', 'Only the last question of a conversation can be edited');
+
+export const tutorNotConfigured = (isAdmin: boolean) =>
+  new AppError(
+    503,
+    'ai.not_configured',
+    isAdmin
+      ? 'No AI provider is configured. Set LLM_PROVIDER and its API key (see .env.example) and restart.'
+      : 'The tutor is not set up yet. Ask your teacher to connect an AI provider.',
+  );
+
+const RETRYABLE_CODES = new Set(['chat.rate_limited', 'chat.turn_in_progress', 'ai.provider_unavailable', 'ai.interrupted', 'database.unavailable']);
+
+/** The socket form of an expected error; unknown errors become a generic, retryable one. */
+export function toRealtimeError(error: unknown): RealtimeError {
+  if (error instanceof AppError) {
+    return { code: error.code, message: error.message, retryable: RETRYABLE_CODES.has(error.code) };
+  }
+  return { code: 'internal', message: 'Something went wrong on our side; please try again', retryable: true };
+}

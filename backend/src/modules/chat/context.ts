@@ -1,0 +1,70 @@
+import type { NotebookContext } from '@hintbook/contracts';
+import { buildSummaryRequest, buildTutorSystemPrompt, fitToBudget } from '../../ai/pedagogy/index.js';
+import type { EffectiveLevels, HintLevels } from '../../ai/pedagogy/index.js';
+import type { LlmMessage } from '../../ai/types.js';
+import { listVisibleMessagesAfter, type MessageRow } from './messages.repository.js';
+import { updateSessionSummary, type SessionRow } from './sessions.repository.js';
+import type { TurnDeps } from './turn.types.js';
+
+export interface AnswerContextInput {
+  session: SessionRow;
+  question: MessageRow;
+  hintLevels: HintLevels;
+  effectiveLevels: EffectiveLevels;
+  notebookContext?: NotebookContext | undefined;
+}
+
+/**
+ * What the tutor sees for one answer: the system prompt, then the recent conversation within
+ * the token budget. Older messages are folded into the session's running summary, one slice at
+ * a time, so each fold costs only the messages that just fell out of the window.
+ */
+export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInput) {
+  const { session, question } = input;
+  const history = (await listVisibleMessagesAfter(deps.db, session.id, session.summarizedThroughSeq ?? 0)).filter(
+    (row) => row.seq < question.seq && row.content.trim() !== '' && row.status !== 'streaming',
+  );
+  const { kept, folded } = fitToBudget(history.map(toLlmMessage), deps.limits.historyTokens);
+  let summary = session.summary ?? undefined;
+  if (folded.length > 0) {
+    const foldedRows = history.slice(0, folded.length);
+    const next = await deps.tutor.summarize(
+      buildSummaryRequest({ previousSummary: summary ?? null, messagesToFold: folded }),
+      { userId: question.userId, sessionId: session.id },
+    );
+    // A failed summary keeps the old one; the folded messages are simply not seen this turn.
+    if (next) {
+      summary = next;
+      await updateSessionSummary(deps.db, session.id, next, foldedRows.at(-1)!.seq);
+    }
+  }
+  const system = buildTutorSystemPrompt({
+    hintLevels: input.hintLevels,
+    effectiveLevels: input.effectiveLevels,
+    notebookContext: input.notebookContext,
+    conversationSummary: summary,
+    isDemo: deps.tutor.isDemo(),
+  });
+  return { system, messages: alternate([...kept, toLlmMessage(question)]) };
+}
+
+function toLlmMessage(row: MessageRow): LlmMessage {
+  return { role: row.role, content: row.content };
+}
+
+/**
+ * Vendors want user/assistant turns alternating and starting with the user; failed answers
+ * leave gaps, so neighbours with the same role are merged.
+ */
+export function alternate(messages: LlmMessage[]): LlmMessage[] {
+  const merged: LlmMessage[] = [];
+  for (const message of messages) {
+    const previous = merged.at(-1);
+    if (previous && previous.role === message.role) {
+      previous.content = `${previous.content}\n\n${message.content}`;
+    } else if (merged.length > 0 || message.role === 'user') {
+      merged.push({ ...message });
+    }
+  }
+  return merged;
+}

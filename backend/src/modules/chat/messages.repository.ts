@@ -1,0 +1,134 @@
+import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { messages } from '../../db/schema/index.js';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessageRow = typeof messages.$inferInsert;
+
+export async function findMessageByClientId(
+  db: Db,
+  userId: string,
+  clientMessageId: string,
+): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.userId, userId), eq(messages.clientMessageId, clientMessageId)));
+  return row;
+}
+
+export async function findOwnedMessage(db: Db, userId: string, messageId: string): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.userId, userId)));
+  return row;
+}
+
+export async function findAnswerTo(db: Db, questionId: string): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.replyToId, questionId), isNull(messages.replacedAt)))
+    .orderBy(desc(messages.seq))
+    .limit(1);
+  return row;
+}
+
+export async function insertMessage(db: Db, values: NewMessageRow): Promise<MessageRow> {
+  const [row] = await db.insert(messages).values(values).returning();
+  return row!;
+}
+
+/** Visible messages, newest page first in storage order; returned oldest → newest. */
+export async function listVisibleMessages(
+  db: Db,
+  sessionId: string,
+  options: { beforeSeq?: number | undefined; limit: number },
+): Promise<MessageRow[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.sessionId, sessionId),
+        isNull(messages.replacedAt),
+        options.beforeSeq ? lt(messages.seq, options.beforeSeq) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.seq))
+    .limit(options.limit);
+  return rows.reverse();
+}
+
+/** Visible messages after `afterSeq` (exclusive), oldest first: the context window source. */
+export async function listVisibleMessagesAfter(db: Db, sessionId: string, afterSeq: number): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.sessionId, sessionId), isNull(messages.replacedAt), gt(messages.seq, afterSeq)))
+    .orderBy(asc(messages.seq));
+}
+
+export async function findLastVisibleQuestion(db: Db, sessionId: string): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.sessionId, sessionId), eq(messages.role, 'user'), isNull(messages.replacedAt)))
+    .orderBy(desc(messages.seq))
+    .limit(1);
+  return row;
+}
+
+export async function hasStreamingAnswer(db: Db, sessionId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.sessionId, sessionId), eq(messages.status, 'streaming')))
+    .limit(1);
+  return Boolean(row);
+}
+
+export async function updateMessage(
+  db: Db,
+  messageId: string,
+  patch: Partial<Omit<NewMessageRow, 'id' | 'seq' | 'sessionId' | 'userId'>>,
+): Promise<void> {
+  await db.update(messages).set(patch).where(eq(messages.id, messageId));
+}
+
+export async function markReplaced(db: Db, messageIds: string[], now: Date): Promise<void> {
+  for (const id of messageIds) {
+    await db.update(messages).set({ replacedAt: now }).where(eq(messages.id, id));
+  }
+}
+
+/** Questions sent by the user since `since` (the per-minute turn limit). */
+export async function countQuestionsSince(db: Db, userId: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(and(eq(messages.userId, userId), eq(messages.role, 'user'), gt(messages.createdAt, since)));
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * After a crash, answers still marked `streaming` belong to no running turn: keep their flushed
+ * text and mark them interrupted so the student can retry.
+ */
+export async function interruptOrphanedAnswers(db: Db, now: Date, olderThan?: Date): Promise<number> {
+  const updated = await db
+    .update(messages)
+    .set({ status: 'interrupted', errorCode: 'ai.interrupted', completedAt: now })
+    .where(and(eq(messages.status, 'streaming'), olderThan ? lt(messages.createdAt, olderThan) : undefined))
+    .returning({ id: messages.id });
+  return updated.length;
+}
+
+/** Flushes a partial answer; a no-op once the answer has ended, so it never undoes the final text. */
+export async function updateStreamingContent(db: Db, messageId: string, content: string): Promise<void> {
+  await db
+    .update(messages)
+    .set({ content })
+    .where(and(eq(messages.id, messageId), eq(messages.status, 'streaming')));
+}

@@ -1,0 +1,210 @@
+import type { NotebookContext } from '@hintbook/contracts';
+import { hintCue, type HintLevels } from '../../ai/pedagogy/index.js';
+import type { UserRow } from '../users/users.repository.js';
+import type { ActiveTurn } from './active-turns.js';
+import { buildAnswerContext } from './context.js';
+import {
+  listVisibleMessagesAfter,
+  updateMessage,
+  updateStreamingContent,
+  type MessageRow,
+} from './messages.repository.js';
+import { currentLevels, decideHintLevels } from './pedagogy.service.js';
+import { touchSession, type SessionRow } from './sessions.repository.js';
+import { AnswerFailedError } from './tutor.types.js';
+import type { TurnDeps } from './turn.types.js';
+
+export interface RunTurnInput {
+  turn: ActiveTurn;
+  user: UserRow;
+  session: SessionRow;
+  question: MessageRow;
+  answer: MessageRow;
+  notebookContext?: NotebookContext | undefined;
+  /** A retry reuses the failed answer's hint levels instead of classifying again. */
+  retryOf?: MessageRow | undefined;
+  isNewSession: boolean;
+}
+
+/**
+ * One answer, start to finish: hint levels → context → stream → store. Emits `chat:turn`,
+ * `chat:meta`, ordered `chat:delta`s and exactly one terminal event, whatever fails.
+ */
+export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void> {
+  const { turn, user, session, question, answer } = input;
+  const emit = deps.emitter;
+  emit.toUser(user.id, 'chat:turn', {
+    sessionId: session.id,
+    turnId: turn.turnId,
+    clientMessageId: question.clientMessageId ?? '',
+    userMessageId: question.id,
+    assistantMessageId: answer.id,
+    ...(input.isNewSession ? { sessionTitle: session.title } : {}),
+  });
+
+  const flusher = startFlushing(deps, turn);
+  try {
+    const { hintLevels, effectiveLevels } = await chooseLevels(deps, input);
+    const cue = hintCue(hintLevels);
+    await updateMessage(deps.db, answer.id, {
+      hintLevelProgramming: hintLevels.programming,
+      hintLevelMaths: hintLevels.maths,
+      hintCue: cue,
+    });
+    emit.toUser(user.id, 'chat:meta', { sessionId: session.id, turnId: turn.turnId, hintCue: cue });
+
+    const request = await buildAnswerContext(deps, {
+      session,
+      question,
+      hintLevels,
+      effectiveLevels,
+      notebookContext: input.notebookContext,
+    });
+    const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
+    for await (const event of deps.tutor.streamAnswer(request, owner, turn.abort.signal)) {
+      if (event.type === 'delta') {
+        const delta = { sessionId: session.id, turnId: turn.turnId, seq: turn.deltas.length + 1, text: event.text };
+        turn.deltas.push(delta);
+        turn.content += event.text;
+        emit.toUser(user.id, 'chat:delta', delta);
+        continue;
+      }
+      flusher.stop();
+      const now = deps.clock();
+      await updateMessage(deps.db, answer.id, {
+        content: turn.content,
+        status: 'complete',
+        provider: event.provider,
+        model: event.model,
+        inputTokens: event.usage.inputTokens,
+        outputTokens: event.usage.outputTokens,
+        costUsd: event.costUsd,
+        completedAt: now,
+      });
+      await touchSession(deps.db, session.id, now);
+      finish(deps, turn, {
+        name: 'chat:done',
+        payload: {
+          sessionId: session.id,
+          turnId: turn.turnId,
+          messageId: answer.id,
+          status: 'complete',
+          content: turn.content,
+          usage: event.usage,
+        },
+      });
+      return;
+    }
+    throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
+  } catch (error) {
+    flusher.stop();
+    await endWithoutAnswer(deps, input, error);
+  }
+}
+
+async function chooseLevels(deps: TurnDeps, input: RunTurnInput) {
+  if (input.retryOf) {
+    const levels = await currentLevels(deps, input.user, input.session, input.retryOf);
+    return { hintLevels: levels.hintLevels, effectiveLevels: levels.user.effectiveLevels };
+  }
+  const history = (await listVisibleMessagesAfter(deps.db, input.session.id, 0)).filter(
+    (row) => row.seq < input.question.seq && row.content.trim() !== '',
+  );
+  const decision = await decideHintLevels(deps, {
+    user: input.user,
+    session: input.session,
+    question: input.question,
+    history: history.slice(-6),
+    notebookContext: input.notebookContext,
+  });
+  return { hintLevels: decision.hintLevels as HintLevels, effectiveLevels: decision.user.effectiveLevels };
+}
+
+/** Stopped, interrupted or failed: keep whatever text was shown, and say what happened. */
+async function endWithoutAnswer(deps: TurnDeps, input: RunTurnInput, error: unknown): Promise<void> {
+  const { turn, session, answer } = input;
+  const now = deps.clock();
+  const failure = error instanceof AnswerFailedError ? error : undefined;
+  const usage = failure?.usage;
+  const common = {
+    content: turn.content,
+    completedAt: now,
+    provider: failure?.provider ?? null,
+    model: failure?.model ?? null,
+    inputTokens: usage?.inputTokens ?? null,
+    outputTokens: usage?.outputTokens ?? null,
+  };
+  try {
+    if (turn.abort.signal.aborted) {
+      await updateMessage(deps.db, answer.id, { ...common, status: 'interrupted', errorCode: null });
+      finish(deps, turn, {
+        name: 'chat:done',
+        payload: {
+          sessionId: session.id,
+          turnId: turn.turnId,
+          messageId: answer.id,
+          status: 'interrupted',
+          content: turn.content,
+          usage: { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 },
+        },
+      });
+      return;
+    }
+    if (!failure) deps.logger.error({ err: error, turnId: turn.turnId }, 'turn failed');
+    const shown = turn.content.length > 0;
+    const code = failure ? (shown ? 'ai.interrupted' : 'ai.provider_unavailable') : 'internal';
+    await updateMessage(deps.db, answer.id, { ...common, status: shown ? 'interrupted' : 'error', errorCode: code });
+    finish(deps, turn, {
+      name: 'chat:error',
+      payload: {
+        sessionId: session.id,
+        turnId: turn.turnId,
+        messageId: answer.id,
+        content: turn.content,
+        code,
+        message: shown
+          ? 'The answer was cut off. What you see is kept; press retry for a full answer.'
+          : 'The tutor could not answer just now. Your question is saved; press retry in a moment.',
+        retryable: true,
+      },
+    });
+  } catch (storeError) {
+    // Even when the database is unreachable the client must get its terminal event.
+    deps.logger.error({ err: storeError, turnId: turn.turnId }, 'could not store the end of a turn');
+    finish(deps, turn, {
+      name: 'chat:error',
+      payload: {
+        sessionId: session.id,
+        turnId: turn.turnId,
+        messageId: null,
+        content: turn.content,
+        code: 'database.unavailable',
+        message: 'The answer could not be saved because the database is unavailable. Try again in a moment.',
+        retryable: true,
+      },
+    });
+  }
+}
+
+function finish(deps: TurnDeps, turn: ActiveTurn, terminal: Parameters<TurnDeps['activeTurns']['finish']>[1]) {
+  deps.activeTurns.finish(turn, terminal);
+  if (terminal.name === 'chat:done') deps.emitter.toUser(turn.userId, 'chat:done', terminal.payload);
+  else deps.emitter.toUser(turn.userId, 'chat:error', terminal.payload);
+}
+
+/**
+ * Writes the partial answer every `flushIntervalMs`, so a crash loses at most that much text;
+ * the boot sweep then marks the row interrupted.
+ */
+function startFlushing(deps: TurnDeps, turn: ActiveTurn) {
+  let flushed = 0;
+  const timer = setInterval(() => {
+    if (turn.content.length === flushed) return;
+    flushed = turn.content.length;
+    updateStreamingContent(deps.db, turn.turnId, turn.content).catch((error: unknown) =>
+      deps.logger.warn({ err: error, turnId: turn.turnId }, 'could not flush a partial answer'),
+    );
+  }, deps.flushIntervalMs ?? 1000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

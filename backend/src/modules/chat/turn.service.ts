@@ -1,0 +1,212 @@
+import type { ChatResumeAck, ChatResumePayload, ChatRetryPayload, ChatSendPayload, ChatStopPayload } from '@hintbook/contracts';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { Db } from '../../db/client.js';
+import type { UserRow } from '../users/users.repository.js';
+import { assertTurnAllowed } from '../usage/quota.service.js';
+import {
+  messageNotFound,
+  messageTooLong,
+  notLastQuestion,
+  nothingToRetry,
+  sessionNotFound,
+  turnInProgress,
+  tutorNotConfigured,
+} from './chat.errors.js';
+import { titleFromQuestion } from './chat.mapper.js';
+import {
+  findAnswerTo,
+  findLastVisibleQuestion,
+  findMessageByClientId,
+  findOwnedMessage,
+  insertMessage,
+  markReplaced,
+  type MessageRow,
+} from './messages.repository.js';
+import { createSession, findOwnedSession, touchSession, type SessionRow } from './sessions.repository.js';
+import { runTurn } from './turn-runner.js';
+import type { TurnDeps } from './turn.types.js';
+
+export interface TurnStarted {
+  sessionId: string;
+  userMessageId: string;
+  turnId: string;
+  duplicate: boolean;
+}
+
+/**
+ * Stores the question and a placeholder answer, then starts the answer in the background.
+ * Resolves once both are stored (the socket ack); events follow. A resend with the same
+ * client message id returns the first one's ids and starts nothing.
+ */
+export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatSendPayload): Promise<TurnStarted> {
+  if (!deps.tutor.isConfigured()) throw tutorNotConfigured(user.isAdmin);
+  if (payload.content.length > deps.limits.messageMaxLength) throw messageTooLong(deps.limits.messageMaxLength);
+
+  const duplicate = await findDuplicate(deps.db, user.id, payload.clientMessageId);
+  if (duplicate) return duplicate;
+
+  let session = payload.sessionId ? await findOwnedSession(deps.db, user.id, payload.sessionId) : undefined;
+  if (payload.sessionId && !session) throw sessionNotFound();
+  if (session && deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
+  await assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id);
+
+  const isNewSession = !session;
+  const stored = await deps.db
+    .transaction(async (tx) => {
+      const txDeps = { ...deps, db: tx as unknown as Db };
+      session ??= await createSession(txDeps.db, {
+        userId: user.id,
+        title: titleFromQuestion(payload.content),
+        scope: 'general',
+        notebookId: null,
+      });
+      if (payload.replacesMessageId) await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
+      const question = await insertMessage(txDeps.db, {
+        sessionId: session.id,
+        userId: user.id,
+        role: 'user',
+        content: payload.content,
+        status: 'complete',
+        clientMessageId: payload.clientMessageId,
+      });
+      const answer = await insertMessage(txDeps.db, {
+        sessionId: session.id,
+        userId: user.id,
+        role: 'assistant',
+        status: 'streaming',
+        replyToId: question.id,
+      });
+      await touchSession(txDeps.db, session.id, deps.clock());
+      return { session, question, answer };
+    })
+    .catch(async (error: unknown) => {
+      // Lost a race: the same client id was stored by a concurrent send, or another answer
+      // in this conversation started first.
+      if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
+        return findDuplicate(deps.db, user.id, payload.clientMessageId);
+      }
+      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx')) throw turnInProgress();
+      throw error;
+    });
+  if (!stored || !('answer' in stored)) return stored!;
+
+  start(deps, user, stored.session, stored.question, stored.answer, {
+    isNewSession,
+    notebookContext: payload.context,
+  });
+  return { sessionId: stored.session.id, userMessageId: stored.question.id, turnId: stored.answer.id, duplicate: false };
+}
+
+async function findDuplicate(db: Db, userId: string, clientMessageId: string): Promise<TurnStarted | undefined> {
+  const existing = await findMessageByClientId(db, userId, clientMessageId);
+  if (!existing) return undefined;
+  const answer = existing.role === 'user' ? await findAnswerTo(db, existing.id) : undefined;
+  return { sessionId: existing.sessionId, userMessageId: existing.id, turnId: answer?.id ?? '', duplicate: true };
+}
+
+/** Edit-and-resend: the session's last question and its answer leave the visible history. */
+async function replaceLastQuestion(deps: TurnDeps, session: SessionRow, userId: string, messageId: string) {
+  const last = await findLastVisibleQuestion(deps.db, session.id);
+  if (!last || last.id !== messageId || last.userId !== userId) throw notLastQuestion();
+  const answer = await findAnswerTo(deps.db, last.id);
+  if (answer?.status === 'streaming') throw turnInProgress();
+  await markReplaced(deps.db, answer ? [last.id, answer.id] : [last.id], deps.clock());
+}
+
+/** Answers the session's last question again, after an error or a stop, at the same hint level. */
+export async function retryLastQuestion(deps: TurnDeps, user: UserRow, payload: ChatRetryPayload): Promise<TurnStarted> {
+  if (!deps.tutor.isConfigured()) throw tutorNotConfigured(user.isAdmin);
+  const session = await findOwnedSession(deps.db, user.id, payload.sessionId);
+  if (!session) throw sessionNotFound();
+  if (deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
+  const question = await findLastVisibleQuestion(deps.db, session.id);
+  if (!question) throw nothingToRetry();
+  const previous = await findAnswerTo(deps.db, question.id);
+  if (previous?.status === 'complete') throw nothingToRetry();
+  if (previous?.status === 'streaming') throw turnInProgress();
+  await assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id);
+
+  const answer = await deps.db
+    .transaction(async (tx) => {
+      if (previous) await markReplaced(tx as unknown as Db, [previous.id], deps.clock());
+      return insertMessage(tx as unknown as Db, {
+        sessionId: session.id,
+        userId: user.id,
+        role: 'assistant',
+        status: 'streaming',
+        replyToId: question.id,
+      });
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx')) throw turnInProgress();
+      throw error;
+    });
+  start(deps, user, session, question, answer, { isNewSession: false, retryOf: previous });
+  return { sessionId: session.id, userMessageId: question.id, turnId: answer.id, duplicate: false };
+}
+
+function start(
+  deps: TurnDeps,
+  user: UserRow,
+  session: SessionRow,
+  question: MessageRow,
+  answer: MessageRow,
+  options: { isNewSession: boolean; notebookContext?: ChatSendPayload['context']; retryOf?: MessageRow | undefined },
+) {
+  const turn = deps.activeTurns.start({ turnId: answer.id, sessionId: session.id, userId: user.id });
+  // Deferred so the caller's ack reaches the client before `chat:turn`.
+  setImmediate(() => {
+    runTurn(deps, { turn, user, session, question, answer, ...options }).catch((error: unknown) =>
+      deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
+    );
+  });
+}
+
+/** Stops the running answer; the partial text is kept and ends as `interrupted`. */
+export function stopTurn(deps: TurnDeps, user: UserRow, payload: ChatStopPayload): void {
+  const turn = deps.activeTurns.runningInSession(payload.sessionId);
+  if (!turn || turn.userId !== user.id || (payload.turnId && payload.turnId !== turn.turnId)) return;
+  turn.abort.abort();
+}
+
+/**
+ * A reconnecting client asks for what it missed of a turn. From memory when this process runs
+ * it; from the database once it has ended (the terminal event carries the whole text).
+ */
+export async function resumeTurn(
+  deps: TurnDeps,
+  user: UserRow,
+  payload: ChatResumePayload,
+  send: (event: 'chat:delta' | 'chat:done' | 'chat:error', body: never) => void,
+): Promise<ChatResumeAck> {
+  const active = deps.activeTurns.get(payload.turnId);
+  if (active && active.userId === user.id) {
+    for (const delta of active.deltas) if (delta.seq > payload.afterSeq) send('chat:delta', delta as never);
+    if (active.terminal) send(active.terminal.name, active.terminal.payload as never);
+    return { ok: true, state: active.terminal ? 'finished' : 'streaming' };
+  }
+  const answer = await findOwnedMessage(deps.db, user.id, payload.turnId);
+  if (!answer || answer.sessionId !== payload.sessionId) throw messageNotFound();
+  if (answer.status === 'streaming') return { ok: true, state: 'unknown' };
+  if (answer.status === 'error' || answer.errorCode) {
+    send('chat:error', {
+      sessionId: answer.sessionId,
+      turnId: answer.id,
+      messageId: answer.id,
+      content: answer.content,
+      code: answer.errorCode ?? 'ai.provider_unavailable',
+      message: 'The tutor could not finish this answer. Press retry.',
+      retryable: true,
+    } as never);
+  } else {
+    send('chat:done', {
+      sessionId: answer.sessionId,
+      turnId: answer.id,
+      messageId: answer.id,
+      status: answer.status === 'interrupted' ? 'interrupted' : 'complete',
+      content: answer.content,
+      usage: { inputTokens: answer.inputTokens ?? 0, outputTokens: answer.outputTokens ?? 0 },
+    } as never);
+  }
+  return { ok: true, state: 'finished' };
+}

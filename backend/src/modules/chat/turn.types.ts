@@ -1,0 +1,28 @@
+import type { ServerToClientEvents } from '@hintbook/contracts';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { ChatLimits } from '../usage/quota.service.js';
+import type { ActiveTurns } from './active-turns.js';
+import type { Tutor } from './tutor.types.js';
+
+/** Sends socket events to every connection of one user (all their tabs). */
+export interface TurnEmitter {
+  toUser<E extends keyof ServerToClientEvents>(
+    userId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
+}
+
+export interface TurnDeps {
+  db: Db;
+  clock: Clock;
+  limits: ChatLimits;
+  tutor: Tutor;
+  activeTurns: ActiveTurns;
+  emitter: TurnEmitter;
+  logger: Logger;
+  /** How often the partial answer is written to the database while streaming. */
+  flushIntervalMs?: number;
+}

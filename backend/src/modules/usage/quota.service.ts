@@ -1,0 +1,95 @@
+import type { MyUsageResponse } from '@hintbook/contracts';
+import type { Config } from '../../config/env.js';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import { allowanceExhausted, budgetExhausted, chatRateLimited } from '../chat/chat.errors.js';
+import { countQuestionsSince } from '../chat/messages.repository.js';
+import { sumCostSince, sumUserTokensSince } from './usage.repository.js';
+
+export type ChatLimits = Config['chat'];
+
+export interface QuotaDeps {
+  db: Db;
+  limits: ChatLimits;
+  clock: Clock;
+}
+
+/** Windows are calendar-based in UTC: a day from midnight, a week from Monday, a month from the 1st. */
+export function windowStarts(now: Date) {
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const week = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000);
+  const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return {
+    day,
+    nextDay: new Date(day.getTime() + 86_400_000),
+    week,
+    nextWeek: new Date(week.getTime() + 7 * 86_400_000),
+    month,
+    nextMonth,
+  };
+}
+
+/**
+ * Refuses a new turn when the student is over a limit. Every counter is a query over Postgres,
+ * so limits hold across restarts and replicas. `0` disables a token allowance or the budget.
+ */
+export async function assertTurnAllowed(deps: QuotaDeps, userId: string): Promise<void> {
+  const now = deps.clock();
+  const recent = await countQuestionsSince(deps.db, userId, new Date(now.getTime() - 60_000));
+  if (recent >= deps.limits.turnsPerMinute) throw chatRateLimited(60);
+
+  const windows = windowStarts(now);
+  if (deps.limits.dailyTokens > 0) {
+    const usedToday = await sumUserTokensSince(deps.db, userId, windows.day);
+    if (usedToday >= deps.limits.dailyTokens) throw allowanceExhausted('day', windows.nextDay);
+  }
+  if (deps.limits.weeklyTokens > 0) {
+    const usedThisWeek = await sumUserTokensSince(deps.db, userId, windows.week);
+    if (usedThisWeek >= deps.limits.weeklyTokens) throw allowanceExhausted('week', windows.nextWeek);
+  }
+  if (deps.limits.monthlyBudgetUsd > 0) {
+    const spent = await sumCostSince(deps.db, windows.month);
+    if (spent >= deps.limits.monthlyBudgetUsd) throw budgetExhausted();
+  }
+}
+
+export interface BudgetStatus {
+  spentUsd: number;
+  budgetUsd: number;
+  fraction: number;
+  /** 80 % or more: admins are warned. */
+  isWarning: boolean;
+  isExhausted: boolean;
+}
+
+export async function getBudgetStatus(deps: QuotaDeps): Promise<BudgetStatus> {
+  const spentUsd = await sumCostSince(deps.db, windowStarts(deps.clock()).month);
+  const budgetUsd = deps.limits.monthlyBudgetUsd;
+  const fraction = budgetUsd > 0 ? spentUsd / budgetUsd : 0;
+  return { spentUsd, budgetUsd, fraction, isWarning: fraction >= 0.8, isExhausted: budgetUsd > 0 && fraction >= 1 };
+}
+
+export async function getMyUsage(deps: QuotaDeps, userId: string, tutorAvailable: boolean): Promise<MyUsageResponse> {
+  const windows = windowStarts(deps.clock());
+  const [usedToday, usedThisWeek, budget] = await Promise.all([
+    sumUserTokensSince(deps.db, userId, windows.day),
+    sumUserTokensSince(deps.db, userId, windows.week),
+    getBudgetStatus(deps),
+  ]);
+  return {
+    day: {
+      usedTokens: usedToday,
+      limitTokens: deps.limits.dailyTokens || null,
+      resetsAt: windows.nextDay.toISOString(),
+    },
+    week: {
+      usedTokens: usedThisWeek,
+      limitTokens: deps.limits.weeklyTokens || null,
+      resetsAt: windows.nextWeek.toISOString(),
+    },
+    turnsPerMinute: deps.limits.turnsPerMinute,
+    installationPaused: budget.isExhausted,
+    tutorAvailable,
+  };
+}
