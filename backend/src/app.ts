@@ -1,3 +1,4 @@
+import { createServer, type Server as HttpServer } from 'node:http';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -15,6 +16,18 @@ import type { AuthDeps } from './modules/auth/auth.types.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
 import { livenessRoutes, readinessRoutes } from './modules/health/health.routes.js';
+import { createActiveTurns } from './modules/chat/active-turns.js';
+import { chatRoutes } from './modules/chat/chat.routes.js';
+import { createTutor, type TutorDeps } from './modules/chat/tutor.js';
+import { recordProviderCall } from './modules/usage/usage.service.js';
+import { createCircuitBreakers } from './ai/circuit-breaker.js';
+import { createPricingTable } from './ai/pricing.js';
+import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
+import type { TurnDeps } from './modules/chat/turn.types.js';
+import { myUsageRoutes } from './modules/usage/usage.routes.js';
+import { authenticate } from './middleware/authenticate.js';
+import { registerChatHandlers } from './realtime/chat.handlers.js';
+import { createRealtimeServer, createTurnEmitter, type HintbookServer } from './realtime/io.js';
 
 export interface AppDeps {
   config: Config;
@@ -23,14 +36,24 @@ export interface AppDeps {
   /** The signing secret actually in use (from config, or generated for local runs). */
   jwtSecret: string;
   migrationsExpected: number;
+  /** Tests swap provider factories (scripted mocks) or shorten retry waits. */
+  ai?: Pick<RegistryDeps, 'factories' | 'fetch'> & { sleep?: TutorDeps['sleep'] };
   clock?: Clock;
+}
+
+export interface Hintbook {
+  app: Express;
+  /** Not listening yet: main.ts listens, socket tests listen on port 0. */
+  server: HttpServer;
+  io: HintbookServer;
+  turns: TurnDeps;
 }
 
 /**
  * Builds the HTTP app from its dependencies and starts nothing: main.ts listens, tests hand it
  * to supertest. Every route hangs off here, so this file is the map of the API.
  */
-export function buildApp(deps: AppDeps): Express {
+export function buildApp(deps: AppDeps): Hintbook {
   const { config, database } = deps;
   const clock = deps.clock ?? systemClock;
   const authDeps: AuthDeps = {
@@ -49,6 +72,26 @@ export function buildApp(deps: AppDeps): Express {
   };
 
   const app = express();
+  const server = createServer(app);
+  const io = createRealtimeServer(server, {
+    db: database.db,
+    accessTokens: authDeps.accessTokens,
+    clock,
+    logger: deps.logger,
+    maxConnectionsPerUser: config.chat.socketMaxConnectionsPerUser,
+  });
+  const ai = buildAi(deps, clock);
+  const turns: TurnDeps = {
+    db: database.db,
+    clock,
+    limits: config.chat,
+    tutor: ai.tutor,
+    activeTurns: createActiveTurns(),
+    emitter: createTurnEmitter(io),
+    logger: deps.logger.child({ module: 'chat' }),
+  };
+  registerChatHandlers(io, turns);
+  const signedIn = authenticate(database.db, authDeps.accessTokens);
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
   app.use(requestLogger(deps.logger));
@@ -65,12 +108,39 @@ export function buildApp(deps: AppDeps): Express {
   api.use('/health', readinessRoutes(database, deps.migrationsExpected));
   api.use('/auth/me', accountRoutes(authDeps));
   api.use('/auth', authRoutes(authDeps));
+  api.use('/chat', signedIn, chatRoutes({ db: database.db, clock }));
+  api.use(
+    '/me',
+    signedIn,
+    myUsageRoutes({ db: database.db, limits: config.chat, clock, isTutorConfigured: () => ai.tutor.isConfigured() }),
+  );
   api.use(apiNotFound);
   app.use('/api', api);
 
   if (config.http.serveStatic) app.use(staticSpa(config.http.staticDir));
   app.use(errorHandler);
-  return app;
+  return { app, server, io, turns };
+}
+
+/** Providers, circuit breakers, prices and the tutor over them, with usage stored per call. */
+function buildAi(deps: AppDeps, clock: Clock) {
+  const { config, database } = deps;
+  const registry = createProviderRegistry(config.ai, deps.ai ?? {});
+  const breakers = createCircuitBreakers(config.ai.circuitBreaker, clock);
+  const pricing = createPricingTable(config.ai.pricingOverrides);
+  const logger = deps.logger.child({ module: 'ai' });
+  const tutor = createTutor({
+    registry,
+    breakers,
+    pricing,
+    settings: config.ai,
+    logger,
+    recordCall: (owner, call) => {
+      void recordProviderCall({ db: database.db, pricing, logger }, owner, call);
+    },
+    ...(deps.ai?.sleep ? { sleep: deps.ai.sleep } : {}),
+  });
+  return { registry, breakers, pricing, tutor };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
@@ -9,6 +8,9 @@ import { openDatabase } from './db/client.js';
 import { applyMigrations, countExpectedMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { syncAdminFlags } from './modules/users/users.repository.js';
+import { interruptStaleAnswers } from './modules/chat/messages.repository.js';
+import { STALE_AFTER_MS } from './modules/chat/turn.types.js';
+import { interruptRunningTurns } from './modules/chat/turn.service.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -42,14 +44,16 @@ async function main(): Promise<void> {
   const changedAdmins = await syncAdminFlags(database.db, config.auth.adminEmails);
   logger.info({ driver: database.driver, changedAdmins }, 'database ready');
 
-  const app = buildApp({
+  const { server, io, turns } = buildApp({
     config,
     database,
     logger,
     jwtSecret: resolveJwtSecret(config, logger),
     migrationsExpected: countExpectedMigrations(config.database.migrationsDir),
   });
-  const server = createServer(app);
+  const now = new Date();
+  const interrupted = await interruptStaleAnswers(database.db, now, new Date(now.getTime() - STALE_AFTER_MS));
+  if (interrupted > 0) logger.warn({ interrupted }, 'answers cut off by the last shutdown marked interrupted');
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -57,24 +61,24 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
-    server.close(() => {
-      database
-        .close()
-        .catch((error: unknown) => logger.error({ err: error }, 'database close failed'))
-        .finally(() => {
-          clearTimeout(force);
-          process.exit(0);
-        });
-    });
-    server.closeIdleConnections();
+    try {
+      // Answers in flight are kept as interrupted, and their students told, before sockets close.
+      await interruptRunningTurns(turns, SHUTDOWN_GRACE_MS / 2);
+      await io.close(); // also closes the HTTP server
+      await database.close();
+    } catch (error) {
+      logger.error({ err: error }, 'unclean shutdown');
+    }
+    clearTimeout(force);
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /**

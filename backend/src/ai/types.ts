@@ -61,7 +61,10 @@ export interface ChatProvider {
    * promptly (throwing a ProviderError of kind `aborted`) when `signal` aborts.
    */
   streamChat(request: ChatRequest, options: CallOptions): AsyncIterable<ChatStreamEvent>;
-  generateStructured<T>(request: StructuredRequest<T>, options: CallOptions): Promise<StructuredResult<T>>;
+  generateStructured<T>(
+    request: StructuredRequest<T>,
+    options: CallOptions,
+  ): Promise<StructuredResult<T>>;
 }
 
 export type ProviderErrorKind =

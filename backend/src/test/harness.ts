@@ -2,7 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import { pino } from 'pino';
-import { buildApp } from '../app.js';
+import type { AddressInfo } from 'node:net';
+import { buildApp, type AppDeps, type Hintbook } from '../app.js';
+import { interruptRunningTurns } from '../modules/chat/turn.service.js';
 import { loadConfig, type Config } from '../config/env.js';
 import type { Database } from '../db/client.js';
 import { applyMigrations, countExpectedMigrations } from '../db/migrate.js';
@@ -17,6 +19,9 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signin
 
 export interface TestApp {
   app: Express;
+  hintbook: Hintbook;
+  /** Starts listening on a free loopback port (for socket tests); returns the base URL. */
+  listen(): Promise<string>;
   config: Config;
   database: Database;
   clock: ReturnType<typeof createTestClock>;
@@ -31,6 +36,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   /** Reuse another app's database, e.g. to restart with different settings. Not closed here. */
   shared?: { database: Database },
+  options: { ai?: AppDeps['ai'] } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -46,13 +52,34 @@ export async function createTestApp(
     : await createTestDatabase();
   await applyMigrations(database, MIGRATIONS_DIR);
   const clock = createTestClock();
-  const app = buildApp({
+  const hintbook = buildApp({
     config,
     database,
     logger: pino({ level: 'silent' }),
     jwtSecret: TEST_JWT_SECRET,
     migrationsExpected: countExpectedMigrations(MIGRATIONS_DIR),
     clock,
+    ...(options.ai ? { ai: options.ai } : {}),
   });
-  return { app, config, database, clock, close: drop };
+  let listening = false;
+  return {
+    app: hintbook.app,
+    hintbook,
+    config,
+    database,
+    clock,
+    async listen() {
+      if (!listening) {
+        await new Promise<void>((resolve) => hintbook.server.listen(0, '127.0.0.1', resolve));
+        listening = true;
+      }
+      const address = hintbook.server.address() as AddressInfo;
+      return `http://127.0.0.1:${address.port}`;
+    },
+    async close() {
+      await interruptRunningTurns(hintbook.turns, 2_000);
+      await hintbook.io.close();
+      await drop();
+    },
+  };
 }

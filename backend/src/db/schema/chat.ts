@@ -80,6 +80,8 @@ export const messages = pgTable(
     replacedAt: timestamp('replaced_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** Refreshed every second while an answer streams; a stale one belongs to a dead process. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
   },
   (table) => [
     index('messages_session_seq_idx').on(table.sessionId, table.seq),

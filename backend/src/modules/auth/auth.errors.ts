@@ -59,6 +59,16 @@ export const emailDomainNotAllowed = (domains: string[]) =>
 export const refreshInvalid = () =>
   new AppError(401, 'auth.refresh_invalid', 'Your session ended; sign in again');
 
+/**
+ * Another tab of the same browser rotated this cookie a moment ago. The cookie the browser holds
+ * now is the new one, so the route must not clear it; the client simply retries.
+ */
+export const refreshRaceLost = () =>
+  Object.assign(
+    new AppError(401, 'auth.refresh_invalid', 'Your session was just refreshed in another tab; try again'),
+    { keepCookie: true },
+  );
+
 export const refreshReused = () =>
   new AppError(
     401,

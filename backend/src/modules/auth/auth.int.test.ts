@@ -139,6 +139,15 @@ describe('refresh tokens', () => {
     expect(afterTheft.body.error.code).toBe('auth.refresh_invalid');
   });
 
+  it('treats a second tab refreshing with the same cookie at once as a race: refused, nothing revoked, cookie kept', async () => {
+    const { refreshCookie } = await registerThroughApi(t.app);
+    const first = await refreshWith(t.app, refreshCookie).expect(200);
+    const raced = await refreshWith(t.app, refreshCookie).expect(401);
+    expect(raced.body.error.code).toBe('auth.refresh_invalid');
+    expect(raced.headers['set-cookie']).toBeUndefined();
+    await refreshWith(t.app, readRefreshCookie(first.headers['set-cookie'])).expect(200);
+  });
+
   it('refuses a refresh without the app header, so a cross-site form cannot spend the cookie', async () => {
     const { refreshCookie } = await registerThroughApi(t.app);
     const response = await request(t.app)

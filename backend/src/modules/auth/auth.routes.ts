@@ -50,7 +50,7 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
       );
       sendSession(res, deps.settings, user, session);
     } catch (error) {
-      clearRefreshCookie(res, deps.settings);
+      if (!(error as { keepCookie?: boolean }).keepCookie) clearRefreshCookie(res, deps.settings);
       throw error;
     }
   });

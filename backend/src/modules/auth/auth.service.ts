@@ -7,6 +7,7 @@ import {
   emailTaken,
   invalidCredentials,
   refreshInvalid,
+  refreshRaceLost,
   refreshReused,
   registrationClosed,
   usernameTaken,
@@ -131,7 +132,7 @@ export async function refreshSession(
   if (!stored || stored.revokedAt || stored.expiresAt <= now) throw refreshInvalid();
 
   if (stored.rotatedAt) {
-    if (now.getTime() - stored.rotatedAt.getTime() < ROTATION_GRACE_MS) throw refreshInvalid();
+    if (now.getTime() - stored.rotatedAt.getTime() < ROTATION_GRACE_MS) throw refreshRaceLost();
     await revokeRefreshFamily(deps.db, stored.familyId, now);
     throw refreshReused();
   }
@@ -140,7 +141,7 @@ export async function refreshSession(
     await revokeRefreshFamily(deps.db, stored.familyId, now);
     throw user ? accountDisabled() : refreshInvalid();
   }
-  if (!(await markRefreshTokenRotated(deps.db, stored.id, now))) throw refreshInvalid();
+  if (!(await markRefreshTokenRotated(deps.db, stored.id, now))) throw refreshRaceLost();
   return { user, session: await startSession(deps, user, stored.familyId, meta) };
 }
 

@@ -113,22 +113,36 @@ export async function countQuestionsSince(db: Db, userId: string, since: Date): 
 }
 
 /**
- * After a crash, answers still marked `streaming` belong to no running turn: keep their flushed
- * text and mark them interrupted so the student can retry.
+ * Answers still `streaming` whose heartbeat stopped belong to no running turn (the process
+ * died): keep their flushed text and mark them interrupted, so the student can retry.
  */
-export async function interruptOrphanedAnswers(db: Db, now: Date, olderThan?: Date): Promise<number> {
+export async function interruptStaleAnswers(
+  db: Db,
+  now: Date,
+  staleBefore: Date,
+  sessionId?: string,
+): Promise<number> {
   const updated = await db
     .update(messages)
     .set({ status: 'interrupted', errorCode: 'ai.interrupted', completedAt: now })
-    .where(and(eq(messages.status, 'streaming'), olderThan ? lt(messages.createdAt, olderThan) : undefined))
+    .where(
+      and(
+        eq(messages.status, 'streaming'),
+        lt(sql`coalesce(${messages.heartbeatAt}, ${messages.createdAt})`, staleBefore),
+        sessionId ? eq(messages.sessionId, sessionId) : undefined,
+      ),
+    )
     .returning({ id: messages.id });
   return updated.length;
 }
 
-/** Flushes a partial answer; a no-op once the answer has ended, so it never undoes the final text. */
-export async function updateStreamingContent(db: Db, messageId: string, content: string): Promise<void> {
+/**
+ * Flushes a partial answer and beats its heart; a no-op once the answer has ended, so it never
+ * undoes the final text.
+ */
+export async function updateStreamingContent(db: Db, messageId: string, content: string, now: Date): Promise<void> {
   await db
     .update(messages)
-    .set({ content })
+    .set({ content, heartbeatAt: now })
     .where(and(eq(messages.id, messageId), eq(messages.status, 'streaming')));
 }

@@ -2,7 +2,7 @@ import {
   applySelfAssessmentChange,
   buildClassificationRequest,
   decideTurn,
-  initialSessionState,
+  readSessionState,
   initialUserState,
   type HintLevels,
   type SessionPedagogyState,
@@ -32,8 +32,9 @@ async function loadUserState(deps: TurnDeps, user: UserRow): Promise<UserPedagog
   );
 }
 
+/** A corrupt or missing stored state starts fresh rather than failing the turn. */
 function sessionState(session: SessionRow): SessionPedagogyState {
-  return (session.pedagogy as SessionPedagogyState | null) ?? initialSessionState();
+  return readSessionState(session.pedagogy);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 import { currentLevels, decideHintLevels } from './pedagogy.service.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
 import { AnswerFailedError } from './tutor.types.js';
-import type { TurnDeps } from './turn.types.js';
+import { STREAM_HEARTBEAT_MS, type TurnDeps } from './turn.types.js';
 
 export interface RunTurnInput {
   turn: ActiveTurn;
@@ -193,18 +193,15 @@ function finish(deps: TurnDeps, turn: ActiveTurn, terminal: Parameters<TurnDeps[
 }
 
 /**
- * Writes the partial answer every `flushIntervalMs`, so a crash loses at most that much text;
- * the boot sweep then marks the row interrupted.
+ * Writes the partial answer (and a heartbeat) every `flushIntervalMs`, so a crash loses at most
+ * that much text and other processes can tell a live answer from an orphaned one.
  */
 function startFlushing(deps: TurnDeps, turn: ActiveTurn) {
-  let flushed = 0;
   const timer = setInterval(() => {
-    if (turn.content.length === flushed) return;
-    flushed = turn.content.length;
-    updateStreamingContent(deps.db, turn.turnId, turn.content).catch((error: unknown) =>
+    updateStreamingContent(deps.db, turn.turnId, turn.content, deps.clock()).catch((error: unknown) =>
       deps.logger.warn({ err: error, turnId: turn.turnId }, 'could not flush a partial answer'),
     );
-  }, deps.flushIntervalMs ?? 1000);
+  }, deps.flushIntervalMs ?? STREAM_HEARTBEAT_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -19,12 +19,13 @@ import {
   findMessageByClientId,
   findOwnedMessage,
   insertMessage,
+  interruptStaleAnswers,
   markReplaced,
   type MessageRow,
 } from './messages.repository.js';
 import { createSession, findOwnedSession, touchSession, type SessionRow } from './sessions.repository.js';
 import { runTurn } from './turn-runner.js';
-import type { TurnDeps } from './turn.types.js';
+import { STALE_AFTER_MS, type TurnDeps } from './turn.types.js';
 
 export interface TurnStarted {
   sessionId: string;
@@ -48,6 +49,7 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
   let session = payload.sessionId ? await findOwnedSession(deps.db, user.id, payload.sessionId) : undefined;
   if (payload.sessionId && !session) throw sessionNotFound();
   if (session && deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
+  if (session) await releaseOrphanedAnswer(deps, session.id);
   await assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id);
 
   const isNewSession = !session;
@@ -97,6 +99,12 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
   return { sessionId: stored.session.id, userMessageId: stored.question.id, turnId: stored.answer.id, duplicate: false };
 }
 
+/** An answer left `streaming` by a process that died must not block the conversation for good. */
+async function releaseOrphanedAnswer(deps: TurnDeps, sessionId: string): Promise<void> {
+  const now = deps.clock();
+  await interruptStaleAnswers(deps.db, now, new Date(now.getTime() - STALE_AFTER_MS), sessionId);
+}
+
 async function findDuplicate(db: Db, userId: string, clientMessageId: string): Promise<TurnStarted | undefined> {
   const existing = await findMessageByClientId(db, userId, clientMessageId);
   if (!existing) return undefined;
@@ -119,6 +127,7 @@ export async function retryLastQuestion(deps: TurnDeps, user: UserRow, payload: 
   const session = await findOwnedSession(deps.db, user.id, payload.sessionId);
   if (!session) throw sessionNotFound();
   if (deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
+  await releaseOrphanedAnswer(deps, session.id);
   const question = await findLastVisibleQuestion(deps.db, session.id);
   if (!question) throw nothingToRetry();
   const previous = await findAnswerTo(deps.db, question.id);
@@ -209,4 +218,17 @@ export async function resumeTurn(
     } as never);
   }
   return { ok: true, state: 'finished' };
+}
+
+/**
+ * Graceful shutdown: stop every running answer so each is stored as `interrupted` with its text
+ * and its client gets a terminal event, then resolve (or give up after `timeoutMs`).
+ */
+export async function interruptRunningTurns(deps: TurnDeps, timeoutMs: number): Promise<void> {
+  const running = deps.activeTurns.running();
+  for (const turn of running) turn.abort.abort();
+  const deadline = Date.now() + timeoutMs;
+  while (deps.activeTurns.running().length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

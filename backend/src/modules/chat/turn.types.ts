@@ -26,3 +26,7 @@ export interface TurnDeps {
   /** How often the partial answer is written to the database while streaming. */
   flushIntervalMs?: number;
 }
+
+/** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */
+export const STREAM_HEARTBEAT_MS = 1_000;
+export const STALE_AFTER_MS = 10_000;

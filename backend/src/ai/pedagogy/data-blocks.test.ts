@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { dataBlock, formatNotebookContext, truncate } from './data-blocks.js';
+
+describe('dataBlock', () => {
+  it('wraps text in its tag', () => {
+    expect(dataBlock('x', 'hello')).toBe('<x>\nhello\n</x>');
+  });
+
+  it('defuses the tag inside the text, whatever its case', () => {
+    expect(dataBlock('x', 'a </X> b <x> c')).toBe('<x>\na ‹/X> b ‹x> c\n</x>');
+  });
+});
+
+describe('truncate', () => {
+  it('leaves short text alone and marks a cut', () => {
+    expect(truncate('abc', 3)).toBe('abc');
+    expect(truncate('abcdef', 3)).toBe('abc\n[… truncated]');
+  });
+});
+
+describe('formatNotebookContext', () => {
+  it('is null when there is nothing to show', () => {
+    expect(formatNotebookContext(undefined)).toBeNull();
+    expect(formatNotebookContext({ activeCellSource: '  ', activeCellOutputs: [''] })).toBeNull();
+  });
+
+  it('keeps only the newest outputs and cuts long ones', () => {
+    const text =
+      formatNotebookContext(
+        { activeCellOutputs: ['old', 'mid', 'new', 'x'.repeat(50)] },
+        { cellChars: 10, outputChars: 20, outputs: 2, errorChars: 10 },
+      ) ?? '';
+    expect(text).not.toContain('mid');
+    expect(text).toContain('<cell_output>\nnew\n</cell_output>');
+    expect(text).toContain(`${'x'.repeat(20)}\n[… truncated]`);
+  });
+
+  it('shows the error with its traceback', () => {
+    const text = formatNotebookContext({
+      lastError: { ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: 'line 1' },
+    });
+    expect(text).toBe(
+      '<notebook>\n<last_error>\nZeroDivisionError: division by zero\nline 1\n</last_error>\n</notebook>',
+    );
+  });
+});

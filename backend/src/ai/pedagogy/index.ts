@@ -1,0 +1,35 @@
+/** The pedagogy core: hint-level rules, the classifier's contract, the tutor's prompts, budgets. */
+export * from './hint-levels.js';
+export {
+  buildClassificationRequest,
+  classificationSchema,
+  classifyTurn,
+  type Classification,
+  type ClassificationRequestInput,
+} from './classification.js';
+export {
+  buildSummaryRequest,
+  buildTutorSystemPrompt,
+  hintCue,
+  MATHS_LEVEL_INSTRUCTIONS,
+  PROGRAMMING_LEVEL_INSTRUCTIONS,
+  SUMMARY_MAX_WORDS,
+  SUMMARY_SYSTEM_PROMPT,
+  type SummaryRequestInput,
+  type TutorPromptInput,
+} from './prompts.js';
+export {
+  CHARS_PER_TOKEN,
+  estimateMessageTokens,
+  estimateTokens,
+  fitToBudget,
+  MESSAGE_OVERHEAD_TOKENS,
+  type FitResult,
+} from './token-estimate.js';
+export { formatNotebookContext } from './data-blocks.js';
+export {
+  readSessionState,
+  readUserState,
+  sessionPedagogyStateSchema,
+  userPedagogyStateSchema,
+} from './state-schemas.js';

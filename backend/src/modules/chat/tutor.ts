@@ -1,0 +1,125 @@
+import { classifyTurn, type Classification } from '../../ai/pedagogy/index.js';
+import type { CircuitBreakers } from '../../ai/circuit-breaker.js';
+import { AllProvidersFailedError, TurnInterruptedError } from '../../ai/fallback-errors.js';
+import type { PricingTable } from '../../ai/pricing.js';
+import type { ProviderRegistry } from '../../ai/registry.js';
+import {
+  generateStructuredWithFallback,
+  streamWithFallback,
+  type CallPurpose,
+  type CallRecord,
+  type FallbackTarget,
+  type ResilienceOptions,
+} from '../../ai/resilient-stream.js';
+import type { Config } from '../../config/env.js';
+import type { Logger } from '../../lib/logger.js';
+import type { LlmMessage } from '../../ai/types.js';
+import { AnswerFailedError, type AnswerEvent, type CallOwner, type Tutor } from './tutor.types.js';
+
+/** Classification must not hold a turn up: past this the previous hint level simply holds. */
+const CLASSIFICATION_TIMEOUT_MS = 8_000;
+const SUMMARY_TIMEOUT_MS = 20_000;
+
+export interface TutorDeps {
+  registry: ProviderRegistry;
+  breakers: CircuitBreakers;
+  pricing: PricingTable;
+  settings: Config['ai'];
+  logger: Logger;
+  recordCall: (owner: CallOwner, call: CallRecord) => void;
+  /** Tests shrink backoff waits; production uses real sleeps. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** The chat's AI layer over the provider registry, the resilience rules and usage recording. */
+export function createTutor(deps: TutorDeps): Tutor {
+  const { registry, settings } = deps;
+  const answerChain = registry.chain.map(({ provider, model }) => ({ provider, model }));
+  const smallChain = registry.chain.map(({ provider, smallModel }) => ({ provider, model: smallModel }));
+  const resilience = (owner: CallOwner, purpose: CallPurpose, signal: AbortSignal): ResilienceOptions => ({
+    signal,
+    purpose,
+    maxRetries: settings.maxRetries,
+    breakers: deps.breakers,
+    onCall: (call: CallRecord) => deps.recordCall(owner, call),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
+
+  return {
+    isConfigured: () => registry.isConfigured,
+    isDemo: () => registry.isDemo,
+
+    async classify(request, owner): Promise<Classification | null> {
+      try {
+        const result = await generateStructuredWithFallback(
+          smallChain,
+          { ...request, schema: classifyTurn, maxOutputTokens: 400 },
+          {
+            ...resilience(owner, 'classification', new AbortController().signal),
+            // One quick try per provider: a slow classifier costs the student waiting time.
+            maxRetries: 0,
+            timeoutMs: CLASSIFICATION_TIMEOUT_MS,
+          },
+        );
+        return result.value;
+      } catch (error) {
+        deps.logger.warn({ err: error, sessionId: owner.sessionId }, 'classification failed; hint level holds');
+        return null;
+      }
+    },
+
+    async summarize(request, owner): Promise<string | null> {
+      const signal = AbortSignal.timeout(SUMMARY_TIMEOUT_MS);
+      let text = '';
+      try {
+        for await (const event of streamWithFallback(
+          smallChain,
+          { ...request, maxOutputTokens: 600 },
+          { ...resilience(owner, 'summary', signal), firstTokenMs: settings.timeouts.firstTokenMs, tokenGapMs: settings.timeouts.tokenGapMs },
+        )) {
+          if (event.type === 'delta') text += event.text;
+        }
+        return text.trim() || null;
+      } catch (error) {
+        deps.logger.warn({ err: error, sessionId: owner.sessionId }, 'summary failed; keeping the previous one');
+        return null;
+      }
+    },
+
+    streamAnswer: (request, owner, signal) => streamAnswer(deps, answerChain, request, owner, signal, resilience),
+  };
+}
+
+async function* streamAnswer(
+  deps: TutorDeps,
+  chain: FallbackTarget[],
+  request: { system: string; messages: LlmMessage[] },
+  owner: CallOwner,
+  signal: AbortSignal,
+  resilience: (owner: CallOwner, purpose: CallPurpose, signal: AbortSignal) => ResilienceOptions,
+): AsyncGenerator<AnswerEvent> {
+  const { timeouts, maxOutputTokens } = deps.settings;
+  try {
+    for await (const event of streamWithFallback(
+      chain,
+      { ...request, maxOutputTokens },
+      { ...resilience(owner, 'answer', signal), firstTokenMs: timeouts.firstTokenMs, tokenGapMs: timeouts.tokenGapMs },
+    )) {
+      if (event.type === 'delta') yield event;
+      else if (event.type === 'done') {
+        const cost = deps.pricing.costOf(event.model, event.usage);
+        yield { type: 'done', usage: event.usage, provider: event.provider, model: event.model, costUsd: cost.costUsd };
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    if (error instanceof TurnInterruptedError) {
+      throw new AnswerFailedError(true, error.usage, error.provider, error.model, { cause: error });
+    }
+    if (error instanceof AllProvidersFailedError) {
+      deps.logger.warn({ attempts: error.attempts, sessionId: owner.sessionId }, 'no provider could answer');
+      throw new AnswerFailedError(false, undefined, error.lastError?.provider, undefined, { cause: error });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+import type { CallRecord } from '../../ai/resilient-stream.js';
+import type { PricingTable } from '../../ai/pricing.js';
+import type { Db } from '../../db/client.js';
+import type { Logger } from '../../lib/logger.js';
+import { insertUsageEvent } from './usage.repository.js';
+
+export interface UsageOwner {
+  userId: string | null;
+  sessionId?: string | null | undefined;
+  messageId?: string | null | undefined;
+}
+
+/**
+ * Stores one provider call, whatever its outcome, with the vendor's own token counts and the
+ * cost from the pricing table. Never throws: losing a usage row must not fail a student's turn,
+ * but it is logged loudly because budgets depend on it.
+ */
+export async function recordProviderCall(
+  deps: { db: Db; pricing: PricingTable; logger: Logger },
+  owner: UsageOwner,
+  call: CallRecord,
+): Promise<void> {
+  const usage = call.usage ?? { inputTokens: 0, outputTokens: 0 };
+  try {
+    await insertUsageEvent(deps.db, {
+      userId: owner.userId,
+      sessionId: owner.sessionId ?? null,
+      messageId: owner.messageId ?? null,
+      purpose: call.purpose,
+      provider: call.provider,
+      model: call.model,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: deps.pricing.costOf(call.model, usage).costUsd,
+      outcome: call.outcome,
+      errorKind: call.error?.kind ?? null,
+      durationMs: Math.round(call.durationMs),
+    });
+  } catch (error) {
+    deps.logger.error({ err: error, provider: call.provider, purpose: call.purpose }, 'could not store usage');
+  }
+}

@@ -1,0 +1,12 @@
+/** Local stand-ins for the AI vendors' HTTP APIs; see fake-server.ts for scripting. */
+export { startFakeAnthropic, anthropicRenderer } from './anthropic.js';
+export { startFakeOpenAI, openaiRenderer } from './openai.js';
+export { startFakeGemini, geminiRenderer } from './gemini.js';
+export {
+  startFakeServer,
+  type FakeScript,
+  type FakeServer,
+  type RecordedCall,
+  type StartOptions,
+  type VendorRenderer,
+} from './fake-server.js';

@@ -1,0 +1,28 @@
+import { startFakeAnthropic, startFakeGemini, startFakeOpenAI } from './index.js';
+
+/**
+ * Runs one fake vendor for e2e tests and benchmarks:
+ *   tsx src/test/fake-providers/serve.ts <anthropic|openai|gemini> [port]
+ * Prints one JSON line `{"vendor","url","baseUrl","port"}` once listening; script it over HTTP
+ * (POST /__fake/script …, see fake-server.ts). Stops on SIGINT/SIGTERM.
+ */
+const starters = {
+  anthropic: startFakeAnthropic,
+  openai: startFakeOpenAI,
+  gemini: startFakeGemini,
+};
+
+const [vendor, portArg] = process.argv.slice(2);
+if (!vendor || !(vendor in starters)) {
+  console.error('usage: serve.ts <anthropic|openai|gemini> [port]');
+  process.exit(2);
+}
+const server = await starters[vendor as keyof typeof starters]({
+  port: portArg ? Number(portArg) : 0,
+});
+process.stdout.write(
+  `${JSON.stringify({ vendor, url: server.url, baseUrl: server.baseUrl, port: server.port })}\n`,
+);
+const stop = () => void server.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
