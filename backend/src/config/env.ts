@@ -113,6 +113,7 @@ const envSchema = z
     LLM_CONNECT_TIMEOUT: durationMs.default(10_000),
     LLM_FIRST_TOKEN_TIMEOUT: durationMs.default(30_000),
     LLM_TOKEN_GAP_TIMEOUT: durationMs.default(20_000),
+    LLM_CLASSIFICATION_TIMEOUT: durationMs.default(8_000),
     LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
     LLM_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
     LLM_CIRCUIT_COOLDOWN: durationMs.default(30_000),
@@ -272,6 +273,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
         connectMs: env.LLM_CONNECT_TIMEOUT,
         firstTokenMs: env.LLM_FIRST_TOKEN_TIMEOUT,
         tokenGapMs: env.LLM_TOKEN_GAP_TIMEOUT,
+        classificationMs: env.LLM_CLASSIFICATION_TIMEOUT,
       },
       maxRetries: env.LLM_MAX_RETRIES,
       circuitBreaker: {

@@ -16,8 +16,6 @@ import type { Logger } from '../../lib/logger.js';
 import type { LlmMessage } from '../../ai/types.js';
 import { AnswerFailedError, type AnswerEvent, type CallOwner, type Tutor } from './tutor.types.js';
 
-/** Classification must not hold a turn up: past this the previous hint level simply holds. */
-const CLASSIFICATION_TIMEOUT_MS = 8_000;
 const SUMMARY_TIMEOUT_MS = 20_000;
 
 export interface TutorDeps {
@@ -58,7 +56,8 @@ export function createTutor(deps: TutorDeps): Tutor {
             ...resilience(owner, 'classification', new AbortController().signal),
             // One quick try per provider: a slow classifier costs the student waiting time.
             maxRetries: 0,
-            timeoutMs: CLASSIFICATION_TIMEOUT_MS,
+            // Classification must not hold a turn up: past this the previous hint level holds.
+            timeoutMs: settings.timeouts.classificationMs,
           },
         );
         return result.value;

@@ -93,6 +93,16 @@ const DEFAULT_CHUNKS = ['Hello', ' from', ' the', ' fake'];
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Destroying at once would drop chunks still in the socket buffer; the client must see them
+ * arrive and only then lose the connection, as with a real mid-stream reset.
+ */
+async function resetAfterFlush(res: http.ServerResponse) {
+  await new Promise<void>((resolve) => res.write('', () => resolve()));
+  await delay(20);
+  res.socket?.destroy();
+}
+
 async function readBody(req: http.IncomingMessage): Promise<unknown> {
   const parts: Buffer[] = [];
   for await (const part of req) parts.push(part as Buffer);
@@ -191,7 +201,7 @@ export async function startFakeServer(
     });
     res.write(renderer.start(ctx));
     for (let index = 0; index <= ctx.chunks.length; index += 1) {
-      if (script.resetAfterChunks === index) return void res.socket?.destroy();
+      if (script.resetAfterChunks === index) return resetAfterFlush(res);
       if (script.stallAfterChunks === index) return; // the socket stays open until the client gives up
       if (script.malformedAfterChunks === index) res.write(renderer.malformed(ctx));
       if (script.errorEventAfterChunks === index) return void res.end(renderer.errorEvent(ctx));

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ProviderSettings } from '../../ai/providers/provider-errors.js';
 import {
@@ -74,8 +74,10 @@ export function describeProviderContract(label: string, setup: ContractSetup) {
     let provider: ChatProvider;
     const signal = () => new AbortController().signal;
 
-    beforeEach(async () => {
-      fake ??= await setup.start();
+    beforeAll(async () => {
+      fake = await setup.start();
+    });
+    beforeEach(() => {
       fake.reset();
       provider = setup.create({ apiKey: 'test-key', baseUrl: fake.baseUrl, connectTimeoutMs: 2_000 });
     });

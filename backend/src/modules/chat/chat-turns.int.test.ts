@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockProvider, type MockProvider } from '../../ai/providers/mock.js';
+import { messages, usageEvents } from '../../db/schema/index.js';
+import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { createTestApp, type TestApp } from '../../test/harness.js';
+import { connectClient } from '../../test/socket-client.js';
+
+const classification = (overrides: Record<string, unknown> = {}) => ({
+  structured: {
+    isNewProblem: true,
+    isElaborationRequest: false,
+    difficulty: { programming: 3, maths: 1 },
+    problemSummary: 'reverse a list',
+    ...overrides,
+  },
+});
+
+let t: TestApp;
+let baseUrl: string;
+let primary: MockProvider;
+let student: SignedInUser;
+
+beforeAll(async () => {
+  primary = createMockProvider({ name: 'anthropic' });
+  t = await createTestApp(
+    { LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: 'test-key' },
+    undefined,
+    { ai: { factories: { anthropic: () => primary }, sleep: async () => {} } },
+  );
+  baseUrl = await t.listen();
+  student = await registerThroughApi(t.app, { programmingLevel: 2 });
+});
+afterAll(() => t.close());
+beforeEach(() => primary.reset());
+
+function send(client: Awaited<ReturnType<typeof connectClient>>, payload: Record<string, unknown>) {
+  return client.socket.timeout(5_000).emitWithAck('chat:send', {
+    clientMessageId: randomUUID(),
+    content: 'How do I reverse a list in Python?',
+    ...payload,
+  } as never);
+}
+
+describe('a turn over socket.io', () => {
+  it('acks once stored, then streams turn → meta → ordered deltas → exactly one done', async () => {
+    primary.enqueue(classification(), { text: 'What does slicing with a step of -1 do?', tokenDelayMs: 2 });
+    const client = await connectClient(baseUrl, student.accessToken);
+    const ack = await send(client, {});
+    expect(ack).toMatchObject({ ok: true, duplicate: false });
+    const { turnId } = ack as { turnId: string };
+
+    const done = await client.terminalOf(turnId);
+    const names = client.eventsOf(turnId).map((event) => event.name);
+    expect(names[0]).toBe('chat:turn');
+    expect(names[1]).toBe('chat:meta');
+    expect(names.slice(2, -1).every((name) => name === 'chat:delta')).toBe(true);
+    expect(names.filter((name) => name === 'chat:done' || name === 'chat:error')).toEqual(['chat:done']);
+
+    const deltas = client.eventsOf(turnId).filter((event) => event.name === 'chat:delta');
+    expect(deltas.map((event) => event.payload.seq)).toEqual(deltas.map((_, index) => index + 1));
+    expect(deltas.map((event) => event.payload.text).join('')).toBe(done.payload.content);
+    expect(done.payload).toMatchObject({ status: 'complete', content: 'What does slicing with a step of -1 do?' });
+
+    const [stored] = await t.database.db.select().from(messages).where(eq(messages.id, turnId));
+    expect(stored).toMatchObject({ status: 'complete', content: done.payload.content, provider: 'anthropic' });
+    expect(stored?.outputTokens).toBeGreaterThan(0);
+    client.close();
+  });
+
+  it('stop keeps the partial answer and ends it as interrupted', async () => {
+    primary.enqueue(classification(), { text: 'one two three four five six', tokenDelayMs: 5, stallAfterTokens: 2 });
+    const client = await connectClient(baseUrl, student.accessToken);
+    const ack = (await send(client, {})) as { ok: true; turnId: string; sessionId: string };
+    await client.waitFor((event) => event.name === 'chat:delta' && event.payload.seq === 2);
+
+    await client.socket.timeout(5_000).emitWithAck('chat:stop', { sessionId: ack.sessionId, turnId: ack.turnId });
+    const done = await client.terminalOf(ack.turnId);
+
+    expect(done.name).toBe('chat:done');
+    expect(done.payload).toMatchObject({ status: 'interrupted', content: 'one two' });
+    const [stored] = await t.database.db.select().from(messages).where(eq(messages.id, ack.turnId));
+    expect(stored).toMatchObject({ status: 'interrupted', content: 'one two' });
+    client.close();
+  });
+
+  it('a resend with the same client message id returns the same turn and stores nothing twice', async () => {
+    primary.enqueue(classification(), { text: 'Think about indices.' });
+    const client = await connectClient(baseUrl, student.accessToken);
+    const clientMessageId = randomUUID();
+    const first = (await send(client, { clientMessageId })) as { turnId: string; sessionId: string };
+    await client.terminalOf(first.turnId);
+    const again = await send(client, { clientMessageId, sessionId: first.sessionId });
+
+    expect(again).toMatchObject({ ok: true, duplicate: true, turnId: first.turnId, sessionId: first.sessionId });
+    const rows = await t.database.db.select().from(messages).where(eq(messages.sessionId, first.sessionId));
+    expect(rows).toHaveLength(2);
+    client.close();
+  });
+
+  it('a client that reconnects mid-turn gets exactly the deltas it missed, then the end', async () => {
+    primary.enqueue(classification(), { text: 'a b c d e f g h', tokenDelayMs: 30 });
+    const first = await connectClient(baseUrl, student.accessToken);
+    const ack = (await send(first, {})) as { turnId: string; sessionId: string };
+    await first.waitFor((event) => event.name === 'chat:delta' && event.payload.seq === 2);
+    first.close();
+
+    const second = await connectClient(baseUrl, student.accessToken);
+    const resumed = await second.socket
+      .timeout(5_000)
+      .emitWithAck('chat:resume', { sessionId: ack.sessionId, turnId: ack.turnId, afterSeq: 2 });
+    expect(resumed).toMatchObject({ ok: true });
+    const done = await second.terminalOf(ack.turnId);
+    const seqs = second.eventsOf(ack.turnId).filter((e) => e.name === 'chat:delta').map((e) => e.payload.seq as number);
+
+    expect(seqs[0]).toBe(3);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    expect(seqs.at(-1)).toBe(8);
+    expect(done.payload.content).toBe('a b c d e f g h');
+    second.close();
+  });
+
+  it('refuses a second question while the tutor is still answering in the same conversation', async () => {
+    primary.enqueue(classification(), { text: 'slow answer here', stallAfterTokens: 1 });
+    const client = await connectClient(baseUrl, student.accessToken);
+    const ack = (await send(client, {})) as { turnId: string; sessionId: string };
+    await client.waitFor((event) => event.name === 'chat:delta');
+    const second = await send(client, { sessionId: ack.sessionId });
+    expect(second).toMatchObject({ ok: false, error: { code: 'chat.turn_in_progress', retryable: true } });
+    await client.socket.timeout(5_000).emitWithAck('chat:stop', { sessionId: ack.sessionId });
+    await client.terminalOf(ack.turnId);
+    client.close();
+  });
+
+  it('answers invalid payloads with a clear error instead of crashing', async () => {
+    const client = await connectClient(baseUrl, student.accessToken);
+    const bad = await client.socket.timeout(5_000).emitWithAck('chat:send', { content: 42 } as never);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'realtime.invalid_payload', retryable: false } });
+    const otherUsersSession = await send(client, { sessionId: randomUUID() });
+    expect(otherUsersSession).toMatchObject({ ok: false, error: { code: 'chat.session_not_found' } });
+    client.close();
+  });
+
+  it('stores usage for every call of a turn: classification and answer', async () => {
+    const user = await registerThroughApi(t.app);
+    primary.enqueue(classification(), { text: 'Try it.', usage: { inputTokens: 120, outputTokens: 3 } });
+    const client = await connectClient(baseUrl, user.accessToken);
+    const ack = (await send(client, {})) as { turnId: string };
+    await client.terminalOf(ack.turnId);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // usage rows are written after the call
+
+    const rows = await t.database.db.select().from(usageEvents).where(eq(usageEvents.userId, user.body.user.id));
+    expect(rows.map((row) => row.purpose).sort()).toEqual(['answer', 'classification']);
+    expect(rows.find((row) => row.purpose === 'answer')).toMatchObject({
+      provider: 'anthropic',
+      inputTokens: 120,
+      outputTokens: 3,
+      outcome: 'ok',
+    });
+    client.close();
+  });
+});
