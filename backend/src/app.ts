@@ -25,7 +25,8 @@ import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import type { TurnDeps } from './modules/chat/turn.types.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
-import { authenticate } from './middleware/authenticate.js';
+import { authenticate, authenticateOptional } from './middleware/authenticate.js';
+import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
 import { createRealtimeServer, createTurnEmitter, type HintbookServer } from './realtime/io.js';
 
@@ -105,6 +106,15 @@ export function buildApp(deps: AppDeps): Hintbook {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  api.use(
+    '/health/ai',
+    authenticateOptional(database.db, authDeps.accessTokens),
+    aiHealthRoutes({
+      registry: ai.registry,
+      breakers: ai.breakers,
+      quota: { db: database.db, limits: config.chat, clock },
+    }),
+  );
   api.use('/health', readinessRoutes(database, deps.migrationsExpected));
   api.use('/auth/me', accountRoutes(authDeps));
   api.use('/auth', authRoutes(authDeps));
@@ -136,7 +146,7 @@ function buildAi(deps: AppDeps, clock: Clock) {
     settings: config.ai,
     logger,
     recordCall: (owner, call) => {
-      void recordProviderCall({ db: database.db, pricing, logger }, owner, call);
+      void recordProviderCall({ db: database.db, pricing, logger, clock }, owner, call);
     },
     ...(deps.ai?.sleep ? { sleep: deps.ai.sleep } : {}),
   });

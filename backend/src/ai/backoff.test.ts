@@ -12,12 +12,19 @@ describe('planRetry', () => {
       { action: 'retry', delayMs: 1000 },
       { action: 'retry', delayMs: 2000 },
     ]);
-    expect(planRetry(error, 10, { ...policy, maxRetries: 20 })).toEqual({ action: 'retry', delayMs: 8000 });
+    expect(planRetry(error, 10, { ...policy, maxRetries: 20 })).toEqual({
+      action: 'retry',
+      delayMs: 8000,
+    });
   });
 
   it('moves on once the retries are used up or the error is not retryable', () => {
-    expect(planRetry(new ProviderError('google', 'server', 'x'), 3, policy)).toEqual({ action: 'next_provider' });
-    expect(planRetry(new ProviderError('google', 'auth', 'x'), 0, policy)).toEqual({ action: 'next_provider' });
+    expect(planRetry(new ProviderError('google', 'server', 'x'), 3, policy)).toEqual({
+      action: 'next_provider',
+    });
+    expect(planRetry(new ProviderError('google', 'auth', 'x'), 0, policy)).toEqual({
+      action: 'next_provider',
+    });
   });
 
   it('honours retry-after up to the cap', () => {

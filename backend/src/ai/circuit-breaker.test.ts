@@ -19,7 +19,11 @@ describe('circuit breaker', () => {
     expect(breaker.tryAcquire()).toBe(true);
     breaker.recordFailure(failure('rate_limited'));
     expect(breaker.tryAcquire()).toBe(false);
-    expect(breaker.status()).toMatchObject({ state: 'open', consecutiveFailures: 3, lastErrorKind: 'rate_limited' });
+    expect(breaker.status()).toMatchObject({
+      state: 'open',
+      consecutiveFailures: 3,
+      lastErrorKind: 'rate_limited',
+    });
   });
 
   it('does not count aborted calls or rejected requests', () => {
@@ -52,7 +56,10 @@ describe('circuit breaker', () => {
     expect(breaker.tryAcquire()).toBe(false);
     breaker.recordSuccess();
     expect(breaker.tryAcquire()).toBe(true);
-    expect(breaker.status()).toMatchObject({ state: 'closed', lastSuccessAt: clock().toISOString() });
+    expect(breaker.status()).toMatchObject({
+      state: 'closed',
+      lastSuccessAt: clock().toISOString(),
+    });
   });
 
   it('re-opens for another cooldown when the probe fails', () => {
@@ -61,7 +68,10 @@ describe('circuit breaker', () => {
     clock.advance(10_000);
     expect(breaker.tryAcquire()).toBe(true);
     breaker.recordFailure(failure('overloaded'));
-    expect(breaker.status()).toMatchObject({ state: 'open', retryAt: new Date(clock().getTime() + 10_000).toISOString() });
+    expect(breaker.status()).toMatchObject({
+      state: 'open',
+      retryAt: new Date(clock().getTime() + 10_000).toISOString(),
+    });
     expect(breaker.tryAcquire()).toBe(false);
   });
 

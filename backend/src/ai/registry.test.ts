@@ -12,7 +12,9 @@ describe('provider registry', () => {
       ANTHROPIC_API_KEY: 'sk-ant-test',
     });
     const registry = createProviderRegistry(config.ai);
-    expect(registry.chain.map((entry) => [entry.provider.name, entry.model, entry.smallModel])).toEqual([
+    expect(
+      registry.chain.map((entry) => [entry.provider.name, entry.model, entry.smallModel]),
+    ).toEqual([
       ['openai', 'gpt-5-mini', 'gpt-5-nano'],
       ['anthropic', 'claude-sonnet-4-5', 'claude-haiku-4-5'],
     ]);

@@ -12,7 +12,11 @@ import {
 } from './resilient-stream.js';
 import { ProviderError, type StructuredSchema } from './types.js';
 
-const request = { system: 'Be brief.', messages: [{ role: 'user' as const, content: 'Help me' }], maxOutputTokens: 100 };
+const request = {
+  system: 'Be brief.',
+  messages: [{ role: 'user' as const, content: 'Help me' }],
+  maxOutputTokens: 100,
+};
 
 function setup(overrides: Partial<StreamFallbackOptions> = {}) {
   const primary = createMockProvider({ name: 'anthropic' });
@@ -56,10 +60,24 @@ describe('streamWithFallback', () => {
     const { events, text, error } = await run(streamWithFallback(chain, request, options));
     expect(error).toBeUndefined();
     expect(text).toBe('Look at i');
-    expect(events[0]).toEqual({ type: 'attempt', provider: 'anthropic', model: 'claude-haiku-4-5', attempt: 0 });
-    expect(events.at(-1)).toMatchObject({ type: 'done', provider: 'anthropic', usage: { inputTokens: 12, outputTokens: 3 } });
+    expect(events[0]).toEqual({
+      type: 'attempt',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      attempt: 0,
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'done',
+      provider: 'anthropic',
+      usage: { inputTokens: 12, outputTokens: 3 },
+    });
     expect(calls).toEqual([
-      expect.objectContaining({ provider: 'anthropic', outcome: 'ok', purpose: 'answer', usage: { inputTokens: 12, outputTokens: 3 } }),
+      expect.objectContaining({
+        provider: 'anthropic',
+        outcome: 'ok',
+        purpose: 'answer',
+        usage: { inputTokens: 12, outputTokens: 3 },
+      }),
     ]);
   });
 
@@ -70,7 +88,9 @@ describe('streamWithFallback', () => {
     const { events, text, error } = await run(streamWithFallback(chain, request, options));
     expect(error).toBeUndefined();
     expect(text).toBe('From backup');
-    expect(events.filter((event) => event.type === 'attempt').map((event) => event.provider)).toEqual(['anthropic', 'openai']);
+    expect(
+      events.filter((event) => event.type === 'attempt').map((event) => event.provider),
+    ).toEqual(['anthropic', 'openai']);
     expect(calls.map((call) => [call.provider, call.outcome, call.error?.kind])).toEqual([
       ['anthropic', 'error', 'rate_limited'],
       ['openai', 'ok', undefined],
@@ -79,7 +99,11 @@ describe('streamWithFallback', () => {
 
   it('retries the same provider with exponential full-jitter backoff before falling back', async () => {
     const { primary, backup, chain, options, sleeps } = setup({ maxRetries: 2 });
-    primary.enqueue({ failBeforeFirstToken: 'server' }, { failBeforeFirstToken: 'server' }, { text: 'Third time' });
+    primary.enqueue(
+      { failBeforeFirstToken: 'server' },
+      { failBeforeFirstToken: 'server' },
+      { text: 'Third time' },
+    );
     const { text } = await run(streamWithFallback(chain, request, options));
     expect(text).toBe('Third time');
     expect(sleeps).toEqual([250, 500]); // random 0.5 × 500 ms, then × 1000 ms
@@ -88,7 +112,10 @@ describe('streamWithFallback', () => {
 
   it("waits for the vendor's retry-after, and skips to the next provider when it is too long", async () => {
     const first = setup({ maxRetries: 1 });
-    first.primary.enqueue({ failBeforeFirstToken: 'rate_limited', retryAfterMs: 3_000 }, { text: 'ok' });
+    first.primary.enqueue(
+      { failBeforeFirstToken: 'rate_limited', retryAfterMs: 3_000 },
+      { text: 'ok' },
+    );
     await run(streamWithFallback(first.chain, request, first.options));
     expect(first.sleeps).toEqual([3_000]);
 
@@ -121,7 +148,12 @@ describe('streamWithFallback', () => {
     expect(interrupted.cause.kind).toBe('connection');
     expect(primary.calls).toHaveLength(1);
     expect(backup.calls).toHaveLength(0);
-    expect(calls).toEqual([expect.objectContaining({ outcome: 'interrupted', usage: { inputTokens: 4, outputTokens: 2 } })]);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        outcome: 'interrupted',
+        usage: { inputTokens: 4, outputTokens: 2 },
+      }),
+    ]);
   });
 
   it('gives up on a provider that sends no first token in time and falls back', async () => {
@@ -132,7 +164,11 @@ describe('streamWithFallback', () => {
     expect(error).toBeUndefined();
     expect(text).toContain('Demo tutor');
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(calls[0]).toMatchObject({ provider: 'anthropic', outcome: 'error', error: { kind: 'timeout' } });
+    expect(calls[0]).toMatchObject({
+      provider: 'anthropic',
+      outcome: 'error',
+      error: { kind: 'timeout' },
+    });
   });
 
   it('ends the turn interrupted when the gap between tokens is too long', async () => {
@@ -172,7 +208,9 @@ describe('streamWithFallback', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).kind).toBe('aborted');
     expect(backup.calls).toHaveLength(0);
-    expect(calls).toEqual([expect.objectContaining({ outcome: 'aborted', usage: { inputTokens: 4, outputTokens: 1 } })]);
+    expect(calls).toEqual([
+      expect.objectContaining({ outcome: 'aborted', usage: { inputTokens: 4, outputTokens: 1 } }),
+    ]);
     expect(primary.calls).toHaveLength(1);
   });
 
@@ -186,7 +224,11 @@ describe('streamWithFallback', () => {
     await turn();
     await turn();
     expect(primary.calls).toHaveLength(2);
-    expect(breakers.statuses().anthropic).toMatchObject({ state: 'open', consecutiveFailures: 2, lastErrorKind: 'server' });
+    expect(breakers.statuses().anthropic).toMatchObject({
+      state: 'open',
+      consecutiveFailures: 2,
+      lastErrorKind: 'server',
+    });
 
     const skipped = await turn();
     expect(primary.calls).toHaveLength(2);
@@ -202,13 +244,20 @@ describe('streamWithFallback', () => {
     primary.setDefault({ text: 'back' });
     const recovered = await turn();
     expect(recovered.text).toBe('back');
-    expect(breakers.statuses().anthropic).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    expect(breakers.statuses().anthropic).toMatchObject({
+      state: 'closed',
+      consecutiveFailures: 0,
+    });
   });
 });
 
 const schema: StructuredSchema<{ level: number }> = {
   name: 'level',
-  jsonSchema: { type: 'object', properties: { level: { type: 'integer', minimum: 1 } }, required: ['level'] },
+  jsonSchema: {
+    type: 'object',
+    properties: { level: { type: 'integer', minimum: 1 } },
+    required: ['level'],
+  },
   parse: (value) => {
     const level = (value as { level?: unknown }).level;
     if (typeof level !== 'number') throw new Error('level must be a number');
@@ -221,7 +270,11 @@ describe('generateStructuredWithFallback', () => {
     const { primary, backup, chain, options, calls } = setup();
     primary.enqueue({ failBeforeFirstToken: 'overloaded' });
     backup.enqueue({ structured: { level: 4 } });
-    const result = await generateStructuredWithFallback(chain, { ...request, schema }, { ...options, purpose: 'classification', timeoutMs: 1_000 });
+    const result = await generateStructuredWithFallback(
+      chain,
+      { ...request, schema },
+      { ...options, purpose: 'classification', timeoutMs: 1_000 },
+    );
     expect(result).toMatchObject({ value: { level: 4 }, provider: 'openai', model: 'gpt-5-mini' });
     expect(calls.map((call) => [call.provider, call.outcome, call.purpose])).toEqual([
       ['anthropic', 'error', 'classification'],
@@ -233,9 +286,11 @@ describe('generateStructuredWithFallback', () => {
     const { primary, chain, options, calls } = setup();
     primary.enqueue({ stallAfterTokens: 0 });
     const started = Date.now();
-    const failure = await generateStructuredWithFallback(chain.slice(0, 1), { ...request, schema }, { ...options, timeoutMs: 80 }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await generateStructuredWithFallback(
+      chain.slice(0, 1),
+      { ...request, schema },
+      { ...options, timeoutMs: 80 },
+    ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AllProvidersFailedError);
     expect((failure as AllProvidersFailedError).lastError?.kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(1_000);

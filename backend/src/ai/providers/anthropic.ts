@@ -15,6 +15,7 @@ import {
   mapTransportError,
   parseRetryAfter,
   parseStructured,
+  missingKey,
   truncatedStream,
   type ProviderDeps,
   type ProviderSettings,
@@ -102,6 +103,7 @@ export function createAnthropicProvider(
     request: ChatRequest,
     options: CallOptions,
   ): AsyncIterable<ChatStreamEvent> {
+    if (!settings.apiKey) throw missingKey('anthropic');
     const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     let reason: string | null | undefined;
     let finished = false;
@@ -150,6 +152,7 @@ export function createAnthropicProvider(
     request: StructuredRequest<T>,
     options: CallOptions,
   ): Promise<StructuredResult<T>> {
+    if (!settings.apiKey) throw missingKey('anthropic');
     let usage: TokenUsage | undefined;
     try {
       const message = await client.messages.create(

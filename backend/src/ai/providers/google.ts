@@ -15,6 +15,7 @@ import {
   mapTransportError,
   parseRetryAfter,
   parseStructured,
+  missingKey,
   truncatedStream,
   type ProviderDeps,
   type ProviderSettings,
@@ -154,6 +155,7 @@ export function createGoogleProvider(
     request: ChatRequest,
     options: CallOptions,
   ): AsyncIterable<ChatStreamEvent> {
+    if (!settings.apiKey) throw missingKey('google');
     const trace: CallTrace = { timedOut: false };
     let usage: TokenUsage | undefined;
     let finishReason: string | undefined;
@@ -191,6 +193,7 @@ export function createGoogleProvider(
     request: StructuredRequest<T>,
     options: CallOptions,
   ): Promise<StructuredResult<T>> {
+    if (!settings.apiKey) throw missingKey('google');
     const trace: CallTrace = { timedOut: false };
     let usage: TokenUsage | undefined;
     try {

@@ -3,7 +3,12 @@ import { ProviderError, type ChatStreamEvent } from '../types.js';
 import { createMockProvider, DEMO_ANSWER } from './mock.js';
 import { neutralValue } from './neutral-value.js';
 
-const request = { model: 'demo-tutor', system: 'Be kind.', messages: [{ role: 'user' as const, content: 'Help me please' }], maxOutputTokens: 64 };
+const request = {
+  model: 'demo-tutor',
+  system: 'Be kind.',
+  messages: [{ role: 'user' as const, content: 'Help me please' }],
+  maxOutputTokens: 64,
+};
 const signal = () => new AbortController().signal;
 
 async function drain(stream: AsyncIterable<ChatStreamEvent>) {
@@ -33,8 +38,14 @@ describe('mock provider', () => {
       kind: 'rate_limited',
       options: { retryAfterMs: 2_000 },
     });
-    expect((await drain(mock.streamChat(request, { signal: signal() })))[0]).toEqual({ type: 'delta', text: 'second' });
-    expect((await drain(mock.streamChat(request, { signal: signal() })))[0]).toEqual({ type: 'delta', text: 'default' });
+    expect((await drain(mock.streamChat(request, { signal: signal() })))[0]).toEqual({
+      type: 'delta',
+      text: 'second',
+    });
+    expect((await drain(mock.streamChat(request, { signal: signal() })))[0]).toEqual({
+      type: 'delta',
+      text: 'default',
+    });
     expect(mock.calls).toHaveLength(3);
   });
 
@@ -46,7 +57,10 @@ describe('mock provider', () => {
       for await (const event of mock.streamChat(request, { signal: signal() })) events.push(event);
     })().catch((error: unknown) => error);
     expect(events).toHaveLength(2);
-    expect(failure).toMatchObject({ kind: 'server', options: { usage: { inputTokens: 5, outputTokens: 2 } } });
+    expect(failure).toMatchObject({
+      kind: 'server',
+      options: { usage: { inputTokens: 5, outputTokens: 2 } },
+    });
   });
 
   it('stalls until aborted', async () => {
@@ -54,7 +68,9 @@ describe('mock provider', () => {
     mock.enqueue({ stallAfterTokens: 0 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    const failure = await drain(mock.streamChat(request, { signal: controller.signal })).catch((error: unknown) => error);
+    const failure = await drain(mock.streamChat(request, { signal: controller.signal })).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(ProviderError);
     expect((failure as ProviderError).kind).toBe('aborted');
   });
@@ -71,7 +87,8 @@ describe('mock provider', () => {
           wantsMore: { type: 'boolean' },
         },
       },
-      parse: (value: unknown) => value as { relation: string; difficulty: number; wantsMore: boolean },
+      parse: (value: unknown) =>
+        value as { relation: string; difficulty: number; wantsMore: boolean },
     };
     mock.enqueue({ structured: { relation: 'new_problem', difficulty: 4, wantsMore: true } });
     const scripted = await mock.generateStructured({ ...request, schema }, { signal: signal() });
@@ -84,8 +101,16 @@ describe('mock provider', () => {
   it('reports a value the schema rejects as bad_response', async () => {
     const mock = createMockProvider();
     mock.enqueue({ structured: 'nonsense' });
-    const schema = { name: 's', jsonSchema: { type: 'object' }, parse: () => { throw new Error('no'); } };
-    await expect(mock.generateStructured({ ...request, schema }, { signal: signal() })).rejects.toMatchObject({ kind: 'bad_response' });
+    const schema = {
+      name: 's',
+      jsonSchema: { type: 'object' },
+      parse: () => {
+        throw new Error('no');
+      },
+    };
+    await expect(
+      mock.generateStructured({ ...request, schema }, { signal: signal() }),
+    ).rejects.toMatchObject({ kind: 'bad_response' });
   });
 });
 

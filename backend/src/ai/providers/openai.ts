@@ -15,6 +15,7 @@ import {
   mapTransportError,
   parseRetryAfter,
   parseStructured,
+  missingKey,
   truncatedStream,
   type ProviderDeps,
   type ProviderSettings,
@@ -100,6 +101,7 @@ export function createOpenAIProvider(
     request: ChatRequest,
     options: CallOptions,
   ): AsyncIterable<ChatStreamEvent> {
+    if (!settings.apiKey && !isCompatibleServer) throw missingKey('openai');
     let usage: TokenUsage | undefined;
     let finishReason: string | null = null;
     try {
@@ -142,6 +144,7 @@ export function createOpenAIProvider(
     request: StructuredRequest<T>,
     options: CallOptions,
   ): Promise<StructuredResult<T>> {
+    if (!settings.apiKey && !isCompatibleServer) throw missingKey('openai');
     let usage: TokenUsage | undefined;
     try {
       const completion = await client.chat.completions.create(

@@ -6,14 +6,18 @@ describe('parseRetryAfter', () => {
 
   it('reads seconds, HTTP dates and retry-after-ms (which wins)', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': '7' }), now)).toBe(7_000);
-    expect(parseRetryAfter(new Headers({ 'retry-after': 'Mon, 05 Jan 2026 09:00:30 GMT' }), now)).toBe(30_000);
+    expect(
+      parseRetryAfter(new Headers({ 'retry-after': 'Mon, 05 Jan 2026 09:00:30 GMT' }), now),
+    ).toBe(30_000);
     expect(parseRetryAfter({ 'retry-after': '7', 'retry-after-ms': '250' }, now)).toBe(250);
   });
 
   it('ignores nonsense and treats past dates as now', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
     expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
-    expect(parseRetryAfter(new Headers({ 'retry-after': 'Mon, 05 Jan 2026 08:00:00 GMT' }), now)).toBe(0);
+    expect(
+      parseRetryAfter(new Headers({ 'retry-after': 'Mon, 05 Jan 2026 08:00:00 GMT' }), now),
+    ).toBe(0);
   });
 });
 
@@ -40,6 +44,8 @@ describe('error kinds', () => {
     const live = new AbortController().signal;
     expect(mapTransportError('openai', new Error('boom'), aborted.signal).kind).toBe('aborted');
     expect(mapTransportError('openai', new TypeError('terminated'), live).kind).toBe('connection');
-    expect(mapTransportError('openai', new SyntaxError('Unexpected end of JSON input'), live).kind).toBe('bad_response');
+    expect(
+      mapTransportError('openai', new SyntaxError('Unexpected end of JSON input'), live).kind,
+    ).toBe('bad_response');
   });
 });

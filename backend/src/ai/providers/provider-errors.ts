@@ -111,11 +111,12 @@ export function truncatedStream(provider: ProviderName, usage?: TokenUsage): Pro
   });
 }
 
-export function addUsage(a: TokenUsage | undefined, b: TokenUsage): TokenUsage {
-  return {
-    inputTokens: (a?.inputTokens ?? 0) + b.inputTokens,
-    outputTokens: (a?.outputTokens ?? 0) + b.outputTokens,
-  };
+/**
+ * Without a key the SDKs fail with errors that look like network trouble (and would be retried
+ * and trip the breaker); a missing key is a configuration problem, so it is `auth` at once.
+ */
+export function missingKey(provider: ProviderName): ProviderError {
+  return new ProviderError(provider, 'auth', 'no API key is configured');
 }
 
 /** Parses a JSON answer and validates it; both failures are the vendor's bad response. */

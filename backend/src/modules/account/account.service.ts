@@ -17,6 +17,10 @@ import {
 } from '../auth/refresh-tokens.repository.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/app-error.js';
+import { listMessagesForUser } from '../chat/messages.repository.js';
+import { findUserPedagogy } from '../chat/pedagogy.repository.js';
+import { listSessions } from '../chat/sessions.repository.js';
+import { listUsageForUser } from '../usage/usage.repository.js';
 
 export async function updateProfile(
   deps: AuthDeps,
@@ -87,7 +91,27 @@ export async function exportAccountData(deps: AuthDeps, userId: string) {
       lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     },
     signIns: await listRefreshTokensForUser(deps.db, userId),
+    conversations: await exportConversations(deps, userId),
+    tutorLevels: (await findUserPedagogy(deps.db, userId)) ?? null,
+    usage: await listUsageForUser(deps.db, userId),
   };
+}
+
+async function exportConversations(deps: AuthDeps, userId: string) {
+  const [sessions, allMessages] = await Promise.all([
+    listSessions(deps.db, userId, { limit: 100_000 }),
+    listMessagesForUser(deps.db, userId),
+  ]);
+  return sessions.map((session) => ({
+    id: session.id,
+    title: session.title,
+    scope: session.scope,
+    createdAt: session.createdAt.toISOString(),
+    summary: session.summary,
+    messages: allMessages
+      .filter((message) => message.sessionId === session.id)
+      .map(({ sessionId: _sessionId, ...message }) => message),
+  }));
 }
 
 /** Deletes the account; foreign keys cascade to everything the user owns. */

@@ -146,3 +146,19 @@ export async function updateStreamingContent(db: Db, messageId: string, content:
     .set({ content, heartbeatAt: now })
     .where(and(eq(messages.id, messageId), eq(messages.status, 'streaming')));
 }
+
+/** Every visible message of a user, for the data export. */
+export async function listMessagesForUser(db: Db, userId: string) {
+  return db
+    .select({
+      sessionId: messages.sessionId,
+      role: messages.role,
+      content: messages.content,
+      status: messages.status,
+      hintCue: messages.hintCue,
+      createdAt: messages.createdAt,
+    })
+    .from(messages)
+    .where(and(eq(messages.userId, userId), isNull(messages.replacedAt)))
+    .orderBy(asc(messages.seq));
+}

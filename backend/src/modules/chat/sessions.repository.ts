@@ -42,7 +42,7 @@ export async function listSessions(
         search ? ilike(chatSessions.title, `%${escapeLike(search)}%`) : undefined,
       ),
     )
-    .orderBy(desc(sql`coalesce(${chatSessions.lastMessageAt}, ${chatSessions.createdAt})`))
+    .orderBy(desc(sql`coalesce(${chatSessions.lastMessageAt}, ${chatSessions.createdAt})`), desc(chatSessions.createdAt))
     .limit(options.limit);
 }
 

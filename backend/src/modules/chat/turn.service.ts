@@ -70,6 +70,7 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
         content: payload.content,
         status: 'complete',
         clientMessageId: payload.clientMessageId,
+        createdAt: deps.clock(),
       });
       const answer = await insertMessage(txDeps.db, {
         sessionId: session.id,
@@ -77,6 +78,7 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
         role: 'assistant',
         status: 'streaming',
         replyToId: question.id,
+        createdAt: deps.clock(),
       });
       await touchSession(txDeps.db, session.id, deps.clock());
       return { session, question, answer };
@@ -144,6 +146,7 @@ export async function retryLastQuestion(deps: TurnDeps, user: UserRow, payload: 
         role: 'assistant',
         status: 'streaming',
         replyToId: question.id,
+        createdAt: deps.clock(),
       });
     })
     .catch((error: unknown) => {

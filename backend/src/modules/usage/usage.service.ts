@@ -1,6 +1,7 @@
 import type { CallRecord } from '../../ai/resilient-stream.js';
 import type { PricingTable } from '../../ai/pricing.js';
 import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { insertUsageEvent } from './usage.repository.js';
 
@@ -16,7 +17,7 @@ export interface UsageOwner {
  * but it is logged loudly because budgets depend on it.
  */
 export async function recordProviderCall(
-  deps: { db: Db; pricing: PricingTable; logger: Logger },
+  deps: { db: Db; pricing: PricingTable; logger: Logger; clock: Clock },
   owner: UsageOwner,
   call: CallRecord,
 ): Promise<void> {
@@ -35,6 +36,7 @@ export async function recordProviderCall(
       outcome: call.outcome,
       errorKind: call.error?.kind ?? null,
       durationMs: Math.round(call.durationMs),
+      createdAt: deps.clock(),
     });
   } catch (error) {
     deps.logger.error({ err: error, provider: call.provider, purpose: call.purpose }, 'could not store usage');
