@@ -12,7 +12,7 @@ data_dir=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 log="$data_dir/server.log"
 cleanup() {
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+  if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; fi
   rm -rf "$data_dir"
 }
 trap cleanup EXIT

@@ -8,6 +8,8 @@ import type { ModelPrice, TokenUsage } from './types.js';
  * `{"llama3.1:8b":{"inputPerMillion":0,"outputPerMillion":0}}` for a local model.
  */
 export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
+  // The default: Sonnet 4.5 reaches end of life on 2026-11-30 (the SDK's deprecation table).
+  'claude-sonnet-5-5': { inputPerMillion: 2, outputPerMillion: 10 },
   'claude-sonnet-4-5': { inputPerMillion: 3, outputPerMillion: 15 },
   'claude-haiku-4-5': { inputPerMillion: 1, outputPerMillion: 5 },
   'gpt-5-mini': { inputPerMillion: 0.25, outputPerMillion: 2 },

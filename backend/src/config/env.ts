@@ -99,7 +99,7 @@ const envSchema = z
       .pipe(z.array(providerName)),
     ANTHROPIC_API_KEY: z.string().optional(),
     ANTHROPIC_BASE_URL: z.url().optional(),
-    ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
+    ANTHROPIC_MODEL: z.string().default('claude-sonnet-5-5'),
     ANTHROPIC_SMALL_MODEL: z.string().default('claude-haiku-4-5'),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: z.url().optional(),

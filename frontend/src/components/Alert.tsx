@@ -2,7 +2,6 @@ import type { ReactNode } from 'react';
 
 interface AlertProps {
   tone: 'error' | 'info' | 'success';
-  title?: string;
   children: ReactNode;
   /**
    * Marks the alert as the form's summary of what went wrong: it can take focus, so a failed
@@ -12,7 +11,7 @@ interface AlertProps {
 }
 
 /** Errors interrupt (`role="alert"`); information and success wait their turn (`status`). */
-export function Alert({ tone, title, children, isFormError = false }: AlertProps) {
+export function Alert({ tone, children, isFormError = false }: AlertProps) {
   return (
     <div
       className={`alert alert-${tone}`}
@@ -20,8 +19,7 @@ export function Alert({ tone, title, children, isFormError = false }: AlertProps
       tabIndex={isFormError ? -1 : undefined}
       data-form-error={isFormError || undefined}
     >
-      {title ? <p className="alert-title">{title}</p> : null}
-      <div>{children}</div>
+      {children}
     </div>
   );
 }

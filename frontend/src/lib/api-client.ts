@@ -56,14 +56,10 @@ interface SendOptions extends RequestOptions {
 }
 
 export type SessionEndReason =
-  | 'expired'
-  | 'signed-out'
-  | 'signed-out-everywhere'
-  | 'account-deleted';
+  'expired' | 'signed-out' | 'signed-out-everywhere' | 'account-deleted';
 
 export type SessionEvent =
-  | { type: 'started'; session: AuthSessionResponse }
-  | { type: 'ended'; reason: SessionEndReason };
+  { type: 'started'; session: AuthSessionResponse } | { type: 'ended'; reason: SessionEndReason };
 
 export interface DownloadedFile {
   blob: Blob;
@@ -82,6 +78,8 @@ export interface ApiClient {
   startSession(session: AuthSessionResponse): void;
   endSession(reason: SessionEndReason): void;
   hasSession(): boolean;
+  /** The current access token, for transports that cannot go through `request` (the socket). */
+  getAccessToken(): string | null;
   subscribe(listener: (event: SessionEvent) => void): () => void;
 }
 
@@ -158,7 +156,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       if (!response.ok) throw await errorFrom(response);
       const session = await bodyFrom(response, authSessionResponseSchema);
       if (epoch !== sessionEpoch) {
-        throw new ApiError(401, errorCodes.unauthenticated, 'You signed out while this was loading.');
+        throw new ApiError(
+          401,
+          errorCodes.unauthenticated,
+          'You signed out while this was loading.',
+        );
       }
       startSession(session);
       return session;
@@ -214,6 +216,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     startSession,
     endSession,
     hasSession: () => accessToken !== null,
+    getAccessToken: () => accessToken,
     subscribe(listener) {
       listeners.add(listener);
       return () => {

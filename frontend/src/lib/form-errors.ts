@@ -1,4 +1,3 @@
-import { errorCodes } from '@hintbook/contracts';
 import { ApiError } from './api-client';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
@@ -35,8 +34,10 @@ export function failureFromIssues<F extends string>(
 }
 
 /**
- * Turns whatever a submit threw into what the form shows. `codeFields` names the field an error
- * code is about (e.g. `auth.username_taken` → `username`) so it appears where the fix is made.
+ * Turns whatever a submit threw into what the form shows. Field `details` (sent with
+ * `validation.failed` and with codes such as `auth.username_taken`) go beside their fields;
+ * `codeFields` names the field for a code that arrives without details, so the message still
+ * appears where the fix is made. Everything else is shown above the form.
  */
 export function failureFromError<F extends string>(
   error: unknown,
@@ -47,10 +48,10 @@ export function failureFromError<F extends string>(
     console.error(error);
     return { fieldErrors: {}, formError: GENERIC_FAILURE };
   }
-  if (error.code === errorCodes.validationFailed && error.details.length > 0) {
-    return failureFromIssues(error.details, fields);
-  }
+  if (error.details.length > 0) return failureFromIssues(error.details, fields);
   const field = codeFields[error.code];
-  if (field !== undefined) return { fieldErrors: { [field]: error.message } as FieldErrors<F>, formError: null };
+  if (field !== undefined) {
+    return { fieldErrors: { [field]: error.message } as FieldErrors<F>, formError: null };
+  }
   return { fieldErrors: {}, formError: error.message || GENERIC_FAILURE };
 }

@@ -7,12 +7,6 @@ export const skillLevels = [
   { value: 5, name: 'Expert', description: 'I could teach it to others.' },
 ] as const;
 
-/** "3 – Getting there", for showing a stored level back to its owner. */
-export function describeSkillLevel(value: number): string {
-  const level = skillLevels.find((candidate) => candidate.value === value);
-  return level ? `${level.value} – ${level.name}` : String(value);
-}
-
 /** Reads a level from a submitted form; anything else becomes NaN and fails the contract schema. */
 export function readSkillLevel(data: FormData, name: string): number {
   const raw = data.get(name);

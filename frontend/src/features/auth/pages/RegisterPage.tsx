@@ -26,7 +26,10 @@ const DEFAULT_LEVEL = 2;
 
 export function RegisterPage() {
   const location = useLocation();
-  const form = useApiForm({ fields: FIELDS, codeFields: CODE_FIELDS });
+  const { fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
+    fields: FIELDS,
+    codeFields: CODE_FIELDS,
+  });
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -40,10 +43,10 @@ export function RegisterPage() {
       mathsLevel: readSkillLevel(data, 'mathsLevel'),
     });
     if (!parsed.success) {
-      form.fail(failureFromIssues(parsed.error.issues, FIELDS));
+      fail(failureFromIssues(parsed.error.issues, FIELDS));
       return;
     }
-    await form.submit(async () => {
+    await submit(async () => {
       await register(parsed.data);
     });
   }
@@ -52,13 +55,13 @@ export function RegisterPage() {
     <Page title="Create your account" width="narrow">
       <form
         className="form card"
-        ref={form.formRef}
+        ref={formRef}
         noValidate
         onSubmit={(event) => void handleSubmit(event)}
       >
-        {form.formError ? (
+        {formError ? (
           <Alert tone="error" isFormError>
-            {form.formError}
+            {formError}
           </Alert>
         ) : null}
         <FormField
@@ -67,7 +70,7 @@ export function RegisterPage() {
           type="email"
           autoComplete="username"
           required
-          error={form.fieldErrors.email}
+          error={fieldErrors.email}
         />
         <FormField
           label="Username"
@@ -75,7 +78,7 @@ export function RegisterPage() {
           autoComplete="nickname"
           hint="3 to 32 letters, digits, dots, dashes or underscores."
           required
-          error={form.fieldErrors.username}
+          error={fieldErrors.username}
         />
         <FormField
           label="Password"
@@ -84,7 +87,7 @@ export function RegisterPage() {
           autoComplete="new-password"
           hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
           required
-          error={form.fieldErrors.password}
+          error={fieldErrors.password}
         />
         <p className="form-note">
           The tutor uses your two levels to decide how much help to give at first. It adjusts as it
@@ -94,15 +97,15 @@ export function RegisterPage() {
           name="programmingLevel"
           legend="How much programming have you done?"
           defaultValue={DEFAULT_LEVEL}
-          error={form.fieldErrors.programmingLevel}
+          error={fieldErrors.programmingLevel}
         />
         <SkillLevelField
           name="mathsLevel"
           legend="How comfortable are you with maths?"
           defaultValue={DEFAULT_LEVEL}
-          error={form.fieldErrors.mathsLevel}
+          error={fieldErrors.mathsLevel}
         />
-        <Button type="submit" isBusy={form.isSubmitting} busyLabel="Creating your account…">
+        <Button type="submit" isBusy={isSubmitting} busyLabel="Creating your account…">
           Create account
         </Button>
       </form>

@@ -21,7 +21,9 @@ function noticeFrom(state: unknown): string | null {
 export function SignInPage() {
   const location = useLocation();
   const notice = noticeFrom(location.state);
-  const form = useApiForm({ fields: FIELDS });
+  const { fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
+    fields: FIELDS,
+  });
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -31,11 +33,11 @@ export function SignInPage() {
       password: readText(data, 'password'),
     });
     if (!parsed.success) {
-      form.fail(failureFromIssues(parsed.error.issues, FIELDS));
+      fail(failureFromIssues(parsed.error.issues, FIELDS));
       return;
     }
     // On success the session starts and <RedirectIfSignedIn> takes the user onwards.
-    await form.submit(async () => {
+    await submit(async () => {
       await signIn(parsed.data);
     });
   }
@@ -45,13 +47,13 @@ export function SignInPage() {
       {notice ? <Alert tone="info">{notice}</Alert> : null}
       <form
         className="form card"
-        ref={form.formRef}
+        ref={formRef}
         noValidate
         onSubmit={(event) => void handleSubmit(event)}
       >
-        {form.formError ? (
+        {formError ? (
           <Alert tone="error" isFormError>
-            {form.formError}
+            {formError}
           </Alert>
         ) : null}
         <FormField
@@ -60,7 +62,7 @@ export function SignInPage() {
           type="email"
           autoComplete="username"
           required
-          error={form.fieldErrors.email}
+          error={fieldErrors.email}
         />
         <FormField
           label="Password"
@@ -68,14 +70,15 @@ export function SignInPage() {
           type="password"
           autoComplete="current-password"
           required
-          error={form.fieldErrors.password}
+          error={fieldErrors.password}
         />
-        <Button type="submit" isBusy={form.isSubmitting} busyLabel="Signing in…">
+        <Button type="submit" isBusy={isSubmitting} busyLabel="Signing in…">
           Sign in
         </Button>
       </form>
       <p className="form-footer">
-        New to Hintbook? <Link to={{ pathname: '/register', search: location.search }}>Create an account</Link>
+        New to Hintbook?{' '}
+        <Link to={{ pathname: '/register', search: location.search }}>Create an account</Link>
       </p>
     </Page>
   );

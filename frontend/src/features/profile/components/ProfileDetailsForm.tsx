@@ -17,7 +17,10 @@ const CODE_FIELDS = { [errorCodes.usernameTaken]: 'username' } as const;
 export function ProfileDetailsForm() {
   const user = useCurrentUser();
   const saveProfile = useUpdateProfile();
-  const form = useApiForm({ fields: FIELDS, codeFields: CODE_FIELDS });
+  const { clear, fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
+    fields: FIELDS,
+    codeFields: CODE_FIELDS,
+  });
   const [status, setStatus] = useState<string | null>(null);
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
@@ -37,31 +40,31 @@ export function ProfileDetailsForm() {
     }
     if (entered.mathsLevel !== user.mathsLevel) changes.mathsLevel = entered.mathsLevel;
     if (Object.keys(changes).length === 0) {
-      form.clear();
+      clear();
       setStatus('Nothing has changed, so there was nothing to save.');
       return;
     }
     const parsed = updateProfileBodySchema.safeParse(changes);
     if (!parsed.success) {
-      form.fail(failureFromIssues(parsed.error.issues, FIELDS));
+      fail(failureFromIssues(parsed.error.issues, FIELDS));
       return;
     }
-    const isSaved = await form.submit(() => saveProfile(parsed.data));
+    const isSaved = await submit(() => saveProfile(parsed.data));
     if (isSaved) setStatus('Your profile is saved.');
   }
 
   return (
     <form
       className="form"
-      ref={form.formRef}
+      ref={formRef}
       noValidate
       aria-labelledby="profile-details-heading"
       onSubmit={(event) => void handleSubmit(event)}
     >
       <h2 id="profile-details-heading">Your details</h2>
-      {form.formError ? (
+      {formError ? (
         <Alert tone="error" isFormError>
-          {form.formError}
+          {formError}
         </Alert>
       ) : null}
       {status ? <Alert tone="success">{status}</Alert> : null}
@@ -75,21 +78,21 @@ export function ProfileDetailsForm() {
         defaultValue={user.username}
         hint="3 to 32 letters, digits, dots, dashes or underscores."
         required
-        error={form.fieldErrors.username}
+        error={fieldErrors.username}
       />
       <SkillLevelField
         name="programmingLevel"
         legend="Programming level"
         defaultValue={user.programmingLevel}
-        error={form.fieldErrors.programmingLevel}
+        error={fieldErrors.programmingLevel}
       />
       <SkillLevelField
         name="mathsLevel"
         legend="Maths level"
         defaultValue={user.mathsLevel}
-        error={form.fieldErrors.mathsLevel}
+        error={fieldErrors.mathsLevel}
       />
-      <Button type="submit" isBusy={form.isSubmitting} busyLabel="Saving…">
+      <Button type="submit" isBusy={isSubmitting} busyLabel="Saving…">
         Save changes
       </Button>
     </form>

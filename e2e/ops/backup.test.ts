@@ -1,0 +1,293 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/nginx.js';
+import {
+  createDatabase,
+  databaseExists,
+  databaseUrl,
+  dropDatabase,
+  psql,
+  tableFingerprints,
+  uniqueDatabaseName,
+} from '../support/postgres.js';
+
+const execFileAsync = promisify(execFile);
+const hasAge = ['/usr/bin/age', '/usr/local/bin/age'].some((file) => existsSync(file));
+
+interface ScriptResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs scripts/<name> with only the environment a container or an operator would give it. */
+async function runScript(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<ScriptResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(path.join(repoRoot, 'scripts', name), args, {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), ...env },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+const seedSql = `
+  create table users (
+    id uuid primary key default gen_random_uuid(),
+    email text unique not null,
+    created_at timestamptz not null default now(),
+    profile jsonb
+  );
+  create table messages (
+    id bigserial primary key,
+    user_id uuid references users(id) on delete cascade,
+    body text,
+    cost numeric(12, 6),
+    raw bytea
+  );
+  create table empty_table (id int);
+  create schema drizzle;
+  create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint);
+  insert into drizzle.__drizzle_migrations (hash, created_at) values ('0000_init', 1700000000000);
+  insert into users (email, profile)
+    select 'student' || g || '@example.org', jsonb_build_object('level', g % 5, 'name', 'Zoë ' || g)
+    from generate_series(1, 60) g;
+  insert into messages (user_id, body, cost, raw)
+    select u.id,
+      case when g % 7 = 0 then null else E'line one\\nline\\ttwo \\\\ backslash ' || g || ' ✓' end,
+      g * 0.000125, decode(md5(g::text), 'hex')
+    from generate_series(1, 3000) g
+    join lateral (select id from users order by email offset (g % 60) limit 1) u on true;
+`;
+
+let workDir: string;
+const databases: string[] = [];
+
+async function seededDatabase(purpose: string): Promise<string> {
+  const name = uniqueDatabaseName(purpose);
+  databases.push(name);
+  await createDatabase(name);
+  await psql(name, seedSql);
+  return name;
+}
+
+function envFor(database: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { DATABASE_URL: databaseUrl(database), ...extra };
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-backup-test-'));
+});
+
+afterAll(async () => {
+  for (const name of databases) await dropDatabase(name);
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('backup and restore drill on a real PostgreSQL server', () => {
+  it('backs up, survives a dropped database, and restores every row of every table', async () => {
+    const database = await seededDatabase('drill');
+    const before = await tableFingerprints(database);
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining([
+        'public.users',
+        'public.messages',
+        'public.empty_table',
+        'drizzle.__drizzle_migrations',
+      ]),
+    );
+    expect(before['public.messages']).toMatch(/^3000 rows/);
+
+    const dir = path.join(workDir, 'drill');
+    const backup = await runScript('backup.sh', ['--dir', dir], envFor(database));
+    expect(backup.code, backup.stderr).toBe(0);
+    const file = backup.stdout.trim();
+    expect(path.basename(file)).toMatch(/^hintbook-\d{8}T\d{6}Z\.dump$/);
+    // pg_dump custom format (compressed) with a sha256sum-compatible checksum beside it.
+    expect((await readFile(file)).subarray(0, 5).toString()).toBe('PGDMP');
+    await execFileAsync('sha256sum', ['-c', `${path.basename(file)}.sha256`], { cwd: dir });
+
+    await dropDatabase(database);
+    expect(await databaseExists(database)).toBe(false);
+
+    const restore = await runScript('restore.sh', [file], envFor(database));
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stderr).toContain('checksum');
+    expect(await tableFingerprints(database)).toEqual(before);
+    // Sequences come back too: the next id continues after the restored rows.
+    expect(await psql(database, "insert into messages (body) values ('after') returning id")).toBe(
+      '3001',
+    );
+  });
+
+  it('refuses to overwrite a database that holds tables unless --force is given', async () => {
+    const database = await seededDatabase('force');
+    const dir = path.join(workDir, 'force');
+    const backup = await runScript('backup.sh', ['--dir', dir], envFor(database));
+    expect(backup.code, backup.stderr).toBe(0);
+    const file = backup.stdout.trim();
+    const original = await tableFingerprints(database);
+
+    await psql(database, 'delete from messages where id > 100; insert into empty_table values (1)');
+    const changed = await tableFingerprints(database);
+
+    const refused = await runScript('restore.sh', [file], envFor(database));
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('refusing to overwrite');
+    expect(await tableFingerprints(database)).toEqual(changed);
+
+    const forced = await runScript('restore.sh', ['--force', file], envFor(database));
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await tableFingerprints(database)).toEqual(original);
+  });
+
+  it('refuses a corrupted backup and one without its checksum, leaving the target untouched', async () => {
+    const database = await seededDatabase('corrupt');
+    const dir = path.join(workDir, 'corrupt');
+    const backup = await runScript('backup.sh', ['--dir', dir], envFor(database));
+    expect(backup.code, backup.stderr).toBe(0);
+    const file = backup.stdout.trim();
+
+    const bytes = await readFile(file);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+    const corrupted = path.join(dir, 'hintbook-corrupted.dump');
+    await writeFile(corrupted, bytes);
+    await writeFile(`${corrupted}.sha256`, await readFile(`${file}.sha256`, 'utf8'));
+
+    const target = uniqueDatabaseName('corrupt_target');
+    databases.push(target);
+    const restore = await runScript(
+      'restore.sh',
+      ['--database', target, corrupted],
+      envFor(database),
+    );
+    expect(restore.code).toBe(3);
+    expect(restore.stderr).toContain('checksum mismatch');
+    expect(await databaseExists(target)).toBe(false);
+
+    const verify = await runScript('verify-backup.sh', [corrupted], envFor(database));
+    expect(verify.code).toBe(3);
+
+    const unchecked = path.join(dir, 'hintbook-unchecked.dump');
+    await writeFile(unchecked, await readFile(file));
+    const missing = await runScript(
+      'restore.sh',
+      ['--database', target, unchecked],
+      envFor(database),
+    );
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('no checksum file');
+  });
+
+  it('verifies a backup in a scratch database and drops the scratch database afterwards', async () => {
+    const database = await seededDatabase('verify');
+    const dir = path.join(workDir, 'verify');
+    const file = (await runScript('backup.sh', ['--dir', dir], envFor(database))).stdout.trim();
+    const scratchBefore = await psql(
+      'postgres',
+      "select count(*) from pg_database where datname like 'hintbook_verify_%'",
+    );
+
+    const verify = await runScript('verify-backup.sh', [file], envFor(database));
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stderr).toMatch(/OK: .* restores 4 tables and 3061 rows/);
+    expect(
+      await psql(
+        'postgres',
+        "select count(*) from pg_database where datname like 'hintbook_verify_%'",
+      ),
+    ).toBe(scratchBefore);
+  });
+
+  it('deletes its own backups older than the retention and nothing else', async () => {
+    const database = await seededDatabase('retention');
+    const dir = path.join(workDir, 'retention');
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const recent = new Date(Date.now() - 5 * 86_400_000);
+    const files = {
+      'hintbook-20200101T000000Z.dump': old,
+      'hintbook-20200101T000000Z.dump.sha256': old,
+      'hintbook-20200102T000000Z.dump.age': old,
+      'hintbook-20991231T000000Z.dump': recent,
+      'hintbook-20991231T000000Z.dump.sha256': recent,
+      'other-20200101T000000Z.dump': old,
+      'notes.txt': old,
+    };
+    await runScript('backup.sh', ['--dir', dir, '--retention-days', '0'], envFor(database));
+    for (const [name, time] of Object.entries(files)) {
+      await writeFile(path.join(dir, name), 'x');
+      await utimes(path.join(dir, name), time, time);
+    }
+
+    const backup = await runScript(
+      'backup.sh',
+      ['--dir', dir],
+      envFor(database, { BACKUP_RETENTION_DAYS: '30' }),
+    );
+    expect(backup.code, backup.stderr).toBe(0);
+    const left = await readdir(dir);
+    expect(left).not.toContain('hintbook-20200101T000000Z.dump');
+    expect(left).not.toContain('hintbook-20200101T000000Z.dump.sha256');
+    expect(left).not.toContain('hintbook-20200102T000000Z.dump.age');
+    expect(left).toEqual(
+      expect.arrayContaining([
+        'hintbook-20991231T000000Z.dump',
+        'hintbook-20991231T000000Z.dump.sha256',
+        'other-20200101T000000Z.dump',
+        'notes.txt',
+        path.basename(backup.stdout.trim()),
+      ]),
+    );
+  });
+
+  it.skipIf(!hasAge)(
+    'encrypts to an age recipient and restores only with the identity',
+    async () => {
+      const database = await seededDatabase('age');
+      const before = await tableFingerprints(database);
+      const dir = path.join(workDir, 'age');
+      const identity = path.join(workDir, 'age-identity.txt');
+      await execFileAsync('age-keygen', ['-o', identity]);
+      const recipient = (await execFileAsync('age-keygen', ['-y', identity])).stdout.trim();
+
+      const backup = await runScript(
+        'backup.sh',
+        ['--dir', dir],
+        envFor(database, { BACKUP_AGE_RECIPIENTS: recipient }),
+      );
+      expect(backup.code, backup.stderr).toBe(0);
+      const file = backup.stdout.trim();
+      expect(file).toMatch(/\.dump\.age$/);
+      expect((await readFile(file)).includes(Buffer.from('student1@example.org'))).toBe(false);
+
+      const target = uniqueDatabaseName('age_target');
+      databases.push(target);
+      const withoutKey = await runScript(
+        'restore.sh',
+        ['--database', target, file],
+        envFor(database),
+      );
+      expect(withoutKey.code).toBe(2);
+      const restored = await runScript(
+        'restore.sh',
+        ['--database', target, '--identity', identity, file],
+        envFor(database),
+      );
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(await tableFingerprints(target)).toEqual(before);
+    },
+  );
+});

@@ -1,0 +1,267 @@
+/**
+ * The operator scripts that drive docker compose run here against a recording stand-in for the
+ * `docker` command (no engine on this machine), so the order and arguments of what they ask
+ * Docker to do are checked. healthcheck.sh runs for real against nginx and a fake backend.
+ */
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, startNginx, writeTree, type RunningNginx } from '../support/nginx.js';
+import {
+  createDatabase,
+  databaseUrl,
+  dropDatabase,
+  psql,
+  uniqueDatabaseName,
+} from '../support/postgres.js';
+import { startFakeBackend, type FakeBackend } from '../support/upstream.js';
+
+const execFileAsync = promisify(execFile);
+
+const fakeDocker = `#!/usr/bin/env bash
+all="$*"
+printf '%s\\n' "\${all//$'\\n'/ }" >>"$FAKE_DOCKER_LOG"
+case "$*" in
+  "compose version") exit 0 ;;
+  *"--entrypoint /bin/sh certbot -c"*"echo none"*) echo "$FAKE_CERT_STATE" ;;
+  *"ps -q"*) echo container-id ;;
+  "inspect "*) echo healthy ;;
+  *"run --rm --no-deps --entrypoint certbot certbot"*) exit "\${FAKE_CERTBOT_EXIT:-0}" ;;
+esac
+exit 0
+`;
+
+let workDir: string;
+let binDir: string;
+let envFile: string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-ops-scripts-'));
+  binDir = path.join(workDir, 'bin');
+  await writeTree(binDir, { docker: fakeDocker });
+  await chmod(path.join(binDir, 'docker'), 0o755);
+  envFile = path.join(workDir, '.env');
+  await writeFile(
+    envFile,
+    'DOMAINS="tutor.example.org www.tutor.example.org"\nLETSENCRYPT_EMAIL=ops@example.org\n',
+  );
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+async function runWithFakeDocker(
+  script: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+) {
+  const log = path.join(workDir, `docker-${Math.random().toString(16).slice(2)}.log`);
+  await writeFile(log, '');
+  let code = 0;
+  let stdout = '';
+  let stderr = '';
+  try {
+    ({ stdout, stderr } = await execFileAsync(path.join(repoRoot, 'scripts', script), args, {
+      env: {
+        PATH: `${binDir}:${process.env.PATH}`,
+        FAKE_DOCKER_LOG: log,
+        ENV_FILE: envFile,
+        ...extraEnv,
+      },
+    }));
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    ({ code, stdout, stderr } = failed);
+  }
+  const calls = (await readFile(log, 'utf8'))
+    .split('\n')
+    .filter((line) => line && line !== 'compose version');
+  return { code, stdout, stderr, calls };
+}
+
+describe('init-letsencrypt.sh', () => {
+  it('replaces the placeholder with one certificate for every domain, nginx running throughout', async () => {
+    const run = await runWithFakeDocker('init-letsencrypt.sh', ['--staging'], {
+      FAKE_CERT_STATE: 'placeholder',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const compose = 'compose -f docker-compose.prod.yml';
+    expect(run.calls[0]).toBe(`${compose} up -d web`);
+    expect(run.calls[2]).toMatch(
+      /rm -rf .*live\/tutor\.example\.org .*renewal\/tutor\.example\.org\.conf/,
+    );
+    const certonly = run.calls[3];
+    expect(certonly).toContain(
+      'certonly --webroot -w /var/www/certbot --cert-name tutor.example.org',
+    );
+    expect(certonly).toContain('-d tutor.example.org -d www.tutor.example.org');
+    expect(certonly).toContain('--email ops@example.org');
+    expect(certonly).toContain('--staging');
+    expect(run.calls[4]).toBe(`${compose} exec -T web nginx -s reload`);
+    // Never a `down` or a restart of the web container.
+    expect(run.calls.join('\n')).not.toMatch(/ down|restart|stop web/);
+  });
+
+  it('leaves an existing production certificate alone unless --force', async () => {
+    const run = await runWithFakeDocker('init-letsencrypt.sh', [], {
+      FAKE_CERT_STATE: 'production',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('already exists');
+    expect(run.calls.some((call) => call.includes('certonly'))).toBe(false);
+
+    const forced = await runWithFakeDocker('init-letsencrypt.sh', ['--force'], {
+      FAKE_CERT_STATE: 'production',
+    });
+    expect(
+      forced.calls.some((call) => call.includes('certonly') && !call.includes('--staging')),
+    ).toBe(true);
+  });
+
+  it('does not reload nginx when certbot fails, and says what to check', async () => {
+    const run = await runWithFakeDocker('init-letsencrypt.sh', [], {
+      FAKE_CERT_STATE: 'none',
+      FAKE_CERTBOT_EXIT: '1',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('port 80');
+    expect(run.calls.some((call) => call.includes('nginx -s reload'))).toBe(false);
+  });
+
+  it('refuses to run without domains or an email address', async () => {
+    const run = await runWithFakeDocker('init-letsencrypt.sh', [], {
+      ENV_FILE: path.join(workDir, 'missing.env'),
+    });
+    expect(run.code).toBe(2);
+    expect(run.calls).toEqual([]);
+  });
+});
+
+describe('upgrade.sh', () => {
+  it('backs up, builds, migrates before swapping the backend, then reloads nginx', async () => {
+    const run = await runWithFakeDocker('upgrade.sh', ['--yes']);
+    // The final health check cannot reach a real installation here; the upgrade itself passed.
+    expect(run.code, run.stderr).toBe(0);
+    const compose = 'compose -f docker-compose.prod.yml';
+    const order = [
+      `${compose} exec -T backup backup.sh --dir /backups`,
+      `${compose} build --pull backend web backup`,
+      `${compose} run --rm --no-deps -T backend node backend/dist/db/migrate.cli.js`,
+      `${compose} up -d --no-deps backend`,
+      `${compose} exec -T web nginx -s reload`,
+      `${compose} up -d --no-deps web`,
+    ];
+    const positions = order.map((call) => run.calls.indexOf(call));
+    expect(
+      positions.every((position) => position >= 0),
+      run.calls.join('\n'),
+    ).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('pulls instead of building with --pull', async () => {
+    const run = await runWithFakeDocker('upgrade.sh', ['--yes', '--pull', '--no-backup']);
+    expect(run.calls.some((call) => call.includes(' pull backend web'))).toBe(true);
+    expect(run.calls.some((call) => call.includes(' build '))).toBe(false);
+    expect(run.calls.some((call) => call.includes('backup.sh'))).toBe(false);
+  });
+});
+
+describe('healthcheck.sh against nginx and a backend', () => {
+  let backend: FakeBackend;
+  let nginx: RunningNginx;
+  let spaDir: string;
+
+  beforeAll(async () => {
+    backend = await startFakeBackend();
+    spaDir = path.join(workDir, 'spa');
+    await writeTree(spaDir, { 'index.html': '<!doctype html>' });
+    nginx = await startNginx({
+      mode: 'prod',
+      upstreamPort: backend.port,
+      spaDir,
+      jupyterliteDir: spaDir,
+    });
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await backend?.close();
+  });
+
+  async function healthcheck(args: string[]) {
+    try {
+      const { stdout } = await execFileAsync(path.join(repoRoot, 'scripts/healthcheck.sh'), args, {
+        env: { PATH: process.env.PATH, ENV_FILE: envFile },
+      });
+      return { code: 0, stdout };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string };
+      return { code: failed.code, stdout: failed.stdout };
+    }
+  }
+
+  it('reports database, disk, certificate expiry in days, and backup age', async () => {
+    const backups = path.join(workDir, 'backups');
+    await writeTree(backups, { 'hintbook-20990101T000000Z.dump': 'x' });
+    const result = await healthcheck([
+      '--no-compose',
+      '--insecure',
+      '--url',
+      nginx.url,
+      '--backup-dir',
+      backups,
+      '--cert-warn-days',
+      '1',
+    ]);
+    expect(result.stdout).toMatch(/^OK\s+database\s+.*\/api\/health: \{"ok":true/m);
+    expect(result.stdout).toMatch(/^(OK|WARN)\s+disk\s+\/ \d+% used/m);
+    // The test certificate is valid for two days: below the 3-day floor, so it counts as down.
+    expect(result.stdout).toMatch(/^DOWN\s+certificate\s+expires in [12] days/m);
+    expect(result.stdout).toMatch(/^OK\s+backup\s+newest is 0h old/m);
+    expect(result.code).toBe(2);
+  });
+
+  it('warns about an old backup and reports an unreachable application as down', async () => {
+    const backups = path.join(workDir, 'old-backups');
+    await writeTree(backups, { 'hintbook-20200101T000000Z.dump': 'x' });
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    await utimes(path.join(backups, 'hintbook-20200101T000000Z.dump'), old, old);
+    const result = await healthcheck([
+      '--no-compose',
+      '--url',
+      'http://127.0.0.1:9',
+      '--backup-dir',
+      backups,
+    ]);
+    expect(result.stdout).toMatch(/^DOWN\s+application/m);
+    expect(result.stdout).toMatch(/^WARN\s+backup\s+newest is 72h old/m);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('backup sidecar entrypoint', () => {
+  it('--once writes a backup and --check then reports it fresh', async () => {
+    const database = uniqueDatabaseName('sidecar');
+    await createDatabase(database);
+    try {
+      await psql(database, "create table notes (body text); insert into notes values ('kept')");
+      const env = {
+        PATH: `${path.join(repoRoot, 'scripts')}:${process.env.PATH}`,
+        BACKUP_DIR: path.join(workDir, 'sidecar'),
+        DATABASE_URL: databaseUrl(database),
+      };
+      const entrypoint = path.join(repoRoot, 'backup/entrypoint.sh');
+      await expect(execFileAsync(entrypoint, ['--check'], { env })).rejects.toMatchObject({
+        code: 1,
+      });
+      await execFileAsync(entrypoint, ['--once'], { env });
+      await expect(execFileAsync(entrypoint, ['--check'], { env })).resolves.toBeDefined();
+    } finally {
+      await dropDatabase(database);
+    }
+  });
+});

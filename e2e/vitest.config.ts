@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Ops and browser suites start real servers (nginx, PostgreSQL databases, Chromium): one file at
+// a time keeps ports, databases and the two cores free of contention.
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'artifacts/**'],
+    environment: 'node',
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,73 @@
+import { Link, NavLink, Outlet } from 'react-router';
+import { Alert } from '../components/Alert';
+import { Button } from '../components/Button';
+import { useAuth } from '../features/auth/hooks/useAuth';
+import { useSignOut } from '../features/auth/hooks/useSignOut';
+
+/** Header, main landmark and footer around every page. */
+export function AppShell() {
+  const { state, retryRestore } = useAuth();
+  const { signOut, isSigningOut, error: signOutError } = useSignOut();
+  const isSignedIn = state.status === 'signed-in';
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="header">
+        <div className="header-inner">
+          <Link className="brand" to="/">
+            <img className="brand-mark" src="/favicon.svg" alt="" width="28" height="28" />
+            Hintbook
+          </Link>
+          <nav aria-label="Main" className="nav">
+            {isSignedIn ? (
+              <>
+                <NavLink to="/" end>
+                  Home
+                </NavLink>
+                <NavLink to="/profile">Profile</NavLink>
+                <Button
+                  variant="quiet"
+                  isBusy={isSigningOut}
+                  busyLabel="Signing out…"
+                  onClick={() => void signOut()}
+                >
+                  Sign out
+                </Button>
+              </>
+            ) : state.status === 'signed-out' ? (
+              <>
+                <NavLink to="/sign-in">Sign in</NavLink>
+                <NavLink to="/register">Create account</NavLink>
+              </>
+            ) : null}
+          </nav>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {signOutError ? <Alert tone="error">{signOutError}</Alert> : null}
+        {state.status === 'restoring' ? (
+          <p className="loading" role="status">
+            Loading…
+          </p>
+        ) : state.status === 'unavailable' ? (
+          <div className="page page-narrow">
+            <h1 className="page-heading">Hintbook is not reachable</h1>
+            <div className="card prose">
+              <Alert tone="error">{state.message}</Alert>
+              <p>Your account and your work are safe. Try again in a moment.</p>
+              <Button onClick={retryRestore}>Try again</Button>
+            </div>
+          </div>
+        ) : (
+          <Outlet />
+        )}
+      </main>
+      <footer className="footer">
+        <p>Hintbook · a coding tutor that gives hints, not answers.</p>
+      </footer>
+    </div>
+  );
+}
