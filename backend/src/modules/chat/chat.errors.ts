@@ -1,4 +1,5 @@
 import type { RealtimeError } from '@hintbook/contracts';
+import { isConnectionError } from '../../db/errors.js';
 import { AppError } from '../../lib/app-error.js';
 
 export const sessionNotFound = () => new AppError(404, 'chat.session_not_found', 'This conversation does not exist');
@@ -55,6 +56,13 @@ const RETRYABLE_CODES = new Set(['chat.rate_limited', 'chat.turn_in_progress', '
 export function toRealtimeError(error: unknown): RealtimeError {
   if (error instanceof AppError) {
     return { code: error.code, message: error.message, retryable: RETRYABLE_CODES.has(error.code) };
+  }
+  if (isConnectionError(error)) {
+    return {
+      code: 'database.unavailable',
+      message: 'Hintbook cannot reach its database right now; your message was not sent. Try again in a moment.',
+      retryable: true,
+    };
   }
   return { code: 'internal', message: 'Something went wrong on our side; please try again', retryable: true };
 }

@@ -92,7 +92,8 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
       if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx')) throw turnInProgress();
       throw error;
     });
-  if (!stored || !('answer' in stored)) return stored!;
+  if (!stored) throw new Error('a send that lost a race left no stored message');
+  if (!('answer' in stored)) return stored;
 
   start(deps, user, stored.session, stored.question, stored.answer, {
     isNewSession,
