@@ -122,7 +122,12 @@ export function buildApp(deps: AppDeps): Hintbook {
   api.use(
     '/me',
     signedIn,
-    myUsageRoutes({ db: database.db, limits: config.chat, clock, isTutorConfigured: () => ai.tutor.isConfigured() }),
+    myUsageRoutes({
+      db: database.db,
+      limits: config.chat,
+      clock,
+      isTutorConfigured: () => ai.tutor.isConfigured(),
+    }),
   );
   api.use(apiNotFound);
   app.use('/api', api);

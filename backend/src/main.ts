@@ -52,8 +52,13 @@ async function main(): Promise<void> {
     migrationsExpected: countExpectedMigrations(config.database.migrationsDir),
   });
   const now = new Date();
-  const interrupted = await interruptStaleAnswers(database.db, now, new Date(now.getTime() - STALE_AFTER_MS));
-  if (interrupted > 0) logger.warn({ interrupted }, 'answers cut off by the last shutdown marked interrupted');
+  const interrupted = await interruptStaleAnswers(
+    database.db,
+    now,
+    new Date(now.getTime() - STALE_AFTER_MS),
+  );
+  if (interrupted > 0)
+    logger.warn({ interrupted }, 'answers cut off by the last shutdown marked interrupted');
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -61,8 +61,7 @@ export type ChatSendAck =
 export type SimpleAck = { ok: true } | { ok: false; error: RealtimeError };
 
 export type ChatResumeAck =
-  | { ok: true; state: 'streaming' | 'finished' | 'unknown' }
-  | { ok: false; error: RealtimeError };
+  { ok: true; state: 'streaming' | 'finished' | 'unknown' } | { ok: false; error: RealtimeError };
 
 export interface ChatTurnEvent {
   sessionId: string;

@@ -34,7 +34,10 @@ export function bodyOf<Schema extends z.ZodType>(
 }
 
 /** Parses query parameters at the edge; Express 5 makes `req.query` read-only, so it returns them. */
-export function parseQuery<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
+export function parseQuery<Schema extends z.ZodType>(
+  schema: Schema,
+  query: unknown,
+): z.output<Schema> {
   const result = schema.safeParse(query ?? {});
   if (!result.success) {
     throw validationFailed(

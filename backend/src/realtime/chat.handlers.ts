@@ -7,7 +7,12 @@ import {
   type RealtimeError,
 } from '@hintbook/contracts';
 import { toRealtimeError } from '../modules/chat/chat.errors.js';
-import { resumeTurn, retryLastQuestion, sendQuestion, stopTurn } from '../modules/chat/turn.service.js';
+import {
+  resumeTurn,
+  retryLastQuestion,
+  sendQuestion,
+  stopTurn,
+} from '../modules/chat/turn.service.js';
 import type { TurnDeps } from '../modules/chat/turn.types.js';
 import type { HintbookServer, HintbookSocket } from './io.js';
 
@@ -30,7 +35,9 @@ function handle<Schema extends z.ZodType, Result>(
         ok: false,
         error: {
           code: 'realtime.invalid_payload',
-          message: first ? `${first.path.join('.') || 'payload'}: ${first.message}` : 'Invalid payload',
+          message: first
+            ? `${first.path.join('.') || 'payload'}: ${first.message}`
+            : 'Invalid payload',
           retryable: false,
         },
       });
@@ -50,7 +57,10 @@ export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {
 
     socket.on(
       'chat:send',
-      handle(chatSendPayloadSchema, async (payload) => ({ ok: true as const, ...(await sendQuestion(deps, user(), payload)) })),
+      handle(chatSendPayloadSchema, async (payload) => ({
+        ok: true as const,
+        ...(await sendQuestion(deps, user(), payload)),
+      })),
     );
     socket.on(
       'chat:retry',

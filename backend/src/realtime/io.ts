@@ -19,8 +19,18 @@ export interface SocketData {
   sessionId: string;
 }
 
-export type HintbookServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type HintbookSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HintbookServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type HintbookSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 export interface RealtimeDeps {
   db: Db;
@@ -52,10 +62,19 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
   io.use(async (socket, next) => {
     try {
       const token = (socket.handshake.auth as { token?: unknown }).token;
-      const auth = await resolveAuth(deps.db, deps.accessTokens, typeof token === 'string' ? token : undefined);
+      const auth = await resolveAuth(
+        deps.db,
+        deps.accessTokens,
+        typeof token === 'string' ? token : undefined,
+      );
       const connected = io.of('/').adapter.rooms.get(userRoom(auth.user.id))?.size ?? 0;
       if (connected >= deps.maxConnectionsPerUser) {
-        next(handshakeError(handshakeErrors.tooManyConnections, 'Too many open Hintbook tabs; close one and retry'));
+        next(
+          handshakeError(
+            handshakeErrors.tooManyConnections,
+            'Too many open Hintbook tabs; close one and retry',
+          ),
+        );
         return;
       }
       socket.data.user = auth.user;
@@ -92,10 +111,16 @@ function scheduleExpiry(socket: HintbookSocket, deps: RealtimeDeps): void {
   const expiresAt = deps.accessTokens.expiresAt(token);
   if (!expiresAt) return;
   const delay = Math.max(0, expiresAt.getTime() - deps.clock().getTime());
-  const timer = setTimeout(() => {
-    socket.emit('auth:expired', { code: 'auth.token_expired', message: 'Your session needs refreshing' });
-    socket.disconnect(true);
-  }, Math.min(delay, 2_147_000_000));
+  const timer = setTimeout(
+    () => {
+      socket.emit('auth:expired', {
+        code: 'auth.token_expired',
+        message: 'Your session needs refreshing',
+      });
+      socket.disconnect(true);
+    },
+    Math.min(delay, 2_147_000_000),
+  );
   socket.on('disconnect', () => clearTimeout(timer));
 }
 

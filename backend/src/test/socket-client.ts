@@ -30,14 +30,19 @@ export async function connectClient(baseUrl: string, token: string) {
   });
 
   /** Resolves with the first recorded event (past or future) that matches. */
-  function waitFor(match: (event: RecordedEvent) => boolean, timeoutMs = 5_000): Promise<RecordedEvent> {
+  function waitFor(
+    match: (event: RecordedEvent) => boolean,
+    timeoutMs = 5_000,
+  ): Promise<RecordedEvent> {
     return new Promise((resolve, reject) => {
       const check = () => events.find(match);
       const found = check();
       if (found) return resolve(found);
       const timer = setTimeout(() => {
         socket.offAny(listener);
-        reject(new Error(`timed out waiting; saw: ${events.map((event) => event.name).join(', ')}`));
+        reject(
+          new Error(`timed out waiting; saw: ${events.map((event) => event.name).join(', ')}`),
+        );
       }, timeoutMs);
       const listener = () => {
         const hit = check();
@@ -52,7 +57,11 @@ export async function connectClient(baseUrl: string, token: string) {
   }
 
   const terminalOf = (turnId: string) =>
-    waitFor((event) => (event.name === 'chat:done' || event.name === 'chat:error') && event.payload.turnId === turnId);
+    waitFor(
+      (event) =>
+        (event.name === 'chat:done' || event.name === 'chat:error') &&
+        event.payload.turnId === turnId,
+    );
 
   return {
     socket,
@@ -66,7 +75,13 @@ export async function connectClient(baseUrl: string, token: string) {
 
 /** Tries to connect and returns the handshake refusal's code (connect_error.message). */
 export function handshakeRefusal(baseUrl: string, token: string | undefined): Promise<string> {
-  const socket = io(baseUrl, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = io(baseUrl, {
+    path: '/socket.io',
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
       socket.close();

@@ -15,7 +15,9 @@ export const usageEvents = pgTable(
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     sessionId: uuid('session_id').references(() => chatSessions.id, { onDelete: 'set null' }),
     messageId: uuid('message_id'),
-    purpose: text('purpose', { enum: ['answer', 'classification', 'summary', 'provider_test'] }).notNull(),
+    purpose: text('purpose', {
+      enum: ['answer', 'classification', 'summary', 'provider_test'],
+    }).notNull(),
     provider: text('provider').notNull(),
     model: text('model').notNull(),
     inputTokens: integer('input_tokens').notNull().default(0),

@@ -65,7 +65,11 @@ export const refreshInvalid = () =>
  */
 export const refreshRaceLost = () =>
   Object.assign(
-    new AppError(401, 'auth.refresh_invalid', 'Your session was just refreshed in another tab; try again'),
+    new AppError(
+      401,
+      'auth.refresh_invalid',
+      'Your session was just refreshed in another tab; try again',
+    ),
     { keepCookie: true },
   );
 

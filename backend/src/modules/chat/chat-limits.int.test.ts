@@ -47,7 +47,11 @@ describe('limits', () => {
       undefined,
       { ai },
     );
-    provider.setDefault({ ...classification, text: 'ok', usage: { inputTokens: 10, outputTokens: 10 } });
+    provider.setDefault({
+      ...classification,
+      text: 'ok',
+      usage: { inputTokens: 10, outputTokens: 10 },
+    });
   });
   afterAll(async () => {
     provider.setDefault(undefined);
@@ -59,7 +63,10 @@ describe('limits', () => {
     expect((await ask(t, user)).ok).toBe(true);
     expect((await ask(t, user)).ok).toBe(true);
     const third = await ask(t, user);
-    expect(third).toMatchObject({ ok: false, error: { code: 'chat.rate_limited', retryable: true } });
+    expect(third).toMatchObject({
+      ok: false,
+      error: { code: 'chat.rate_limited', retryable: true },
+    });
     t.clock.advance(61_000);
     expect((await ask(t, user)).ok).toBe(true);
   });
@@ -77,7 +84,10 @@ describe('limits', () => {
       createdAt: t.clock(),
     });
     const refused = await ask(t, user);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'chat.allowance_exhausted', retryable: false } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'chat.allowance_exhausted', retryable: false },
+    });
     expect(refused.error?.message).toMatch(/renews/);
 
     const usage = await request(t.app)
@@ -154,7 +164,9 @@ describe('without any AI provider', () => {
 describe('socket authentication', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ LLM_PROVIDER: 'anthropic', ACCESS_TOKEN_TTL: '1s' }, undefined, { ai });
+    t = await createTestApp({ LLM_PROVIDER: 'anthropic', ACCESS_TOKEN_TTL: '1s' }, undefined, {
+      ai,
+    });
   });
   afterAll(() => t.close());
 

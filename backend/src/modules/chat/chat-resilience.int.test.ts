@@ -22,7 +22,12 @@ const ask = (client: Client, payload: Record<string, unknown> = {}) =>
     clientMessageId: randomUUID(),
     content: 'How do I add up the numbers in a list?',
     ...payload,
-  } as never) as Promise<{ ok: boolean; turnId: string; sessionId: string; error?: { code: string } }>;
+  } as never) as Promise<{
+    ok: boolean;
+    turnId: string;
+    sessionId: string;
+    error?: { code: string };
+  }>;
 
 describe('fallback along the provider chain', () => {
   let t: TestApp;
@@ -31,9 +36,16 @@ describe('fallback along the provider chain', () => {
   const second = createMockProvider({ name: 'openai' });
   beforeAll(async () => {
     t = await createTestApp(
-      { LLM_PROVIDER: 'anthropic', LLM_FALLBACK_PROVIDERS: 'openai', LLM_MAX_RETRIES: '1', LLM_FIRST_TOKEN_TIMEOUT: '300ms' },
+      {
+        LLM_PROVIDER: 'anthropic',
+        LLM_FALLBACK_PROVIDERS: 'openai',
+        LLM_MAX_RETRIES: '1',
+        LLM_FIRST_TOKEN_TIMEOUT: '300ms',
+      },
       undefined,
-      { ai: { factories: { anthropic: () => first, openai: () => second }, sleep: async () => {} } },
+      {
+        ai: { factories: { anthropic: () => first, openai: () => second }, sleep: async () => {} },
+      },
     );
     baseUrl = await t.listen();
   });
@@ -54,25 +66,36 @@ describe('fallback along the provider chain', () => {
   it.each([
     ['429', { failBeforeFirstToken: 'rate_limited' as const, status: 429, retryAfterMs: 1000 }],
     ['500', { failBeforeFirstToken: 'server' as const, status: 500 }],
-  ])('answers from the second provider when the first says %s before any token', async (_label, failure) => {
-    const { user, ack, end } = await turnFor(() => {
-      first.enqueue(classify(true), failure, failure); // classification, then the answer and its one retry
-      second.enqueue({ text: 'From the fallback.' });
-    });
-    expect(end.name).toBe('chat:done');
-    expect(end.payload.content).toBe('From the fallback.');
-    const [answer] = await t.database.db.select().from(messages).where(eq(messages.id, ack.turnId));
-    expect(answer?.provider).toBe('openai');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const calls = await t.database.db.select().from(usageEvents).where(eq(usageEvents.userId, user.body.user.id));
-    // classification ok, two failed answer attempts on the first provider, one good one on the second
-    expect(calls.map((call) => `${call.purpose}:${call.provider}:${call.outcome}`).sort()).toEqual([
-      'answer:anthropic:error',
-      'answer:anthropic:error',
-      'answer:openai:ok',
-      'classification:anthropic:ok',
-    ]);
-  });
+  ])(
+    'answers from the second provider when the first says %s before any token',
+    async (_label, failure) => {
+      const { user, ack, end } = await turnFor(() => {
+        first.enqueue(classify(true), failure, failure); // classification, then the answer and its one retry
+        second.enqueue({ text: 'From the fallback.' });
+      });
+      expect(end.name).toBe('chat:done');
+      expect(end.payload.content).toBe('From the fallback.');
+      const [answer] = await t.database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, ack.turnId));
+      expect(answer?.provider).toBe('openai');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const calls = await t.database.db
+        .select()
+        .from(usageEvents)
+        .where(eq(usageEvents.userId, user.body.user.id));
+      // classification ok, two failed answer attempts on the first provider, one good one on the second
+      expect(
+        calls.map((call) => `${call.purpose}:${call.provider}:${call.outcome}`).sort(),
+      ).toEqual([
+        'answer:anthropic:error',
+        'answer:anthropic:error',
+        'answer:openai:ok',
+        'classification:anthropic:ok',
+      ]);
+    },
+  );
 
   it('does not retry or fall back after visible tokens: keeps the partial answer, retryable error', async () => {
     const { ack, end } = await turnFor(() => {
@@ -80,10 +103,18 @@ describe('fallback along the provider chain', () => {
       second.enqueue({ text: 'must not be used' });
     });
     expect(end.name).toBe('chat:error');
-    expect(end.payload).toMatchObject({ code: 'ai.interrupted', retryable: true, content: 'Start with total' });
+    expect(end.payload).toMatchObject({
+      code: 'ai.interrupted',
+      retryable: true,
+      content: 'Start with total',
+    });
     expect(second.calls.filter((call) => call.kind === 'stream')).toHaveLength(0);
     const [answer] = await t.database.db.select().from(messages).where(eq(messages.id, ack.turnId));
-    expect(answer).toMatchObject({ status: 'interrupted', content: 'Start with total', errorCode: 'ai.interrupted' });
+    expect(answer).toMatchObject({
+      status: 'interrupted',
+      content: 'Start with total',
+      errorCode: 'ai.interrupted',
+    });
   });
 
   it('ends with a retryable error when every provider fails, and retry then answers', async () => {
@@ -100,11 +131,17 @@ describe('fallback along the provider chain', () => {
     const client = await connectClient(baseUrl, user.accessToken);
     const ack = await ask(client);
     const failed = await client.terminalOf(ack.turnId);
-    expect(failed.payload).toMatchObject({ code: 'ai.provider_unavailable', retryable: true, content: '' });
+    expect(failed.payload).toMatchObject({
+      code: 'ai.provider_unavailable',
+      retryable: true,
+      content: '',
+    });
 
     const retry = (await client.socket
       .timeout(5_000)
-      .emitWithAck('chat:retry', { sessionId: ack.sessionId, clientMessageId: randomUUID() })) as { turnId: string };
+      .emitWithAck('chat:retry', { sessionId: ack.sessionId, clientMessageId: randomUUID() })) as {
+      turnId: string;
+    };
     const done = await client.terminalOf(retry.turnId);
     expect(done.payload).toMatchObject({ status: 'complete', content: 'Second time lucky.' });
     client.close();
@@ -115,15 +152,23 @@ describe('hint levels', () => {
   let t: TestApp;
   const provider = createMockProvider({ name: 'anthropic' });
   beforeAll(async () => {
-    t = await createTestApp({ LLM_PROVIDER: 'anthropic', LLM_CLASSIFICATION_TIMEOUT: '300ms' }, undefined, {
-      ai: { factories: { anthropic: () => provider }, sleep: async () => {} },
-    });
+    t = await createTestApp(
+      { LLM_PROVIDER: 'anthropic', LLM_CLASSIFICATION_TIMEOUT: '300ms' },
+      undefined,
+      {
+        ai: { factories: { anthropic: () => provider }, sleep: async () => {} },
+      },
+    );
   });
   afterAll(() => t.close());
 
   const levelsOf = async (db: TestApp['database']['db'], turnId: string) => {
     const [row] = await db.select().from(messages).where(eq(messages.id, turnId));
-    return { programming: row?.hintLevelProgramming, maths: row?.hintLevelMaths, cue: row?.hintCue };
+    return {
+      programming: row?.hintLevelProgramming,
+      maths: row?.hintLevelMaths,
+      cue: row?.hintCue,
+    };
   };
 
   it('holds the level when classification times out, and escalates the same problem across a restart', async () => {
@@ -146,14 +191,21 @@ describe('hint levels', () => {
     await t.hintbook.io.close();
 
     // The server restarts on the same database; the same problem escalates one step.
-    const restarted = await createTestApp({ LLM_PROVIDER: 'anthropic', LLM_CLASSIFICATION_TIMEOUT: '300ms' }, t, {
-      ai: { factories: { anthropic: () => provider }, sleep: async () => {} },
-    });
+    const restarted = await createTestApp(
+      { LLM_PROVIDER: 'anthropic', LLM_CLASSIFICATION_TIMEOUT: '300ms' },
+      t,
+      {
+        ai: { factories: { anthropic: () => provider }, sleep: async () => {} },
+      },
+    );
     const again = await connectClient(await restarted.listen(), user.accessToken);
     provider.enqueue(classify(false), { text: 'total += n' });
     const three = await ask(again, { sessionId: one.sessionId, content: 'I still do not get it' });
     await again.terminalOf(three.turnId);
-    expect(await levelsOf(t.database.db, three.turnId)).toMatchObject({ programming: 3, cue: expect.any(String) });
+    expect(await levelsOf(t.database.db, three.turnId)).toMatchObject({
+      programming: 3,
+      cue: expect.any(String),
+    });
     again.close();
     await restarted.hintbook.io.close();
   }, 30_000);

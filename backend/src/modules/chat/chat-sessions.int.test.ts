@@ -37,7 +37,11 @@ async function conversation(user: SignedInUser, questions: string[]) {
     provider.enqueue({ structured: CLASSIFICATION }, { text: `Answer to ${content}` });
     const ack = (await client.socket
       .timeout(5_000)
-      .emitWithAck('chat:send', { clientMessageId: randomUUID(), content, ...(sessionId ? { sessionId } : {}) } as never)) as {
+      .emitWithAck('chat:send', {
+        clientMessageId: randomUUID(),
+        content,
+        ...(sessionId ? { sessionId } : {}),
+      } as never)) as {
       sessionId: string;
       turnId: string;
     };
@@ -65,7 +69,10 @@ describe('conversations over REST', () => {
 
   it('pages through messages oldest first with a cursor', async () => {
     const sessionId = await conversation(owner, ['q1', 'q2', 'q3']);
-    const newest = await request(t.app).get(`/api/chat/sessions/${sessionId}/messages?limit=4`).set(as(owner)).expect(200);
+    const newest = await request(t.app)
+      .get(`/api/chat/sessions/${sessionId}/messages?limit=4`)
+      .set(as(owner))
+      .expect(200);
     expect(newest.body.messages.map((m: { content: string }) => m.content)).toEqual([
       'q2',
       'Answer to q2',
@@ -77,7 +84,10 @@ describe('conversations over REST', () => {
       .get(`/api/chat/sessions/${sessionId}/messages?limit=4&before=${newest.body.nextCursor}`)
       .set(as(owner))
       .expect(200);
-    expect(older.body.messages.map((m: { content: string }) => m.content)).toEqual(['q1', 'Answer to q1']);
+    expect(older.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'q1',
+      'Answer to q1',
+    ]);
     expect(older.body.nextCursor).toBeNull();
   });
 
@@ -88,7 +98,10 @@ describe('conversations over REST', () => {
       ['patch', { title: 'mine now' }],
       ['delete', undefined],
     ] as const) {
-      const path = method === 'get' ? `/api/chat/sessions/${sessionId}/messages` : `/api/chat/sessions/${sessionId}`;
+      const path =
+        method === 'get'
+          ? `/api/chat/sessions/${sessionId}/messages`
+          : `/api/chat/sessions/${sessionId}`;
       const response = await request(t.app)[method](path).set(as(stranger)).send(body);
       expect(response.status).toBe(404);
       expect(response.body.error.code).toBe('chat.session_not_found');
@@ -101,7 +114,11 @@ describe('conversations over REST', () => {
       .send({ title: '  Loops homework  ' })
       .expect(200);
     expect(renamed.body.session.title).toBe('Loops homework');
-    await request(t.app).patch(`/api/chat/sessions/${sessionId}`).set(as(owner)).send({ title: '' }).expect(400);
+    await request(t.app)
+      .patch(`/api/chat/sessions/${sessionId}`)
+      .set(as(owner))
+      .send({ title: '' })
+      .expect(400);
     await request(t.app).delete(`/api/chat/sessions/${sessionId}`).set(as(owner)).expect(204);
     await request(t.app).get(`/api/chat/sessions/${sessionId}/messages`).set(as(owner)).expect(404);
   });
@@ -110,10 +127,9 @@ describe('conversations over REST', () => {
     const user = await registerThroughApi(t.app);
     await conversation(user, ['export me']);
     const exported = await request(t.app).get('/api/auth/me/export').set(as(user)).expect(200);
-    expect(exported.body.conversations[0].messages.map((m: { content: string }) => m.content)).toEqual([
-      'export me',
-      'Answer to export me',
-    ]);
+    expect(
+      exported.body.conversations[0].messages.map((m: { content: string }) => m.content),
+    ).toEqual(['export me', 'Answer to export me']);
     expect(exported.body.usage.length).toBeGreaterThan(0);
   });
 });

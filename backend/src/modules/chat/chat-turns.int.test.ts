@@ -24,11 +24,9 @@ let student: SignedInUser;
 
 beforeAll(async () => {
   primary = createMockProvider({ name: 'anthropic' });
-  t = await createTestApp(
-    { LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: 'test-key' },
-    undefined,
-    { ai: { factories: { anthropic: () => primary }, sleep: async () => {} } },
-  );
+  t = await createTestApp({ LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: 'test-key' }, undefined, {
+    ai: { factories: { anthropic: () => primary }, sleep: async () => {} },
+  });
   baseUrl = await t.listen();
   student = await registerThroughApi(t.app, { programmingLevel: 2 });
 });
@@ -45,7 +43,10 @@ function send(client: Awaited<ReturnType<typeof connectClient>>, payload: Record
 
 describe('a turn over socket.io', () => {
   it('acks once stored, then streams turn → meta → ordered deltas → exactly one done', async () => {
-    primary.enqueue(classification(), { text: 'What does slicing with a step of -1 do?', tokenDelayMs: 2 });
+    primary.enqueue(classification(), {
+      text: 'What does slicing with a step of -1 do?',
+      tokenDelayMs: 2,
+    });
     const client = await connectClient(baseUrl, student.accessToken);
     const ack = await send(client, {});
     expect(ack).toMatchObject({ ok: true, duplicate: false });
@@ -56,26 +57,41 @@ describe('a turn over socket.io', () => {
     expect(names[0]).toBe('chat:turn');
     expect(names[1]).toBe('chat:meta');
     expect(names.slice(2, -1).every((name) => name === 'chat:delta')).toBe(true);
-    expect(names.filter((name) => name === 'chat:done' || name === 'chat:error')).toEqual(['chat:done']);
+    expect(names.filter((name) => name === 'chat:done' || name === 'chat:error')).toEqual([
+      'chat:done',
+    ]);
 
     const deltas = client.eventsOf(turnId).filter((event) => event.name === 'chat:delta');
     expect(deltas.map((event) => event.payload.seq)).toEqual(deltas.map((_, index) => index + 1));
     expect(deltas.map((event) => event.payload.text).join('')).toBe(done.payload.content);
-    expect(done.payload).toMatchObject({ status: 'complete', content: 'What does slicing with a step of -1 do?' });
+    expect(done.payload).toMatchObject({
+      status: 'complete',
+      content: 'What does slicing with a step of -1 do?',
+    });
 
     const [stored] = await t.database.db.select().from(messages).where(eq(messages.id, turnId));
-    expect(stored).toMatchObject({ status: 'complete', content: done.payload.content, provider: 'anthropic' });
+    expect(stored).toMatchObject({
+      status: 'complete',
+      content: done.payload.content,
+      provider: 'anthropic',
+    });
     expect(stored?.outputTokens).toBeGreaterThan(0);
     client.close();
   });
 
   it('stop keeps the partial answer and ends it as interrupted', async () => {
-    primary.enqueue(classification(), { text: 'one two three four five six', tokenDelayMs: 5, stallAfterTokens: 2 });
+    primary.enqueue(classification(), {
+      text: 'one two three four five six',
+      tokenDelayMs: 5,
+      stallAfterTokens: 2,
+    });
     const client = await connectClient(baseUrl, student.accessToken);
     const ack = (await send(client, {})) as { ok: true; turnId: string; sessionId: string };
     await client.waitFor((event) => event.name === 'chat:delta' && event.payload.seq === 2);
 
-    await client.socket.timeout(5_000).emitWithAck('chat:stop', { sessionId: ack.sessionId, turnId: ack.turnId });
+    await client.socket
+      .timeout(5_000)
+      .emitWithAck('chat:stop', { sessionId: ack.sessionId, turnId: ack.turnId });
     const done = await client.terminalOf(ack.turnId);
 
     expect(done.name).toBe('chat:done');
@@ -89,12 +105,23 @@ describe('a turn over socket.io', () => {
     primary.enqueue(classification(), { text: 'Think about indices.' });
     const client = await connectClient(baseUrl, student.accessToken);
     const clientMessageId = randomUUID();
-    const first = (await send(client, { clientMessageId })) as { turnId: string; sessionId: string };
+    const first = (await send(client, { clientMessageId })) as {
+      turnId: string;
+      sessionId: string;
+    };
     await client.terminalOf(first.turnId);
     const again = await send(client, { clientMessageId, sessionId: first.sessionId });
 
-    expect(again).toMatchObject({ ok: true, duplicate: true, turnId: first.turnId, sessionId: first.sessionId });
-    const rows = await t.database.db.select().from(messages).where(eq(messages.sessionId, first.sessionId));
+    expect(again).toMatchObject({
+      ok: true,
+      duplicate: true,
+      turnId: first.turnId,
+      sessionId: first.sessionId,
+    });
+    const rows = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.sessionId, first.sessionId));
     expect(rows).toHaveLength(2);
     client.close();
   });
@@ -112,7 +139,10 @@ describe('a turn over socket.io', () => {
       .emitWithAck('chat:resume', { sessionId: ack.sessionId, turnId: ack.turnId, afterSeq: 2 });
     expect(resumed).toMatchObject({ ok: true });
     const done = await second.terminalOf(ack.turnId);
-    const seqs = second.eventsOf(ack.turnId).filter((e) => e.name === 'chat:delta').map((e) => e.payload.seq as number);
+    const seqs = second
+      .eventsOf(ack.turnId)
+      .filter((e) => e.name === 'chat:delta')
+      .map((e) => e.payload.seq as number);
 
     // Replayed and live deltas may interleave; the client keys them by seq. Together they are
     // exactly what was missed: 3..8, nothing from before the disconnect.
@@ -127,7 +157,10 @@ describe('a turn over socket.io', () => {
     const ack = (await send(client, {})) as { turnId: string; sessionId: string };
     await client.waitFor((event) => event.name === 'chat:delta');
     const second = await send(client, { sessionId: ack.sessionId });
-    expect(second).toMatchObject({ ok: false, error: { code: 'chat.turn_in_progress', retryable: true } });
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: 'chat.turn_in_progress', retryable: true },
+    });
     await client.socket.timeout(5_000).emitWithAck('chat:stop', { sessionId: ack.sessionId });
     await client.terminalOf(ack.turnId);
     client.close();
@@ -135,22 +168,36 @@ describe('a turn over socket.io', () => {
 
   it('answers invalid payloads with a clear error instead of crashing', async () => {
     const client = await connectClient(baseUrl, student.accessToken);
-    const bad = await client.socket.timeout(5_000).emitWithAck('chat:send', { content: 42 } as never);
-    expect(bad).toMatchObject({ ok: false, error: { code: 'realtime.invalid_payload', retryable: false } });
+    const bad = await client.socket
+      .timeout(5_000)
+      .emitWithAck('chat:send', { content: 42 } as never);
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'realtime.invalid_payload', retryable: false },
+    });
     const otherUsersSession = await send(client, { sessionId: randomUUID() });
-    expect(otherUsersSession).toMatchObject({ ok: false, error: { code: 'chat.session_not_found' } });
+    expect(otherUsersSession).toMatchObject({
+      ok: false,
+      error: { code: 'chat.session_not_found' },
+    });
     client.close();
   });
 
   it('stores usage for every call of a turn: classification and answer', async () => {
     const user = await registerThroughApi(t.app);
-    primary.enqueue(classification(), { text: 'Try it.', usage: { inputTokens: 120, outputTokens: 3 } });
+    primary.enqueue(classification(), {
+      text: 'Try it.',
+      usage: { inputTokens: 120, outputTokens: 3 },
+    });
     const client = await connectClient(baseUrl, user.accessToken);
     const ack = (await send(client, {})) as { turnId: string };
     await client.terminalOf(ack.turnId);
     await new Promise((resolve) => setTimeout(resolve, 50)); // usage rows are written after the call
 
-    const rows = await t.database.db.select().from(usageEvents).where(eq(usageEvents.userId, user.body.user.id));
+    const rows = await t.database.db
+      .select()
+      .from(usageEvents)
+      .where(eq(usageEvents.userId, user.body.user.id));
     expect(rows.map((row) => row.purpose).sort()).toEqual(['answer', 'classification']);
     expect(rows.find((row) => row.purpose === 'answer')).toMatchObject({
       provider: 'anthropic',

@@ -42,7 +42,12 @@ export function chatRoutes(deps: SessionsDeps): Router {
 
   router.patch('/sessions/:id', validateBody(renameSessionBodySchema), async (req, res) => {
     const { title } = bodyOf(renameSessionBodySchema, req);
-    const session = await renameMySession(deps, requireAuth(req).user.id, sessionId(req.params.id), title);
+    const session = await renameMySession(
+      deps,
+      requireAuth(req).user.id,
+      sessionId(req.params.id),
+      title,
+    );
     res.json({ session: toChatSession(session) } satisfies SessionResponse);
   });
 
@@ -53,8 +58,16 @@ export function chatRoutes(deps: SessionsDeps): Router {
 
   router.get('/sessions/:id/messages', async (req, res) => {
     const query = parseQuery(listMessagesQuerySchema, req.query);
-    const page = await pageMessages(deps, requireAuth(req).user.id, sessionId(req.params.id), query);
-    res.json({ messages: page.rows.map(toChatMessage), nextCursor: page.nextCursor } satisfies ListMessagesResponse);
+    const page = await pageMessages(
+      deps,
+      requireAuth(req).user.id,
+      sessionId(req.params.id),
+      query,
+    );
+    res.json({
+      messages: page.rows.map(toChatMessage),
+      nextCursor: page.nextCursor,
+    } satisfies ListMessagesResponse);
   });
 
   return router;

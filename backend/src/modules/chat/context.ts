@@ -1,5 +1,9 @@
 import type { NotebookContext } from '@hintbook/contracts';
-import { buildSummaryRequest, buildTutorSystemPrompt, fitToBudget } from '../../ai/pedagogy/index.js';
+import {
+  buildSummaryRequest,
+  buildTutorSystemPrompt,
+  fitToBudget,
+} from '../../ai/pedagogy/index.js';
 import type { EffectiveLevels, HintLevels } from '../../ai/pedagogy/index.js';
 import type { LlmMessage } from '../../ai/types.js';
 import { listVisibleMessagesAfter, type MessageRow } from './messages.repository.js';
@@ -21,7 +25,9 @@ export interface AnswerContextInput {
  */
 export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInput) {
   const { session, question } = input;
-  const history = (await listVisibleMessagesAfter(deps.db, session.id, session.summarizedThroughSeq ?? 0)).filter(
+  const history = (
+    await listVisibleMessagesAfter(deps.db, session.id, session.summarizedThroughSeq ?? 0)
+  ).filter(
     (row) => row.seq < question.seq && row.content.trim() !== '' && row.status !== 'streaming',
   );
   const { kept, folded } = fitToBudget(history.map(toLlmMessage), deps.limits.historyTokens);

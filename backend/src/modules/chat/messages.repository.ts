@@ -17,7 +17,11 @@ export async function findMessageByClientId(
   return row;
 }
 
-export async function findOwnedMessage(db: Db, userId: string, messageId: string): Promise<MessageRow | undefined> {
+export async function findOwnedMessage(
+  db: Db,
+  userId: string,
+  messageId: string,
+): Promise<MessageRow | undefined> {
   const [row] = await db
     .select()
     .from(messages)
@@ -62,19 +66,38 @@ export async function listVisibleMessages(
 }
 
 /** Visible messages after `afterSeq` (exclusive), oldest first: the context window source. */
-export async function listVisibleMessagesAfter(db: Db, sessionId: string, afterSeq: number): Promise<MessageRow[]> {
+export async function listVisibleMessagesAfter(
+  db: Db,
+  sessionId: string,
+  afterSeq: number,
+): Promise<MessageRow[]> {
   return db
     .select()
     .from(messages)
-    .where(and(eq(messages.sessionId, sessionId), isNull(messages.replacedAt), gt(messages.seq, afterSeq)))
+    .where(
+      and(
+        eq(messages.sessionId, sessionId),
+        isNull(messages.replacedAt),
+        gt(messages.seq, afterSeq),
+      ),
+    )
     .orderBy(asc(messages.seq));
 }
 
-export async function findLastVisibleQuestion(db: Db, sessionId: string): Promise<MessageRow | undefined> {
+export async function findLastVisibleQuestion(
+  db: Db,
+  sessionId: string,
+): Promise<MessageRow | undefined> {
   const [row] = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.sessionId, sessionId), eq(messages.role, 'user'), isNull(messages.replacedAt)))
+    .where(
+      and(
+        eq(messages.sessionId, sessionId),
+        eq(messages.role, 'user'),
+        isNull(messages.replacedAt),
+      ),
+    )
     .orderBy(desc(messages.seq))
     .limit(1);
   return row;
@@ -108,7 +131,9 @@ export async function countQuestionsSince(db: Db, userId: string, since: Date): 
   const [row] = await db
     .select({ count: sql<number>`count(*)::int` })
     .from(messages)
-    .where(and(eq(messages.userId, userId), eq(messages.role, 'user'), gt(messages.createdAt, since)));
+    .where(
+      and(eq(messages.userId, userId), eq(messages.role, 'user'), gt(messages.createdAt, since)),
+    );
   return Number(row?.count ?? 0);
 }
 
@@ -140,7 +165,12 @@ export async function interruptStaleAnswers(
  * Flushes a partial answer and beats its heart; a no-op once the answer has ended, so it never
  * undoes the final text.
  */
-export async function updateStreamingContent(db: Db, messageId: string, content: string, now: Date): Promise<void> {
+export async function updateStreamingContent(
+  db: Db,
+  messageId: string,
+  content: string,
+  now: Date,
+): Promise<void> {
   await db
     .update(messages)
     .set({ content, heartbeatAt: now })

@@ -4,7 +4,10 @@ import { userPedagogy } from '../../db/schema/index.js';
 
 export type UserPedagogyRow = typeof userPedagogy.$inferSelect;
 
-export async function findUserPedagogy(db: Db, userId: string): Promise<UserPedagogyRow | undefined> {
+export async function findUserPedagogy(
+  db: Db,
+  userId: string,
+): Promise<UserPedagogyRow | undefined> {
   const [row] = await db.select().from(userPedagogy).where(eq(userPedagogy.userId, userId));
   return row;
 }

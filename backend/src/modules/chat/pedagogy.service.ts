@@ -43,7 +43,13 @@ function sessionState(session: SessionRow): SessionPedagogyState {
  */
 export async function decideHintLevels(
   deps: TurnDeps,
-  input: { user: UserRow; session: SessionRow; question: MessageRow; history: MessageRow[]; notebookContext?: NotebookContext | undefined },
+  input: {
+    user: UserRow;
+    session: SessionRow;
+    question: MessageRow;
+    history: MessageRow[];
+    notebookContext?: NotebookContext | undefined;
+  },
 ): Promise<TurnDecision> {
   const session = sessionState(input.session);
   const user = await loadUserState(deps, input.user);
@@ -83,7 +89,13 @@ export async function currentLevels(
   const userState = await loadUserState(deps, user);
   const fromAnswer =
     failedAnswer?.hintLevelProgramming && failedAnswer.hintLevelMaths
-      ? ({ programming: failedAnswer.hintLevelProgramming, maths: failedAnswer.hintLevelMaths } as HintLevels)
+      ? ({
+          programming: failedAnswer.hintLevelProgramming,
+          maths: failedAnswer.hintLevelMaths,
+        } as HintLevels)
       : undefined;
-  return { hintLevels: fromAnswer ?? sessionState(session).hintLevels ?? { programming: 2, maths: 2 }, user: userState };
+  return {
+    hintLevels: fromAnswer ?? sessionState(session).hintLevels ?? { programming: 2, maths: 2 },
+    user: userState,
+  };
 }

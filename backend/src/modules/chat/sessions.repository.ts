@@ -19,7 +19,11 @@ const sessionColumns = {
 export type SessionRow = typeof chatSessions.$inferSelect;
 
 /** A session only if it belongs to `userId`: another user's id looks exactly like a missing one. */
-export async function findOwnedSession(db: Db, userId: string, sessionId: string): Promise<SessionRow | undefined> {
+export async function findOwnedSession(
+  db: Db,
+  userId: string,
+  sessionId: string,
+): Promise<SessionRow | undefined> {
   const [row] = await db
     .select(sessionColumns)
     .from(chatSessions)
@@ -42,7 +46,10 @@ export async function listSessions(
         search ? ilike(chatSessions.title, `%${escapeLike(search)}%`) : undefined,
       ),
     )
-    .orderBy(desc(sql`coalesce(${chatSessions.lastMessageAt}, ${chatSessions.createdAt})`), desc(chatSessions.createdAt))
+    .orderBy(
+      desc(sql`coalesce(${chatSessions.lastMessageAt}, ${chatSessions.createdAt})`),
+      desc(chatSessions.createdAt),
+    )
     .limit(options.limit);
 }
 
@@ -81,7 +88,11 @@ export async function deleteSession(db: Db, userId: string, sessionId: string): 
   return deleted.length > 0;
 }
 
-export async function updateSessionPedagogy(db: Db, sessionId: string, pedagogy: unknown): Promise<void> {
+export async function updateSessionPedagogy(
+  db: Db,
+  sessionId: string,
+  pedagogy: unknown,
+): Promise<void> {
   await db.update(chatSessions).set({ pedagogy }).where(eq(chatSessions.id, sessionId));
 }
 
@@ -91,9 +102,15 @@ export async function updateSessionSummary(
   summary: string,
   summarizedThroughSeq: number,
 ): Promise<void> {
-  await db.update(chatSessions).set({ summary, summarizedThroughSeq }).where(eq(chatSessions.id, sessionId));
+  await db
+    .update(chatSessions)
+    .set({ summary, summarizedThroughSeq })
+    .where(eq(chatSessions.id, sessionId));
 }
 
 export async function touchSession(db: Db, sessionId: string, now: Date): Promise<void> {
-  await db.update(chatSessions).set({ lastMessageAt: now, updatedAt: now }).where(eq(chatSessions.id, sessionId));
+  await db
+    .update(chatSessions)
+    .set({ lastMessageAt: now, updatedAt: now })
+    .where(eq(chatSessions.id, sessionId));
 }

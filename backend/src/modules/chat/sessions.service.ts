@@ -25,24 +25,42 @@ export function startSession(deps: SessionsDeps, userId: string, title = 'New co
   return createSession(deps.db, { userId, title, scope: 'general', notebookId: null });
 }
 
-export async function getMySession(deps: SessionsDeps, userId: string, sessionId: string): Promise<SessionRow> {
+export async function getMySession(
+  deps: SessionsDeps,
+  userId: string,
+  sessionId: string,
+): Promise<SessionRow> {
   const session = await findOwnedSession(deps.db, userId, sessionId);
   if (!session) throw sessionNotFound();
   return session;
 }
 
-export async function renameMySession(deps: SessionsDeps, userId: string, sessionId: string, title: string) {
+export async function renameMySession(
+  deps: SessionsDeps,
+  userId: string,
+  sessionId: string,
+  title: string,
+) {
   const session = await renameSession(deps.db, userId, sessionId, title, deps.clock());
   if (!session) throw sessionNotFound();
   return session;
 }
 
-export async function deleteMySession(deps: SessionsDeps, userId: string, sessionId: string): Promise<void> {
+export async function deleteMySession(
+  deps: SessionsDeps,
+  userId: string,
+  sessionId: string,
+): Promise<void> {
   if (!(await deleteSession(deps.db, userId, sessionId))) throw sessionNotFound();
 }
 
 /** One page of a conversation, oldest first; `nextCursor` pages further back. */
-export async function pageMessages(deps: SessionsDeps, userId: string, sessionId: string, query: ListMessagesQuery) {
+export async function pageMessages(
+  deps: SessionsDeps,
+  userId: string,
+  sessionId: string,
+  query: ListMessagesQuery,
+) {
   await getMySession(deps, userId, sessionId);
   const beforeSeq = query.before && /^\d+$/.test(query.before) ? Number(query.before) : undefined;
   const rows = await listVisibleMessages(deps.db, sessionId, { beforeSeq, limit: query.limit + 1 });

@@ -63,7 +63,12 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
     for await (const event of deps.tutor.streamAnswer(request, owner, turn.abort.signal)) {
       if (event.type === 'delta') {
-        const delta = { sessionId: session.id, turnId: turn.turnId, seq: turn.deltas.length + 1, text: event.text };
+        const delta = {
+          sessionId: session.id,
+          turnId: turn.turnId,
+          seq: turn.deltas.length + 1,
+          text: event.text,
+        };
         turn.deltas.push(delta);
         turn.content += event.text;
         emit.toUser(user.id, 'chat:delta', delta);
@@ -117,11 +122,18 @@ async function chooseLevels(deps: TurnDeps, input: RunTurnInput) {
     history: history.slice(-6),
     notebookContext: input.notebookContext,
   });
-  return { hintLevels: decision.hintLevels as HintLevels, effectiveLevels: decision.user.effectiveLevels };
+  return {
+    hintLevels: decision.hintLevels as HintLevels,
+    effectiveLevels: decision.user.effectiveLevels,
+  };
 }
 
 /** Stopped, interrupted or failed: keep whatever text was shown, and say what happened. */
-async function endWithoutAnswer(deps: TurnDeps, input: RunTurnInput, error: unknown): Promise<void> {
+async function endWithoutAnswer(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  error: unknown,
+): Promise<void> {
   const { turn, session, answer } = input;
   const now = deps.clock();
   const failure = error instanceof AnswerFailedError ? error : undefined;
@@ -136,7 +148,11 @@ async function endWithoutAnswer(deps: TurnDeps, input: RunTurnInput, error: unkn
   };
   try {
     if (turn.abort.signal.aborted) {
-      await updateMessage(deps.db, answer.id, { ...common, status: 'interrupted', errorCode: null });
+      await updateMessage(deps.db, answer.id, {
+        ...common,
+        status: 'interrupted',
+        errorCode: null,
+      });
       finish(deps, turn, {
         name: 'chat:done',
         payload: {
@@ -153,7 +169,11 @@ async function endWithoutAnswer(deps: TurnDeps, input: RunTurnInput, error: unkn
     if (!failure) deps.logger.error({ err: error, turnId: turn.turnId }, 'turn failed');
     const shown = turn.content.length > 0;
     const code = failure ? (shown ? 'ai.interrupted' : 'ai.provider_unavailable') : 'internal';
-    await updateMessage(deps.db, answer.id, { ...common, status: shown ? 'interrupted' : 'error', errorCode: code });
+    await updateMessage(deps.db, answer.id, {
+      ...common,
+      status: shown ? 'interrupted' : 'error',
+      errorCode: code,
+    });
     finish(deps, turn, {
       name: 'chat:error',
       payload: {
@@ -170,7 +190,10 @@ async function endWithoutAnswer(deps: TurnDeps, input: RunTurnInput, error: unkn
     });
   } catch (storeError) {
     // Even when the database is unreachable the client must get its terminal event.
-    deps.logger.error({ err: storeError, turnId: turn.turnId }, 'could not store the end of a turn');
+    deps.logger.error(
+      { err: storeError, turnId: turn.turnId },
+      'could not store the end of a turn',
+    );
     finish(deps, turn, {
       name: 'chat:error',
       payload: {
@@ -179,16 +202,22 @@ async function endWithoutAnswer(deps: TurnDeps, input: RunTurnInput, error: unkn
         messageId: null,
         content: turn.content,
         code: 'database.unavailable',
-        message: 'The answer could not be saved because the database is unavailable. Try again in a moment.',
+        message:
+          'The answer could not be saved because the database is unavailable. Try again in a moment.',
         retryable: true,
       },
     });
   }
 }
 
-function finish(deps: TurnDeps, turn: ActiveTurn, terminal: Parameters<TurnDeps['activeTurns']['finish']>[1]) {
+function finish(
+  deps: TurnDeps,
+  turn: ActiveTurn,
+  terminal: Parameters<TurnDeps['activeTurns']['finish']>[1],
+) {
   deps.activeTurns.finish(turn, terminal);
-  if (terminal.name === 'chat:done') deps.emitter.toUser(turn.userId, 'chat:done', terminal.payload);
+  if (terminal.name === 'chat:done')
+    deps.emitter.toUser(turn.userId, 'chat:done', terminal.payload);
   else deps.emitter.toUser(turn.userId, 'chat:error', terminal.payload);
 }
 
@@ -198,8 +227,9 @@ function finish(deps: TurnDeps, turn: ActiveTurn, terminal: Parameters<TurnDeps[
  */
 function startFlushing(deps: TurnDeps, turn: ActiveTurn) {
   const timer = setInterval(() => {
-    updateStreamingContent(deps.db, turn.turnId, turn.content, deps.clock()).catch((error: unknown) =>
-      deps.logger.warn({ err: error, turnId: turn.turnId }, 'could not flush a partial answer'),
+    updateStreamingContent(deps.db, turn.turnId, turn.content, deps.clock()).catch(
+      (error: unknown) =>
+        deps.logger.warn({ err: error, turnId: turn.turnId }, 'could not flush a partial answer'),
     );
   }, deps.flushIntervalMs ?? STREAM_HEARTBEAT_MS);
   timer.unref();

@@ -1,4 +1,10 @@
-import type { ChatResumeAck, ChatResumePayload, ChatRetryPayload, ChatSendPayload, ChatStopPayload } from '@hintbook/contracts';
+import type {
+  ChatResumeAck,
+  ChatResumePayload,
+  ChatRetryPayload,
+  ChatSendPayload,
+  ChatStopPayload,
+} from '@hintbook/contracts';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
 import type { UserRow } from '../users/users.repository.js';
@@ -23,7 +29,12 @@ import {
   markReplaced,
   type MessageRow,
 } from './messages.repository.js';
-import { createSession, findOwnedSession, touchSession, type SessionRow } from './sessions.repository.js';
+import {
+  createSession,
+  findOwnedSession,
+  touchSession,
+  type SessionRow,
+} from './sessions.repository.js';
 import { runTurn } from './turn-runner.js';
 import { STALE_AFTER_MS, type TurnDeps } from './turn.types.js';
 
@@ -39,14 +50,21 @@ export interface TurnStarted {
  * Resolves once both are stored (the socket ack); events follow. A resend with the same
  * client message id returns the first one's ids and starts nothing.
  */
-export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatSendPayload): Promise<TurnStarted> {
+export async function sendQuestion(
+  deps: TurnDeps,
+  user: UserRow,
+  payload: ChatSendPayload,
+): Promise<TurnStarted> {
   if (!deps.tutor.isConfigured()) throw tutorNotConfigured(user.isAdmin);
-  if (payload.content.length > deps.limits.messageMaxLength) throw messageTooLong(deps.limits.messageMaxLength);
+  if (payload.content.length > deps.limits.messageMaxLength)
+    throw messageTooLong(deps.limits.messageMaxLength);
 
   const duplicate = await findDuplicate(deps.db, user.id, payload.clientMessageId);
   if (duplicate) return duplicate;
 
-  let session = payload.sessionId ? await findOwnedSession(deps.db, user.id, payload.sessionId) : undefined;
+  let session = payload.sessionId
+    ? await findOwnedSession(deps.db, user.id, payload.sessionId)
+    : undefined;
   if (payload.sessionId && !session) throw sessionNotFound();
   if (session && deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
   if (session) await releaseOrphanedAnswer(deps, session.id);
@@ -62,7 +80,8 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
         scope: 'general',
         notebookId: null,
       });
-      if (payload.replacesMessageId) await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
+      if (payload.replacesMessageId)
+        await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
       const question = await insertMessage(txDeps.db, {
         sessionId: session.id,
         userId: user.id,
@@ -89,7 +108,8 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
       if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
         return findDuplicate(deps.db, user.id, payload.clientMessageId);
       }
-      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx')) throw turnInProgress();
+      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
+        throw turnInProgress();
       throw error;
     });
   if (!stored) throw new Error('a send that lost a race left no stored message');
@@ -99,7 +119,12 @@ export async function sendQuestion(deps: TurnDeps, user: UserRow, payload: ChatS
     isNewSession,
     notebookContext: payload.context,
   });
-  return { sessionId: stored.session.id, userMessageId: stored.question.id, turnId: stored.answer.id, duplicate: false };
+  return {
+    sessionId: stored.session.id,
+    userMessageId: stored.question.id,
+    turnId: stored.answer.id,
+    duplicate: false,
+  };
 }
 
 /** An answer left `streaming` by a process that died must not block the conversation for good. */
@@ -108,15 +133,29 @@ async function releaseOrphanedAnswer(deps: TurnDeps, sessionId: string): Promise
   await interruptStaleAnswers(deps.db, now, new Date(now.getTime() - STALE_AFTER_MS), sessionId);
 }
 
-async function findDuplicate(db: Db, userId: string, clientMessageId: string): Promise<TurnStarted | undefined> {
+async function findDuplicate(
+  db: Db,
+  userId: string,
+  clientMessageId: string,
+): Promise<TurnStarted | undefined> {
   const existing = await findMessageByClientId(db, userId, clientMessageId);
   if (!existing) return undefined;
   const answer = existing.role === 'user' ? await findAnswerTo(db, existing.id) : undefined;
-  return { sessionId: existing.sessionId, userMessageId: existing.id, turnId: answer?.id ?? '', duplicate: true };
+  return {
+    sessionId: existing.sessionId,
+    userMessageId: existing.id,
+    turnId: answer?.id ?? '',
+    duplicate: true,
+  };
 }
 
 /** Edit-and-resend: the session's last question and its answer leave the visible history. */
-async function replaceLastQuestion(deps: TurnDeps, session: SessionRow, userId: string, messageId: string) {
+async function replaceLastQuestion(
+  deps: TurnDeps,
+  session: SessionRow,
+  userId: string,
+  messageId: string,
+) {
   const last = await findLastVisibleQuestion(deps.db, session.id);
   if (!last || last.id !== messageId || last.userId !== userId) throw notLastQuestion();
   const answer = await findAnswerTo(deps.db, last.id);
@@ -125,7 +164,11 @@ async function replaceLastQuestion(deps: TurnDeps, session: SessionRow, userId: 
 }
 
 /** Answers the session's last question again, after an error or a stop, at the same hint level. */
-export async function retryLastQuestion(deps: TurnDeps, user: UserRow, payload: ChatRetryPayload): Promise<TurnStarted> {
+export async function retryLastQuestion(
+  deps: TurnDeps,
+  user: UserRow,
+  payload: ChatRetryPayload,
+): Promise<TurnStarted> {
   if (!deps.tutor.isConfigured()) throw tutorNotConfigured(user.isAdmin);
   const session = await findOwnedSession(deps.db, user.id, payload.sessionId);
   if (!session) throw sessionNotFound();
@@ -151,7 +194,8 @@ export async function retryLastQuestion(deps: TurnDeps, user: UserRow, payload: 
       });
     })
     .catch((error: unknown) => {
-      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx')) throw turnInProgress();
+      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
+        throw turnInProgress();
       throw error;
     });
   start(deps, user, session, question, answer, { isNewSession: false, retryOf: previous });
@@ -164,9 +208,17 @@ function start(
   session: SessionRow,
   question: MessageRow,
   answer: MessageRow,
-  options: { isNewSession: boolean; notebookContext?: ChatSendPayload['context']; retryOf?: MessageRow | undefined },
+  options: {
+    isNewSession: boolean;
+    notebookContext?: ChatSendPayload['context'];
+    retryOf?: MessageRow | undefined;
+  },
 ) {
-  const turn = deps.activeTurns.start({ turnId: answer.id, sessionId: session.id, userId: user.id });
+  const turn = deps.activeTurns.start({
+    turnId: answer.id,
+    sessionId: session.id,
+    userId: user.id,
+  });
   // Deferred so the caller's ack reaches the client before `chat:turn`.
   setImmediate(() => {
     runTurn(deps, { turn, user, session, question, answer, ...options }).catch((error: unknown) =>
@@ -178,7 +230,8 @@ function start(
 /** Stops the running answer; the partial text is kept and ends as `interrupted`. */
 export function stopTurn(deps: TurnDeps, user: UserRow, payload: ChatStopPayload): void {
   const turn = deps.activeTurns.runningInSession(payload.sessionId);
-  if (!turn || turn.userId !== user.id || (payload.turnId && payload.turnId !== turn.turnId)) return;
+  if (!turn || turn.userId !== user.id || (payload.turnId && payload.turnId !== turn.turnId))
+    return;
   turn.abort.abort();
 }
 
@@ -194,7 +247,8 @@ export async function resumeTurn(
 ): Promise<ChatResumeAck> {
   const active = deps.activeTurns.get(payload.turnId);
   if (active && active.userId === user.id) {
-    for (const delta of active.deltas) if (delta.seq > payload.afterSeq) send('chat:delta', delta as never);
+    for (const delta of active.deltas)
+      if (delta.seq > payload.afterSeq) send('chat:delta', delta as never);
     if (active.terminal) send(active.terminal.name, active.terminal.payload as never);
     return { ok: true, state: active.terminal ? 'finished' : 'streaming' };
   }

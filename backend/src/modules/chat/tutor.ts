@@ -33,8 +33,15 @@ export interface TutorDeps {
 export function createTutor(deps: TutorDeps): Tutor {
   const { registry, settings } = deps;
   const answerChain = registry.chain.map(({ provider, model }) => ({ provider, model }));
-  const smallChain = registry.chain.map(({ provider, smallModel }) => ({ provider, model: smallModel }));
-  const resilience = (owner: CallOwner, purpose: CallPurpose, signal: AbortSignal): ResilienceOptions => ({
+  const smallChain = registry.chain.map(({ provider, smallModel }) => ({
+    provider,
+    model: smallModel,
+  }));
+  const resilience = (
+    owner: CallOwner,
+    purpose: CallPurpose,
+    signal: AbortSignal,
+  ): ResilienceOptions => ({
     signal,
     purpose,
     maxRetries: settings.maxRetries,
@@ -62,7 +69,10 @@ export function createTutor(deps: TutorDeps): Tutor {
         );
         return result.value;
       } catch (error) {
-        deps.logger.warn({ err: error, sessionId: owner.sessionId }, 'classification failed; hint level holds');
+        deps.logger.warn(
+          { err: error, sessionId: owner.sessionId },
+          'classification failed; hint level holds',
+        );
         return null;
       }
     },
@@ -74,18 +84,26 @@ export function createTutor(deps: TutorDeps): Tutor {
         for await (const event of streamWithFallback(
           smallChain,
           { ...request, maxOutputTokens: 600 },
-          { ...resilience(owner, 'summary', signal), firstTokenMs: settings.timeouts.firstTokenMs, tokenGapMs: settings.timeouts.tokenGapMs },
+          {
+            ...resilience(owner, 'summary', signal),
+            firstTokenMs: settings.timeouts.firstTokenMs,
+            tokenGapMs: settings.timeouts.tokenGapMs,
+          },
         )) {
           if (event.type === 'delta') text += event.text;
         }
         return text.trim() || null;
       } catch (error) {
-        deps.logger.warn({ err: error, sessionId: owner.sessionId }, 'summary failed; keeping the previous one');
+        deps.logger.warn(
+          { err: error, sessionId: owner.sessionId },
+          'summary failed; keeping the previous one',
+        );
         return null;
       }
     },
 
-    streamAnswer: (request, owner, signal) => streamAnswer(deps, answerChain, request, owner, signal, resilience),
+    streamAnswer: (request, owner, signal) =>
+      streamAnswer(deps, answerChain, request, owner, signal, resilience),
   };
 }
 
@@ -102,12 +120,22 @@ async function* streamAnswer(
     for await (const event of streamWithFallback(
       chain,
       { ...request, maxOutputTokens },
-      { ...resilience(owner, 'answer', signal), firstTokenMs: timeouts.firstTokenMs, tokenGapMs: timeouts.tokenGapMs },
+      {
+        ...resilience(owner, 'answer', signal),
+        firstTokenMs: timeouts.firstTokenMs,
+        tokenGapMs: timeouts.tokenGapMs,
+      },
     )) {
       if (event.type === 'delta') yield event;
       else if (event.type === 'done') {
         const cost = deps.pricing.costOf(event.model, event.usage);
-        yield { type: 'done', usage: event.usage, provider: event.provider, model: event.model, costUsd: cost.costUsd };
+        yield {
+          type: 'done',
+          usage: event.usage,
+          provider: event.provider,
+          model: event.model,
+          costUsd: cost.costUsd,
+        };
       }
     }
   } catch (error) {
@@ -116,8 +144,13 @@ async function* streamAnswer(
       throw new AnswerFailedError(true, error.usage, error.provider, error.model, { cause: error });
     }
     if (error instanceof AllProvidersFailedError) {
-      deps.logger.warn({ attempts: error.attempts, sessionId: owner.sessionId }, 'no provider could answer');
-      throw new AnswerFailedError(false, undefined, error.lastError?.provider, undefined, { cause: error });
+      deps.logger.warn(
+        { attempts: error.attempts, sessionId: owner.sessionId },
+        'no provider could answer',
+      );
+      throw new AnswerFailedError(false, undefined, error.lastError?.provider, undefined, {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -21,8 +21,14 @@ export interface Tutor {
   isConfigured(): boolean;
   /** True when answers come from the demo provider (they must say so). */
   isDemo(): boolean;
-  classify(request: { system: string; messages: LlmMessage[] }, owner: CallOwner): Promise<Classification | null>;
-  summarize(request: { system: string; messages: LlmMessage[] }, owner: CallOwner): Promise<string | null>;
+  classify(
+    request: { system: string; messages: LlmMessage[] },
+    owner: CallOwner,
+  ): Promise<Classification | null>;
+  summarize(
+    request: { system: string; messages: LlmMessage[] },
+    owner: CallOwner,
+  ): Promise<string | null>;
   streamAnswer(
     request: { system: string; messages: LlmMessage[] },
     owner: CallOwner,
@@ -39,7 +45,10 @@ export class AnswerFailedError extends Error {
     readonly model: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(afterVisibleTokens ? 'answer interrupted after visible tokens' : 'no provider could answer', options);
+    super(
+      afterVisibleTokens ? 'answer interrupted after visible tokens' : 'no provider could answer',
+      options,
+    );
     this.name = 'AnswerFailedError';
   }
 }

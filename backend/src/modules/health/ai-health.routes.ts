@@ -20,7 +20,11 @@ export function aiHealthRoutes(deps: AiHealthDeps): Router {
     const circuits = deps.breakers.statuses();
     const chain = deps.registry.chain.map((entry) => entry.provider.name);
     const firstAvailable = chain.find((name) => circuits[name]?.state !== 'open');
-    const status = !deps.registry.isConfigured ? 'not_configured' : firstAvailable ? 'ok' : 'degraded';
+    const status = !deps.registry.isConfigured
+      ? 'not_configured'
+      : firstAvailable
+        ? 'ok'
+        : 'degraded';
     if (!req.auth?.user.isAdmin) {
       res.json({ status });
       return;

@@ -46,7 +46,8 @@ export async function assertTurnAllowed(deps: QuotaDeps, userId: string): Promis
   }
   if (deps.limits.weeklyTokens > 0) {
     const usedThisWeek = await sumUserTokensSince(deps.db, userId, windows.week);
-    if (usedThisWeek >= deps.limits.weeklyTokens) throw allowanceExhausted('week', windows.nextWeek);
+    if (usedThisWeek >= deps.limits.weeklyTokens)
+      throw allowanceExhausted('week', windows.nextWeek);
   }
   if (deps.limits.monthlyBudgetUsd > 0) {
     const spent = await sumCostSince(deps.db, windows.month);
@@ -67,10 +68,20 @@ export async function getBudgetStatus(deps: QuotaDeps): Promise<BudgetStatus> {
   const spentUsd = await sumCostSince(deps.db, windowStarts(deps.clock()).month);
   const budgetUsd = deps.limits.monthlyBudgetUsd;
   const fraction = budgetUsd > 0 ? spentUsd / budgetUsd : 0;
-  return { spentUsd, budgetUsd, fraction, isWarning: fraction >= 0.8, isExhausted: budgetUsd > 0 && fraction >= 1 };
+  return {
+    spentUsd,
+    budgetUsd,
+    fraction,
+    isWarning: fraction >= 0.8,
+    isExhausted: budgetUsd > 0 && fraction >= 1,
+  };
 }
 
-export async function getMyUsage(deps: QuotaDeps, userId: string, tutorAvailable: boolean): Promise<MyUsageResponse> {
+export async function getMyUsage(
+  deps: QuotaDeps,
+  userId: string,
+  tutorAvailable: boolean,
+): Promise<MyUsageResponse> {
   const windows = windowStarts(deps.clock());
   const [usedToday, usedThisWeek, budget] = await Promise.all([
     sumUserTokensSince(deps.db, userId, windows.day),

@@ -11,7 +11,9 @@ export async function insertUsageEvent(db: Db, event: NewUsageEvent): Promise<vo
 /** Input + output tokens the user spent since `since`. */
 export async function sumUserTokensSince(db: Db, userId: string, since: Date): Promise<number> {
   const [row] = await db
-    .select({ total: sql<number>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::int` })
+    .select({
+      total: sql<number>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::int`,
+    })
     .from(usageEvents)
     .where(and(eq(usageEvents.userId, userId), gte(usageEvents.createdAt, since)));
   return Number(row?.total ?? 0);

@@ -39,6 +39,9 @@ export async function recordProviderCall(
       createdAt: deps.clock(),
     });
   } catch (error) {
-    deps.logger.error({ err: error, provider: call.provider, purpose: call.purpose }, 'could not store usage');
+    deps.logger.error(
+      { err: error, provider: call.provider, purpose: call.purpose },
+      'could not store usage',
+    );
   }
 }

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUMMARY_SYSTEM_PROMPT } from '../../ai/pedagogy/index.js';
+import { createMockProvider } from '../../ai/providers/mock.js';
+import { usageEvents } from '../../db/schema/index.js';
+import { registerThroughApi } from '../../test/factories.js';
+import { createTestApp, type TestApp } from '../../test/harness.js';
+import { connectClient, handshakeRefusal } from '../../test/socket-client.js';
+
+const provider = createMockProvider({ name: 'anthropic' });
+const classification = {
+  structured: {
+    isNewProblem: false,
+    isElaborationRequest: false,
+    difficulty: { programming: 2, maths: 1 },
+    problemSummary: 'loops',
+  },
+};
+// About 200 estimated tokens each: two questions and answers overflow a 500-token history.
+const long = (label: string) => `${label} ${'lorem ipsum dolor '.repeat(38)}`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp(
+    { LLM_PROVIDER: 'anthropic', CHAT_HISTORY_TOKENS: '500', SOCKET_MAX_CONNECTIONS_PER_USER: '2' },
+    undefined,
+    { ai: { factories: { anthropic: () => provider }, sleep: async () => {} } },
+  );
+});
+afterAll(() => t.close());
+
+describe('conversation context', () => {
+  it('folds messages that leave the history budget into a running summary, one slice at a time', async () => {
+    const user = await registerThroughApi(t.app);
+    const client = await connectClient(await t.listen(), user.accessToken);
+    let sessionId: string | undefined;
+    const ask = async (content: string, ...scripts: Parameters<typeof provider.enqueue>) => {
+      provider.enqueue(...scripts);
+      const ack = (await client.socket.timeout(5_000).emitWithAck('chat:send', {
+        clientMessageId: randomUUID(),
+        content,
+        ...(sessionId ? { sessionId } : {}),
+      } as never)) as { sessionId: string; turnId: string };
+      sessionId = ack.sessionId;
+      await client.terminalOf(ack.turnId);
+    };
+    const summaryCalls = () =>
+      provider.calls.filter((call) => call.system === SUMMARY_SYSTEM_PROMPT);
+
+    await ask(long('Q1'), classification, { text: long('A1') });
+    await ask(long('Q2'), classification, { text: long('A2') });
+    expect(summaryCalls()).toHaveLength(0);
+
+    await ask(long('Q3'), classification, { text: 'SUMMARY-ONE' }, { text: long('A3') });
+    expect(summaryCalls()).toHaveLength(1);
+    const firstFold = summaryCalls()[0]!.messages[0]!.content;
+    expect(firstFold).toContain('Q1');
+    expect(firstFold).not.toContain('Q2');
+    const answerAfterFold = provider.calls.at(-1)!;
+    expect(answerAfterFold.system).toContain('SUMMARY-ONE');
+    expect(answerAfterFold.messages.map((m) => m.content.slice(0, 2))).toEqual(['Q2', 'A2', 'Q3']);
+
+    await ask(long('Q4'), classification, { text: 'SUMMARY-TWO' }, { text: long('A4') });
+    const secondFold = summaryCalls()[1]!.messages[0]!.content;
+    expect(secondFold).toContain('SUMMARY-ONE'); // builds on the previous summary…
+    expect(secondFold).toContain('Q2'); // …with only the newly folded slice
+    expect(secondFold).not.toContain('Q1');
+
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const usage = await t.database.db
+      .select()
+      .from(usageEvents)
+      .where(eq(usageEvents.userId, user.body.user.id));
+    expect(usage.filter((row) => row.purpose === 'summary')).toHaveLength(2);
+    client.close();
+  });
+});
+
+describe('connections per user', () => {
+  it('refuses a connection beyond SOCKET_MAX_CONNECTIONS_PER_USER with a code the client can show', async () => {
+    const user = await registerThroughApi(t.app);
+    const baseUrl = await t.listen();
+    const tabs = [
+      await connectClient(baseUrl, user.accessToken),
+      await connectClient(baseUrl, user.accessToken),
+    ];
+    expect(await handshakeRefusal(baseUrl, user.accessToken)).toBe('realtime.too_many_connections');
+    tabs[0]!.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = await connectClient(baseUrl, user.accessToken);
+    third.close();
+    tabs[1]!.close();
+  });
+});
