@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockProvider, type MockProvider } from '../../ai/providers/mock.js';
+import { createMockProvider } from '../../ai/providers/mock.js';
 import { messages, usageEvents } from '../../db/schema/index.js';
 import { registerThroughApi } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
