@@ -1,0 +1,292 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parentPage } from './parent-page.js';
+import { startSiteServer, type SiteServer } from './site-server.js';
+
+const execFileAsync = promisify(execFile);
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const distDir = path.join(repoRoot, 'jupyterlite/dist');
+
+interface Response<T = Record<string, unknown>> {
+  requestId: string;
+  ok: boolean;
+  result: T;
+  error?: { code: string; message: string };
+}
+interface BridgeEvent {
+  event: string;
+  at: number;
+  [key: string]: unknown;
+}
+interface Output {
+  type: string;
+  name?: string;
+  text?: string | null;
+  ename?: string;
+}
+interface RunResult {
+  success: boolean;
+  cell: { index: number; outputs: Output[]; executionCount: number | null };
+  error: { ename: string; evalue: string; traceback: string } | null;
+}
+
+const code = (id: string, source: string) => ({
+  id,
+  cell_type: 'code',
+  source,
+  metadata: {},
+  outputs: [],
+  execution_count: null,
+});
+const notebook = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {
+    kernelspec: { name: 'python', display_name: 'Python (Pyodide)', language: 'python' },
+  },
+  cells: [
+    code(
+      'read-data',
+      "import os\nprint(sorted(os.listdir('.')))\nprint(open('scores.csv').read().strip())\nprint(open('raw/blob.bin', 'rb').read())",
+    ),
+    code('raise', 'xs = [1, 2, 3]\nxs[10]'),
+    code(
+      'numpy',
+      "import time\nstart = time.time()\ntry:\n    import numpy\n    print('numpy', numpy.__version__)\nexcept ModuleNotFoundError as error:\n    print('missing:', error)\nprint(f'import took {time.time() - start:.3f}s')",
+    ),
+    // A control: the kernel's worker tries to reach the CDN, so the test proves that requests
+    // from workers go through the route that aborts and counts them.
+    code(
+      'probe',
+      "from js import XMLHttpRequest\nxhr = XMLHttpRequest.new()\nxhr.open('GET', 'https://cdn.jsdelivr.net/hintbook-probe', False)\ntry:\n    xhr.send()\n    print('probe status', xhr.status)\nexcept Exception as error:\n    print('probe blocked:', type(error).__name__)",
+    ),
+  ],
+};
+const dataFiles = [
+  { name: 'scores.csv', encoding: 'text', content: 'name,score\nada,3\n' },
+  {
+    name: 'raw/blob.bin',
+    encoding: 'base64',
+    content: Buffer.from([0, 1, 2, 255]).toString('base64'),
+  },
+];
+
+function isLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') {
+    return true;
+  }
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
+
+function request<T>(page: Page, body: Record<string, unknown>, version = 1): Promise<Response<T>> {
+  return page.evaluate(([b, v]) => window.hb.request(b, v), [body, version] as const) as Promise<
+    Response<T>
+  >;
+}
+
+function events(page: Page): Promise<BridgeEvent[]> {
+  return page.evaluate(() => window.hb.events) as Promise<BridgeEvent[]>;
+}
+
+declare global {
+  interface Window {
+    hb: {
+      events: unknown[];
+      responses: string[];
+      request(body: Record<string, unknown>, version?: number): Promise<unknown>;
+    };
+  }
+}
+
+describe('the self-hosted JupyterLite site and its bridge', () => {
+  let server: SiteServer;
+  let context: BrowserContext;
+  let userDataDir: string;
+  const blocked: string[] = [];
+
+  beforeAll(async () => {
+    // Builds only when an input changed (stamp); a cold build takes about a minute.
+    const { stdout } = await execFileAsync('bash', ['scripts/build-jupyterlite.sh'], {
+      cwd: repoRoot,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    console.log(stdout.trim().split('\n').slice(-2).join('\n'));
+    server = await startSiteServer(distDir, parentPage);
+    userDataDir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-lite-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLoopback(url)) {
+        return route.continue();
+      }
+      blocked.push(url);
+      return route.abort('blockedbyclient');
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (userDataDir) {
+      await rm(userDataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('ships a runtime config that names no outside host', async () => {
+    const config = await readFile(path.join(distDir, 'jupyter-lite.json'), 'utf8');
+    const kernel =
+      JSON.parse(config)['jupyter-config-data'].litePluginSettings[
+        '@jupyterlite/pyodide-kernel-extension:kernel'
+      ];
+    expect(kernel.pyodideUrl).toBe('./static/pyodide/pyodide.mjs');
+    expect(kernel.disablePyPIFallback).toBe(true);
+    const lock = JSON.parse(
+      await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json'), 'utf8'),
+    );
+    for (const entry of Object.values(lock.packages) as { file_name: string }[]) {
+      expect(entry.file_name).not.toMatch(/^https?:/);
+    }
+  });
+
+  it('opens, runs and reports a notebook over postMessage with no request leaving the machine', async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.warn('page error:', error.stack ?? error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') {
+        console.warn(`console ${message.type()}: ${message.text()}`);
+      }
+    });
+    const loadStart = Date.now();
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(
+      () => (window.hb.events as { event: string }[]).some((e) => e.event === 'ready'),
+      undefined,
+      { timeout: 60_000 },
+    );
+    const uiReadyMs = Date.now() - loadStart;
+
+    const lite = page.frames().find((f) => f.url().includes('/jupyterlite/')) as Frame;
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await lite.evaluate(() => crossOriginIsolated)).toBe(true);
+
+    const ping = await request<{ protocolVersion: number }>(page, { type: 'ping' });
+    expect(ping.ok).toBe(true);
+    expect(ping.result.protocolVersion).toBe(1);
+    const future = await request(page, { type: 'ping' }, 99);
+    expect(future.ok).toBe(false);
+    expect(future.error?.code).toBe('unsupported-version');
+
+    const openStart = Date.now();
+    const opened = await request<{ files: string[] }>(page, {
+      type: 'open-notebook',
+      path: 'modules/lists/lesson.ipynb',
+      notebook,
+      files: dataFiles,
+    });
+    expect(opened.ok, JSON.stringify(opened.error)).toBe(true);
+    expect(opened.result.files).toEqual(['modules/lists/scores.csv', 'modules/lists/raw/blob.bin']);
+
+    const first = await request<RunResult>(page, { type: 'run-cell', index: 0 });
+    const kernelReadyMs = Date.now() - openStart;
+    expect(first.ok, JSON.stringify(first.error)).toBe(true);
+    expect(first.result.success).toBe(true);
+    const printed = first.result.cell.outputs.map((o) => o.text ?? '').join('');
+    expect(printed).toContain("['lesson.ipynb', 'raw', 'scores.csv']");
+    expect(printed).toContain('ada,3');
+    expect(printed).toContain("b'\\x00\\x01\\x02\\xff'");
+
+    const raised = await request<RunResult>(page, { type: 'run-cell', index: 1 });
+    expect(raised.ok).toBe(true);
+    expect(raised.result.success).toBe(false);
+    expect(raised.result.error?.ename).toBe('IndexError');
+
+    const context_ = await request<{
+      activeCell: { index: number; source: string };
+      lastError: { ename: string; evalue: string; traceback: string; cellIndex: number };
+    }>(page, { type: 'get-context' });
+    expect(context_.ok).toBe(true);
+    expect(context_.result.activeCell.index).toBe(1);
+    expect(context_.result.activeCell.source).toContain('xs[10]');
+    expect(context_.result.lastError.ename).toBe('IndexError');
+    expect(context_.result.lastError.evalue).toContain('list index out of range');
+    expect(context_.result.lastError.cellIndex).toBe(1);
+    expect(context_.result.lastError.traceback).toContain('xs[10]');
+    expect(context_.result.lastError.traceback).not.toContain('\u001b');
+
+    const numpyStart = Date.now();
+    const numpy = await request<RunResult>(page, { type: 'run-cell', index: 2 });
+    const numpyMs = Date.now() - numpyStart;
+    expect(numpy.ok).toBe(true);
+    const numpyText = numpy.result.cell.outputs.map((o) => o.text ?? '').join('');
+    expect(numpyText).toMatch(
+      /numpy \d|missing: numpy is not available in this workspace: this Hintbook build does not include it/,
+    );
+    expect(numpyMs).toBeLessThan(5_000);
+
+    const probe = await request<RunResult>(page, { type: 'run-cell', index: 3 });
+    expect(probe.ok).toBe(true);
+    expect(probe.result.cell.outputs.map((o) => o.text ?? '').join('')).toContain('probe blocked');
+
+    // Only the parent window may drive the bridge: a request posted from inside the iframe
+    // itself gets no answer.
+    await lite.evaluate(() =>
+      window.postMessage(
+        { protocol: 'hintbook-bridge', version: 1, requestId: 'spoofed', type: 'get-notebook' },
+        '*',
+      ),
+    );
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => window.hb.responses)).not.toContain('spoofed');
+
+    const saved = await request<{ notebook: { cells: { outputs: unknown[] }[] }; dirty: boolean }>(
+      page,
+      { type: 'get-notebook', markClean: true },
+    );
+    expect(saved.ok).toBe(true);
+    expect(saved.result.dirty).toBe(true);
+    expect(saved.result.notebook.cells).toHaveLength(4);
+    expect(saved.result.notebook.cells[1].outputs).toHaveLength(1);
+
+    await page.waitForFunction(() =>
+      (window.hb.events as { event: string; dirty?: boolean }[]).some(
+        (e) => e.event === 'dirty' && e.dirty === false,
+      ),
+    );
+    const seen = await events(page);
+    const executed = seen.filter((e) => e.event === 'executed');
+    expect(executed.map((e) => e.cellIndex)).toEqual([0, 1, 2, 3]);
+    expect((executed[1].error as { ename: string }).ename).toBe('IndexError');
+    expect(seen.some((e) => e.event === 'dirty' && e.dirty === true)).toBe(true);
+    expect(seen.some((e) => e.event === 'kernel-status' && e.status === 'idle')).toBe(true);
+
+    const outside = blocked.filter((url) => !url.endsWith('/hintbook-probe'));
+    console.log(
+      `jupyterlite: UI ready ${uiReadyMs} ms, kernel ready + first cell ${kernelReadyMs} ms, ` +
+        `numpy cell ${numpyMs} ms; ${server.requests} requests served, ` +
+        `${outside.length} outside requests blocked besides the probe; 404s: ${server.notFound.join(', ') || 'none'}`,
+    );
+    console.log(`jupyterlite: numpy cell printed: ${numpyText.trim().replace(/\n/g, ' | ')}`);
+    expect(blocked).toContain('https://cdn.jsdelivr.net/hintbook-probe');
+    expect(outside).toEqual([]);
+    await page.close();
+  }, 180_000);
+});

@@ -1,0 +1,30 @@
+/** JupyterLite plugin: starts the Hintbook bridge when the workspace runs inside the SPA. */
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { patchWaitAsync } from './atomics-fix';
+import { Bridge } from './bridge';
+import { readBridgeSettings } from './origins';
+import { Workspace } from './workspace';
+
+// At module load, before the kernel extension imports coincident on first kernel start.
+patchWaitAsync();
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: '@hintbook/jupyterlite-bridge:plugin',
+  description: 'Lets the Hintbook SPA drive this workspace over postMessage.',
+  autoStart: true,
+  requires: [INotebookTracker, IDocumentManager],
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker, docManager: IDocumentManager) => {
+    // Opened on its own (not in an iframe) there is nobody to talk to.
+    if (window.parent === window) {
+      return;
+    }
+    const settings = readBridgeSettings(window.location.origin);
+    const workspace = new Workspace(app, docManager, tracker);
+    const bridge = new Bridge(window.parent, settings, workspace, tracker);
+    void app.restored.then(() => bridge.start());
+  },
+};
+
+export default plugin;
