@@ -16,7 +16,7 @@ describe('provider registry', () => {
       registry.chain.map((entry) => [entry.provider.name, entry.model, entry.smallModel]),
     ).toEqual([
       ['openai', 'gpt-5-mini', 'gpt-5-nano'],
-      ['anthropic', 'claude-sonnet-4-5', 'claude-haiku-4-5'],
+      ['anthropic', 'claude-sonnet-5-5', 'claude-haiku-4-5'],
     ]);
     expect(registry.get('openai')).toBe(registry.chain[0]!.provider);
     expect(registry.get('google')).toBeUndefined();
