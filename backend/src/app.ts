@@ -25,6 +25,8 @@ import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import type { TurnDeps } from './modules/chat/turn.types.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
+import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
+import { notebookJsonBody } from './modules/learning/notebook-body.js';
 import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
@@ -100,6 +102,8 @@ export function buildApp(deps: AppDeps): Hintbook {
   app.use(livenessRoutes());
 
   const api = express.Router();
+  // Notebook saves and uploads get their own, larger body limit; the API-wide one stays small.
+  api.use(['/modules', '/notebooks'], notebookJsonBody(config.notebooks.maxBytes));
   api.use(express.json({ limit: config.http.jsonBodyLimit }));
   api.use(cookieParser());
   api.use((_req, res, next) => {
@@ -119,6 +123,9 @@ export function buildApp(deps: AppDeps): Hintbook {
   api.use('/auth/me', accountRoutes(authDeps));
   api.use('/auth', authRoutes(authDeps));
   api.use('/chat', signedIn, chatRoutes({ db: database.db, clock }));
+  const learningDeps = { db: database.db, clock, limits: config.notebooks };
+  api.use('/modules', signedIn, modulesRoutes(learningDeps));
+  api.use('/notebooks', signedIn, personalNotebooksRoutes(learningDeps));
   api.use(
     '/me',
     signedIn,

@@ -11,6 +11,7 @@ import { syncAdminFlags } from './modules/users/users.repository.js';
 import { interruptStaleAnswers } from './modules/chat/messages.repository.js';
 import { STALE_AFTER_MS } from './modules/chat/turn.types.js';
 import { interruptRunningTurns } from './modules/chat/turn.service.js';
+import { seedStarterModuleAtBoot } from './modules/learning/starter-module.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -43,6 +44,12 @@ async function main(): Promise<void> {
   await applyMigrations(database, config.database.migrationsDir);
   const changedAdmins = await syncAdminFlags(database.db, config.auth.adminEmails);
   logger.info({ driver: database.driver, changedAdmins }, 'database ready');
+  if (config.notebooks.seedStarterModule) {
+    await seedStarterModuleAtBoot(
+      { db: database.db, clock: () => new Date(), logger },
+      config.notebooks.starterModuleDir,
+    );
+  }
 
   const { server, io, turns } = buildApp({
     config,

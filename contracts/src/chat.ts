@@ -25,6 +25,7 @@ export const chatSessionSchema = z.object({
 export type ChatSession = z.infer<typeof chatSessionSchema>;
 
 export const chatMessageSchema = z.object({
+  /** For an answer, also the `turnId` of the turn that writes it (use it with `chat:resume`). */
   id: z.string(),
   sessionId: z.string(),
   role: z.enum(['user', 'assistant']),

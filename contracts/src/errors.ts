@@ -57,5 +57,12 @@ export const errorCodes = {
   providerUnavailable: 'ai.provider_unavailable',
   answerInterrupted: 'ai.interrupted',
   invalidPayload: 'realtime.invalid_payload',
+  moduleNotFound: 'modules.not_found',
+  notebookNotFound: 'notebooks.not_found',
+  notebookVersionConflict: 'notebooks.version_conflict',
+  notebookNotJson: 'notebooks.not_json',
+  notebookNotNbformat: 'notebooks.not_nbformat',
+  notebookTooLarge: 'notebooks.too_large',
+  notebookLimitReached: 'notebooks.limit_reached',
 } as const;
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

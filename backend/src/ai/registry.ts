@@ -19,7 +19,7 @@ export const DEFAULT_FACTORIES: Record<ProviderName, ProviderFactory> = {
   openai: createOpenAIProvider,
   google: createGoogleProvider,
   // A short pause between words so the demo visibly streams.
-  mock: () => createMockProvider({ tokenDelayMs: 25 }),
+  mock: () => createMockProvider({ tokenDelayMs: 40 }),
 };
 
 export interface ChainEntry {

@@ -54,6 +54,17 @@ const durationMs = z
     return Number(match[1]) * (match[2] ? units[match[2] as keyof typeof units] : 1);
   });
 
+/** "2mb", "500kb" or a bare number of bytes. */
+const sizeBytes = z
+  .string()
+  .regex(/^\d+\s*(b|kb|mb)?$/i, { message: 'Use a size like 500kb or 2mb' })
+  .transform((raw) => {
+    const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw)!;
+    const units = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+    const unit = (match[2]?.toLowerCase() ?? 'b') as keyof typeof units;
+    return Number(match[1]) * units[unit];
+  });
+
 const providerName = z.enum(['anthropic', 'openai', 'google', 'mock']);
 
 const envSchema = z
@@ -142,6 +153,12 @@ const envSchema = z
     CHAT_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(100).max(20_000).default(4000),
     CHAT_HISTORY_TOKENS: z.coerce.number().int().min(500).max(100_000).default(6000),
     SOCKET_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
+    NOTEBOOK_MAX_BYTES: sizeBytes.pipe(z.number().int().min(10_000)).default(2 * 1024 * 1024),
+    PERSONAL_NOTEBOOKS_MAX: z.coerce.number().int().min(0).max(10_000).default(50),
+    SEED_STARTER_MODULE: booleanFromEnv.default(true),
+    STARTER_MODULE_DIR: z
+      .string()
+      .default(path.join(repoRoot, 'backend', 'content', 'starter-module')),
     EMBEDDING_PROVIDER: z.string().optional(),
     COHERE_API_KEY: z.string().optional(),
     VOYAGE_API_KEY: z.string().optional(),
@@ -294,6 +311,13 @@ function toConfig(env: z.infer<typeof envSchema>) {
       messageMaxLength: env.CHAT_MESSAGE_MAX_LENGTH,
       historyTokens: env.CHAT_HISTORY_TOKENS,
       socketMaxConnectionsPerUser: env.SOCKET_MAX_CONNECTIONS_PER_USER,
+    },
+    notebooks: {
+      /** Largest notebook a save or upload may store (its JSON text). */
+      maxBytes: env.NOTEBOOK_MAX_BYTES,
+      personalMax: env.PERSONAL_NOTEBOOKS_MAX,
+      seedStarterModule: env.SEED_STARTER_MODULE,
+      starterModuleDir: path.resolve(env.STARTER_MODULE_DIR),
     },
   };
 }

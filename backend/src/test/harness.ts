@@ -55,7 +55,7 @@ export async function createTestApp(
   const hintbook = buildApp({
     config,
     database,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.HINTBOOK_TEST_LOG ?? 'silent' }),
     jwtSecret: TEST_JWT_SECRET,
     migrationsExpected: countExpectedMigrations(MIGRATIONS_DIR),
     clock,

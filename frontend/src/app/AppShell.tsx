@@ -27,6 +27,7 @@ export function AppShell() {
                 <NavLink to="/" end>
                   Home
                 </NavLink>
+                <NavLink to="/chat">Tutor</NavLink>
                 <NavLink to="/profile">Profile</NavLink>
                 <Button
                   variant="quiet"

@@ -15,6 +15,12 @@ export const routes: RouteObject[] = [
     path: '/',
     element: <AppShell />,
     errorElement: <RouteError />,
+    // Shown while a lazily loaded page (the chat) arrives on a first visit straight to it.
+    hydrateFallbackElement: (
+      <p className="loading" role="status">
+        Loading…
+      </p>
+    ),
     children: [
       {
         element: <RedirectIfSignedIn />,
@@ -27,6 +33,15 @@ export const routes: RouteObject[] = [
         element: <RequireAuth />,
         children: [
           { index: true, element: <HomePage /> },
+          {
+            // One route with an optional id: the page (and its socket state) survives the move
+            // from a new chat to the conversation its first question created. Loaded on demand,
+            // so the socket client stays out of the first download.
+            path: 'chat/:sessionId?',
+            lazy: async () => ({
+              Component: (await import('../features/chat/pages/ChatPage')).ChatPage,
+            }),
+          },
           { path: 'profile', element: <ProfilePage /> },
         ],
       },

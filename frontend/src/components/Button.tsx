@@ -1,6 +1,8 @@
-import type { ButtonHTMLAttributes } from 'react';
+import type { ButtonHTMLAttributes, Ref } from 'react';
 
 interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+  /** For moving focus to the button (React 19 passes `ref` as a prop). */
+  ref?: Ref<HTMLButtonElement>;
   variant?: 'primary' | 'secondary' | 'danger' | 'quiet';
   /** Shows `busyLabel` and marks the button busy without removing it from the tab order. */
   isBusy?: boolean;

@@ -3,6 +3,8 @@ import { vi } from 'vitest';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, `?` included; empty when there is none. */
+  search: string;
   headers: Headers;
   body: unknown;
   credentials: RequestCredentials | undefined;
@@ -41,7 +43,14 @@ export function createFetchMock() {
     const method = init.method ?? 'GET';
     const headers = new Headers(init.headers);
     const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    requests.push({ method, path: url.pathname, headers, body, credentials: init.credentials });
+    requests.push({
+      method,
+      path: url.pathname,
+      search: url.search,
+      headers,
+      body,
+      credentials: init.credentials,
+    });
     const queue = replies.get(`${method} ${url.pathname}`);
     const reply = queue?.shift();
     if (!reply) throw new Error(`Unexpected request: ${method} ${url.pathname}`);

@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/react';
+import type { JSXElementConstructor, ReactNode } from 'react';
 import { vi } from 'vitest';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter } from 'react-router';
@@ -29,11 +30,16 @@ export function buildSession(overrides: Partial<AuthSessionResponse> = {}): Auth
   };
 }
 
+export interface RenderAppOptions {
+  /** Extra providers around the app, e.g. a fake realtime connection. */
+  wrapper?: JSXElementConstructor<{ children: ReactNode }>;
+}
+
 /** Renders the whole app (providers, real routes, real API client) at `path`. */
-export function renderApp(path: string) {
+export function renderApp(path: string, options: RenderAppOptions = {}) {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   const user = userEvent.setup();
-  return { router, user, ...render(<App router={router} />) };
+  return { router, user, ...render(<App router={router} />, { wrapper: options.wrapper }) };
 }
 
 /** The text of everything an element is described by, as a screen reader would read it out. */
@@ -62,10 +68,15 @@ export async function renderSignedOut(path: string) {
 }
 
 /** Renders the app at `path` after the silent refresh restored `session`. */
-export async function renderSignedIn(path: string, session = buildSession()) {
+export async function renderSignedIn(
+  path: string,
+  session = buildSession(),
+  options: RenderAppOptions & { beforeRender?(mock: ReturnType<typeof stubFetch>): void } = {},
+) {
   const mock = stubFetch();
   mock.on('POST /api/auth/refresh', jsonResponse(200, session));
-  const rendered = renderApp(path);
+  options.beforeRender?.(mock);
+  const rendered = renderApp(path, options);
   await screen.findByRole('heading', { level: 1 });
   return { ...rendered, mock };
 }

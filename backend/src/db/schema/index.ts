@@ -1,6 +1,7 @@
 /** Every table, so Drizzle's relational queries and drizzle-kit see one schema. */
 export * from './auth.js';
 export * from './chat.js';
+export * from './learning.js';
 export * from './pedagogy.js';
 export * from './usage.js';
 export * from './users.js';

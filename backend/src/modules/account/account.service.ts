@@ -21,6 +21,8 @@ import { listMessagesForUser } from '../chat/messages.repository.js';
 import { findUserPedagogy } from '../chat/pedagogy.repository.js';
 import { listSessions } from '../chat/sessions.repository.js';
 import { listUsageForUser } from '../usage/usage.repository.js';
+import { listCopiesForUser } from '../learning/copies.repository.js';
+import { listPersonalNotebooksWithContent } from '../learning/personal-notebooks.repository.js';
 
 export async function updateProfile(
   deps: AuthDeps,
@@ -94,6 +96,10 @@ export async function exportAccountData(deps: AuthDeps, userId: string) {
     conversations: await exportConversations(deps, userId),
     tutorLevels: (await findUserPedagogy(deps.db, userId)) ?? null,
     usage: await listUsageForUser(deps.db, userId),
+    notebooks: {
+      moduleCopies: await listCopiesForUser(deps.db, userId),
+      personal: await listPersonalNotebooksWithContent(deps.db, userId),
+    },
   };
 }
 

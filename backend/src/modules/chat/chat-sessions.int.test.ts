@@ -35,13 +35,11 @@ async function conversation(user: SignedInUser, questions: string[]) {
   let sessionId: string | undefined;
   for (const content of questions) {
     provider.enqueue({ structured: CLASSIFICATION }, { text: `Answer to ${content}` });
-    const ack = (await client.socket
-      .timeout(5_000)
-      .emitWithAck('chat:send', {
-        clientMessageId: randomUUID(),
-        content,
-        ...(sessionId ? { sessionId } : {}),
-      } as never)) as {
+    const ack = (await client.socket.timeout(5_000).emitWithAck('chat:send', {
+      clientMessageId: randomUUID(),
+      content,
+      ...(sessionId ? { sessionId } : {}),
+    } as never)) as {
       sessionId: string;
       turnId: string;
     };

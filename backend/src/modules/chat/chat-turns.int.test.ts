@@ -24,7 +24,14 @@ let student: SignedInUser;
 
 beforeAll(async () => {
   primary = createMockProvider({ name: 'anthropic' });
-  t = await createTestApp({ LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: 'test-key' }, undefined, {
+  // One student asks many questions at a frozen test clock: lift the per-student limits.
+  const env = {
+    LLM_PROVIDER: 'anthropic',
+    CHAT_TURNS_PER_MINUTE: '100',
+    CHAT_DAILY_TOKENS: '0',
+    CHAT_WEEKLY_TOKENS: '0',
+  };
+  t = await createTestApp(env, undefined, {
     ai: { factories: { anthropic: () => primary }, sleep: async () => {} },
   });
   baseUrl = await t.listen();
@@ -205,6 +212,61 @@ describe('a turn over socket.io', () => {
       outputTokens: 3,
       outcome: 'ok',
     });
+    client.close();
+  });
+
+  it('a retry resent with the same client id (lost ack) starts nothing new', async () => {
+    primary.enqueue(classification(), { failBeforeFirstToken: 'invalid_request' });
+    const client = await connectClient(baseUrl, student.accessToken);
+    const ack = (await send(client, {})) as { turnId: string; sessionId: string };
+    await client.terminalOf(ack.turnId);
+
+    primary.enqueue({ text: 'Second try.' });
+    const retryId = randomUUID();
+    const retry = (await client.socket
+      .timeout(5_000)
+      .emitWithAck('chat:retry', { sessionId: ack.sessionId, clientMessageId: retryId })) as {
+      turnId: string;
+    };
+    expect(retry).toMatchObject({ ok: true, duplicate: false });
+    await client.terminalOf(retry.turnId);
+    const again = await client.socket
+      .timeout(5_000)
+      .emitWithAck('chat:retry', { sessionId: ack.sessionId, clientMessageId: retryId });
+
+    expect(again).toMatchObject({ ok: true, duplicate: true, turnId: retry.turnId });
+    const answers = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.replyToId, (again as { userMessageId: string }).userMessageId));
+    expect(answers).toHaveLength(2); // the failed one (now hidden) and the retry; no third
+    client.close();
+  });
+
+  it('resuming an answer whose process died ends it as interrupted instead of waiting forever', async () => {
+    const client = await connectClient(baseUrl, student.accessToken);
+    primary.enqueue(classification(), { text: 'done' });
+    const ack = (await send(client, {})) as { turnId: string; sessionId: string };
+    await client.terminalOf(ack.turnId);
+    // An answer left behind by a crashed process: streaming, heartbeat long gone.
+    const [orphan] = await t.database.db
+      .insert(messages)
+      .values({
+        sessionId: ack.sessionId,
+        userId: student.body.user.id,
+        role: 'assistant',
+        status: 'streaming',
+        content: 'half an ans',
+        createdAt: new Date(t.clock().getTime() - 60_000),
+      })
+      .returning();
+
+    const resumed = await client.socket
+      .timeout(5_000)
+      .emitWithAck('chat:resume', { sessionId: ack.sessionId, turnId: orphan!.id, afterSeq: 0 });
+    expect(resumed).toMatchObject({ ok: true, state: 'finished' });
+    const end = await client.terminalOf(orphan!.id);
+    expect(end.payload).toMatchObject({ content: 'half an ans' });
     client.close();
   });
 });

@@ -140,7 +140,16 @@ async function findDuplicate(
 ): Promise<TurnStarted | undefined> {
   const existing = await findMessageByClientId(db, userId, clientMessageId);
   if (!existing) return undefined;
-  const answer = existing.role === 'user' ? await findAnswerTo(db, existing.id) : undefined;
+  if (existing.role === 'assistant') {
+    // The id of a retry: the answer it started is the turn.
+    return {
+      sessionId: existing.sessionId,
+      userMessageId: existing.replyToId ?? '',
+      turnId: existing.id,
+      duplicate: true,
+    };
+  }
+  const answer = await findAnswerTo(db, existing.id);
   return {
     sessionId: existing.sessionId,
     userMessageId: existing.id,
@@ -170,6 +179,9 @@ export async function retryLastQuestion(
   payload: ChatRetryPayload,
 ): Promise<TurnStarted> {
   if (!deps.tutor.isConfigured()) throw tutorNotConfigured(user.isAdmin);
+  // A retry whose ack was lost is resent with the same id: answer with the first one's turn.
+  const duplicate = await findDuplicate(deps.db, user.id, payload.clientMessageId);
+  if (duplicate) return duplicate;
   const session = await findOwnedSession(deps.db, user.id, payload.sessionId);
   if (!session) throw sessionNotFound();
   if (deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
@@ -190,6 +202,7 @@ export async function retryLastQuestion(
         role: 'assistant',
         status: 'streaming',
         replyToId: question.id,
+        clientMessageId: payload.clientMessageId,
         createdAt: deps.clock(),
       });
     })
@@ -252,9 +265,14 @@ export async function resumeTurn(
     if (active.terminal) send(active.terminal.name, active.terminal.payload as never);
     return { ok: true, state: active.terminal ? 'finished' : 'streaming' };
   }
-  const answer = await findOwnedMessage(deps.db, user.id, payload.turnId);
+  let answer = await findOwnedMessage(deps.db, user.id, payload.turnId);
   if (!answer || answer.sessionId !== payload.sessionId) throw messageNotFound();
-  if (answer.status === 'streaming') return { ok: true, state: 'unknown' };
+  if (answer.status === 'streaming') {
+    // Not running here: if its process died, end it now so the student can go on.
+    await releaseOrphanedAnswer(deps, answer.sessionId);
+    answer = (await findOwnedMessage(deps.db, user.id, payload.turnId))!;
+    if (answer.status === 'streaming') return { ok: true, state: 'unknown' };
+  }
   if (answer.status === 'error' || answer.errorCode) {
     send('chat:error', {
       sessionId: answer.sessionId,

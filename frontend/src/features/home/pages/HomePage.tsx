@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
 
-/** The signed-in landing page; the tutor and the modules will live here. */
+/** The signed-in landing page: its job is to get the student to the tutor. */
 export function HomePage() {
   const user = useCurrentUser();
   return (
@@ -13,10 +13,14 @@ export function HomePage() {
           more concrete only when you need them.
         </p>
         <p>
-          The tutor chat and the learning modules are not here yet: they are being built and will
-          appear on this page. Until then there is not much to do, but you can already{' '}
-          <Link to="/profile">set your programming and maths levels</Link> so the tutor knows where
-          to start.
+          <Link className="button button-primary home-cta" to="/chat">
+            Ask the tutor
+          </Link>
+        </p>
+        <p>
+          Your earlier conversations are there too. The learning modules are being built and will
+          appear on this page. Tell the tutor where to start by{' '}
+          <Link to="/profile">setting your programming and maths levels</Link>.
         </p>
       </div>
     </Page>

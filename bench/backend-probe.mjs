@@ -1,0 +1,54 @@
+// Preloaded into the backend by run.ts (`node --expose-gc --import ./bench/backend-probe.mjs
+// backend/dist/main.js`); nothing in backend/src knows about it. It measures the backend's own
+// event-loop delay from inside (perf_hooks' native histogram, negligible cost) and answers the
+// bench over the IPC channel: {type:'reset'} | {type:'stats'} | {type:'gc'}.
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+// The histogram holds whole timer intervals; the delay is what exceeds the resolution.
+const RESOLUTION_MS = 5;
+const loopDelay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+const delayMs = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+loopDelay.enable();
+let cpuMark = process.cpuUsage();
+let wallMark = performance.now();
+
+function vmRssKb() {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) : NaN;
+}
+
+function snapshot() {
+  const cpu = process.cpuUsage(cpuMark);
+  const memory = process.memoryUsage();
+  return {
+    loopDelayP50Ms: delayMs(loopDelay.percentile(50)),
+    loopDelayP99Ms: delayMs(loopDelay.percentile(99)),
+    loopDelayMaxMs: delayMs(loopDelay.max),
+    cpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallMark)) * 100,
+    rssKb: vmRssKb(),
+    heapUsedKb: memory.heapUsed / 1024,
+    externalKb: memory.external / 1024,
+  };
+}
+
+if (process.send) {
+  process.on('message', async (message) => {
+    if (message?.type === 'reset') {
+      loopDelay.reset();
+      cpuMark = process.cpuUsage();
+      wallMark = performance.now();
+      process.send({ type: 'probe', ok: true });
+    } else if (message?.type === 'stats') {
+      process.send({ type: 'probe', ...snapshot() });
+    } else if (message?.type === 'gc') {
+      // Several passes with pauses: socket.io and ws free some buffers only on a later cycle.
+      for (let i = 0; i < 4; i += 1) {
+        globalThis.gc?.();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      process.send({ type: 'probe', ...snapshot() });
+    }
+  });
+  process.channel?.unref();
+}

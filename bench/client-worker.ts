@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ChatDeltaEvent,
+  ChatDoneEvent,
+  ChatErrorEvent,
+  ChatSendAck,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '@hintbook/contracts';
+import { decodeStamp, LOOP_RESOLUTION_MS, loopDelayMs, questionFor } from './lib/protocol.js';
+import { addSample, type Histogram } from './lib/stats.js';
+import type { TurnRecord, WorkerReply, WorkerRequest } from './lib/worker-messages.js';
+
+/**
+ * One process of socket.io clients, driven by run.ts over IPC. Times are this process's
+ * `performance.now()` plus the offset to the fake provider's clock (measured by `calibrate`),
+ * so a delta's receive time and the fake's send stamp are on one clock.
+ */
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const sockets: ClientSocket[] = [];
+let offsetMs = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+loopDelay.enable();
+
+const fakeNow = () => performance.now() + offsetMs;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function reply(message: WorkerReply) {
+  process.send?.(message);
+}
+
+async function calibrate(clockUrl: string) {
+  // NTP-style: the fake's clock read at the midpoint of the fastest of many round trips.
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 200; i += 1) {
+    const before = performance.now();
+    const response = await fetch(`${clockUrl}/clock`);
+    const { now } = (await response.json()) as { now: number };
+    const after = performance.now();
+    if (after - before < best.rtt)
+      best = { rtt: after - before, offset: now - (before + after) / 2 };
+  }
+  offsetMs = best.offset;
+  return best;
+}
+
+function connectOne(url: string, token: string): Promise<ClientSocket | null> {
+  const socket: ClientSocket = io(url, {
+    path: '/socket.io',
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: 20_000,
+  });
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      console.error(`connect failed: ${error.message}`);
+      socket.close();
+      resolve(null);
+    });
+  });
+}
+
+async function connect(url: string, tokens: string[]) {
+  const started = performance.now();
+  let failures = 0;
+  for (let i = 0; i < tokens.length; i += 50) {
+    const batch = await Promise.all(tokens.slice(i, i + 50).map((token) => connectOne(url, token)));
+    for (const socket of batch) {
+      if (socket) sockets.push(socket);
+      else failures += 1;
+    }
+  }
+  return { connected: sockets.length, failures, ms: performance.now() - started };
+}
+
+interface TurnOptions {
+  chunks: number;
+  timeoutMs: number;
+  deltaAdded: Histogram;
+}
+
+/** One question on a new session, start to terminal event (or timeout). */
+function runTurn(socket: ClientSocket, options: TurnOptions): Promise<TurnRecord> {
+  const benchId = randomUUID();
+  const turn: TurnRecord = {
+    benchId,
+    sentAt: fakeNow(),
+    deltas: 0,
+    outcome: 'timeout',
+    problems: [],
+  };
+  let turnId: string | undefined;
+  let text = '';
+  let lastSeq = 0;
+  return new Promise((resolve) => {
+    const finish = (outcome: TurnRecord['outcome']) => {
+      clearTimeout(timer);
+      socket.off('chat:delta', onDelta);
+      socket.off('chat:done', onDone);
+      socket.off('chat:error', onError);
+      socket.off('chat:meta', onMeta);
+      turn.outcome = outcome;
+      resolve(turn);
+    };
+    const timer = setTimeout(() => {
+      turn.problems.push(`timeout after ${lastSeq} deltas`);
+      finish('timeout');
+    }, options.timeoutMs);
+    const mine = (event: { turnId: string }) => turnId !== undefined && event.turnId === turnId;
+    const onMeta = (event: { turnId: string }) => {
+      if (mine(event)) turn.metaAt = fakeNow();
+    };
+    const onDelta = (event: ChatDeltaEvent) => {
+      if (!mine(event)) return;
+      const receivedAt = fakeNow();
+      if (event.seq !== lastSeq + 1) turn.problems.push(`seq ${event.seq} after ${lastSeq}`);
+      lastSeq = event.seq;
+      const stamp = decodeStamp(event.text);
+      if (!stamp) turn.problems.push(`unstamped delta ${JSON.stringify(event.text)}`);
+      else {
+        if (stamp.index !== event.seq - 1) {
+          turn.problems.push(`delta seq ${event.seq} carries chunk ${stamp.index}`);
+        }
+        addSample(options.deltaAdded, receivedAt - stamp.sentAtMs);
+        if (event.seq === 1) turn.firstChunkPipeMs = receivedAt - stamp.sentAtMs;
+      }
+      if (event.seq === 1) turn.firstDeltaAt = receivedAt;
+      turn.lastDeltaAt = receivedAt;
+      turn.deltas += 1;
+      text += event.text;
+    };
+    const onDone = (event: ChatDoneEvent) => {
+      if (!mine(event)) return;
+      turn.doneAt = fakeNow();
+      if (event.status !== 'complete') turn.problems.push(`done with status ${event.status}`);
+      if (event.content !== text) turn.problems.push('final content differs from the deltas');
+      if (turn.deltas !== options.chunks) {
+        turn.problems.push(`${turn.deltas} deltas for ${options.chunks} chunks`);
+      }
+      finish(turn.problems.length === 0 ? 'ok' : 'broken');
+    };
+    const onError = (event: ChatErrorEvent) => {
+      if (!mine(event)) return;
+      turn.problems.push(`chat:error ${event.code}`);
+      finish('error');
+    };
+    socket.on('chat:meta', onMeta);
+    socket.on('chat:delta', onDelta);
+    socket.on('chat:done', onDone);
+    socket.on('chat:error', onError);
+    socket.emit(
+      'chat:send',
+      { clientMessageId: benchId, content: questionFor(benchId) },
+      (ack: ChatSendAck) => {
+        turn.ackAt = fakeNow();
+        if (!ack.ok) {
+          turn.problems.push(`send refused: ${ack.error.code}`);
+          finish('error');
+          return;
+        }
+        turnId = ack.turnId;
+      },
+    );
+  });
+}
+
+/**
+ * `clients` sockets each ask, wait for the whole answer, and ask again until `durationMs` has
+ * passed; starts are spread over `staggerMs` so the load is steady rather than one burst.
+ */
+async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
+  const deltaAdded: Histogram = {};
+  const turns: TurnRecord[] = [];
+  const active = sockets.slice(0, request.clients);
+  const startedAt = performance.now();
+  const endAt = startedAt + request.durationMs;
+  loopDelay.reset();
+  await Promise.all(
+    active.map(async (socket, i) => {
+      await delay((request.staggerMs * i) / Math.max(1, active.length));
+      while (performance.now() < endAt) {
+        turns.push(
+          await runTurn(socket, {
+            chunks: request.chunks,
+            timeoutMs: request.turnTimeoutMs,
+            deltaAdded,
+          }),
+        );
+      }
+    }),
+  );
+  return {
+    turns,
+    deltaAdded,
+    clients: active.length,
+    loopDelayP99Ms: loopDelayMs(loopDelay.percentile(99)),
+    loopDelayMaxMs: loopDelayMs(loopDelay.max),
+    wallMs: performance.now() - startedAt,
+  };
+}
+
+process.on('message', (message: WorkerRequest) => {
+  const handle = async (): Promise<WorkerReply> => {
+    switch (message.type) {
+      case 'calibrate':
+        return { type: 'calibrated', ...(await calibrate(message.clockUrl)) };
+      case 'connect':
+        return { type: 'connected', ...(await connect(message.url, message.tokens)) };
+      case 'run':
+        return { type: 'ran', ...(await run(message)) };
+      case 'close':
+        for (const socket of sockets.splice(0)) socket.close();
+        await delay(200);
+        return { type: 'closed' };
+    }
+  };
+  handle()
+    .then(reply)
+    .catch((error: unknown) => reply({ type: 'failed', message: String(error) }));
+});
+
+// Never outlive the bench.
+process.on('disconnect', () => process.exit(0));

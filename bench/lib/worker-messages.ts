@@ -1,0 +1,48 @@
+import type { Histogram } from './stats.js';
+
+/** What run.ts and client-worker.ts say to each other over the IPC channel. */
+
+export type WorkerRequest =
+  | { type: 'calibrate'; clockUrl: string }
+  | { type: 'connect'; url: string; tokens: string[] }
+  | {
+      type: 'run';
+      clients: number;
+      durationMs: number;
+      staggerMs: number;
+      chunks: number;
+      turnTimeoutMs: number;
+    }
+  | { type: 'close' };
+
+/** One turn as a client saw it; times are on the fake provider's clock (ms). */
+export interface TurnRecord {
+  benchId: string;
+  sentAt: number;
+  ackAt?: number;
+  metaAt?: number;
+  firstDeltaAt?: number;
+  lastDeltaAt?: number;
+  doneAt?: number;
+  /** Fake wrote chunk 0 → client got delta 1. */
+  firstChunkPipeMs?: number;
+  deltas: number;
+  outcome: 'ok' | 'broken' | 'error' | 'timeout';
+  problems: string[];
+}
+
+export interface RunResult {
+  turns: TurnRecord[];
+  deltaAdded: Histogram;
+  clients: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  wallMs: number;
+}
+
+export type WorkerReply =
+  | { type: 'calibrated'; rtt: number; offset: number }
+  | { type: 'connected'; connected: number; failures: number; ms: number }
+  | ({ type: 'ran' } & RunResult)
+  | { type: 'closed' }
+  | { type: 'failed'; message: string };
