@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config/env.js';
 import type { Database } from './db/client.js';
+import { staticJupyterLite } from './http/static-jupyterlite.js';
 import { staticSpa } from './http/static-spa.js';
 import type { Clock } from './lib/clock.js';
 import { systemClock } from './lib/clock.js';
@@ -139,7 +140,10 @@ export function buildApp(deps: AppDeps): Hintbook {
   api.use(apiNotFound);
   app.use('/api', api);
 
-  if (config.http.serveStatic) app.use(staticSpa(config.http.staticDir));
+  if (config.http.serveStatic) {
+    app.use('/jupyterlite', staticJupyterLite(config.http.jupyterliteDir));
+    app.use(staticSpa(config.http.staticDir));
+  }
   app.use(errorHandler);
   return { app, server, io, turns };
 }

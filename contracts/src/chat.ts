@@ -42,6 +42,15 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export const listSessionsResponseSchema = z.object({ sessions: z.array(chatSessionSchema) });
 export type ListSessionsResponse = z.infer<typeof listSessionsResponseSchema>;
 
+/** `GET /api/chat/sessions`: optional filters. */
+export const listSessionsQuerySchema = z.object({
+  q: z.string().max(200).optional(),
+  scope: chatScopeSchema.optional(),
+  /** Sessions of one workspace notebook (a module copy id or a personal notebook id). */
+  notebookId: z.uuid().optional(),
+});
+export type ListSessionsQuery = z.infer<typeof listSessionsQuerySchema>;
+
 export const createSessionBodySchema = z.object({
   title: z.string().trim().min(1).max(120).optional(),
 });

@@ -100,6 +100,7 @@ const envSchema = z
       .default('1mb'),
     SERVE_STATIC: booleanFromEnv.default(true),
     STATIC_DIR: z.string().default(path.join(repoRoot, 'frontend', 'dist')),
+    JUPYTERLITE_DIR: z.string().default(path.join(repoRoot, 'jupyterlite', 'dist')),
     MIGRATIONS_DIR: z.string().default(path.join(repoRoot, 'migrations')),
 
     LLM_PROVIDER: providerName.optional(),
@@ -258,6 +259,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       jsonBodyLimit: env.JSON_BODY_LIMIT.toLowerCase(),
       serveStatic: env.SERVE_STATIC,
       staticDir: path.resolve(env.STATIC_DIR),
+      jupyterliteDir: path.resolve(env.JUPYTERLITE_DIR),
     },
     ai: {
       /**

@@ -35,7 +35,7 @@ export function staticSpa(staticDir: string): Router {
       },
     }),
   );
-  router.get(/^(?!\/(api|socket\.io|health)(\/|$)).*/, (_req, res, next) => {
+  router.get(/^(?!\/(api|socket\.io|health|jupyterlite)(\/|$)).*/, (_req, res, next) => {
     if (!existsSync(indexFile)) {
       next();
       return;

@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   createSessionBodySchema,
   listMessagesQuerySchema,
+  listSessionsQuerySchema,
   renameSessionBodySchema,
   type ListMessagesResponse,
   type ListSessionsResponse,
@@ -21,16 +21,14 @@ import {
 import { requireAuth } from '../../middleware/authenticate.js';
 import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
 
-const listSessionsQuerySchema = z.object({ q: z.string().max(200).optional() });
-
 /** Conversations under /api/chat (mounted behind `authenticate`). Streaming goes over socket.io. */
 export function chatRoutes(deps: SessionsDeps): Router {
   const router = Router();
   const sessionId = (raw: unknown) => parseIdParam(raw, sessionNotFound);
 
   router.get('/sessions', async (req, res) => {
-    const { q } = parseQuery(listSessionsQuerySchema, req.query);
-    const sessions = await listMySessions(deps, requireAuth(req).user.id, q);
+    const query = parseQuery(listSessionsQuerySchema, req.query);
+    const sessions = await listMySessions(deps, requireAuth(req).user.id, query);
     res.json({ sessions: sessions.map(toChatSession) } satisfies ListSessionsResponse);
   });
 

@@ -6,6 +6,7 @@ import {
 } from '../../ai/pedagogy/index.js';
 import type { EffectiveLevels, HintLevels } from '../../ai/pedagogy/index.js';
 import type { LlmMessage } from '../../ai/types.js';
+import { loadCourseMaterial } from '../learning/notebook-scope.js';
 import { listVisibleMessagesAfter, type MessageRow } from './messages.repository.js';
 import { updateSessionSummary, type SessionRow } from './sessions.repository.js';
 import type { TurnDeps } from './turn.types.js';
@@ -44,8 +45,10 @@ export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInp
       await updateSessionSummary(deps.db, session.id, next, foldedRows.at(-1)!.seq);
     }
   }
+  const courseMaterial = await loadCourseMaterial(deps.db, question.userId, session);
   const system = buildTutorSystemPrompt({
     hintLevels: input.hintLevels,
+    courseMaterial,
     effectiveLevels: input.effectiveLevels,
     notebookContext: input.notebookContext,
     conversationSummary: summary,

@@ -34,7 +34,12 @@ export async function findOwnedSession(
 export async function listSessions(
   db: Db,
   userId: string,
-  options: { search?: string | undefined; limit: number },
+  options: {
+    search?: string | undefined;
+    scope?: SessionRow['scope'] | undefined;
+    notebookId?: string | undefined;
+    limit: number;
+  },
 ): Promise<SessionRow[]> {
   const search = options.search?.trim();
   return db
@@ -44,6 +49,8 @@ export async function listSessions(
       and(
         eq(chatSessions.userId, userId),
         search ? ilike(chatSessions.title, `%${escapeLike(search)}%`) : undefined,
+        options.scope ? eq(chatSessions.scope, options.scope) : undefined,
+        options.notebookId ? eq(chatSessions.notebookId, options.notebookId) : undefined,
       ),
     )
     .orderBy(

@@ -1,4 +1,4 @@
-import type { ListMessagesQuery } from '@hintbook/contracts';
+import type { ListMessagesQuery, ListSessionsQuery } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { sessionNotFound } from './chat.errors.js';
@@ -17,8 +17,13 @@ export interface SessionsDeps {
   clock: Clock;
 }
 
-export function listMySessions(deps: SessionsDeps, userId: string, search?: string) {
-  return listSessions(deps.db, userId, { search, limit: 200 });
+export function listMySessions(deps: SessionsDeps, userId: string, query: ListSessionsQuery = {}) {
+  return listSessions(deps.db, userId, {
+    search: query.q,
+    scope: query.scope,
+    notebookId: query.notebookId,
+    limit: 200,
+  });
 }
 
 export function startSession(deps: SessionsDeps, userId: string, title = 'New conversation') {

@@ -36,6 +36,8 @@ import {
   type SessionRow,
 } from './sessions.repository.js';
 import { runTurn } from './turn-runner.js';
+import { notebookNotFound } from '../learning/learning.errors.js';
+import { resolveNotebookScope } from '../learning/notebook-scope.js';
 import { STALE_AFTER_MS, type TurnDeps } from './turn.types.js';
 
 export interface TurnStarted {
@@ -71,14 +73,22 @@ export async function sendQuestion(
   await assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id);
 
   const isNewSession = !session;
+  // A first question from the workspace opens a conversation about that notebook.
+  const notebookScope =
+    !session && payload.notebook
+      ? await resolveNotebookScope(deps.db, user.id, payload.notebook)
+      : undefined;
+  if (payload.notebook && !session && !notebookScope) throw notebookNotFound();
   const stored = await deps.db
     .transaction(async (tx) => {
       const txDeps = { ...deps, db: tx as unknown as Db };
       session ??= await createSession(txDeps.db, {
         userId: user.id,
-        title: titleFromQuestion(payload.content),
-        scope: 'general',
-        notebookId: null,
+        title: notebookScope
+          ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
+          : titleFromQuestion(payload.content),
+        scope: notebookScope?.scope ?? 'general',
+        notebookId: notebookScope?.notebookId ?? null,
       });
       if (payload.replacesMessageId)
         await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);

@@ -1,0 +1,64 @@
+import type { ChatScope, NotebookRef } from '@hintbook/contracts';
+import type { Db } from '../../db/client.js';
+import {
+  findOwnedCopyWithOriginal,
+  findOwnedPersonalNotebookTitle,
+} from './notebook-scope.repository.js';
+
+/** How much of the module notebook's own text the tutor gets as background (characters). */
+const COURSE_MATERIAL_MAX_CHARS = 6_000;
+
+export interface NotebookScope {
+  scope: Exclude<ChatScope, 'general'>;
+  notebookId: string;
+  title: string;
+}
+
+/**
+ * What a workspace chat is about: the student's copy of a module notebook, or one of their own
+ * notebooks. Undefined when the id is not the caller's (the chat then refuses, like a 404).
+ */
+export async function resolveNotebookScope(
+  db: Db,
+  userId: string,
+  ref: NotebookRef,
+): Promise<NotebookScope | undefined> {
+  if (ref.kind === 'module_copy') {
+    const copy = await findOwnedCopyWithOriginal(db, userId, ref.id);
+    return copy && { scope: 'module_notebook', notebookId: copy.copyId, title: copy.title };
+  }
+  const notebook = await findOwnedPersonalNotebookTitle(db, userId, ref.id);
+  return notebook && { scope: 'personal_notebook', notebookId: notebook.id, title: notebook.title };
+}
+
+/**
+ * The module notebook's original text (markdown and code, outputs left out) as background for
+ * the tutor, cut to a budget. Personal notebooks have no course material: the live context
+ * from the workspace already carries what the student is working on.
+ */
+export async function loadCourseMaterial(
+  db: Db,
+  userId: string,
+  session: { scope: ChatScope; notebookId: string | null },
+): Promise<string | undefined> {
+  if (session.scope !== 'module_notebook' || !session.notebookId) return undefined;
+  const copy = await findOwnedCopyWithOriginal(db, userId, session.notebookId);
+  if (!copy) return undefined;
+  const cells = (
+    copy.originalContent as { cells?: Array<{ cell_type?: string; source?: string | string[] }> }
+  ).cells;
+  const text = (cells ?? [])
+    .filter((cell) => cell.cell_type === 'markdown' || cell.cell_type === 'code')
+    .map((cell) => {
+      const source = Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '');
+      return cell.cell_type === 'code' ? `\`\`\`python\n${source}\n\`\`\`` : source;
+    })
+    .join('\n\n');
+  const header = `${copy.moduleTitle} · ${copy.title}\n\n`;
+  return (
+    header +
+    (text.length > COURSE_MATERIAL_MAX_CHARS
+      ? `${text.slice(0, COURSE_MATERIAL_MAX_CHARS)}\n…`
+      : text)
+  );
+}
