@@ -24,7 +24,8 @@ import { recordProviderCall } from './modules/usage/usage.service.js';
 import { createCircuitBreakers } from './ai/circuit-breaker.js';
 import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
-import type { TurnDeps } from './modules/chat/turn.types.js';
+import { STREAM_HEARTBEAT_MS, type TurnDeps } from './modules/chat/turn.types.js';
+import { startStreamFlusher } from './modules/chat/stream-flusher.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
@@ -51,6 +52,8 @@ export interface Hintbook {
   server: HttpServer;
   io: HintbookServer;
   turns: TurnDeps;
+  /** Stops timers (the partial-answer flusher) before the database closes. */
+  stopBackgroundWork(): void;
 }
 
 /**
@@ -95,6 +98,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     logger: deps.logger.child({ module: 'chat' }),
   };
   registerChatHandlers(io, turns);
+  const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
   const signedIn = authenticate(database.db, authDeps.accessTokens);
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
@@ -145,7 +149,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     app.use(staticSpa(config.http.staticDir));
   }
   app.use(errorHandler);
-  return { app, server, io, turns };
+  return { app, server, io, turns, stopBackgroundWork: flusher.stop };
 }
 
 /** Providers, circuit breakers, prices and the tutor over them, with usage stored per call. */

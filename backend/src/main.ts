@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const { server, io, turns } = buildApp({
+  const { server, io, turns, stopBackgroundWork } = buildApp({
     config,
     database,
     logger,
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     try {
       // Answers in flight are kept as interrupted, and their students told, before sockets close.
       await interruptRunningTurns(turns, SHUTDOWN_GRACE_MS / 2);
+      stopBackgroundWork();
       await io.close(); // also closes the HTTP server
       await database.close();
     } catch (error) {

@@ -78,6 +78,7 @@ export async function createTestApp(
     },
     async close() {
       await interruptRunningTurns(hintbook.turns, 2_000);
+      hintbook.stopBackgroundWork();
       await hintbook.io.close();
       await drop();
     },

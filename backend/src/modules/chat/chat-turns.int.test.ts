@@ -269,4 +269,23 @@ describe('a turn over socket.io', () => {
     expect(end.payload).toMatchObject({ content: 'half an ans' });
     client.close();
   });
+
+  it('writes the partial answer and a heartbeat to the database while it streams', async () => {
+    primary.enqueue(classification(), { text: 'one two three four', stallAfterTokens: 2 });
+    const client = await connectClient(baseUrl, student.accessToken);
+    const ack = (await send(client, {})) as { turnId: string; sessionId: string };
+    await client.waitFor((event) => event.name === 'chat:delta' && event.payload.seq === 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_300)); // one flush tick
+
+    const [streaming] = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, ack.turnId));
+    expect(streaming).toMatchObject({ status: 'streaming', content: 'one two' });
+    expect(streaming?.heartbeatAt).toBeInstanceOf(Date);
+
+    await client.socket.timeout(5_000).emitWithAck('chat:stop', { sessionId: ack.sessionId });
+    await client.terminalOf(ack.turnId);
+    client.close();
+  });
 });

@@ -161,22 +161,6 @@ export async function interruptStaleAnswers(
   return updated.length;
 }
 
-/**
- * Flushes a partial answer and beats its heart; a no-op once the answer has ended, so it never
- * undoes the final text.
- */
-export async function updateStreamingContent(
-  db: Db,
-  messageId: string,
-  content: string,
-  now: Date,
-): Promise<void> {
-  await db
-    .update(messages)
-    .set({ content, heartbeatAt: now })
-    .where(and(eq(messages.id, messageId), eq(messages.status, 'streaming')));
-}
-
 /** Every visible message of a user, for the data export. */
 export async function listMessagesForUser(db: Db, userId: string) {
   return db
@@ -191,4 +175,47 @@ export async function listMessagesForUser(db: Db, userId: string) {
     .from(messages)
     .where(and(eq(messages.userId, userId), isNull(messages.replacedAt)))
     .orderBy(asc(messages.seq));
+}
+
+/**
+ * Flushes the partial text of every answer streaming in this process in one statement, and
+ * beats their hearts. One query per tick however many students are waiting; answers that have
+ * ended meanwhile are left alone.
+ */
+export async function flushStreamingAnswers(
+  db: Db,
+  answers: Array<{ id: string; content: string }>,
+  now: Date,
+): Promise<void> {
+  if (answers.length === 0) return;
+  const values = sql.join(
+    answers.map((answer) => sql`(${answer.id}::uuid, ${answer.content}::text)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${messages} set content = flushed.content, heartbeat_at = ${now.toISOString()}::timestamptz
+    from (values ${values}) as flushed(id, content)
+    where ${messages.id} = flushed.id and ${messages.status} = 'streaming'`);
+}
+
+/** The last `limit` visible messages before `beforeSeq`, oldest first (the classifier's view). */
+export async function listRecentVisibleMessages(
+  db: Db,
+  sessionId: string,
+  beforeSeq: number,
+  limit: number,
+): Promise<MessageRow[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.sessionId, sessionId),
+        isNull(messages.replacedAt),
+        lt(messages.seq, beforeSeq),
+      ),
+    )
+    .orderBy(desc(messages.seq))
+    .limit(limit);
+  return rows.reverse();
 }

@@ -4,15 +4,14 @@ import type { UserRow } from '../users/users.repository.js';
 import type { ActiveTurn } from './active-turns.js';
 import { buildAnswerContext } from './context.js';
 import {
-  listVisibleMessagesAfter,
+  listRecentVisibleMessages,
   updateMessage,
-  updateStreamingContent,
   type MessageRow,
 } from './messages.repository.js';
 import { currentLevels, decideHintLevels } from './pedagogy.service.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
 import { AnswerFailedError } from './tutor.types.js';
-import { STREAM_HEARTBEAT_MS, type TurnDeps } from './turn.types.js';
+import type { TurnDeps } from './turn.types.js';
 
 export interface RunTurnInput {
   turn: ActiveTurn;
@@ -42,7 +41,6 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
     ...(input.isNewSession ? { sessionTitle: session.title } : {}),
   });
 
-  const flusher = startFlushing(deps, turn);
   try {
     const { hintLevels, effectiveLevels } = await chooseLevels(deps, input);
     const cue = hintCue(hintLevels);
@@ -74,7 +72,6 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
         emit.toUser(user.id, 'chat:delta', delta);
         continue;
       }
-      flusher.stop();
       const now = deps.clock();
       await updateMessage(deps.db, answer.id, {
         content: turn.content,
@@ -102,7 +99,6 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
     }
     throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
   } catch (error) {
-    flusher.stop();
     await endWithoutAnswer(deps, input, error);
   }
 }
@@ -112,9 +108,9 @@ async function chooseLevels(deps: TurnDeps, input: RunTurnInput) {
     const levels = await currentLevels(deps, input.user, input.session, input.retryOf);
     return { hintLevels: levels.hintLevels, effectiveLevels: levels.user.effectiveLevels };
   }
-  const history = (await listVisibleMessagesAfter(deps.db, input.session.id, 0)).filter(
-    (row) => row.seq < input.question.seq && row.content.trim() !== '',
-  );
+  const history = (
+    await listRecentVisibleMessages(deps.db, input.session.id, input.question.seq, 8)
+  ).filter((row) => row.content.trim() !== '');
   const decision = await decideHintLevels(deps, {
     user: input.user,
     session: input.session,
@@ -219,19 +215,4 @@ function finish(
   if (terminal.name === 'chat:done')
     deps.emitter.toUser(turn.userId, 'chat:done', terminal.payload);
   else deps.emitter.toUser(turn.userId, 'chat:error', terminal.payload);
-}
-
-/**
- * Writes the partial answer (and a heartbeat) every `flushIntervalMs`, so a crash loses at most
- * that much text and other processes can tell a live answer from an orphaned one.
- */
-function startFlushing(deps: TurnDeps, turn: ActiveTurn) {
-  const timer = setInterval(() => {
-    updateStreamingContent(deps.db, turn.turnId, turn.content, deps.clock()).catch(
-      (error: unknown) =>
-        deps.logger.warn({ err: error, turnId: turn.turnId }, 'could not flush a partial answer'),
-    );
-  }, deps.flushIntervalMs ?? STREAM_HEARTBEAT_MS);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }

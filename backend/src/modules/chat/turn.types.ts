@@ -23,8 +23,6 @@ export interface TurnDeps {
   activeTurns: ActiveTurns;
   emitter: TurnEmitter;
   logger: Logger;
-  /** How often the partial answer is written to the database while streaming. */
-  flushIntervalMs?: number;
 }
 
 /** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */
