@@ -264,7 +264,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     expect(saved.ok).toBe(true);
     expect(saved.result.dirty).toBe(true);
     expect(saved.result.notebook.cells).toHaveLength(4);
-    expect(saved.result.notebook.cells[1].outputs).toHaveLength(1);
+    expect(saved.result.notebook.cells[1]!.outputs).toHaveLength(1);
 
     await page.waitForFunction(() =>
       (window.hb.events as { event: string; dirty?: boolean }[]).some(
@@ -274,7 +274,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     const seen = await events(page);
     const executed = seen.filter((e) => e.event === 'executed');
     expect(executed.map((e) => e.cellIndex)).toEqual([0, 1, 2, 3]);
-    expect((executed[1].error as { ename: string }).ename).toBe('IndexError');
+    expect((executed[1]!.error as { ename: string }).ename).toBe('IndexError');
     expect(seen.some((e) => e.event === 'dirty' && e.dirty === true)).toBe(true);
     expect(seen.some((e) => e.event === 'kernel-status' && e.status === 'idle')).toBe(true);
 
