@@ -77,4 +77,3 @@ if (lite.status !== 0) {
       '  `npm run build:jupyterlite`, or `npm start` again.',
   );
 }
-
