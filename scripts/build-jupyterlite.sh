@@ -239,6 +239,9 @@ for file in index.html lab/index.html jupyter-lite.json service-worker.js \
   extensions/@jupyterlite/pyodide-kernel-extension/package.json; do
   [[ -f "$tmp_out/$file" ]] || die "the built site has no $file"
 done
+# nginx's CSP for /jupyterlite/ allows no inline script: the pages' bootstrap moves into files.
+"$python" "$lite/tools/externalize_inline_scripts.py" "$tmp_out" >/dev/null ||
+  die "could not move the pages' inline scripts into files"
 if grep -rl --include='jupyter-lite.json' 'cdn.jsdelivr.net' "$tmp_out" >/dev/null; then
   die "a jupyter-lite.json in the built site still points at the CDN"
 fi

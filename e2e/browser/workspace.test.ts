@@ -150,7 +150,10 @@ describe('the notebook workspace in the browser', () => {
     const testStart = Date.now();
 
     await register(page);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Modules' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Modules' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Modules' }).waitFor();
     const starter = page.getByRole('region', { name: 'Getting started with Python' });
     await starter.getByText('0 of 4 completed').waitFor();
@@ -170,21 +173,32 @@ describe('the notebook workspace in the browser', () => {
     // Run the first code cell and see its output.
     const runStart = Date.now();
     await runCell(page, 1);
-    await cell(page, 1).locator('.jp-OutputArea-output').filter({ hasText: 'apple' }).first().waitFor();
+    await cell(page, 1)
+      .locator('.jp-OutputArea-output')
+      .filter({ hasText: 'apple' })
+      .first()
+      .waitFor();
     console.log(`workspace: first cell output after ${Date.now() - runStart} ms`);
 
     // The cell that raises; Ctrl+Enter keeps it the active cell.
-    await expect.poll(() => cell(page, 9).locator('.cm-content').textContent()).toContain(
-      RAISING_SOURCE,
-    );
+    await expect
+      .poll(() => cell(page, 9).locator('.cm-content').textContent())
+      .toContain(RAISING_SOURCE);
     await runCell(page, 9, 'Control+Enter');
-    await cell(page, 9).locator('.jp-OutputArea-output').filter({ hasText: 'IndexError' }).first().waitFor();
+    await cell(page, 9)
+      .locator('.jp-OutputArea-output')
+      .filter({ hasText: 'IndexError' })
+      .first()
+      .waitFor();
 
     // Ask the tutor: the live context goes with the question.
     const composer = page.getByLabel('Your question');
     await composer.fill('Why does this cell crash?');
     await composer.press('Enter');
-    await page.getByRole('article', { name: 'The tutor answered' }).getByText('the list has.').waitFor();
+    await page
+      .getByRole('article', { name: 'The tutor answered' })
+      .getByText('the list has.')
+      .waitFor();
     const calls = answerCalls();
     expect(calls.length).toBeGreaterThan(0);
     const system = systemText(calls.at(-1)!);
@@ -213,7 +227,25 @@ describe('the notebook workspace in the browser', () => {
       .poll(() => cell(page, 7).locator('.cm-content').textContent(), { timeout: 10_000 })
       .toContain(EDIT_MARKER);
     // The conversation is found again for this notebook.
-    await page.getByRole('article', { name: 'The tutor answered' }).getByText('the list has.').waitFor();
+    await page
+      .getByRole('article', { name: 'The tutor answered' })
+      .getByText('the list has.')
+      .waitFor();
+
+    // The split is resizable from the keyboard, and stacks on a phone.
+    const separator = page.getByRole('separator', { name: 'Resize the notebook and the tutor' });
+    const before = Number(await separator.getAttribute('aria-valuenow'));
+    await separator.focus();
+    await separator.press('ArrowRight');
+    expect(Number(await separator.getAttribute('aria-valuenow'))).toBe(before + 5);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await separator.waitFor({ state: 'hidden' });
+    const notebookBox = await page.locator('.workspace-notebook').boundingBox();
+    const tutorBox = await page.locator('.workspace-tutor').boundingBox();
+    expect(tutorBox!.y).toBeGreaterThan(notebookBox!.y + notebookBox!.height - 1);
+    await page.screenshot({ path: path.join(repoRoot, 'e2e/artifacts/workspace-phone.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: path.join(repoRoot, 'e2e/artifacts/workspace-laptop.png') });
 
     // Progress shows on the modules page.
     await page.getByRole('link', { name: '← Modules' }).click();

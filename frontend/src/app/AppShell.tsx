@@ -1,4 +1,4 @@
-import { Link, NavLink, Outlet } from 'react-router';
+import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import { Alert } from '../components/Alert';
 import { Button } from '../components/Button';
 import { useAuth } from '../features/auth/hooks/useAuth';
@@ -9,6 +9,10 @@ export function AppShell() {
   const { state, retryRestore } = useAuth();
   const { signOut, isSigningOut, error: signOutError } = useSignOut();
   const isSignedIn = state.status === 'signed-in';
+  // The notebook workspace uses the whole window width; every other page keeps a reading width.
+  const isModuleWorkspace = useMatch('/modules/:moduleId/notebooks/:notebookId') !== null;
+  const isPersonalWorkspace = useMatch('/notebooks/:id') !== null;
+  const isFullWidth = isModuleWorkspace || isPersonalWorkspace;
 
   return (
     <div className="shell">
@@ -27,6 +31,7 @@ export function AppShell() {
                 <NavLink to="/" end>
                   Home
                 </NavLink>
+                <NavLink to="/modules">Modules</NavLink>
                 <NavLink to="/chat">Tutor</NavLink>
                 <NavLink to="/profile">Profile</NavLink>
                 <Button
@@ -47,7 +52,7 @@ export function AppShell() {
           </nav>
         </div>
       </header>
-      <main id="main" className="main" tabIndex={-1}>
+      <main id="main" className={isFullWidth ? 'main main-full' : 'main'} tabIndex={-1}>
         {signOutError ? <Alert tone="error">{signOutError}</Alert> : null}
         {state.status === 'restoring' ? (
           <p className="loading" role="status">

@@ -4,6 +4,7 @@ import { RequireAuth } from '../features/auth/components/RequireAuth';
 import { RegisterPage } from '../features/auth/pages/RegisterPage';
 import { SignInPage } from '../features/auth/pages/SignInPage';
 import { HomePage } from '../features/home/pages/HomePage';
+import { ModulesPage } from '../features/modules/pages/ModulesPage';
 import { ProfilePage } from '../features/profile/pages/ProfilePage';
 import { AppShell } from './AppShell';
 import { NotFoundPage } from './NotFoundPage';
@@ -40,6 +41,20 @@ export const routes: RouteObject[] = [
             path: 'chat/:sessionId?',
             lazy: async () => ({
               Component: (await import('../features/chat/pages/ChatPage')).ChatPage,
+            }),
+          },
+          { path: 'modules', element: <ModulesPage /> },
+          {
+            // Loaded on demand, with the socket client the tutor pane needs.
+            path: 'modules/:moduleId/notebooks/:notebookId',
+            lazy: async () => ({
+              Component: (await import('../features/workspace/pages/WorkspacePage')).WorkspacePage,
+            }),
+          },
+          {
+            path: 'notebooks/:id',
+            lazy: async () => ({
+              Component: (await import('../features/workspace/pages/WorkspacePage')).WorkspacePage,
             }),
           },
           { path: 'profile', element: <ProfilePage /> },

@@ -49,6 +49,8 @@ export interface RequestOptions {
   /** `false` for endpoints that need no bearer token: no token is sent and a 401 is final. */
   authenticated?: boolean;
   signal?: AbortSignal;
+  /** Let the request outlive the page (a save on `pagehide`); browsers cap its body at 64 KiB. */
+  keepalive?: boolean;
 }
 
 interface SendOptions extends RequestOptions {
@@ -133,6 +135,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         body,
         credentials: 'same-origin',
         signal: opts.signal,
+        ...(opts.keepalive ? { keepalive: true } : {}),
       });
     } catch (error) {
       // An abort is the caller's own decision, not a failure to report.

@@ -8,6 +8,8 @@ import type {
   ChatResumeAck,
   ChatSendAck,
   ChatSendPayload,
+  NotebookContext,
+  NotebookRef,
   RealtimeError,
 } from '@hintbook/contracts';
 import { randomId } from '../../../lib/ids';
@@ -29,6 +31,10 @@ interface ChatSessionOptions {
   onSessionsChanged(): void;
   /** An answer ended or a question was refused: the allowance may have moved. */
   onUsageChanged(): void;
+  /** A workspace chat: a new conversation started here belongs to this notebook. */
+  notebook?: NotebookRef;
+  /** Asked before each question; what it returns (the live notebook) goes with the question. */
+  getContext?(): Promise<NotebookContext | undefined>;
 }
 
 const connectionLost: RealtimeError = {
@@ -201,9 +207,26 @@ export function useChatSession(
         ...(replacesMessageId ? { replacesMessageId } : {}),
       };
       dispatch({ type: 'sendStarted', clientMessageId, content, replacesMessageId });
+      const { notebook, getContext } = optionsRef.current;
+      if (!current.sessionId && notebook) payload.notebook = notebook;
+      if (!getContext) {
+        return new Promise<boolean>((resolve) => {
+          pendingRef.current = { payload, resolve };
+          void emitSend();
+        });
+      }
+      // Claimed at once, so a second send cannot slip in while the context is read.
+      const pending: PendingRequest = { payload, resolve: () => {} };
+      pendingRef.current = pending;
       return new Promise<boolean>((resolve) => {
-        pendingRef.current = { payload, resolve };
-        void emitSend();
+        pending.resolve = resolve;
+        void getContext()
+          .catch(() => undefined)
+          .then((context) => {
+            if (pendingRef.current !== pending) return resolve(false);
+            if (context) payload.context = context;
+            void emitSend();
+          });
       });
     },
     [emitSend],

@@ -1,0 +1,255 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import type { NotebookStatus } from '@hintbook/contracts';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { Page } from '../../../components/Page';
+import {
+  keepCopy,
+  loadWorkspaceNotebook,
+  resetCopy,
+  saveWorkspaceNotebook,
+  setCopyStatus,
+  type WorkspaceNotebook,
+  type WorkspaceTarget,
+} from '../api';
+import { LoadingSteps } from '../components/LoadingSteps';
+import { NotebookFrame } from '../components/NotebookFrame';
+import { OriginalChangedNotice } from '../components/OriginalChangedNotice';
+import { SaveStatusBadge } from '../components/SaveStatusBadge';
+import { SplitPane } from '../components/SplitPane';
+import { WorkspaceTutor } from '../components/WorkspaceTutor';
+import { useAutosave, useAutosaveState, type Autosave } from '../hooks/useAutosave';
+import { useBridge, type OpenRequest } from '../hooks/useBridge';
+import { classifySaveError, forLite, litePath } from '../workspace-notebook';
+
+type Loaded =
+  | { status: 'loading' }
+  | { status: 'failed'; message: string }
+  | { status: 'ready'; notebook: WorkspaceNotebook; generation: number };
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+/** What the browser lacks for running Python, checked once. */
+function checkCapabilities() {
+  return {
+    hasWasm: typeof WebAssembly === 'object',
+    isIsolated: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated,
+  };
+}
+
+/** The notebook on the left, the tutor on the right; saves itself. For both notebook kinds. */
+export function WorkspacePage() {
+  const { moduleId, notebookId, id } = useParams();
+  const target = useMemo<WorkspaceTarget | null>(() => {
+    if (moduleId && notebookId) return { kind: 'module_copy', moduleId, notebookId };
+    if (id) return { kind: 'personal', id };
+    return null;
+  }, [moduleId, notebookId, id]);
+  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const [status, setStatus] = useState<NotebookStatus | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const [capabilities] = useState(checkCapabilities);
+  const autosaveRef = useRef<Autosave | null>(null);
+
+  const show = useCallback((notebook: WorkspaceNotebook) => {
+    setLoaded((current) => ({
+      status: 'ready',
+      notebook,
+      generation: current.status === 'ready' ? current.generation + 1 : 0,
+    }));
+    setStatus(notebook.copy?.status ?? null);
+  }, []);
+
+  useEffect(() => {
+    if (target === null) return;
+    const controller = new AbortController();
+    loadWorkspaceNotebook(target, controller.signal).then(show, (error: unknown) => {
+      if (!controller.signal.aborted) setLoaded({ status: 'failed', message: messageOf(error) });
+    });
+    return () => controller.abort();
+  }, [target, show]);
+
+  const notebook = loaded.status === 'ready' ? loaded.notebook : null;
+  const sessionKey =
+    loaded.status === 'ready' ? `${loaded.notebook.ref.id}:${loaded.generation}` : null;
+  const openRequest = useMemo<OpenRequest | null>(
+    () =>
+      notebook && sessionKey
+        ? {
+            key: sessionKey,
+            path: litePath(notebook),
+            notebook: forLite(notebook),
+            files: notebook.files,
+          }
+        : null,
+    [notebook, sessionKey],
+  );
+
+  const bridge = useBridge(capabilities.hasWasm ? openRequest : null, {
+    onDirty: () => autosaveRef.current?.markDirty(),
+  });
+  const autosave = useAutosave(sessionKey, notebook?.version ?? null, {
+    read: bridge.readNotebook,
+    save: async (content, baseVersion, options) => {
+      if (target === null) throw new Error('No notebook');
+      const result = await saveWorkspaceNotebook(target, content, baseVersion, options);
+      if (result.status) setStatus(result.status);
+      return result;
+    },
+    classify: classifySaveError,
+  });
+  useEffect(() => {
+    autosaveRef.current = autosave;
+  }, [autosave]);
+  const saveState = useAutosaveState(autosave);
+
+  async function runAction(action: () => Promise<void>) {
+    if (isBusy) return;
+    setIsBusy(true);
+    setActionError(null);
+    try {
+      await action();
+    } catch (error) {
+      setActionError(messageOf(error));
+    } finally {
+      setIsBusy(false);
+    }
+  }
+
+  async function reloadFromServer() {
+    if (target === null) return;
+    await runAction(async () => show(await loadWorkspaceNotebook(target)));
+  }
+
+  async function keepMine() {
+    if (target === null || autosave === null) return;
+    if (
+      !window.confirm('Keep your version? It replaces the one saved elsewhere, which is then gone.')
+    ) {
+      return;
+    }
+    await runAction(async () => {
+      const state = autosave.getState();
+      const known = state.status === 'conflict' ? state.currentVersion : null;
+      const current = known ?? (await loadWorkspaceNotebook(target)).version;
+      await autosave.keepMine(current);
+    });
+  }
+
+  async function changeStatus(next: NotebookStatus) {
+    if (target?.kind !== 'module_copy') return;
+    await runAction(async () => setStatus(await setCopyStatus(target, next)));
+  }
+
+  async function resetToOriginal() {
+    if (target?.kind !== 'module_copy') return;
+    if (!window.confirm('Reset to the original? All your changes to this notebook are lost.')) {
+      return;
+    }
+    await runAction(async () => show(await resetCopy(target)));
+  }
+
+  const title = notebook?.title ?? 'Notebook';
+  const backLink =
+    target?.kind === 'personal'
+      ? { to: '/modules#your-notebooks', label: 'Your notebooks' }
+      : { to: '/modules', label: 'Modules' };
+
+  return (
+    <Page title={title} heading={title} width="wide">
+      <div className="workspace">
+        <div className="workspace-toolbar">
+          <Link to={backLink.to}>← {backLink.label}</Link>
+          <SaveStatusBadge
+            state={saveState}
+            onRetry={() => void autosave?.flush()}
+            onReloadServerVersion={() => void reloadFromServer()}
+            onKeepMine={() => void keepMine()}
+          />
+          {target?.kind === 'module_copy' && status ? (
+            <div className="workspace-actions">
+              {status === 'completed' ? (
+                <Button variant="secondary" onClick={() => void changeStatus('in_progress')}>
+                  Mark as in progress
+                </Button>
+              ) : (
+                <Button variant="secondary" onClick={() => void changeStatus('completed')}>
+                  Mark as completed
+                </Button>
+              )}
+              <span className="workspace-status">
+                {status === 'completed'
+                  ? 'Completed'
+                  : status === 'in_progress'
+                    ? 'In progress'
+                    : 'Not started'}
+              </span>
+              <Button variant="quiet" onClick={() => void resetToOriginal()}>
+                Reset to original
+              </Button>
+            </div>
+          ) : null}
+        </div>
+        {actionError ? <Alert tone="error">{actionError}</Alert> : null}
+        {!capabilities.hasWasm ? (
+          <Alert tone="error">
+            This browser cannot run Python here: it has no WebAssembly support (or it is switched
+            off). Use a current Chrome, Edge, Firefox or Safari.
+          </Alert>
+        ) : !capabilities.isIsolated ? (
+          <Alert tone="info">
+            This page is not cross-origin isolated, so Python may run more slowly and
+            <code> input()</code> may not work. Ask your administrator to check the server setup.
+          </Alert>
+        ) : null}
+        {notebook?.copy?.originalUpdated && target?.kind === 'module_copy' ? (
+          <OriginalChangedNotice
+            onKeep={() =>
+              runAction(async () => {
+                const kept = await keepCopy(target);
+                setLoaded((current) =>
+                  current.status === 'ready'
+                    ? { ...current, notebook: { ...current.notebook, copy: kept.copy } }
+                    : current,
+                );
+              })
+            }
+            onStartOver={() => runAction(async () => show(await resetCopy(target)))}
+          />
+        ) : null}
+        {loaded.status === 'failed' ? (
+          <Alert tone="error">{loaded.message}</Alert>
+        ) : loaded.status === 'loading' || notebook === null ? (
+          <p className="loading" role="status">
+            Loading the notebook…
+          </p>
+        ) : (
+          <SplitPane
+            label="Resize the notebook and the tutor"
+            storageKey="hintbook.workspace.split"
+            left={
+              <div className="workspace-notebook">
+                {capabilities.hasWasm ? (
+                  <>
+                    <LoadingSteps phase={bridge.phase} startedAt={bridge.startedAt} />
+                    <NotebookFrame
+                      frameRef={bridge.frameRef}
+                      src={bridge.src}
+                      title={title}
+                      isHidden={bridge.phase.step === 'loading-app'}
+                    />
+                  </>
+                ) : null}
+              </div>
+            }
+            right={<WorkspaceTutor notebook={notebook.ref} getContext={bridge.readContext} />}
+          />
+        )}
+      </div>
+    </Page>
+  );
+}

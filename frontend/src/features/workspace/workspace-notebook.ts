@@ -1,0 +1,48 @@
+import { errorCodes, readCurrentVersion } from '@hintbook/contracts';
+import { ApiError } from '../../lib/api-client';
+import { BridgeRequestError, type NotebookJSON } from '../../lib/jupyterlite-bridge';
+import type { SaveFailure } from './hooks/useAutosave';
+import type { WorkspaceNotebook } from './api';
+
+/** The Pyodide kernel's name: any other kernelspec makes JupyterLite ask the student to pick one. */
+const KERNELSPEC = { name: 'python', display_name: 'Python (Pyodide)', language: 'python' };
+
+/** Where the notebook lives inside JupyterLite: a readable file name (it shows in the tab). */
+export function litePath(notebook: WorkspaceNotebook): string {
+  const base =
+    notebook.title
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'notebook';
+  return `hintbook/${base}.ipynb`;
+}
+
+/** The content as JupyterLite should open it, with the kernel it can start. */
+export function forLite(notebook: WorkspaceNotebook): NotebookJSON {
+  const { content } = notebook;
+  return {
+    ...content,
+    metadata: { ...content.metadata, kernelspec: KERNELSPEC },
+  } as NotebookJSON;
+}
+
+/** Maps a failed save onto the autosave machine's three outcomes. */
+export function classifySaveError(error: unknown): SaveFailure {
+  if (error instanceof ApiError) {
+    if (error.code === errorCodes.notebookVersionConflict || error.status === 409) {
+      const currentVersion = readCurrentVersion({
+        error: { code: error.code, message: error.message, details: [...error.details] },
+      });
+      return { kind: 'conflict', currentVersion: currentVersion ?? null };
+    }
+    if (error.isTransient) return { kind: 'transient' };
+    return { kind: 'fatal', message: error.message };
+  }
+  // The notebook app did not answer, or fetch failed outside the client: worth another try.
+  if (error instanceof BridgeRequestError || error instanceof TypeError) {
+    return { kind: 'transient' };
+  }
+  return { kind: 'fatal', message: error instanceof Error ? error.message : String(error) };
+}
