@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testReporters } from '../vitest.reporters';
 
 // Ops and browser suites start real servers (nginx, PostgreSQL databases, Chromium): one file at
 // a time keeps ports, databases and the two cores free of contention.
@@ -10,5 +11,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    ...testReporters('e2e'),
   },
 });

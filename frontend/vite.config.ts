@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { testReporters } from '../vitest.reporters';
 
 // The backend the dev server proxies to; the SPA itself always calls its own origin.
 const apiTarget = process.env.HINTBOOK_API_URL ?? 'http://127.0.0.1:3000';
@@ -31,5 +32,6 @@ export default defineConfig({
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
     unstubGlobals: true,
+    ...testReporters('frontend'),
   },
 });

@@ -21,6 +21,11 @@ import { createActiveTurns } from './modules/chat/active-turns.js';
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { createTutor, type TutorDeps } from './modules/chat/tutor.js';
 import { recordProviderCall } from './modules/usage/usage.service.js';
+import { adminRoutes } from './modules/admin/admin.routes.js';
+import { createProviderErrorRecorder } from './modules/admin/provider-errors.service.js';
+import { createRuntimeSettings, modelsFor } from './modules/settings/runtime-settings.js';
+import type { SettingsDeps } from './modules/settings/settings.service.js';
+import { DEMO_MODEL } from './ai/registry.js';
 import { createCircuitBreakers } from './ai/circuit-breaker.js';
 import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
@@ -32,7 +37,12 @@ import { notebookJsonBody } from './modules/learning/notebook-body.js';
 import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
-import { createRealtimeServer, createTurnEmitter, type HintbookServer } from './realtime/io.js';
+import {
+  createRealtimeServer,
+  createTurnEmitter,
+  userRoom,
+  type HintbookServer,
+} from './realtime/io.js';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +62,10 @@ export interface Hintbook {
   server: HttpServer;
   io: HintbookServer;
   turns: TurnDeps;
+  /** Admin settings over the environment; `reload()` after writing them behind the app's back. */
+  settings: ReturnType<typeof createRuntimeSettings>;
+  /** Failed provider calls are stored in the background; tests wait for them. */
+  providerErrors: ReturnType<typeof createProviderErrorRecorder>;
   /** Stops timers (the partial-answer flusher) before the database closes. */
   stopBackgroundWork(): void;
 }
@@ -91,7 +105,8 @@ export function buildApp(deps: AppDeps): Hintbook {
   const turns: TurnDeps = {
     db: database.db,
     clock,
-    limits: config.chat,
+    // Live: each read sees the admin's current settings, so changes apply on the next turn.
+    limits: ai.runtime.limits,
     tutor: ai.tutor,
     activeTurns: createActiveTurns(),
     emitter: createTurnEmitter(io),
@@ -108,7 +123,10 @@ export function buildApp(deps: AppDeps): Hintbook {
 
   const api = express.Router();
   // Notebook saves and uploads get their own, larger body limit; the API-wide one stays small.
-  api.use(['/modules', '/notebooks'], notebookJsonBody(config.notebooks.maxBytes));
+  api.use(
+    ['/modules', '/notebooks', '/admin/modules'],
+    notebookJsonBody(config.notebooks.maxBytes),
+  );
   api.use(express.json({ limit: config.http.jsonBodyLimit }));
   api.use(cookieParser());
   api.use((_req, res, next) => {
@@ -121,7 +139,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     aiHealthRoutes({
       registry: ai.registry,
       breakers: ai.breakers,
-      quota: { db: database.db, limits: config.chat, clock },
+      quota: { db: database.db, limits: ai.runtime.limits, clock },
     }),
   );
   api.use('/health', readinessRoutes(database, deps.migrationsExpected));
@@ -136,9 +154,23 @@ export function buildApp(deps: AppDeps): Hintbook {
     signedIn,
     myUsageRoutes({
       db: database.db,
-      limits: config.chat,
+      limits: ai.runtime.limits,
       clock,
       isTutorConfigured: () => ai.tutor.isConfigured(),
+    }),
+  );
+  api.use(
+    '/admin',
+    signedIn,
+    adminRoutes({
+      db: database.db,
+      clock,
+      logger: deps.logger.child({ module: 'admin' }),
+      limits: ai.runtime.limits,
+      canReadTranscripts: config.admin.canReadTranscripts,
+      notebooks: config.notebooks,
+      disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
+      settings: ai.settingsDeps,
     }),
   );
   api.use(apiNotFound);
@@ -149,7 +181,15 @@ export function buildApp(deps: AppDeps): Hintbook {
     app.use(staticSpa(config.http.staticDir));
   }
   app.use(errorHandler);
-  return { app, server, io, turns, stopBackgroundWork: flusher.stop };
+  return {
+    app,
+    server,
+    io,
+    turns,
+    settings: ai.runtime,
+    providerErrors: ai.providerErrors,
+    stopBackgroundWork: flusher.stop,
+  };
 }
 
 /** Providers, circuit breakers, prices and the tutor over them, with usage stored per call. */
@@ -159,6 +199,13 @@ function buildAi(deps: AppDeps, clock: Clock) {
   const breakers = createCircuitBreakers(config.ai.circuitBreaker, clock);
   const pricing = createPricingTable(config.ai.pricingOverrides);
   const logger = deps.logger.child({ module: 'ai' });
+  const runtime = createRuntimeSettings({ db: database.db, config, logger });
+  // Read overrides now, so the first turns after a restart already use them.
+  void runtime.reload().catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not read settings; using the environment');
+  });
+  const providerErrors = createProviderErrorRecorder({ db: database.db, clock, logger });
+  const usage = { db: database.db, pricing, logger, clock };
   const tutor = createTutor({
     registry,
     breakers,
@@ -166,11 +213,29 @@ function buildAi(deps: AppDeps, clock: Clock) {
     settings: config.ai,
     logger,
     recordCall: (owner, call) => {
-      void recordProviderCall({ db: database.db, pricing, logger, clock }, owner, call);
+      void recordProviderCall(usage, owner, call);
+      providerErrors.record(owner, call);
+    },
+    onAnswerFailed: (owner) => providerErrors.markSeen(owner),
+    // The chain in effect is resolved per turn from the admin's settings.
+    currentChain: () => {
+      const { settings } = runtime.current();
+      return settings.chain.flatMap((name) => {
+        const provider = registry.get(name);
+        return provider ? [{ provider, ...modelsFor(settings, name, DEMO_MODEL) }] : [];
+      });
     },
     ...(deps.ai?.sleep ? { sleep: deps.ai.sleep } : {}),
   });
-  return { registry, breakers, pricing, tutor };
+  const settingsDeps: SettingsDeps = {
+    db: database.db,
+    clock,
+    runtime,
+    registry,
+    breakers,
+    recordCall: (owner, call) => recordProviderCall(usage, owner, call),
+  };
+  return { registry, breakers, pricing, tutor, runtime, settingsDeps, providerErrors };
 }
 
 /**

@@ -64,5 +64,18 @@ export const errorCodes = {
   notebookNotNbformat: 'notebooks.not_nbformat',
   notebookTooLarge: 'notebooks.too_large',
   notebookLimitReached: 'notebooks.limit_reached',
+  adminUserNotFound: 'admin.user_not_found',
+  adminCannotChangeSelf: 'admin.cannot_change_self',
+  adminTranscriptsDisabled: 'admin.transcripts_disabled',
+  adminModuleSlugTaken: 'admin.module_slug_taken',
+  adminNotebookSlugTaken: 'admin.notebook_slug_taken',
+  adminFileNotFound: 'admin.file_not_found',
+  adminFileTooLarge: 'admin.file_too_large',
+  adminFilePathTaken: 'admin.file_path_taken',
+  adminInvalidOrder: 'admin.invalid_order',
+  adminImportInvalid: 'admin.import_invalid',
+  adminProviderErrorNotFound: 'admin.provider_error_not_found',
+  settingsInvalidChain: 'settings.invalid_chain',
+  settingsProviderUnavailable: 'settings.provider_unavailable',
 } as const;
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './health.js';
 export * from './learning.js';
 export * from './realtime.js';
+export * from './admin.js';

@@ -31,7 +31,10 @@ export interface ChainEntry {
 }
 
 export interface ProviderRegistry {
+  /** Any available provider (built on first use), whether or not it is in the env chain. */
   get(name: ProviderName): ChatProvider | undefined;
+  /** Providers that can be used: those with a key or base URL, plus `mock` if it was configured. */
+  available: ProviderName[];
   /** Configured order: the primary provider first, then the fallbacks. */
   chain: ChainEntry[];
   /** False when no provider is set up: the tutor then says so instead of answering. */
@@ -66,12 +69,30 @@ export function createProviderRegistry(
     chain.push({ provider, model: models.model, smallModel: models.smallModel });
   }
 
+  const available = availableProviders(config);
   return {
-    get: (name) => providers.get(name),
+    get(name) {
+      let provider = providers.get(name);
+      if (!provider && available.includes(name)) {
+        provider = factories[name](settingsFor(config, name), providerDeps);
+        providers.set(name, provider);
+      }
+      return provider;
+    },
+    available,
     chain,
     isConfigured: chain.length > 0,
     isDemo: config.chain[0] === 'mock',
   };
+}
+
+/** The env chain first, then every vendor with a key; `mock` only when set explicitly. */
+export function availableProviders(config: AiConfig): ProviderName[] {
+  const withKeys = (['anthropic', 'openai', 'google'] as const).filter((name) => {
+    const { apiKey, baseUrl } = config.providers[name];
+    return Boolean(apiKey) || (name === 'openai' && Boolean(baseUrl));
+  });
+  return [...new Set<ProviderName>([...config.chain, ...withKeys])];
 }
 
 function settingsFor(config: AiConfig, name: ProviderName): ProviderSettings {

@@ -91,6 +91,7 @@ const envSchema = z
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 
     ADMIN_EMAIL: emailList,
+    ADMIN_CAN_READ_TRANSCRIPTS: booleanFromEnv.default(false),
     REGISTRATION_MODE: z.enum(['open', 'domain', 'closed']).default('open'),
     ALLOWED_EMAIL_DOMAINS: emailList,
 
@@ -254,6 +255,10 @@ function toConfig(env: z.infer<typeof envSchema>) {
       registrationMode: env.REGISTRATION_MODE,
       allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS.map((domain) => domain.replace(/^@/, '')),
       cookieSecure: env.NODE_ENV === 'production',
+    },
+    admin: {
+      /** Admins may open students' chat transcripts (each view is audit-logged). */
+      canReadTranscripts: env.ADMIN_CAN_READ_TRANSCRIPTS,
     },
     http: {
       jsonBodyLimit: env.JSON_BODY_LIMIT.toLowerCase(),

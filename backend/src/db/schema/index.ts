@@ -1,4 +1,5 @@
 /** Every table, so Drizzle's relational queries and drizzle-kit see one schema. */
+export * from './admin.js';
 export * from './auth.js';
 export * from './chat.js';
 export * from './learning.js';

@@ -2,7 +2,7 @@ import { classifyTurn, type Classification } from '../../ai/pedagogy/index.js';
 import type { CircuitBreakers } from '../../ai/circuit-breaker.js';
 import { AllProvidersFailedError, TurnInterruptedError } from '../../ai/fallback-errors.js';
 import type { PricingTable } from '../../ai/pricing.js';
-import type { ProviderRegistry } from '../../ai/registry.js';
+import type { ChainEntry, ProviderRegistry } from '../../ai/registry.js';
 import {
   generateStructuredWithFallback,
   streamWithFallback,
@@ -27,16 +27,19 @@ export interface TutorDeps {
   recordCall: (owner: CallOwner, call: CallRecord) => void;
   /** Tests shrink backoff waits; production uses real sleeps. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The chain in effect now (admin settings); read per call. Default: the registry's. */
+  currentChain?: () => ChainEntry[];
+  /** An answer failed in front of the student (the turn ends with chat:error). */
+  onAnswerFailed?: (owner: CallOwner) => void;
 }
 
 /** The chat's AI layer over the provider registry, the resilience rules and usage recording. */
 export function createTutor(deps: TutorDeps): Tutor {
   const { registry, settings } = deps;
-  const answerChain = registry.chain.map(({ provider, model }) => ({ provider, model }));
-  const smallChain = registry.chain.map(({ provider, smallModel }) => ({
-    provider,
-    model: smallModel,
-  }));
+  const currentChain = deps.currentChain ?? (() => registry.chain);
+  const answerChain = () => currentChain().map(({ provider, model }) => ({ provider, model }));
+  const smallChain = () =>
+    currentChain().map(({ provider, smallModel }) => ({ provider, model: smallModel }));
   const resilience = (
     owner: CallOwner,
     purpose: CallPurpose,
@@ -51,13 +54,13 @@ export function createTutor(deps: TutorDeps): Tutor {
   });
 
   return {
-    isConfigured: () => registry.isConfigured,
-    isDemo: () => registry.isDemo,
+    isConfigured: () => currentChain().length > 0,
+    isDemo: () => currentChain()[0]?.provider.name === 'mock',
 
     async classify(request, owner): Promise<Classification | null> {
       try {
         const result = await generateStructuredWithFallback(
-          smallChain,
+          smallChain(),
           { ...request, schema: classifyTurn, maxOutputTokens: 400 },
           {
             ...resilience(owner, 'classification', new AbortController().signal),
@@ -82,7 +85,7 @@ export function createTutor(deps: TutorDeps): Tutor {
       let text = '';
       try {
         for await (const event of streamWithFallback(
-          smallChain,
+          smallChain(),
           { ...request, maxOutputTokens: 600 },
           {
             ...resilience(owner, 'summary', signal),
@@ -103,7 +106,7 @@ export function createTutor(deps: TutorDeps): Tutor {
     },
 
     streamAnswer: (request, owner, signal) =>
-      streamAnswer(deps, answerChain, request, owner, signal, resilience),
+      streamAnswer(deps, answerChain(), request, owner, signal, resilience),
   };
 }
 
@@ -141,9 +144,11 @@ async function* streamAnswer(
   } catch (error) {
     if (signal.aborted) throw error;
     if (error instanceof TurnInterruptedError) {
+      deps.onAnswerFailed?.(owner);
       throw new AnswerFailedError(true, error.usage, error.provider, error.model, { cause: error });
     }
     if (error instanceof AllProvidersFailedError) {
+      deps.onAnswerFailed?.(owner);
       deps.logger.warn(
         { attempts: error.attempts, sessionId: owner.sessionId },
         'no provider could answer',

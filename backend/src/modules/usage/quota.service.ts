@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { allowanceExhausted, budgetExhausted, chatRateLimited } from '../chat/chat.errors.js';
 import { countQuestionsSince } from '../chat/messages.repository.js';
+import { findUserAllowance } from '../settings/settings.repository.js';
 import { sumCostSince, sumUserTokensSince } from './usage.repository.js';
 
 export type ChatLimits = Config['chat'];
@@ -37,7 +38,7 @@ export function windowStarts(now: Date) {
 export async function assertTurnAllowed(deps: QuotaDeps, userId: string): Promise<void> {
   const now = deps.clock();
   const windows = windowStarts(now);
-  const { limits } = deps;
+  const limits = await limitsForUser(deps, userId);
   // Independent counters: ask for them together, so a turn starts one round trip later, not four.
   const [recent, usedToday, usedThisWeek, spent] = await Promise.all([
     countQuestionsSince(deps.db, userId, new Date(now.getTime() - 60_000)),
@@ -52,6 +53,18 @@ export async function assertTurnAllowed(deps: QuotaDeps, userId: string): Promis
     throw allowanceExhausted('week', windows.nextWeek);
   }
   if (limits.monthlyBudgetUsd > 0 && spent >= limits.monthlyBudgetUsd) throw budgetExhausted();
+}
+
+/** The installation's limits with the user's own allowance (set by an admin) applied. */
+export async function limitsForUser(deps: QuotaDeps, userId: string) {
+  const { turnsPerMinute, dailyTokens, weeklyTokens, monthlyBudgetUsd } = deps.limits;
+  const own = await findUserAllowance(deps.db, userId);
+  return {
+    turnsPerMinute,
+    monthlyBudgetUsd,
+    dailyTokens: own?.dailyTokens ?? dailyTokens,
+    weeklyTokens: own?.weeklyTokens ?? weeklyTokens,
+  };
 }
 
 export interface BudgetStatus {
@@ -82,20 +95,21 @@ export async function getMyUsage(
   tutorAvailable: boolean,
 ): Promise<MyUsageResponse> {
   const windows = windowStarts(deps.clock());
-  const [usedToday, usedThisWeek, budget] = await Promise.all([
+  const [usedToday, usedThisWeek, budget, limits] = await Promise.all([
     sumUserTokensSince(deps.db, userId, windows.day),
     sumUserTokensSince(deps.db, userId, windows.week),
     getBudgetStatus(deps),
+    limitsForUser(deps, userId),
   ]);
   return {
     day: {
       usedTokens: usedToday,
-      limitTokens: deps.limits.dailyTokens || null,
+      limitTokens: limits.dailyTokens || null,
       resetsAt: windows.nextDay.toISOString(),
     },
     week: {
       usedTokens: usedThisWeek,
-      limitTokens: deps.limits.weeklyTokens || null,
+      limitTokens: limits.weeklyTokens || null,
       resetsAt: windows.nextWeek.toISOString(),
     },
     turnsPerMinute: deps.limits.turnsPerMinute,

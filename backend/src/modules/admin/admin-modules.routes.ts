@@ -1,0 +1,159 @@
+import express, { Router, type Request } from 'express';
+import {
+  createModuleBodySchema,
+  importModuleQuerySchema,
+  reorderModulesBodySchema,
+  reorderNotebooksBodySchema,
+  replaceModuleNotebookBodySchema,
+  updateModuleBodySchema,
+  updateModuleNotebookBodySchema,
+  uploadDataFileBodySchema,
+  uploadModuleNotebookBodySchema,
+} from '@hintbook/contracts';
+import { AppError } from '../../lib/app-error.js';
+import { requireAuth } from '../../middleware/authenticate.js';
+import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
+import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
+import { fileNotFound, importInvalid } from './admin.errors.js';
+import type { AdminDeps } from './admin.types.js';
+import {
+  addNotebook,
+  createModule,
+  deleteDataFile,
+  deleteModule,
+  deleteNotebook,
+  getAdminModule,
+  listAdminModules,
+  previewNotebook,
+  putDataFile,
+  readNotebookBody,
+  reorderModules,
+  reorderNotebooks,
+  setModulePublished,
+  updateModule,
+  updateNotebook,
+} from './admin-modules.service.js';
+import { importModuleZip } from './module-import.service.js';
+
+/** Largest zip an import accepts (compressed). */
+export const IMPORT_MAX_ZIP_BYTES = 50 * 1024 * 1024;
+
+const moduleId = (req: Request) => parseIdParam(req.params.moduleId, moduleNotFound);
+const notebookId = (req: Request) => parseIdParam(req.params.notebookId, notebookNotFound);
+const actor = (req: Request) => requireAuth(req).user;
+
+const zipBody = express.raw({
+  type: ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'],
+  limit: IMPORT_MAX_ZIP_BYTES,
+});
+
+/** `/api/admin/modules`: modules, their notebooks and data files, previews and zip imports. */
+export function adminModulesRoutes(deps: AdminDeps): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    res.json({ modules: await listAdminModules(deps) });
+  });
+  router.post('/', validateBody(createModuleBodySchema), async (req, res) => {
+    const body = bodyOf(createModuleBodySchema, req);
+    res.status(201).json({ module: await createModule(deps, actor(req), body) });
+  });
+  router.post(
+    '/import',
+    (req, res, next) => {
+      zipBody(req, res, (error?: unknown) => {
+        const type = (error as { type?: string } | undefined)?.type;
+        if (type === 'entity.too.large') {
+          next(new AppError(413, 'request.too_large', 'The zip is over 50 MB'));
+          return;
+        }
+        next(error);
+      });
+    },
+    async (req, res) => {
+      if (!Buffer.isBuffer(req.body) || req.body.byteLength === 0) {
+        throw importInvalid([
+          { path: '', message: 'Send the zip as the body (Content-Type: application/zip)' },
+        ]);
+      }
+      const query = parseQuery(importModuleQuerySchema, req.query);
+      res.json(await importModuleZip(deps, actor(req), req.body, query));
+    },
+  );
+  router.put('/order', validateBody(reorderModulesBodySchema), async (req, res) => {
+    const { moduleIds } = bodyOf(reorderModulesBodySchema, req);
+    res.json({ modules: await reorderModules(deps, actor(req), moduleIds) });
+  });
+  router.get('/:moduleId', async (req, res) => {
+    res.json({ module: await getAdminModule(deps.db, moduleId(req)) });
+  });
+  router.patch('/:moduleId', validateBody(updateModuleBodySchema), async (req, res) => {
+    const body = bodyOf(updateModuleBodySchema, req);
+    res.json({ module: await updateModule(deps, actor(req), moduleId(req), body) });
+  });
+  router.delete('/:moduleId', async (req, res) => {
+    await deleteModule(deps, actor(req), moduleId(req));
+    res.status(204).end();
+  });
+  router.post('/:moduleId/publish', async (req, res) => {
+    res.json({ module: await setModulePublished(deps, actor(req), moduleId(req), true) });
+  });
+  router.post('/:moduleId/unpublish', async (req, res) => {
+    res.json({ module: await setModulePublished(deps, actor(req), moduleId(req), false) });
+  });
+  router.post(
+    '/:moduleId/notebooks',
+    validateBody(uploadModuleNotebookBodySchema),
+    async (req, res) => {
+      const body = bodyOf(uploadModuleNotebookBodySchema, req);
+      const content = readNotebookBody(body.content, deps.notebooks.maxBytes);
+      const notebook = await addNotebook(deps, actor(req), moduleId(req), { ...body, content });
+      res.status(201).json({ notebook });
+    },
+  );
+  router.put(
+    '/:moduleId/notebooks/order',
+    validateBody(reorderNotebooksBodySchema),
+    async (req, res) => {
+      const { notebookIds } = bodyOf(reorderNotebooksBodySchema, req);
+      res.json({ module: await reorderNotebooks(deps, actor(req), moduleId(req), notebookIds) });
+    },
+  );
+  router.patch(
+    '/:moduleId/notebooks/:notebookId',
+    validateBody(updateModuleNotebookBodySchema),
+    async (req, res) => {
+      const body = bodyOf(updateModuleNotebookBodySchema, req);
+      const notebook = await updateNotebook(deps, actor(req), moduleId(req), notebookId(req), body);
+      res.json({ notebook });
+    },
+  );
+  router.put(
+    '/:moduleId/notebooks/:notebookId/content',
+    validateBody(replaceModuleNotebookBodySchema),
+    async (req, res) => {
+      const body = bodyOf(replaceModuleNotebookBodySchema, req);
+      const content = readNotebookBody(body.content, deps.notebooks.maxBytes);
+      const notebook = await updateNotebook(deps, actor(req), moduleId(req), notebookId(req), {
+        content,
+      });
+      res.json({ notebook });
+    },
+  );
+  router.delete('/:moduleId/notebooks/:notebookId', async (req, res) => {
+    await deleteNotebook(deps, actor(req), moduleId(req), notebookId(req));
+    res.status(204).end();
+  });
+  router.get('/:moduleId/notebooks/:notebookId/preview', async (req, res) => {
+    res.json(await previewNotebook(deps, moduleId(req), notebookId(req)));
+  });
+  router.post('/:moduleId/files', validateBody(uploadDataFileBodySchema), async (req, res) => {
+    const body = bodyOf(uploadDataFileBodySchema, req);
+    res.status(201).json({ file: await putDataFile(deps, actor(req), moduleId(req), body) });
+  });
+  router.delete('/:moduleId/files/:fileId', async (req, res) => {
+    const fileId = parseIdParam(req.params.fileId, fileNotFound);
+    await deleteDataFile(deps, actor(req), moduleId(req), fileId);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,51 @@
+import { Router, type Request } from 'express';
+import { listAdminUsersQuerySchema, setUserAllowanceBodySchema } from '@hintbook/contracts';
+import { sessionNotFound } from '../chat/chat.errors.js';
+import { requireAuth } from '../../middleware/authenticate.js';
+import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
+import { adminUserNotFound } from './admin.errors.js';
+import type { AdminDeps } from './admin.types.js';
+import {
+  deleteUserAccount,
+  getUserDetail,
+  listUserTranscripts,
+  listUsers,
+  readUserTranscript,
+  setAccountDisabled,
+  setUserAllowance,
+} from './admin-users.service.js';
+
+const userId = (req: Request) => parseIdParam(req.params.id, adminUserNotFound);
+
+/** `/api/admin/users`: people, their progress and usage, accounts and allowances. */
+export function adminUsersRoutes(deps: AdminDeps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    res.json(await listUsers(deps, parseQuery(listAdminUsersQuerySchema, req.query)));
+  });
+  router.get('/:id', async (req, res) => {
+    res.json(await getUserDetail(deps, userId(req)));
+  });
+  router.post('/:id/disable', async (req, res) => {
+    res.json({ user: await setAccountDisabled(deps, requireAuth(req).user, userId(req), true) });
+  });
+  router.post('/:id/enable', async (req, res) => {
+    res.json({ user: await setAccountDisabled(deps, requireAuth(req).user, userId(req), false) });
+  });
+  router.put('/:id/allowance', validateBody(setUserAllowanceBodySchema), async (req, res) => {
+    const body = bodyOf(setUserAllowanceBodySchema, req);
+    res.json({ user: await setUserAllowance(deps, requireAuth(req).user, userId(req), body) });
+  });
+  router.delete('/:id', async (req, res) => {
+    await deleteUserAccount(deps, requireAuth(req).user, userId(req));
+    res.status(204).end();
+  });
+  router.get('/:id/sessions', async (req, res) => {
+    res.json(await listUserTranscripts(deps, requireAuth(req).user, userId(req)));
+  });
+  router.get('/:id/sessions/:sessionId/messages', async (req, res) => {
+    const sessionId = parseIdParam(req.params.sessionId, sessionNotFound);
+    res.json(await readUserTranscript(deps, requireAuth(req).user, userId(req), sessionId));
+  });
+  return router;
+}

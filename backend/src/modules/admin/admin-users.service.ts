@@ -1,0 +1,235 @@
+import type {
+  AdminMessagesResponse,
+  AdminSessionsResponse,
+  AdminUserDetailResponse,
+  AdminUserSummary,
+  ListAdminUsersResponse,
+  SetUserAllowanceBody,
+} from '@hintbook/contracts';
+import type { z } from 'zod';
+import type { listAdminUsersQuerySchema } from '@hintbook/contracts';
+import type { Db } from '../../db/client.js';
+import { recordAudit, type AuditActor } from '../audit/audit.service.js';
+import { revokeUserRefreshTokens } from '../auth/refresh-tokens.repository.js';
+import { toChatMessage, toChatSession } from '../chat/chat.mapper.js';
+import { sessionNotFound } from '../chat/chat.errors.js';
+import { deleteUserAllowance, upsertUserAllowance } from '../settings/settings.repository.js';
+import { limitsForUser, windowStarts } from '../usage/quota.service.js';
+import { deleteUser, findUserById } from '../users/users.repository.js';
+import { adminUserNotFound, cannotChangeSelf, transcriptsDisabled } from './admin.errors.js';
+import type { AdminDeps } from './admin.types.js';
+import {
+  countUsers,
+  findSessionMessages,
+  findUserProgress,
+  findUserSession,
+  findUserSessions,
+  findUserSummaries,
+  findUserSummary,
+  setUserDisabled,
+  sumUserUsageSince,
+  type UserSummaryRow,
+} from './admin-users.repository.js';
+
+type ListQuery = z.output<typeof listAdminUsersQuerySchema>;
+
+const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
+
+function toSummary(row: UserSummaryRow): AdminUserSummary {
+  return {
+    id: row.id,
+    email: row.email,
+    username: row.username,
+    isAdmin: row.isAdmin,
+    disabledAt: iso(row.disabledAt),
+    createdAt: row.createdAt.toISOString(),
+    lastLoginAt: iso(row.lastLoginAt),
+    lastActiveAt: iso(row.lastActiveAt),
+    tokensThisMonth: Number(row.tokensThisMonth),
+    costThisMonthUsd: Number(row.costThisMonthUsd),
+    notebooksStarted: Number(row.notebooksStarted),
+    notebooksCompleted: Number(row.notebooksCompleted),
+    allowance: { dailyTokens: row.allowanceDaily, weeklyTokens: row.allowanceWeekly },
+  };
+}
+
+export async function listUsers(
+  deps: AdminDeps,
+  query: ListQuery,
+): Promise<ListAdminUsersResponse> {
+  const filter = {
+    ...query,
+    activeSince: query.activeSince ? new Date(query.activeSince) : undefined,
+    monthStart: windowStarts(deps.clock()).month,
+  };
+  const [rows, total] = await Promise.all([
+    findUserSummaries(deps.db, filter),
+    countUsers(deps.db, filter),
+  ]);
+  return { users: rows.map(toSummary), total };
+}
+
+async function requireSummary(deps: AdminDeps, userId: string) {
+  const row = await findUserSummary(deps.db, userId, windowStarts(deps.clock()).month);
+  if (!row) throw adminUserNotFound();
+  return toSummary(row);
+}
+
+export async function getUserDetail(
+  deps: AdminDeps,
+  userId: string,
+): Promise<AdminUserDetailResponse> {
+  const user = await requireSummary(deps, userId);
+  const windows = windowStarts(deps.clock());
+  const [day, week, month, progress, limits] = await Promise.all([
+    sumUserUsageSince(deps.db, userId, windows.day),
+    sumUserUsageSince(deps.db, userId, windows.week),
+    sumUserUsageSince(deps.db, userId, windows.month),
+    findUserProgress(deps.db, userId),
+    limitsForUser({ db: deps.db, limits: deps.limits, clock: deps.clock }, userId),
+  ]);
+  return {
+    user,
+    usage: {
+      day: { ...day, limitTokens: limits.dailyTokens || null },
+      week: { ...week, limitTokens: limits.weeklyTokens || null },
+      month: { ...month, limitTokens: null },
+    },
+    progress: progress.map((row) => ({
+      moduleId: row.moduleId,
+      moduleTitle: row.moduleTitle,
+      notebookId: row.notebookId,
+      notebookTitle: row.notebookTitle,
+      status: row.status,
+      updatedAt: row.updatedAt.toISOString(),
+      originalUpdated: row.originalVersion > row.sourceVersion,
+    })),
+    canReadTranscripts: deps.canReadTranscripts,
+  };
+}
+
+/**
+ * Disables or re-enables an account. Disabling ends everything at once: access tokens (token
+ * version), refresh tokens, and open sockets; sign-in then answers `auth.account_disabled`.
+ */
+export async function setAccountDisabled(
+  deps: AdminDeps,
+  actor: AuditActor,
+  userId: string,
+  disabled: boolean,
+): Promise<AdminUserSummary> {
+  if (userId === actor.id) throw cannotChangeSelf();
+  const now = deps.clock();
+  await deps.db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    if (!(await setUserDisabled(tx, userId, disabled ? now : null, now))) throw adminUserNotFound();
+    if (disabled) await revokeUserRefreshTokens(tx, userId, now);
+    await recordAudit(
+      tx,
+      actor,
+      { action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: userId },
+      now,
+    );
+  });
+  if (disabled) deps.disconnectUser(userId);
+  return requireSummary(deps, userId);
+}
+
+export async function setUserAllowance(
+  deps: AdminDeps,
+  actor: AuditActor,
+  userId: string,
+  body: SetUserAllowanceBody,
+): Promise<AdminUserSummary> {
+  if (!(await findUserById(deps.db, userId))) throw adminUserNotFound();
+  const now = deps.clock();
+  await deps.db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    if (body.dailyTokens === null && body.weeklyTokens === null) {
+      await deleteUserAllowance(tx, userId);
+    } else {
+      await upsertUserAllowance(tx, { userId, ...body }, now);
+    }
+    await recordAudit(
+      tx,
+      actor,
+      { action: 'user.set_allowance', targetType: 'user', targetId: userId, details: { ...body } },
+      now,
+    );
+  });
+  return requireSummary(deps, userId);
+}
+
+/** Deletes the account and everything it owns (foreign keys cascade); usage rows are anonymised. */
+export async function deleteUserAccount(
+  deps: AdminDeps,
+  actor: AuditActor,
+  userId: string,
+): Promise<void> {
+  if (userId === actor.id) throw cannotChangeSelf();
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw adminUserNotFound();
+  const now = deps.clock();
+  await deps.db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    await deleteUser(tx, userId);
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: 'user.delete',
+        targetType: 'user',
+        targetId: userId,
+        details: { email: user.email, username: user.username },
+      },
+      now,
+    );
+  });
+  deps.disconnectUser(userId);
+}
+
+function assertTranscriptsAllowed(deps: AdminDeps) {
+  if (!deps.canReadTranscripts) throw transcriptsDisabled();
+}
+
+/** A student's conversations; only with ADMIN_CAN_READ_TRANSCRIPTS, and every view is audited. */
+export async function listUserTranscripts(
+  deps: AdminDeps,
+  actor: AuditActor,
+  userId: string,
+): Promise<AdminSessionsResponse> {
+  assertTranscriptsAllowed(deps);
+  if (!(await findUserById(deps.db, userId))) throw adminUserNotFound();
+  const sessions = await findUserSessions(deps.db, userId);
+  await recordAudit(
+    deps.db,
+    actor,
+    { action: 'transcript.list', targetType: 'user', targetId: userId },
+    deps.clock(),
+  );
+  return { sessions: sessions.map(toChatSession) };
+}
+
+export async function readUserTranscript(
+  deps: AdminDeps,
+  actor: AuditActor,
+  userId: string,
+  sessionId: string,
+): Promise<AdminMessagesResponse> {
+  assertTranscriptsAllowed(deps);
+  const session = await findUserSession(deps.db, userId, sessionId);
+  if (!session) throw sessionNotFound();
+  const rows = await findSessionMessages(deps.db, sessionId);
+  await recordAudit(
+    deps.db,
+    actor,
+    {
+      action: 'transcript.view',
+      targetType: 'chat_session',
+      targetId: sessionId,
+      details: { userId, title: session.title },
+    },
+    deps.clock(),
+  );
+  return { messages: rows.map(toChatMessage) };
+}

@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import { requireAdmin } from '../../middleware/authenticate.js';
+import { auditLogRoutes } from '../audit/audit.routes.js';
+import { settingsRoutes } from '../settings/settings.routes.js';
+import type { AdminDeps } from './admin.types.js';
+import { adminModulesRoutes } from './admin-modules.routes.js';
+import { adminUsageRoutes } from './admin-usage.routes.js';
+import { adminUsersRoutes } from './admin-users.routes.js';
+import { providerErrorsRoutes } from './provider-errors.routes.js';
+
+/**
+ * Everything under `/api/admin` (mounted behind `authenticate`): one admin check for all of it,
+ * then one sub-router per area. admin-routes.int.test.ts lists every route found here.
+ */
+export function adminRoutes(deps: AdminDeps): Router {
+  const router = Router();
+  router.use(requireAdmin);
+  router.use('/users', adminUsersRoutes(deps));
+  router.use('/modules', adminModulesRoutes(deps));
+  router.use('/usage', adminUsageRoutes(deps));
+  router.use('/settings', settingsRoutes(deps.settings));
+  router.use('/provider-errors', providerErrorsRoutes(deps));
+  router.use('/audit-log', auditLogRoutes(deps));
+  return router;
+}

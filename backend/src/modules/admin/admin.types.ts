@@ -1,0 +1,20 @@
+import type { Config } from '../../config/env.js';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { ChatLimits } from '../usage/quota.service.js';
+import type { SettingsDeps } from '../settings/settings.service.js';
+
+/** What the admin panel's services need; built once in app.ts. */
+export interface AdminDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Live limits (settings over env). */
+  limits: ChatLimits;
+  canReadTranscripts: boolean;
+  notebooks: Config['notebooks'];
+  /** Ends every socket of a user at once (disable, delete). */
+  disconnectUser: (userId: string) => void;
+  settings: SettingsDeps;
+}
