@@ -137,7 +137,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     '/health/ai',
     authenticateOptional(database.db, authDeps.accessTokens),
     aiHealthRoutes({
-      registry: ai.registry,
+      currentChain: ai.currentChain,
       breakers: ai.breakers,
       quota: { db: database.db, limits: ai.runtime.limits, clock },
     }),
@@ -205,6 +205,13 @@ function buildAi(deps: AppDeps, clock: Clock) {
     logger.warn({ err: error }, 'could not read settings; using the environment');
   });
   const providerErrors = createProviderErrorRecorder({ db: database.db, clock, logger });
+  const currentChain = () => {
+    const { settings } = runtime.current();
+    return settings.chain.flatMap((name) => {
+      const provider = registry.get(name);
+      return provider ? [{ provider, ...modelsFor(settings, name, DEMO_MODEL) }] : [];
+    });
+  };
   const usage = { db: database.db, pricing, logger, clock };
   const tutor = createTutor({
     registry,
@@ -218,13 +225,7 @@ function buildAi(deps: AppDeps, clock: Clock) {
     },
     onAnswerFailed: (owner) => providerErrors.markSeen(owner),
     // The chain in effect is resolved per turn from the admin's settings.
-    currentChain: () => {
-      const { settings } = runtime.current();
-      return settings.chain.flatMap((name) => {
-        const provider = registry.get(name);
-        return provider ? [{ provider, ...modelsFor(settings, name, DEMO_MODEL) }] : [];
-      });
-    },
+    currentChain,
     ...(deps.ai?.sleep ? { sleep: deps.ai.sleep } : {}),
   });
   const settingsDeps: SettingsDeps = {
@@ -235,7 +236,16 @@ function buildAi(deps: AppDeps, clock: Clock) {
     breakers,
     recordCall: (owner, call) => recordProviderCall(usage, owner, call),
   };
-  return { registry, breakers, pricing, tutor, runtime, settingsDeps, providerErrors };
+  return {
+    registry,
+    breakers,
+    pricing,
+    tutor,
+    runtime,
+    settingsDeps,
+    providerErrors,
+    currentChain,
+  };
 }
 
 /**

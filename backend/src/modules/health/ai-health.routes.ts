@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import type { CircuitBreakers } from '../../ai/circuit-breaker.js';
-import type { ProviderRegistry } from '../../ai/registry.js';
+import type { ChatProvider } from '../../ai/types.js';
 import { getBudgetStatus, type QuotaDeps } from '../usage/quota.service.js';
 
 export interface AiHealthDeps {
-  registry: ProviderRegistry;
+  /** The chain in effect now (the admin's settings over the environment). */
+  currentChain: () => Array<{ provider: ChatProvider; model: string; smallModel: string }>;
   breakers: CircuitBreakers;
   quota: QuotaDeps;
 }
@@ -18,21 +19,17 @@ export function aiHealthRoutes(deps: AiHealthDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const circuits = deps.breakers.statuses();
-    const chain = deps.registry.chain.map((entry) => entry.provider.name);
-    const firstAvailable = chain.find((name) => circuits[name]?.state !== 'open');
-    const status = !deps.registry.isConfigured
-      ? 'not_configured'
-      : firstAvailable
-        ? 'ok'
-        : 'degraded';
+    const entries = deps.currentChain();
+    const firstAvailable = entries.find((entry) => circuits[entry.provider.name]?.state !== 'open');
+    const status = entries.length === 0 ? 'not_configured' : firstAvailable ? 'ok' : 'degraded';
     if (!req.auth?.user.isAdmin) {
       res.json({ status });
       return;
     }
     res.json({
       status,
-      demo: deps.registry.isDemo,
-      providers: deps.registry.chain.map((entry) => ({
+      demo: entries[0]?.provider.name === 'mock',
+      providers: entries.map((entry) => ({
         name: entry.provider.name,
         model: entry.model,
         smallModel: entry.smallModel,
