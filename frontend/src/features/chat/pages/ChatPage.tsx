@@ -1,6 +1,5 @@
 import { useCallback, useId, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { errorCodes } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
@@ -10,7 +9,7 @@ import { Composer } from '../components/Composer';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { MessageList } from '../components/MessageList';
 import { SessionsSidebar } from '../components/SessionsSidebar';
-import { TutorUnavailableBanner } from '../components/TutorUnavailableBanner';
+import { ChatNotice } from '../components/ChatNotice';
 import { useChatSession } from '../hooks/useChatSession';
 import { useChatSocket, useConnectionState } from '../hooks/useChatSocket';
 import { useMyUsage } from '../hooks/useMyUsage';
@@ -72,10 +71,6 @@ export function ChatPage() {
   const title =
     sessions.sessions.find((session) => session.id === state.sessionId)?.title ??
     (state.sessionId ? 'Chat' : 'New chat');
-  const noticeCode = state.notice?.code;
-  const isNotConfigured =
-    noticeCode === errorCodes.tutorNotConfigured || usage?.tutorAvailable === false;
-  const isPaused = noticeCode === errorCodes.budgetExhausted || usage?.installationPaused === true;
   const canSend = usage?.tutorAvailable !== false && usage?.installationPaused !== true;
   const composerStatus = state.pendingSend?.isWaitingForConnection
     ? 'Waiting for the connection: your question is sent as soon as it is back.'
@@ -115,19 +110,7 @@ export function ChatPage() {
           <h2 className="chat-title" id={`${sidebarId}-title`}>
             {title}
           </h2>
-          {isNotConfigured || isPaused ? (
-            <TutorUnavailableBanner
-              reason={isNotConfigured ? 'not-configured' : 'paused'}
-              message={state.notice?.message ?? null}
-            />
-          ) : state.notice ? (
-            <Alert tone={state.notice.retryable ? 'info' : 'error'}>
-              {state.notice.message}{' '}
-              <button type="button" className="button button-quiet" onClick={chat.dismissNotice}>
-                Dismiss
-              </button>
-            </Alert>
-          ) : null}
+          <ChatNotice notice={state.notice} usage={usage} onDismiss={chat.dismissNotice} />
 
           {state.loadError ? (
             <Alert tone="error">{state.loadError}</Alert>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { errorCodes, type NotebookContext, type NotebookRef } from '@hintbook/contracts';
+import type { NotebookContext, NotebookRef } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
@@ -7,7 +7,7 @@ import { AnswerAnnouncer } from '../../chat/components/AnswerAnnouncer';
 import { Composer } from '../../chat/components/Composer';
 import { ConnectionBadge } from '../../chat/components/ConnectionBadge';
 import { MessageList } from '../../chat/components/MessageList';
-import { TutorUnavailableBanner } from '../../chat/components/TutorUnavailableBanner';
+import { ChatNotice } from '../../chat/components/ChatNotice';
 import { useChatSession } from '../../chat/hooks/useChatSession';
 import { useChatSocket, useConnectionState } from '../../chat/hooks/useChatSocket';
 import { useMyUsage } from '../../chat/hooks/useMyUsage';
@@ -62,10 +62,6 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
   });
   const { state } = chat;
   const isTurnActive = state.turn !== null;
-  const noticeCode = state.notice?.code;
-  const isNotConfigured =
-    noticeCode === errorCodes.tutorNotConfigured || usage?.tutorAvailable === false;
-  const isPaused = noticeCode === errorCodes.budgetExhausted || usage?.installationPaused === true;
   const canSend =
     lookup.status === 'done' &&
     usage?.tutorAvailable !== false &&
@@ -98,19 +94,7 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
           </Button>
         ) : null}
       </div>
-      {isNotConfigured || isPaused ? (
-        <TutorUnavailableBanner
-          reason={isNotConfigured ? 'not-configured' : 'paused'}
-          message={state.notice?.message ?? null}
-        />
-      ) : state.notice ? (
-        <Alert tone={state.notice.retryable ? 'info' : 'error'}>
-          {state.notice.message}{' '}
-          <button type="button" className="button button-quiet" onClick={chat.dismissNotice}>
-            Dismiss
-          </button>
-        </Alert>
-      ) : null}
+      <ChatNotice notice={state.notice} usage={usage} onDismiss={chat.dismissNotice} />
       {lookup.status === 'failed' ? (
         <Alert tone="error">{lookup.message}</Alert>
       ) : state.loadError ? (
