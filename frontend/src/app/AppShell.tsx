@@ -34,6 +34,7 @@ export function AppShell() {
                 <NavLink to="/modules">Modules</NavLink>
                 <NavLink to="/chat">Tutor</NavLink>
                 <NavLink to="/profile">Profile</NavLink>
+                {state.user.isAdmin ? <NavLink to="/admin">Admin</NavLink> : null}
                 <Button
                   variant="quiet"
                   isBusy={isSigningOut}

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { AdminGate } from '../features/admin/components/AdminGate';
 import { RedirectIfSignedIn } from '../features/auth/components/RedirectIfSignedIn';
 import { RequireAuth } from '../features/auth/components/RequireAuth';
 import { RegisterPage } from '../features/auth/pages/RegisterPage';
@@ -58,6 +59,8 @@ export const routes: RouteObject[] = [
             }),
           },
           { path: 'profile', element: <ProfilePage /> },
+          // The panel itself is a separate chunk that only admins ever download (see AdminGate).
+          { path: 'admin/*', element: <AdminGate /> },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -1,0 +1,53 @@
+import { NavLink, Route, Routes } from 'react-router';
+import { NotFoundPage } from '../../app/NotFoundPage';
+import './admin.css';
+import { AdminAuditPage } from './pages/AdminAuditPage';
+import { AdminContentPage } from './pages/AdminContentPage';
+import { AdminModulePage } from './pages/AdminModulePage';
+import { AdminOverviewPage } from './pages/AdminOverviewPage';
+import { AdminProviderErrorsPage } from './pages/AdminProviderErrorsPage';
+import { AdminSettingsPage } from './pages/AdminSettingsPage';
+import { AdminUsagePage } from './pages/AdminUsagePage';
+import { AdminUserPage } from './pages/AdminUserPage';
+import { AdminUsersPage } from './pages/AdminUsersPage';
+
+const sections = [
+  { to: '/admin', label: 'Overview', end: true },
+  { to: '/admin/content', label: 'Content' },
+  { to: '/admin/people', label: 'People' },
+  { to: '/admin/usage', label: 'Usage' },
+  { to: '/admin/settings', label: 'AI settings' },
+  { to: '/admin/provider-errors', label: 'Provider errors' },
+  { to: '/admin/audit', label: 'Audit log' },
+];
+
+/** The admin panel: its own section navigation and pages, all in one lazily loaded chunk. */
+export function AdminApp() {
+  return (
+    <div className="admin">
+      <nav aria-label="Admin sections" className="admin-nav">
+        <ul>
+          {sections.map((section) => (
+            <li key={section.to}>
+              <NavLink to={section.to} end={section.end}>
+                {section.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Routes>
+        <Route index element={<AdminOverviewPage />} />
+        <Route path="content" element={<AdminContentPage />} />
+        <Route path="content/:moduleId" element={<AdminModulePage />} />
+        <Route path="people" element={<AdminUsersPage />} />
+        <Route path="people/:userId" element={<AdminUserPage />} />
+        <Route path="usage" element={<AdminUsagePage />} />
+        <Route path="settings" element={<AdminSettingsPage />} />
+        <Route path="provider-errors" element={<AdminProviderErrorsPage />} />
+        <Route path="audit" element={<AdminAuditPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </div>
+  );
+}

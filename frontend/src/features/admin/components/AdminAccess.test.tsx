@@ -1,0 +1,55 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { jsonResponse } from '../../../test/fetch-mock';
+import { buildSession, buildUser, renderSignedIn } from '../../../test/render-app';
+import { aiSettings, budget, noErrors } from '../test-fixtures';
+
+const adminSession = buildSession({ user: buildUser({ isAdmin: true, username: 'teach' }) });
+
+describe('who reaches the admin panel', () => {
+  it('shows students no Admin link and a “not for you” page at /admin, asking the API nothing', async () => {
+    const { mock } = await renderSignedIn('/admin');
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'This page is not for you' }),
+    ).toBeTruthy();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).queryByRole('link', { name: 'Admin' })).toBeNull();
+    expect(screen.queryByRole('navigation', { name: 'Admin sections' })).toBeNull();
+    expect(mock.requests.filter((request) => request.path.startsWith('/api/admin'))).toEqual([]);
+  });
+
+  it('gives admins the link and the overview, with AI status and the budget', async () => {
+    await renderSignedIn('/admin', adminSession, {
+      beforeRender(mock) {
+        mock.on('GET /api/admin/usage/budget', jsonResponse(200, { budget: budget() }));
+        mock.on('GET /api/admin/settings', jsonResponse(200, aiSettings()));
+        mock.on('GET /api/admin/provider-errors', jsonResponse(200, noErrors));
+      },
+    });
+
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Admin' }).getAttribute('href')).toBe('/admin');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Overview' })).toBeTruthy();
+    const meter = await screen.findByRole('meter', { name: 'Monthly AI budget used' });
+    expect(meter.getAttribute('value')).toBe('0.125');
+    expect(await screen.findByRole('rowheader', { name: 'OpenAI' })).toBeTruthy();
+    expect(screen.getByText('No unresolved provider errors')).toBeTruthy();
+    // 12.5 % used: no warning.
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('explains a 403 from the API instead of offering to try again', async () => {
+    const forbidden = jsonResponse(403, {
+      error: { code: 'auth.forbidden', message: 'Admins only' },
+    });
+    await renderSignedIn('/admin/usage', adminSession, {
+      beforeRender(mock) {
+        mock.on('GET /api/admin/usage', forbidden);
+      },
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('is not an admin');
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+});

@@ -1,0 +1,68 @@
+import { Link } from 'react-router';
+import { Page } from '../../../components/Page';
+import { getAiSettings, getBudget, listProviderErrors } from '../api';
+import { AdminDataView } from '../components/AdminDataView';
+import { BudgetBanner } from '../components/BudgetBanner';
+import { BudgetMeter } from '../components/BudgetMeter';
+import { ProviderStatusTable } from '../components/ProviderStatusTable';
+import { formatCount } from '../format';
+import { useAdminData } from '../hooks/useAdminData';
+
+/** The admin's landing page: money, AI health, and where to go next. */
+export function AdminOverviewPage() {
+  const budget = useAdminData((signal) => getBudget(signal), 'budget');
+  const settings = useAdminData((signal) => getAiSettings(signal), 'settings');
+  const errors = useAdminData(
+    (signal) => listProviderErrors({ status: 'unresolved', limit: 1 }, signal),
+    'errors',
+  );
+
+  return (
+    <Page title="Admin overview" heading="Overview">
+      <div className="stack">
+        {budget.state.status === 'ready' ? <BudgetBanner budget={budget.state.data} /> : null}
+        <section className="card" aria-labelledby="overview-budget">
+          <h2 id="overview-budget">This month’s AI budget</h2>
+          <AdminDataView state={budget.state} what="the budget" onRetry={budget.reload}>
+            {(data) => <BudgetMeter budget={data} />}
+          </AdminDataView>
+        </section>
+        <section className="card" aria-labelledby="overview-ai">
+          <h2 id="overview-ai">AI status</h2>
+          <AdminDataView state={settings.state} what="the AI status" onRetry={settings.reload}>
+            {(data) => <ProviderStatusTable providers={data.providers} />}
+          </AdminDataView>
+          {errors.state.status === 'ready' ? (
+            <p>
+              <Link to="/admin/provider-errors">
+                {errors.state.data.unresolvedCount === 0
+                  ? 'No unresolved provider errors'
+                  : `${formatCount(errors.state.data.unresolvedCount)} unresolved provider errors`}
+              </Link>
+            </p>
+          ) : null}
+        </section>
+        <section className="card" aria-labelledby="overview-links">
+          <h2 id="overview-links">Quick links</h2>
+          <ul className="quick-links">
+            <li>
+              <Link to="/admin/content">Modules and notebooks</Link>
+            </li>
+            <li>
+              <Link to="/admin/people">People</Link>
+            </li>
+            <li>
+              <Link to="/admin/usage">Usage and cost</Link>
+            </li>
+            <li>
+              <Link to="/admin/settings">AI settings and limits</Link>
+            </li>
+            <li>
+              <Link to="/admin/audit">Audit log</Link>
+            </li>
+          </ul>
+        </section>
+      </div>
+    </Page>
+  );
+}
