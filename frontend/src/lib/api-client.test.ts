@@ -42,6 +42,22 @@ describe('createApiClient', () => {
     expect(requests[0]?.body).toEqual({ username: 'ada' });
   });
 
+  it('sends a raw body (a zip upload) as is, with its own content type', async () => {
+    const { client, fetch, requests, on } = setup();
+    client.startSession(buildSession({ accessToken: 'token-a' }));
+    on('POST /api/upload', me());
+    const zip = new Blob([new Uint8Array([80, 75, 3, 4])], { type: 'application/zip' });
+
+    await client.request('/api/upload', {
+      method: 'POST',
+      rawBody: { data: zip, contentType: 'application/zip' },
+      schema: meResponseSchema,
+    });
+
+    expect(requests[0]?.headers.get('content-type')).toBe('application/zip');
+    expect(fetch.mock.calls[0]?.[1]?.body).toBe(zip);
+  });
+
   it('sends no token to endpoints marked unauthenticated and treats their 401 as final', async () => {
     const { client, requests, on } = setup();
     client.startSession(buildSession({ accessToken: 'token-a' }));

@@ -46,6 +46,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is, instead of `body`: a file upload such as a zip. */
+  rawBody?: { data: Blob; contentType: string };
   /** `false` for endpoints that need no bearer token: no token is sent and a 401 is final. */
   authenticated?: boolean;
   signal?: AbortSignal;
@@ -123,8 +125,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   async function send(path: string, opts: SendOptions, token: string | null): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Blob | undefined;
+    if (opts.rawBody) {
+      headers['content-type'] = opts.rawBody.contentType;
+      body = opts.rawBody.data;
+    } else if (opts.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(opts.body);
     }

@@ -1,4 +1,7 @@
 import {
+  importModuleResponseSchema,
+  type ImportModuleQuery,
+  type ImportModuleResponse,
   adminBudgetResponseSchema,
   adminDataFileResponseSchema,
   adminMessagesResponseSchema,
@@ -155,6 +158,18 @@ export async function listUserMessages(
 }
 
 // ------------------------------------------------------------------ AI settings
+
+/** Imports (or re-imports) a whole module from a zip of notebooks and data files. */
+export function importModuleZip(
+  file: Blob,
+  query: ImportModuleQuery,
+): Promise<ImportModuleResponse> {
+  return apiClient.request(`${base}/modules/import${queryString(query)}`, {
+    method: 'POST',
+    rawBody: { data: file, contentType: 'application/zip' },
+    schema: importModuleResponseSchema,
+  });
+}
 
 export function getAiSettings(signal?: AbortSignal): Promise<AiSettingsResponse> {
   return apiClient.request(`${base}/settings`, { schema: aiSettingsResponseSchema, signal });

@@ -7,6 +7,7 @@ import { Page } from '../../../components/Page';
 import { listAdminModules, reorderModules, setModulePublished } from '../api';
 import { AdminDataView } from '../components/AdminDataView';
 import { CreateModuleForm } from '../components/CreateModuleForm';
+import { ImportModuleForm } from '../components/ImportModuleForm';
 import { formatCount } from '../format';
 import { messageOf, useAdminData } from '../hooks/useAdminData';
 import { moveItem } from '../move-item';
@@ -103,10 +104,10 @@ export function AdminContentPage() {
           <h2 id="create-module">New module</h2>
           <CreateModuleForm onCreated={reload} />
         </section>
-        <p className="field-hint">
-          Importing a whole module from a zip is possible through the API (
-          <code>POST /api/admin/modules/import</code>); this page does not offer it yet.
-        </p>
+        <section className="card" aria-labelledby="import-module">
+          <h2 id="import-module">Import a module from a zip</h2>
+          <ImportModuleForm onImported={reload} />
+        </section>
       </div>
     </Page>
   );
