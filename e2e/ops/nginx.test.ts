@@ -42,6 +42,8 @@ const liteFiles = {
   'static/pyodide/pyodide-lock.json': '{"packages":{}}',
   'build/bootstrap.js': 'import("./main.js");',
   'build/5203.2a30a1f0e3c3b9a3f5a5.js': bigScript,
+  // JupyterLite's own build names carry 7-character hashes.
+  'build/jlab_core.a86436d.js': 'export {};',
   [`${kernelExtension}/remoteEntry.0123456789abcdef0123.js`]: 'var remote;',
   [`${kernelExtension}/pypi/piplite-0.8.6-py3-none-any.whl`]: 'PK',
   'pypi/comm-0.2.2-py3-none-any.whl': 'PK',
@@ -177,6 +179,7 @@ describe('nginx in development mode', () => {
     ['/jupyterlite/static/pyodide/pyodide-lock.json', 'no-cache'],
     ['/jupyterlite/build/bootstrap.js', 'no-cache'],
     ['/jupyterlite/build/5203.2a30a1f0e3c3b9a3f5a5.js', 'public, max-age=31536000, immutable'],
+    ['/jupyterlite/build/jlab_core.a86436d.js', 'public, max-age=31536000, immutable'],
     [
       `/jupyterlite/${kernelExtension}/remoteEntry.0123456789abcdef0123.js`,
       'public, max-age=31536000, immutable',

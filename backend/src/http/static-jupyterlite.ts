@@ -23,7 +23,7 @@ const JUPYTERLITE_CSP = [
 
 // Content-hashed bundles never change under their name; everything else (HTML, config, the
 // service worker, the Pyodide core, wheels) keeps its name across builds and is revalidated.
-const HASHED = /\/(build|extensions\/.+\/static)\/(.+\/)?[^/]*[.-][0-9a-f]{12,}\.[a-z0-9]+$/;
+const HASHED = /\/(build|extensions\/.+\/static)\/(.+\/)?[^/]*[.-][0-9a-f]{7,}\.[a-z0-9]+$/;
 
 /**
  * Serves the built JupyterLite site under /jupyterlite/ when no nginx is in front, with the

@@ -24,6 +24,8 @@ beforeAll(async () => {
   writeFileSync(path.join(spa, 'assets', 'index-abc123.js'), 'console.log(1)');
   writeFileSync(path.join(lite, 'index.html'), '<html>lite</html>');
   writeFileSync(path.join(lite, 'build', 'bundle.0123456789abcdef.js'), '1');
+  writeFileSync(path.join(lite, 'build', 'jlab_core.a86436d.js'), '1');
+  writeFileSync(path.join(lite, 'build', 'bootstrap.js'), '1');
   writeFileSync(path.join(lite, 'static', 'pyodide', 'pyodide.mjs'), 'export {}');
   writeFileSync(
     path.join(lite, 'static', 'pyodide', 'pyodide.asm.wasm'),
@@ -66,6 +68,12 @@ describe('static files without nginx', () => {
       .get('/jupyterlite/build/bundle.0123456789abcdef.js')
       .expect(200);
     expect(hashed.headers['cache-control']).toContain('immutable');
+    const shortHash = await request(t.app)
+      .get('/jupyterlite/build/jlab_core.a86436d.js')
+      .expect(200);
+    expect(shortHash.headers['cache-control']).toContain('immutable');
+    const unhashed = await request(t.app).get('/jupyterlite/build/bootstrap.js').expect(200);
+    expect(unhashed.headers['cache-control']).toBe('no-cache');
     await request(t.app).get('/jupyterlite/missing.js').expect(404);
   });
 
