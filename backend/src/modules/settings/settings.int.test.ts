@@ -95,7 +95,10 @@ describe('AI settings', () => {
     expect(tooLong.ack).toMatchObject({ ok: false, error: { code: 'chat.message_too_long' } });
     expect((await ask(t, student)).terminal?.payload).toMatchObject({ content: 'from openai' });
     const health = await as.get('/api/health/ai').expect(200);
-    expect(health.body.providers.map((p: { name: string }) => p.name)).toEqual(['openai', 'anthropic']);
+    expect(health.body.providers.map((p: { name: string }) => p.name)).toEqual([
+      'openai',
+      'anthropic',
+    ]);
 
     // Back to the environment.
     await as.put('/api/admin/settings').send({ chain: null, limits: null }).expect(200);
