@@ -161,7 +161,19 @@ const envSchema = z
     STARTER_MODULE_DIR: z
       .string()
       .default(path.join(repoRoot, 'backend', 'content', 'starter-module')),
-    EMBEDDING_PROVIDER: z.string().optional(),
+    EMBEDDING_PROVIDER: z.enum(['cohere', 'voyage']).optional(),
+    EMBEDDING_MODEL: z.string().optional(),
+    // The vector column is created as vector(1024) by a migration; another size would need a
+    // new migration, so it is refused here rather than failing at the first insert.
+    EMBEDDING_DIMENSIONS: z.coerce
+      .number()
+      .int()
+      .refine((value) => value === 1024, {
+        message: 'Must be 1024: the embedding column is vector(1024)',
+      })
+      .default(1024),
+    COHERE_BASE_URL: z.url().optional(),
+    VOYAGE_BASE_URL: z.url().optional(),
     COHERE_API_KEY: z.string().optional(),
     VOYAGE_API_KEY: z.string().optional(),
   })
@@ -309,6 +321,15 @@ function toConfig(env: z.infer<typeof envSchema>) {
         env.ANTHROPIC_API_KEY || env.OPENAI_API_KEY || env.OPENAI_BASE_URL || env.GOOGLE_API_KEY,
       ),
       hasEmbeddingKey: Boolean(env.COHERE_API_KEY || env.VOYAGE_API_KEY),
+    },
+    embeddings: {
+      provider: env.EMBEDDING_PROVIDER,
+      model: env.EMBEDDING_MODEL,
+      dimensions: env.EMBEDDING_DIMENSIONS,
+      cohere: { apiKey: env.COHERE_API_KEY, baseUrl: env.COHERE_BASE_URL },
+      voyage: { apiKey: env.VOYAGE_API_KEY, baseUrl: env.VOYAGE_BASE_URL },
+      timeoutMs: 30_000,
+      maxRetries: 3,
     },
     chat: {
       turnsPerMinute: env.CHAT_TURNS_PER_MINUTE,

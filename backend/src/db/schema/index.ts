@@ -6,3 +6,4 @@ export * from './learning.js';
 export * from './pedagogy.js';
 export * from './usage.js';
 export * from './users.js';
+export * from './retrieval.js';

@@ -16,7 +16,7 @@ export const usageEvents = pgTable(
     sessionId: uuid('session_id').references(() => chatSessions.id, { onDelete: 'set null' }),
     messageId: uuid('message_id'),
     purpose: text('purpose', {
-      enum: ['answer', 'classification', 'summary', 'provider_test'],
+      enum: ['answer', 'classification', 'summary', 'provider_test', 'embedding'],
     }).notNull(),
     provider: text('provider').notNull(),
     model: text('model').notNull(),

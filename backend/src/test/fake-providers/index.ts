@@ -2,6 +2,8 @@
 export { startFakeAnthropic, anthropicRenderer } from './anthropic.js';
 export { startFakeOpenAI, openaiRenderer } from './openai.js';
 export { startFakeGemini, geminiRenderer } from './gemini.js';
+export { startFakeCohere, cohereRenderer } from './cohere.js';
+export { startFakeVoyage, voyageRenderer } from './voyage.js';
 export {
   startFakeServer,
   type FakeScript,

@@ -1,0 +1,125 @@
+/**
+ * The one interface every embedding vendor sits behind. Each SDK is imported in exactly one
+ * file here (cohere.ts, voyage.ts); the rest of Hintbook sees only these types.
+ */
+import type { ProviderErrorKind } from '../types.js';
+
+export type EmbeddingProviderName = 'cohere' | 'voyage' | 'mock';
+
+/** Vendors embed questions and passages slightly differently; retrieval quality depends on it. */
+export type EmbeddingInputType = 'document' | 'query';
+
+export interface EmbedBatchResult {
+  /** One vector per input text, in input order, each `dimensions` long. */
+  vectors: number[][];
+  /** The vendor's own count of billed input tokens (0 when it reports none). */
+  inputTokens: number;
+}
+
+export interface EmbeddingProvider {
+  readonly name: EmbeddingProviderName;
+  readonly model: string;
+  readonly dimensions: number;
+  /** Most texts one request may carry (the vendor's documented limit, or less). */
+  readonly maxBatchSize: number;
+  /** One request, no retries (the embedder retries). Throws EmbeddingError. */
+  embedBatch(
+    texts: string[],
+    inputType: EmbeddingInputType,
+    options: { signal?: AbortSignal | undefined },
+  ): Promise<EmbedBatchResult>;
+}
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate_limited',
+  'overloaded',
+  'server',
+  'timeout',
+  'connection',
+  'bad_response',
+]);
+
+/** Every vendor failure becomes this, so retry logic never looks at SDK error classes. */
+export class EmbeddingError extends Error {
+  constructor(
+    readonly provider: EmbeddingProviderName,
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'EmbeddingError';
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.kind);
+  }
+}
+
+export function kindForStatus(status: number): ProviderErrorKind {
+  if (status === 429) return 'rate_limited';
+  if (status === 503 || status === 529) return 'overloaded';
+  if (status >= 500) return 'server';
+  if (status === 401 || status === 403) return 'auth';
+  return 'invalid_request';
+}
+
+/** `retry-after` in seconds or as an HTTP date; `retry-after-ms` wins when present. */
+export function parseRetryAfter(
+  headers: Headers | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.get('retry-after-ms') && Number.isFinite(ms)) return Math.max(0, ms);
+  const raw = headers.get('retry-after');
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Throws unless the vendor sent one finite vector of the right length per text. */
+export function checkVectors(
+  provider: EmbeddingProviderName,
+  vectors: unknown,
+  expectedCount: number,
+  dimensions: number,
+): number[][] {
+  const ok =
+    Array.isArray(vectors) &&
+    vectors.length === expectedCount &&
+    vectors.every(
+      (vector) =>
+        Array.isArray(vector) &&
+        vector.length === dimensions &&
+        vector.every((value) => typeof value === 'number' && Number.isFinite(value)),
+    );
+  if (!ok) {
+    throw new EmbeddingError(
+      provider,
+      'bad_response',
+      `expected ${expectedCount} vectors of ${dimensions} numbers`,
+    );
+  }
+  return vectors as number[][];
+}
+
+/** SDK errors without an HTTP status: timeouts, refused connections, unparseable bodies. */
+export function classifyTransportError(
+  provider: EmbeddingProviderName,
+  error: unknown,
+  isTimeout: boolean,
+): EmbeddingError {
+  if (error instanceof EmbeddingError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (isTimeout) return new EmbeddingError(provider, 'timeout', message, { cause: error });
+  if (error instanceof Error && error.name === 'AbortError') {
+    return new EmbeddingError(provider, 'aborted', message, { cause: error });
+  }
+  const isConnection = /fetch failed|ECONN|socket|network|ENOTFOUND|terminated/i.test(message);
+  return new EmbeddingError(provider, isConnection ? 'connection' : 'bad_response', message, {
+    cause: error,
+  });
+}

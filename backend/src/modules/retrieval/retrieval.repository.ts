@@ -1,0 +1,255 @@
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { selectRows } from '../../db/raw.js';
+import {
+  moduleFiles,
+  moduleNotebooks,
+  modules,
+  personalNotebooks,
+  retrievalChunks,
+} from '../../db/schema/index.js';
+import type { ChunkDraft } from './chunking.js';
+
+/** Where a set of chunks came from; every chunk of one source shares these columns. */
+export interface ChunkSource {
+  sourceKey: string;
+  ownerUserId: string | null;
+  moduleId: string | null;
+  moduleNotebookId?: string | null;
+  moduleFileId?: string | null;
+  personalNotebookId?: string | null;
+}
+
+export function findChunkHashes(db: Db, sourceKey: string) {
+  return db
+    .select({
+      position: retrievalChunks.position,
+      contentHash: retrievalChunks.contentHash,
+    })
+    .from(retrievalChunks)
+    .where(eq(retrievalChunks.sourceKey, sourceKey));
+}
+
+/** Inserts or replaces chunks; a replaced chunk loses its embedding mark so it is re-embedded. */
+export async function upsertChunks(db: Db, source: ChunkSource, drafts: ChunkDraft[], now: Date) {
+  if (drafts.length === 0) return;
+  await db
+    .insert(retrievalChunks)
+    .values(
+      drafts.map((draft) => ({
+        sourceKey: source.sourceKey,
+        ownerUserId: source.ownerUserId,
+        moduleId: source.moduleId,
+        moduleNotebookId: source.moduleNotebookId ?? null,
+        moduleFileId: source.moduleFileId ?? null,
+        personalNotebookId: source.personalNotebookId ?? null,
+        position: draft.position,
+        cellIndex: draft.cellIndex,
+        kind: draft.kind,
+        citation: draft.citation,
+        content: draft.content,
+        contentHash: draft.contentHash,
+        embeddedAt: null,
+        embeddingModel: null,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [retrievalChunks.sourceKey, retrievalChunks.position],
+      set: {
+        cellIndex: sql`excluded.cell_index`,
+        kind: sql`excluded.kind`,
+        citation: sql`excluded.citation`,
+        content: sql`excluded.content`,
+        contentHash: sql`excluded.content_hash`,
+        embeddedAt: null,
+        embeddingModel: null,
+        updatedAt: now,
+      },
+    });
+}
+
+export async function deleteChunksFrom(db: Db, sourceKey: string, fromPosition: number) {
+  await db
+    .delete(retrievalChunks)
+    .where(
+      and(eq(retrievalChunks.sourceKey, sourceKey), gte(retrievalChunks.position, fromPosition)),
+    );
+}
+
+export async function deleteChunksOfSource(db: Db, sourceKey: string) {
+  await db.delete(retrievalChunks).where(eq(retrievalChunks.sourceKey, sourceKey));
+}
+
+/**
+ * The embedding column's size, or null when the column does not exist (no pgvector on this
+ * server: the custom migration skipped it).
+ */
+export async function findEmbeddingColumnDimensions(db: Db): Promise<number | null> {
+  const [row] = await selectRows<{ type: string }>(
+    db,
+    sql`select format_type(atttypid, atttypmod) as type from pg_attribute
+        where attrelid = to_regclass('retrieval_chunks') and attname = 'embedding'
+          and not attisdropped`,
+  );
+  const match = row?.type.match(/^vector\((\d+)\)$/);
+  return match ? Number(match[1]) : null;
+}
+
+export interface PendingChunk {
+  id: string;
+  citation: string;
+  content: string;
+  contentHash: string;
+}
+
+/** Chunks never embedded, changed since, or embedded by another model; in id order for paging. */
+export function findChunksToEmbed(
+  db: Db,
+  options: { model: string; sourceKey?: string | undefined; afterId?: string; limit: number },
+) {
+  return selectRows<PendingChunk>(
+    db,
+    sql`select id, citation, content, content_hash as "contentHash" from retrieval_chunks
+        where (embedded_at is null or embedding_model is distinct from ${options.model})
+          ${options.sourceKey ? sql`and source_key = ${options.sourceKey}` : sql``}
+          ${options.afterId ? sql`and id > ${options.afterId}` : sql``}
+        order by id limit ${options.limit}`,
+  );
+}
+
+/** The hash guard drops vectors for text that changed while it was being embedded. */
+export async function storeEmbedding(
+  db: Db,
+  chunk: { id: string; contentHash: string },
+  vector: number[],
+  model: string,
+  now: Date,
+) {
+  await db.execute(
+    sql`update retrieval_chunks
+        set embedding = ${toVectorLiteral(vector)}::vector, embedding_model = ${model},
+            embedded_at = ${now.toISOString()}
+        where id = ${chunk.id} and content_hash = ${chunk.contentHash}`,
+  );
+}
+
+export function toVectorLiteral(vector: number[]): string {
+  return `[${vector.map((value) => (Number.isFinite(value) ? value : 0)).join(',')}]`;
+}
+
+/** Who may see what: the student's own chunks, and course material of published modules. */
+export interface SearchScope {
+  userId: string;
+  /** Limits course material to this module (the session's); own chunks stay included. */
+  moduleId?: string | undefined;
+  includeOwn: boolean;
+}
+
+function scopeFilter(scope: SearchScope) {
+  const course = sql`(c.owner_user_id is null and c.module_id in (select id from modules where published)
+    ${scope.moduleId ? sql`and c.module_id = ${scope.moduleId}` : sql``})`;
+  return scope.includeOwn ? sql`(c.owner_user_id = ${scope.userId} or ${course})` : course;
+}
+
+export interface ChunkHit {
+  id: string;
+  kind: 'markdown' | 'code' | 'data_file';
+  citation: string;
+  content: string;
+}
+
+/** `terms` are bare words; any of them may match (ranked by how well). */
+export function searchChunksFullText(db: Db, scope: SearchScope, terms: string[], limit: number) {
+  if (terms.length === 0) return Promise.resolve([]);
+  const query = sql`to_tsquery('english', ${terms.join(' | ')})`;
+  const document = sql`to_tsvector('english', c.citation || ' ' || c.content)`;
+  return selectRows<ChunkHit>(
+    db,
+    sql`select c.id, c.kind, c.citation, c.content from retrieval_chunks c
+        where ${document} @@ ${query} and ${scopeFilter(scope)}
+        order by ts_rank_cd(${document}, ${query}) desc, c.id limit ${limit}`,
+  );
+}
+
+export function searchChunksByVector(
+  db: Db,
+  scope: SearchScope,
+  vector: number[],
+  model: string,
+  limit: number,
+) {
+  return selectRows<ChunkHit>(
+    db,
+    sql`select c.id, c.kind, c.citation, c.content from retrieval_chunks c
+        where c.embedded_at is not null and c.embedding_model = ${model} and ${scopeFilter(scope)}
+        order by c.embedding <=> ${toVectorLiteral(vector)}::vector limit ${limit}`,
+  );
+}
+
+export async function findModuleNotebookForIndexing(db: Db, notebookId: string) {
+  const [row] = await db
+    .select({
+      id: moduleNotebooks.id,
+      moduleId: moduleNotebooks.moduleId,
+      title: moduleNotebooks.title,
+      content: moduleNotebooks.content,
+      moduleTitle: modules.title,
+    })
+    .from(moduleNotebooks)
+    .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
+    .where(eq(moduleNotebooks.id, notebookId));
+  return row;
+}
+
+export function findModuleNotebookIds(db: Db, moduleId?: string) {
+  return db
+    .select({ id: moduleNotebooks.id })
+    .from(moduleNotebooks)
+    .where(moduleId ? eq(moduleNotebooks.moduleId, moduleId) : undefined)
+    .orderBy(asc(moduleNotebooks.position));
+}
+
+/** Data files that are text (by MIME type or extension) and small enough to be worth it. */
+export function findTextModuleFiles(db: Db, moduleIds: string[]) {
+  if (moduleIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({
+      id: moduleFiles.id,
+      moduleId: moduleFiles.moduleId,
+      path: moduleFiles.path,
+      content: moduleFiles.content,
+      moduleTitle: modules.title,
+    })
+    .from(moduleFiles)
+    .innerJoin(modules, eq(modules.id, moduleFiles.moduleId))
+    .where(
+      and(
+        inArray(moduleFiles.moduleId, moduleIds),
+        sql`${moduleFiles.sizeBytes} <= 1000000`,
+        sql`(${moduleFiles.mime} like 'text/%' or ${moduleFiles.path} ~* '\\.(csv|tsv|txt|md|json)$')`,
+      ),
+    );
+}
+
+export function findModuleIds(db: Db) {
+  return db.select({ id: modules.id }).from(modules);
+}
+
+export async function findPersonalNotebookForIndexing(db: Db, notebookId: string) {
+  const [row] = await db
+    .select({
+      id: personalNotebooks.id,
+      userId: personalNotebooks.userId,
+      title: personalNotebooks.title,
+      content: personalNotebooks.content,
+    })
+    .from(personalNotebooks)
+    .where(eq(personalNotebooks.id, notebookId));
+  return row;
+}
+
+export function findPersonalNotebookIds(db: Db) {
+  return db.select({ id: personalNotebooks.id }).from(personalNotebooks);
+}
