@@ -47,7 +47,7 @@ export function ImportModuleForm({ onImported }: ImportModuleFormProps) {
         onChange={(event) => setFile(event.target.files?.[0] ?? null)}
       />
       <FormField
-        label="Short name (slug), optional"
+        label="Module to update (slug, optional)"
         hint="Leave empty to take it from module.json or the zip's name. The same slug updates that module."
         value={slug}
         onChange={(event) => setSlug(event.target.value)}
