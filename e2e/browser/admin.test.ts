@@ -10,10 +10,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeServer } from '../../backend/src/test/fake-providers/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession, useBrowserSessions, type BrowserSession } from '../support/browser.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useTutorStack } from '../support/tutor-stack.js';
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN_EMAIL = 'teacher@school.example';
@@ -49,8 +48,6 @@ const NOTEBOOK = {
 /** Admin pages and the chart library live in these chunks; a student must fetch none of them. */
 const ADMIN_CHUNK = /\/assets\/(AdminApp|UsageChart)-[\w-]+\.(js|css)$/;
 
-let fake: FakeServer;
-let stack: Stack;
 let tempDir: string;
 let notebookPath: string;
 
@@ -58,30 +55,15 @@ beforeAll(async () => {
   tempDir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-admin-e2e-'));
   notebookPath = path.join(tempDir, 'counting-with-for.ipynb');
   await writeFile(notebookPath, JSON.stringify(NOTEBOOK, null, 1));
-  fake = await startFakeOpenAI();
-  stack = await startStack({
-    adminEmail: ADMIN_EMAIL,
-    env: {
-      LLM_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseUrl,
-      OPENAI_API_KEY: 'test',
-      CHAT_TURNS_PER_MINUTE: '100',
-    },
-  });
 });
-
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') console.error(stack.logs());
-});
+const tutor = useTutorStack({ adminEmail: ADMIN_EMAIL });
 
 afterAll(async () => {
-  await stack?.stop();
-  await fake?.close();
   if (tempDir) await rm(tempDir, { recursive: true, force: true });
 });
 
 const sessions = useBrowserSessions(() => ({
-  baseURL: stack.baseUrl,
+  baseURL: tutor.stack().baseUrl,
   viewport: { width: 1280, height: 900 },
 }));
 
@@ -168,7 +150,7 @@ describe('the admin panel in the browser', () => {
 
     // A student, in a second context, sees the module and opens the notebook.
     const student = await openSession(admin.context.browser()!, {
-      baseURL: stack.baseUrl,
+      baseURL: tutor.stack().baseUrl,
       viewport: { width: 1280, height: 900 },
     });
     const studentUrls: string[] = [];
@@ -187,7 +169,7 @@ describe('the admin panel in the browser', () => {
       await studentPage.getByRole('heading', { level: 1, name: NOTEBOOK_TITLE }).waitFor();
 
       // One tutor turn from the chat page.
-      fake.setDefault({
+      tutor.fake().setDefault({
         structured: {
           isNewProblem: true,
           isElaborationRequest: false,

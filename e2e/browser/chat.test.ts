@@ -5,15 +5,10 @@
  * call, streamed answer, socket.io through nginx, Markdown rendering in the page.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startFakeOpenAI,
-  type FakeScript,
-  type FakeServer,
-  type RecordedCall,
-} from '../../backend/src/test/fake-providers/index.js';
+import { describe, expect, it } from 'vitest';
+import { type FakeScript, type RecordedCall } from '../../backend/src/test/fake-providers/index.js';
 import { useBrowserSessions, type BrowserSession } from '../support/browser.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useTutorStack } from '../support/tutor-stack.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -36,32 +31,10 @@ function turnScript(answer: Omit<FakeScript, 'structured'>): FakeScript {
   };
 }
 
-let fake: FakeServer;
-let stack: Stack;
+const tutor = useTutorStack();
 let counter = 0;
 
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  stack = await startStack({
-    env: {
-      LLM_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseUrl,
-      OPENAI_API_KEY: 'test',
-      CHAT_TURNS_PER_MINUTE: '100',
-    },
-  });
-});
-
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') console.error(stack.logs());
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  await fake?.close();
-});
-
-const sessions = useBrowserSessions(() => ({ baseURL: stack.baseUrl }));
+const sessions = useBrowserSessions(() => ({ baseURL: tutor.stack().baseUrl }));
 
 /** Restoring a session that does not exist on the first visit: the SPA does this on purpose. */
 const EXPECTED_401 = /status of 401 .*\/api\/auth\/refresh\)$/;
@@ -141,7 +114,7 @@ async function ask(page: Page, text: string) {
 
 /** The calls the fake received for the answer (streamed, main model) to this question. */
 function answerCalls(text: string): RecordedCall[] {
-  return fake.calls.filter((call) => {
+  return tutor.fake().calls.filter((call) => {
     const body = call.body as { stream?: boolean; model?: string; messages?: unknown } | undefined;
     return (
       body?.stream === true &&
@@ -152,7 +125,7 @@ function answerCalls(text: string): RecordedCall[] {
 }
 
 function classificationCalls(text: string): RecordedCall[] {
-  return fake.calls.filter((call) => {
+  return tutor.fake().calls.filter((call) => {
     const body = call.body as { response_format?: unknown; messages?: unknown } | undefined;
     return (
       body?.response_format !== undefined && JSON.stringify(body.messages ?? []).includes(text)
@@ -168,7 +141,7 @@ describe('the tutor chat in the browser', () => {
     const { page } = session;
     const chunks = Array.from({ length: 50 }, (_, index) => `hint${index + 1} `);
     const fullAnswer = chunks.join('').trim();
-    fake.setDefault(turnScript({ chunks, chunkDelayMs: 60 }));
+    tutor.fake().setDefault(turnScript({ chunks, chunkDelayMs: 60 }));
 
     await registerAndOpenTutor(page);
     const asked = 'How do I loop over a list in Python?';
@@ -272,7 +245,7 @@ describe('the tutor chat in the browser', () => {
     ].join('\n');
     // A few chunks, split inside the dangerous parts, as a real stream would.
     const chunks = markdown.match(/[\s\S]{1,23}/g)!;
-    fake.setDefault(turnScript({ chunks, chunkDelayMs: 5 }));
+    tutor.fake().setDefault(turnScript({ chunks, chunkDelayMs: 5 }));
 
     await registerAndOpenTutor(page);
     const asked = 'Can you show me how a for loop prints a list?';

@@ -10,15 +10,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startFakeOpenAI,
-  type FakeServer,
-  type RecordedCall,
-} from '../../backend/src/test/fake-providers/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type RecordedCall } from '../../backend/src/test/fake-providers/index.js';
 import { useBrowserSessions, type BrowserSession } from '../support/browser.js';
 import { repoRoot } from '../support/nginx.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useTutorStack } from '../support/tutor-stack.js';
 
 const PASSWORD = 'correct horse battery staple';
 const ANSWER_MODEL = 'gpt-5-mini';
@@ -27,35 +23,15 @@ const NOTEBOOK_TITLE = '2. Lists and loops';
 const RAISING_SOURCE = 'print(fruits[len(fruits)])';
 const EDIT_MARKER = 'print("edited in the e2e test")';
 
-let fake: FakeServer;
-let stack: Stack;
-
-beforeAll(async () => {
+beforeAll(() => {
   if (!existsSync(path.join(repoRoot, 'jupyterlite/dist/lab/index.html'))) {
     throw new Error('jupyterlite/dist is missing: run `npm run build:jupyterlite` first.');
   }
-  fake = await startFakeOpenAI();
-  stack = await startStack({
-    env: {
-      LLM_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseUrl,
-      OPENAI_API_KEY: 'test',
-      CHAT_TURNS_PER_MINUTE: '100',
-    },
-  });
 });
-
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') console.error(stack.logs());
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  await fake?.close();
-});
+const tutor = useTutorStack();
 
 const sessions = useBrowserSessions(() => ({
-  baseURL: stack.baseUrl,
+  baseURL: tutor.stack().baseUrl,
   viewport: { width: 1440, height: 900 },
 }));
 
@@ -113,7 +89,7 @@ async function runCell(page: Page, index: number, keys = 'Shift+Enter') {
 }
 
 function answerCalls(): RecordedCall[] {
-  return fake.calls.filter((call) => {
+  return tutor.fake().calls.filter((call) => {
     const body = call.body as { stream?: boolean; model?: string } | undefined;
     return body?.stream === true && body.model === ANSWER_MODEL;
   });
@@ -138,7 +114,7 @@ describe('the notebook workspace in the browser', () => {
   it('runs Python, asks the tutor with the live error, autosaves and keeps an edit', async () => {
     const session = sessions.current();
     const { page } = session;
-    fake.setDefault({
+    tutor.fake().setDefault({
       structured: {
         isNewProblem: true,
         isElaborationRequest: false,
