@@ -107,3 +107,25 @@ export async function afterFailure(
 export function acquire(breaker: CircuitBreaker | undefined): boolean {
   return breaker ? breaker.tryAcquire() : true;
 }
+
+/**
+ * Reports one vendor call through `onCall`, timed from `startedAt`; shared by the streaming and
+ * the structured paths so every call is recorded the same way.
+ */
+export function callReporter(
+  options: Pick<ResilienceOptions, 'onCall' | 'purpose'>,
+  target: { provider: ProviderName; model: string },
+  startedAt: number,
+  now: () => number,
+) {
+  return (outcome: CallRecord['outcome'], usage?: TokenUsage, error?: ProviderError) =>
+    options.onCall?.({
+      provider: target.provider,
+      model: target.model,
+      purpose: options.purpose,
+      outcome,
+      usage,
+      error,
+      durationMs: now() - startedAt,
+    });
+}

@@ -1,6 +1,7 @@
 import {
   acquire,
   afterFailure,
+  callReporter,
   linkedController,
   settle,
   toProviderError,
@@ -80,21 +81,14 @@ export async function* streamWithFallback(
       const { controller, dispose } = linkedController(options.signal);
       let partialText = '';
       let isRecorded = false;
+      const report = callReporter(options, { provider: provider.name, model }, startedAt, now);
       const record = (
         outcome: CallRecord['outcome'],
         usage?: TokenUsage,
         error?: ProviderError,
       ) => {
         isRecorded = true;
-        options.onCall?.({
-          provider: provider.name,
-          model,
-          purpose: options.purpose,
-          outcome,
-          usage,
-          error,
-          durationMs: now() - startedAt,
-        });
+        report(outcome, usage, error);
       };
       try {
         const events = watchStream(

@@ -1,11 +1,11 @@
 import {
   acquire,
   afterFailure,
+  callReporter,
   linkedController,
   rejectOnAbort,
   settle,
   toProviderError,
-  type CallRecord,
   type FallbackTarget,
   type ResilienceOptions,
 } from './fallback-core.js';
@@ -47,16 +47,7 @@ export async function generateStructuredWithFallback<T>(
       const startedAt = now();
       const { controller, dispose } = linkedController(options.signal);
       const timer = setTimeout(() => controller.abort(), remainingMs);
-      const record = (outcome: CallRecord['outcome'], usage?: TokenUsage, error?: ProviderError) =>
-        options.onCall?.({
-          provider: provider.name,
-          model,
-          purpose: options.purpose,
-          outcome,
-          usage,
-          error,
-          durationMs: now() - startedAt,
-        });
+      const record = callReporter(options, { provider: provider.name, model }, startedAt, now);
       try {
         const call = provider.generateStructured(
           { ...request, model },
