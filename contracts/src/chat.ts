@@ -24,6 +24,20 @@ export const chatSessionSchema = z.object({
 });
 export type ChatSession = z.infer<typeof chatSessionSchema>;
 
+/**
+ * A passage of course material (or of the student's own notebook) the tutor was given for an
+ * answer, cited briefly under it: "Getting started · 2. Lists and loops · cell 4".
+ */
+export const materialSourceSchema = z.object({
+  citation: z.string(),
+  /** `course`: a module's notebook or data file; `own`: one of the student's notebooks. */
+  origin: z.enum(['course', 'own']),
+  moduleId: z.string().nullable(),
+  /** 0-based cell of the notebook it came from; null for data files. */
+  cellIndex: z.number().int().nullable(),
+});
+export type MaterialSource = z.infer<typeof materialSourceSchema>;
+
 export const chatMessageSchema = z.object({
   /** For an answer, also the `turnId` of the turn that writes it (use it with `chat:resume`). */
   id: z.string(),
@@ -33,6 +47,8 @@ export const chatMessageSchema = z.object({
   status: messageStatusSchema,
   clientMessageId: z.string().nullable(),
   hintCue: z.string().nullable(),
+  /** For an answer: what course material it drew on (empty when none was found). */
+  sources: z.array(materialSourceSchema),
   /** Set on status=error: a stable code such as `ai.provider_unavailable`. */
   errorCode: z.string().nullable(),
   createdAt: z.string(),

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -69,7 +70,9 @@ function openPglite(dataDir: string): Database {
   const isMemory = dataDir.startsWith('memory://');
   const location = isMemory ? dataDir : path.join(dataDir, 'pglite');
   if (!isMemory) mkdirSync(location, { recursive: true });
-  const client = new PGlite(location);
+  // pgvector is bundled so the embedded database searches course material by meaning too,
+  // exactly like the production image (migration 0006 creates the column where it exists).
+  const client = new PGlite(location, { extensions: { vector } });
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,

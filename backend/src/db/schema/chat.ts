@@ -75,6 +75,8 @@ export const messages = pgTable(
     difficultyProgramming: smallint('difficulty_programming'),
     difficultyMaths: smallint('difficulty_maths'),
     hintCue: text('hint_cue'),
+    /** For an answer: the course passages the tutor was given, as `MaterialSource[]` citations. */
+    sources: jsonb('sources'),
     errorCode: text('error_code'),
     /** Set when edit-and-resend or retry replaced this message; hidden from the history. */
     replacedAt: timestamp('replaced_at', { withTimezone: true }),

@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatSession } from '@hintbook/contracts';
+import { materialSourceSchema, type ChatMessage, type ChatSession } from '@hintbook/contracts';
+import { z } from 'zod';
 import type { MessageRow } from './messages.repository.js';
 import type { SessionRow } from './sessions.repository.js';
 
@@ -24,9 +25,18 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     status: row.status,
     clientMessageId: row.clientMessageId,
     hintCue: row.hintCue,
+    sources: readSources(row.sources),
     errorCode: row.errorCode,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+const storedSources = z.array(materialSourceSchema);
+
+/** Stored citations, read defensively: a row from before citations (or malformed) has none. */
+function readSources(value: unknown) {
+  const parsed = storedSources.safeParse(value);
+  return parsed.success ? parsed.data : [];
 }
 
 /** A title from the first question: its first line, cut at a word boundary. */

@@ -20,6 +20,7 @@ function buildMessage(overrides: Partial<ChatMessage> = {}): ChatMessage {
     status: 'complete',
     clientMessageId: null,
     hintCue: null,
+    sources: [],
     errorCode: null,
     createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,

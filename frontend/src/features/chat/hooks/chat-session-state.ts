@@ -5,6 +5,7 @@ import type {
   ChatMessage,
   ChatMetaEvent,
   ChatTurnEvent,
+  MaterialSource,
   MessageStatus,
   RealtimeError,
 } from '@hintbook/contracts';
@@ -20,6 +21,8 @@ export interface ChatViewMessage {
   /** `sending`: a question not acknowledged yet. */
   status: MessageStatus | 'sending';
   hintCue: string | null;
+  /** Course material the answer drew on, shown under it as short citations. */
+  sources: MaterialSource[];
   errorCode: string | null;
   errorMessage: string | null;
   isRetryable: boolean;
@@ -123,6 +126,7 @@ export function fromStored(message: ChatMessage): ChatViewMessage {
     content: message.content,
     status: message.status,
     hintCue: message.hintCue,
+    sources: message.sources,
     errorCode: message.errorCode,
     errorMessage: null,
     isRetryable: message.status === 'error',
@@ -138,6 +142,7 @@ export function answerPlaceholder(key: string, id: string | null = null): ChatVi
     content: '',
     status: 'streaming',
     hintCue: null,
+    sources: [],
     errorCode: null,
     errorMessage: null,
     isRetryable: false,
