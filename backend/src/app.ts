@@ -37,6 +37,11 @@ import { notebookJsonBody } from './modules/learning/notebook-body.js';
 import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
+import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
+import {
+  createRetrievalIndexer,
+  type RetrievalIndexer,
+} from './modules/retrieval/retrieval-indexer.js';
 import {
   createRealtimeServer,
   createTurnEmitter,
@@ -66,6 +71,8 @@ export interface Hintbook {
   settings: ReturnType<typeof createRuntimeSettings>;
   /** Failed provider calls are stored in the background; tests wait for them. */
   providerErrors: ReturnType<typeof createProviderErrorRecorder>;
+  /** Course material indexing in the background; main.ts starts a full sync at boot. */
+  indexer: RetrievalIndexer;
   /** Stops timers (the partial-answer flusher) before the database closes. */
   stopBackgroundWork(): void;
 }
@@ -102,6 +109,14 @@ export function buildApp(deps: AppDeps): Hintbook {
     maxConnectionsPerUser: config.chat.socketMaxConnectionsPerUser,
   });
   const ai = buildAi(deps, clock);
+  const retrieval = createRetrievalDeps({
+    db: database.db,
+    clock,
+    logger: deps.logger,
+    pricing: ai.pricing,
+    embeddings: config.embeddings,
+  });
+  const indexer = createRetrievalIndexer(retrieval);
   const turns: TurnDeps = {
     db: database.db,
     clock,
@@ -111,6 +126,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     activeTurns: createActiveTurns(),
     emitter: createTurnEmitter(io),
     logger: deps.logger.child({ module: 'chat' }),
+    retrieval: { deps: retrieval, settings: config.retrieval },
   };
   registerChatHandlers(io, turns);
   const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
@@ -146,7 +162,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   api.use('/auth/me', accountRoutes(authDeps));
   api.use('/auth', authRoutes(authDeps));
   api.use('/chat', signedIn, chatRoutes({ db: database.db, clock }));
-  const learningDeps = { db: database.db, clock, limits: config.notebooks };
+  const learningDeps = { db: database.db, clock, limits: config.notebooks, indexer };
   api.use('/modules', signedIn, modulesRoutes(learningDeps));
   api.use('/notebooks', signedIn, personalNotebooksRoutes(learningDeps));
   api.use(
@@ -171,6 +187,8 @@ export function buildApp(deps: AppDeps): Hintbook {
       notebooks: config.notebooks,
       disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
       settings: ai.settingsDeps,
+      indexer,
+      embedder: retrieval.embedder,
     }),
   );
   api.use(apiNotFound);
@@ -188,6 +206,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     turns,
     settings: ai.runtime,
     providerErrors: ai.providerErrors,
+    indexer,
     stopBackgroundWork: flusher.stop,
   };
 }

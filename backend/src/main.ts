@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const { server, io, turns, stopBackgroundWork } = buildApp({
+  const { server, io, turns, indexer, stopBackgroundWork } = buildApp({
     config,
     database,
     logger,
@@ -71,6 +71,9 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port, host: config.host }, `Hintbook is listening on http://localhost:${port}`);
   });
+  // Catches up on content written while retrieval was off or the vendor down (and the seed):
+  // in the background, so the server answers at once; unchanged chunks cost a hash compare.
+  indexer.everythingChanged();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

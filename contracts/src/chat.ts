@@ -33,6 +33,8 @@ export const materialSourceSchema = z.object({
   /** `course`: a module's notebook or data file; `own`: one of the student's notebooks. */
   origin: z.enum(['course', 'own']),
   moduleId: z.string().nullable(),
+  /** The module notebook (`course`) or personal notebook (`own`) it came from; null for files. */
+  notebookId: z.string().nullable(),
   /** 0-based cell of the notebook it came from; null for data files. */
   cellIndex: z.number().int().nullable(),
 });

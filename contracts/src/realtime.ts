@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MESSAGE_MAX_LENGTH_CAP } from './chat.js';
+import { MESSAGE_MAX_LENGTH_CAP, type MaterialSource } from './chat.js';
 
 /**
  * The socket.io contract. A turn: client `chat:send` (acked once stored) → server `chat:turn`
@@ -88,6 +88,8 @@ export interface ChatMetaEvent {
   turnId: string;
   /** Plain words for how much help is coming, e.g. "a hint" or "a worked example". */
   hintCue: string;
+  /** Course passages the answer is grounded in, to cite under it (may be empty). */
+  sources: MaterialSource[];
 }
 
 export interface ChatDeltaEvent {

@@ -176,6 +176,10 @@ const envSchema = z
     VOYAGE_BASE_URL: z.url().optional(),
     COHERE_API_KEY: z.string().optional(),
     VOYAGE_API_KEY: z.string().optional(),
+    RETRIEVAL_TOKEN_BUDGET: z.coerce.number().int().min(0).max(20_000).default(1500),
+    RETRIEVAL_MAX_PASSAGES: z.coerce.number().int().min(0).max(20).default(6),
+    RETRIEVAL_QUERY_TIMEOUT: z.coerce.number().int().min(100).max(30_000).default(2000),
+    RETRIEVAL_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -330,6 +334,15 @@ function toConfig(env: z.infer<typeof envSchema>) {
       voyage: { apiKey: env.VOYAGE_API_KEY, baseUrl: env.VOYAGE_BASE_URL },
       timeoutMs: 30_000,
       maxRetries: 3,
+    },
+    retrieval: {
+      /** Tokens of course passages one answer may be given (0 turns retrieval off). */
+      tokenBudget: env.RETRIEVAL_TOKEN_BUDGET,
+      maxPassages: env.RETRIEVAL_MAX_PASSAGES,
+      /** How long a question's embedding may take before the answer goes on with full-text hits. */
+      queryTimeoutMs: env.RETRIEVAL_QUERY_TIMEOUT,
+      /** Vector hits less similar than this (cosine) are left out as unrelated. */
+      minSimilarity: env.RETRIEVAL_MIN_SIMILARITY,
     },
     chat: {
       turnsPerMinute: env.CHAT_TURNS_PER_MINUTE,

@@ -111,6 +111,7 @@ export function createEmbedder(provider: EmbeddingProvider, options: EmbedderOpt
         });
         const retryAfter = error.options.retryAfterMs;
         if (
+          signal.aborted ||
           !error.retryable ||
           attempt >= options.maxRetries ||
           (retryAfter !== undefined && retryAfter > retryAfterCapMs)

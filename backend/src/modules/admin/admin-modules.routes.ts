@@ -55,7 +55,9 @@ export function adminModulesRoutes(deps: AdminDeps): Router {
   });
   router.post('/', validateBody(createModuleBodySchema), async (req, res) => {
     const body = bodyOf(createModuleBodySchema, req);
-    res.status(201).json({ module: await createModule(deps, actor(req), body) });
+    const created = await createModule(deps, actor(req), body);
+    deps.indexer.moduleChanged(created.id);
+    res.status(201).json({ module: created });
   });
   router.post(
     '/import',
@@ -76,7 +78,9 @@ export function adminModulesRoutes(deps: AdminDeps): Router {
         ]);
       }
       const query = parseQuery(importModuleQuerySchema, req.query);
-      res.json(await importModuleZip(deps, actor(req), req.body, query));
+      const imported = await importModuleZip(deps, actor(req), req.body, query);
+      deps.indexer.moduleChanged(imported.module.id);
+      res.json(imported);
     },
   );
   router.put('/order', validateBody(reorderModulesBodySchema), async (req, res) => {
@@ -88,7 +92,10 @@ export function adminModulesRoutes(deps: AdminDeps): Router {
   });
   router.patch('/:moduleId', validateBody(updateModuleBodySchema), async (req, res) => {
     const body = bodyOf(updateModuleBodySchema, req);
-    res.json({ module: await updateModule(deps, actor(req), moduleId(req), body) });
+    const updated = await updateModule(deps, actor(req), moduleId(req), body);
+    // The module's title is part of every citation of its material.
+    deps.indexer.moduleChanged(updated.id);
+    res.json({ module: updated });
   });
   router.delete('/:moduleId', async (req, res) => {
     await deleteModule(deps, actor(req), moduleId(req));
@@ -107,6 +114,7 @@ export function adminModulesRoutes(deps: AdminDeps): Router {
       const body = bodyOf(uploadModuleNotebookBodySchema, req);
       const content = readNotebookBody(body.content, deps.notebooks.maxBytes);
       const notebook = await addNotebook(deps, actor(req), moduleId(req), { ...body, content });
+      deps.indexer.moduleNotebookChanged(notebook.id);
       res.status(201).json({ notebook });
     },
   );
@@ -124,6 +132,7 @@ export function adminModulesRoutes(deps: AdminDeps): Router {
     async (req, res) => {
       const body = bodyOf(updateModuleNotebookBodySchema, req);
       const notebook = await updateNotebook(deps, actor(req), moduleId(req), notebookId(req), body);
+      deps.indexer.moduleNotebookChanged(notebook.id);
       res.json({ notebook });
     },
   );
@@ -136,6 +145,7 @@ export function adminModulesRoutes(deps: AdminDeps): Router {
       const notebook = await updateNotebook(deps, actor(req), moduleId(req), notebookId(req), {
         content,
       });
+      deps.indexer.moduleNotebookChanged(notebook.id);
       res.json({ notebook });
     },
   );
@@ -148,7 +158,9 @@ export function adminModulesRoutes(deps: AdminDeps): Router {
   });
   router.post('/:moduleId/files', validateBody(uploadDataFileBodySchema), async (req, res) => {
     const body = bodyOf(uploadDataFileBodySchema, req);
-    res.status(201).json({ file: await putDataFile(deps, actor(req), moduleId(req), body) });
+    const file = await putDataFile(deps, actor(req), moduleId(req), body);
+    deps.indexer.moduleChanged(moduleId(req));
+    res.status(201).json({ file });
   });
   router.delete('/:moduleId/files/:fileId', async (req, res) => {
     const fileId = parseIdParam(req.params.fileId, fileNotFound);

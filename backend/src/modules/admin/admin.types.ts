@@ -1,9 +1,11 @@
+import type { Embedder } from '../../ai/embeddings/registry.js';
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ChatLimits } from '../usage/quota.service.js';
 import type { SettingsDeps } from '../settings/settings.service.js';
+import type { RetrievalIndexer } from '../retrieval/retrieval-indexer.js';
 
 /** What the admin panel's services need; built once in app.ts. */
 export interface AdminDeps {
@@ -17,4 +19,8 @@ export interface AdminDeps {
   /** Ends every socket of a user at once (disable, delete). */
   disconnectUser: (userId: string) => void;
   settings: SettingsDeps;
+  /** Module content changed: re-index it for the tutor, after the response, never blocking. */
+  indexer: RetrievalIndexer;
+  /** Groups students' questions by meaning; absent without an embedding key (keywords then). */
+  embedder?: Embedder | undefined;
 }

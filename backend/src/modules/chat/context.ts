@@ -6,7 +6,6 @@ import {
 } from '../../ai/pedagogy/index.js';
 import type { EffectiveLevels, HintLevels } from '../../ai/pedagogy/index.js';
 import type { LlmMessage } from '../../ai/types.js';
-import { loadCourseMaterial } from '../learning/notebook-scope.js';
 import { listVisibleMessagesAfter, type MessageRow } from './messages.repository.js';
 import { updateSessionSummary, type SessionRow } from './sessions.repository.js';
 import type { TurnDeps } from './turn.types.js';
@@ -17,6 +16,8 @@ export interface AnswerContextInput {
   hintLevels: HintLevels;
   effectiveLevels: EffectiveLevels;
   notebookContext?: NotebookContext | undefined;
+  /** Passages found for this question (see course-material.ts). */
+  courseMaterial?: string | undefined;
 }
 
 /**
@@ -45,10 +46,9 @@ export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInp
       await updateSessionSummary(deps.db, session.id, next, foldedRows.at(-1)!.seq);
     }
   }
-  const courseMaterial = await loadCourseMaterial(deps.db, question.userId, session);
   const system = buildTutorSystemPrompt({
     hintLevels: input.hintLevels,
-    courseMaterial,
+    courseMaterial: input.courseMaterial,
     effectiveLevels: input.effectiveLevels,
     notebookContext: input.notebookContext,
     conversationSummary: summary,

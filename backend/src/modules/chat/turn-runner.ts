@@ -3,6 +3,7 @@ import { hintCue, type HintLevels } from '../../ai/pedagogy/index.js';
 import type { UserRow } from '../users/users.repository.js';
 import type { ActiveTurn } from './active-turns.js';
 import { buildAnswerContext } from './context.js';
+import { findCourseMaterial } from './course-material.js';
 import {
   listRecentVisibleMessages,
   updateMessage,
@@ -42,14 +43,30 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
   });
 
   try {
-    const { hintLevels, effectiveLevels } = await chooseLevels(deps, input);
+    // Independent of each other, and both before the first token: run them side by side.
+    const [{ hintLevels, effectiveLevels }, material] = await Promise.all([
+      chooseLevels(deps, input),
+      findCourseMaterial(deps, {
+        userId: user.id,
+        session,
+        question: question.content,
+        notebookContext: input.notebookContext,
+        signal: turn.abort.signal,
+      }),
+    ]);
     const cue = hintCue(hintLevels);
     await updateMessage(deps.db, answer.id, {
       hintLevelProgramming: hintLevels.programming,
       hintLevelMaths: hintLevels.maths,
       hintCue: cue,
+      sources: material.sources,
     });
-    emit.toUser(user.id, 'chat:meta', { sessionId: session.id, turnId: turn.turnId, hintCue: cue });
+    emit.toUser(user.id, 'chat:meta', {
+      sessionId: session.id,
+      turnId: turn.turnId,
+      hintCue: cue,
+      sources: material.sources,
+    });
 
     const request = await buildAnswerContext(deps, {
       session,
@@ -57,6 +74,7 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
       hintLevels,
       effectiveLevels,
       notebookContext: input.notebookContext,
+      courseMaterial: material.text,
     });
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
     for await (const event of deps.tutor.streamAnswer(request, owner, turn.abort.signal)) {

@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ChatLimits } from '../usage/quota.service.js';
 import type { ActiveTurns } from './active-turns.js';
+import type { CourseRetrieval } from './course-material.js';
 import type { Tutor } from './tutor.types.js';
 
 /** Sends socket events to every connection of one user (all their tabs). */
@@ -23,6 +24,8 @@ export interface TurnDeps {
   activeTurns: ActiveTurns;
   emitter: TurnEmitter;
   logger: Logger;
+  /** Course passages for answers; absent, module workspaces get their notebook's own text. */
+  retrieval?: CourseRetrieval | undefined;
 }
 
 /** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */

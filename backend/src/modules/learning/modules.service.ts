@@ -6,6 +6,7 @@ import type {
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
+import type { RetrievalIndexer } from '../retrieval/retrieval-indexer.js';
 import {
   createCopyIfMissing,
   findCopy,
@@ -33,6 +34,8 @@ export interface LearningDeps {
   db: Db;
   clock: Clock;
   limits: { maxBytes: number; personalMax: number };
+  /** A student's own notebook changed: re-index it for their tutor, in the background. */
+  indexer: Pick<RetrievalIndexer, 'personalNotebookChanged'>;
 }
 
 /** Who is asking: admins also see unpublished modules (to preview them). */

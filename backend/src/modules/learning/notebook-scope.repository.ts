@@ -12,6 +12,7 @@ export async function findOwnedCopyWithOriginal(db: Db, userId: string, copyId: 
   const [row] = await db
     .select({
       copyId: notebookCopies.id,
+      moduleId: modules.id,
       title: moduleNotebooks.title,
       moduleTitle: modules.title,
       originalContent: moduleNotebooks.content,

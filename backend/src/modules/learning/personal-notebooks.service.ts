@@ -41,7 +41,7 @@ export async function addNotebook(
   const sizeBytes = measureNotebook(content, deps.limits.maxBytes);
   const title = body.title ?? titleFromFilename(body.filename) ?? 'Untitled';
   const now = deps.clock();
-  return deps.db.transaction(async (transaction) => {
+  const created = await deps.db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db;
     await lockUserForNotebookCreation(tx, userId);
     if ((await countPersonalNotebooks(tx, userId)) >= deps.limits.personalMax) {
@@ -56,6 +56,8 @@ export async function addNotebook(
       updatedAt: now,
     });
   });
+  deps.indexer.personalNotebookChanged(created.id);
+  return created;
 }
 
 export async function getMyNotebook(
@@ -84,7 +86,10 @@ export async function saveMyNotebook(
     sizeBytes,
     now: deps.clock(),
   });
-  if (saved) return saved;
+  if (saved) {
+    deps.indexer.personalNotebookChanged(notebookId);
+    return saved;
+  }
   const currentVersion = await findPersonalNotebookVersion(deps.db, userId, notebookId);
   if (currentVersion === undefined) throw notebookNotFound();
   throw versionConflict(currentVersion);
@@ -98,6 +103,8 @@ export async function renameMyNotebook(
 ): Promise<PersonalNotebookRow> {
   const notebook = await renamePersonalNotebook(deps.db, userId, notebookId, title, deps.clock());
   if (!notebook) throw notebookNotFound();
+  // The title is part of every chunk's citation.
+  deps.indexer.personalNotebookChanged(notebookId);
   return notebook;
 }
 

@@ -1,4 +1,4 @@
-import { isNull } from 'drizzle-orm';
+import { isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockEmbeddings, mockEmbed } from '../../ai/embeddings/mock.js';
 import { createEmbedder } from '../../ai/embeddings/registry.js';
@@ -157,6 +157,12 @@ describe('retrieval evaluation on the starter module', () => {
         kind: retrievalChunks.kind,
         citation: retrievalChunks.citation,
         content: retrievalChunks.content,
+        ownerUserId: retrievalChunks.ownerUserId,
+        moduleId: retrievalChunks.moduleId,
+        notebookId: sql<
+          string | null
+        >`coalesce(${retrievalChunks.moduleNotebookId}, ${retrievalChunks.personalNotebookId})`,
+        cellIndex: retrievalChunks.cellIndex,
       })
       .from(retrievalChunks)
       .where(isNull(retrievalChunks.ownerUserId));

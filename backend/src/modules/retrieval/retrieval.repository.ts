@@ -158,7 +158,17 @@ export interface ChunkHit {
   kind: 'markdown' | 'code' | 'data_file';
   citation: string;
   content: string;
+  /** Null for course material. */
+  ownerUserId: string | null;
+  moduleId: string | null;
+  /** The module or personal notebook it was cut from; null for data files. */
+  notebookId: string | null;
+  cellIndex: number | null;
 }
+
+const HIT_COLUMNS = sql`c.id, c.kind, c.citation, c.content, c.owner_user_id as "ownerUserId",
+  c.module_id as "moduleId", coalesce(c.module_notebook_id, c.personal_notebook_id) as "notebookId",
+  c.cell_index as "cellIndex"`;
 
 /** `terms` are bare words; any of them may match (ranked by how well). */
 export function searchChunksFullText(db: Db, scope: SearchScope, terms: string[], limit: number) {
@@ -167,24 +177,29 @@ export function searchChunksFullText(db: Db, scope: SearchScope, terms: string[]
   const document = sql`to_tsvector('english', c.citation || ' ' || c.content)`;
   return selectRows<ChunkHit>(
     db,
-    sql`select c.id, c.kind, c.citation, c.content from retrieval_chunks c
+    sql`select ${HIT_COLUMNS} from retrieval_chunks c
         where ${document} @@ ${query} and ${scopeFilter(scope)}
         order by ts_rank_cd(${document}, ${query}) desc, c.id limit ${limit}`,
   );
 }
 
+/**
+ * Nearest chunks by cosine distance. Unlike full-text search, nearest neighbours always exist,
+ * related or not: `minSimilarity` keeps unrelated passages (and their citations) out.
+ */
 export function searchChunksByVector(
   db: Db,
   scope: SearchScope,
-  vector: number[],
-  model: string,
+  query: { vector: number[]; model: string; minSimilarity: number },
   limit: number,
 ) {
+  const distance = sql`c.embedding <=> ${toVectorLiteral(query.vector)}::vector`;
   return selectRows<ChunkHit>(
     db,
-    sql`select c.id, c.kind, c.citation, c.content from retrieval_chunks c
-        where c.embedded_at is not null and c.embedding_model = ${model} and ${scopeFilter(scope)}
-        order by c.embedding <=> ${toVectorLiteral(vector)}::vector limit ${limit}`,
+    sql`select ${HIT_COLUMNS} from retrieval_chunks c
+        where c.embedded_at is not null and c.embedding_model = ${query.model}
+          and ${scopeFilter(scope)} and ${distance} <= ${1 - query.minSimilarity}
+        order by ${distance} limit ${limit}`,
   );
 }
 

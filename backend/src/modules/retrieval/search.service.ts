@@ -12,6 +12,11 @@ import { canUseVectors } from './vector-support.js';
 const CANDIDATES = 20;
 /** The usual reciprocal-rank-fusion constant: damps the weight of the very top ranks. */
 const RRF_K = 60;
+/**
+ * Below this cosine similarity a passage is taken as unrelated. Cohere's and Voyage's current
+ * models put unrelated English text around 0.1–0.3 and paraphrases above 0.5 (RETRIEVAL_MIN_SIMILARITY).
+ */
+export const DEFAULT_MIN_SIMILARITY = 0.3;
 
 export interface RetrievedChunk extends ChunkHit {
   score: number;
@@ -25,6 +30,10 @@ export interface SearchOptions extends SearchScope {
   tokenBudget?: number;
   /** `hybrid` (default) uses vectors when available; `full_text` never does (evaluation). */
   mode?: 'hybrid' | 'full_text';
+  /** Vector hits below this cosine similarity are dropped (default DEFAULT_MIN_SIMILARITY). */
+  minSimilarity?: number;
+  /** Bounds the question's embedding call; when it fires, full-text hits are used alone. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Bare words for an OR query: stop words are dropped by Postgres' english configuration. */
@@ -68,13 +77,16 @@ export async function searchMaterial(
   const lists = [await fullText];
   if (options.mode !== 'full_text' && deps.embedder && (await canUseVectors(deps))) {
     try {
-      const [vector] = await deps.embedder.embed([options.query], 'query');
+      const [vector] = await deps.embedder.embed([options.query], 'query', options.signal);
       lists.push(
         await searchChunksByVector(
           deps.db,
           scope,
-          vector!,
-          deps.embedder.provider.model,
+          {
+            vector: vector!,
+            model: deps.embedder.provider.model,
+            minSimilarity: options.minSimilarity ?? DEFAULT_MIN_SIMILARITY,
+          },
           CANDIDATES,
         ),
       );

@@ -2,6 +2,7 @@ import { lazy, memo, Suspense, useState } from 'react';
 import { Button } from '../../../components/Button';
 import type { ChatViewMessage } from '../hooks/chat-session-state';
 import { EditQuestionForm } from './EditQuestionForm';
+import { MessageSources } from './MessageSources';
 
 // The Markdown, maths and highlighting stack is most of the chat's weight: fetched on first
 // answer, while the plain text shows.
@@ -74,6 +75,8 @@ export const MessageBubble = memo(function MessageBubble({
       ) : (
         <Answer message={message} />
       )}
+
+      {!isUser ? <MessageSources sources={message.sources} /> : null}
 
       {message.status === 'interrupted' ? (
         <p className="message-note">Stopped: this answer is incomplete.</p>

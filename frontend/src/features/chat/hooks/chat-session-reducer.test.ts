@@ -68,7 +68,7 @@ describe('chatSessionReducer', () => {
   it('shows the question at once and the answer as it streams', () => {
     const state = run(
       startedTurn(),
-      { type: 'meta', event: { sessionId: SESSION, turnId: TURN, hintCue: 'a hint' } },
+      { type: 'meta', event: { sessionId: SESSION, turnId: TURN, hintCue: 'a hint', sources: [] } },
       delta(1, 'Think '),
       delta(2, 'about it.'),
     );
@@ -79,6 +79,21 @@ describe('chatSessionReducer', () => {
     ]);
     expect(state.messages[0]).toMatchObject({ id: 'question-1', status: 'complete' });
     expect(answerOf(state)).toMatchObject({ id: TURN, status: 'streaming', hintCue: 'a hint' });
+  });
+
+  it('keeps the course citations the server sends with the answer’s meta', () => {
+    const source = {
+      citation: 'Loops · Lesson · cell 1',
+      origin: 'course' as const,
+      moduleId: 'module-1',
+      notebookId: 'notebook-1',
+      cellIndex: 0,
+    };
+    const state = run(startedTurn(), {
+      type: 'meta',
+      event: { sessionId: SESSION, turnId: TURN, hintCue: 'a hint', sources: [source] },
+    });
+    expect(answerOf(state).sources).toEqual([source]);
   });
 
   it('ignores duplicated and old deltas', () => {

@@ -235,12 +235,13 @@ export function chatSessionReducer(
     case 'meta': {
       const { turn } = state;
       if (!turn || turn.turnId !== action.event.turnId) return state;
-      const { hintCue } = action.event;
+      const { hintCue, sources } = action.event;
       return {
         ...state,
         messages: updateMessage(state.messages, turn.answerKey, (message) => ({
           ...message,
           hintCue,
+          sources,
         })),
       };
     }

@@ -87,7 +87,7 @@ describe('ChatPage', () => {
       assistantMessageId: TURN,
       sessionTitle: 'What is a for loop?',
     });
-    realtime.serverEmit('chat:meta', { ...ids, hintCue: 'a hint' });
+    realtime.serverEmit('chat:meta', { ...ids, hintCue: 'a hint', sources: [] });
     realtime.serverEmit('chat:delta', { ...ids, seq: 1, text: 'What do you ' });
     realtime.serverEmit('chat:delta', { ...ids, seq: 2, text: 'want to repeat?' });
 

@@ -1,0 +1,111 @@
+import type { MaterialSource, NotebookContext } from '@hintbook/contracts';
+import type { Config } from '../../config/env.js';
+import { findOwnedCopyWithOriginal } from '../learning/notebook-scope.repository.js';
+import { loadCourseMaterial } from '../learning/notebook-scope.js';
+import type { RetrievalDeps } from '../retrieval/retrieval.types.js';
+import {
+  formatRetrievedMaterial,
+  searchMaterial,
+  type RetrievedChunk,
+} from '../retrieval/search.service.js';
+import type { SessionRow } from './sessions.repository.js';
+import type { TurnDeps } from './turn.types.js';
+
+export interface CourseRetrieval {
+  deps: RetrievalDeps;
+  settings: Config['retrieval'];
+}
+
+/** What one answer is given from the course, and the citations shown under it. */
+export interface CourseMaterial {
+  text: string | undefined;
+  sources: MaterialSource[];
+}
+
+export interface CourseMaterialInput {
+  userId: string;
+  session: Pick<SessionRow, 'scope' | 'notebookId'>;
+  question: string;
+  notebookContext?: NotebookContext | undefined;
+  signal: AbortSignal;
+}
+
+/** How much of the live cell and error goes into the search query (characters). */
+const QUERY_CONTEXT_CHARS = 600;
+
+/**
+ * Passages of course material (and the student's own notebooks) that fit this question, found
+ * by hybrid search within what the student may see: in a module's workspace, that module's
+ * material; elsewhere, every published module. The student's own notebooks are always in scope
+ * and only theirs. Retrieval failing never fails the answer: it goes on without passages.
+ */
+export async function findCourseMaterial(
+  deps: Pick<TurnDeps, 'db' | 'logger' | 'retrieval'>,
+  input: CourseMaterialInput,
+): Promise<CourseMaterial> {
+  const retrieval = deps.retrieval;
+  if (!retrieval || retrieval.settings.tokenBudget === 0 || retrieval.settings.maxPassages === 0) {
+    return { text: await notebookText(deps, input), sources: [] };
+  }
+  try {
+    const workspace = await moduleOfSession(deps, input);
+    const chunks = await searchMaterial(retrieval.deps, {
+      userId: input.userId,
+      moduleId: workspace?.moduleId,
+      includeOwn: true,
+      query: searchQuery(input.question, input.notebookContext),
+      limit: retrieval.settings.maxPassages,
+      tokenBudget: retrieval.settings.tokenBudget,
+      minSimilarity: retrieval.settings.minSimilarity,
+      signal: AbortSignal.any([
+        input.signal,
+        AbortSignal.timeout(retrieval.settings.queryTimeoutMs),
+      ]),
+    });
+    // Nothing matched (a bare "help?"): the open notebook's own text is still the best guess.
+    if (chunks.length === 0) return { text: await notebookText(deps, input), sources: [] };
+    const header = workspace && `The student is working in ${workspace.citation}.\n\n`;
+    return {
+      text: (header ?? '') + formatRetrievedMaterial(chunks),
+      sources: chunks.map(toSource),
+    };
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'course retrieval failed; answering without passages');
+    return { text: undefined, sources: [] };
+  }
+}
+
+/** The question, plus what the student is looking at: a bare "why?" finds nothing alone. */
+export function searchQuery(question: string, context?: NotebookContext): string {
+  const parts = [question];
+  if (context?.lastError) {
+    parts.push(`${context.lastError.ename}: ${context.lastError.evalue}`.slice(0, 300));
+  }
+  if (context?.activeCellSource?.trim()) {
+    parts.push(context.activeCellSource.slice(0, QUERY_CONTEXT_CHARS));
+  }
+  return parts.join('\n');
+}
+
+async function moduleOfSession(
+  deps: Pick<TurnDeps, 'db'>,
+  input: CourseMaterialInput,
+): Promise<{ moduleId: string; citation: string } | undefined> {
+  if (input.session.scope !== 'module_notebook' || !input.session.notebookId) return undefined;
+  const copy = await findOwnedCopyWithOriginal(deps.db, input.userId, input.session.notebookId);
+  return copy && { moduleId: copy.moduleId, citation: `${copy.moduleTitle} · ${copy.title}` };
+}
+
+function notebookText(deps: Pick<TurnDeps, 'db'>, input: CourseMaterialInput) {
+  return loadCourseMaterial(deps.db, input.userId, input.session);
+}
+
+function toSource(chunk: RetrievedChunk): MaterialSource {
+  return {
+    citation: chunk.citation,
+    origin: chunk.ownerUserId === null ? 'course' : 'own',
+    moduleId: chunk.moduleId,
+    notebookId: chunk.notebookId,
+    cellIndex: chunk.cellIndex,
+  };
+}
