@@ -292,4 +292,44 @@ describe('the tutor chat in the browser', () => {
     expect(answerCalls(asked)).toHaveLength(1);
     expectCleanSession(session);
   });
+
+  it('cites the course material an answer drew on, and a citation opens its notebook', async () => {
+    const session = sessions.current();
+    const { page } = session;
+    tutor.fake().setDefault(turnScript({ chunks: ['Which ', 'list would you ', 'loop over?'] }));
+
+    await registerAndOpenTutor(page);
+    const asked = 'How does a for loop go through every item of a list?';
+    await ask(page, asked);
+    await expect
+      .poll(() => answerText(page), { timeout: 8_000 })
+      .toBe('Which list would you loop over?');
+
+    // The seeded starter module was indexed at boot; the tutor was given its passages, cited.
+    const [call] = answerCalls(asked);
+    const system = JSON.stringify((call!.body as { messages: unknown }).messages);
+    expect(system).toContain('[Getting started with Python · 2. Lists and loops · cell');
+
+    const sources = answer(page).getByRole('complementary', {
+      name: 'Course material this answer draws on',
+    });
+    const firstLink = sources
+      .getByRole('link', { name: /^Getting started with Python · / })
+      .first();
+    await firstLink.waitFor();
+    const citation = (await firstLink.textContent()) ?? '';
+    // Passages of one notebook are one citation listing its cells.
+    expect(citation).toMatch(/^Getting started with Python · [^·]+ · cells? \d+(, \d+)*$/);
+
+    // Still there after a reload: the citations are stored with the answer.
+    await page.reload();
+    await answer(page)
+      .getByRole('complementary', { name: 'Course material this answer draws on' })
+      .getByRole('link', { name: citation, exact: true })
+      .click();
+    await page.waitForURL(/\/modules\/[0-9a-f-]{36}\/notebooks\/[0-9a-f-]{36}$/);
+    const notebookTitle = citation.split(' · ')[1]!;
+    await page.getByRole('heading', { level: 1, name: notebookTitle }).waitFor();
+    expectCleanSession(session);
+  });
 });

@@ -24,7 +24,13 @@ describe('MessageSources', () => {
   it('lists each citation as a link to the notebook it came from', () => {
     renderSources([
       course,
-      { ...course, citation: 'Your notebook · Scratch · cell 1', origin: 'own', moduleId: null },
+      {
+        ...course,
+        citation: 'Your notebook · Scratch · cell 1',
+        origin: 'own',
+        moduleId: null,
+        cellIndex: 0,
+      },
     ]);
     const region = screen.getByRole('complementary', {
       name: 'Course material this answer draws on',
@@ -38,6 +44,19 @@ describe('MessageSources', () => {
         .getByRole('link', { name: 'Your notebook · Scratch · cell 1 (yours)' })
         .getAttribute('href'),
     ).toBe('/notebooks/n1');
+  });
+
+  it('folds passages of one notebook into one citation listing its cells in order', () => {
+    renderSources([
+      course,
+      { ...course, citation: 'Getting started · 2. Lists and loops · cell 1', cellIndex: 0 },
+      { ...course, citation: 'Other · Notebook · cell 2', notebookId: 'n2', cellIndex: 1 },
+    ]);
+    const links = screen.getAllByRole('link').map((link) => link.textContent);
+    expect(links).toEqual([
+      'Getting started · 2. Lists and loops · cells 1, 4',
+      'Other · Notebook · cell 2',
+    ]);
   });
 
   it('shows a data file’s citation as plain text, having no page to open', () => {
