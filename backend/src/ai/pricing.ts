@@ -16,6 +16,11 @@ export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
   'gpt-5-nano': { inputPerMillion: 0.05, outputPerMillion: 0.4 },
   'gemini-2.5-flash': { inputPerMillion: 0.3, outputPerMillion: 2.5 },
   'gemini-2.5-flash-lite': { inputPerMillion: 0.1, outputPerMillion: 0.4 },
+  // Embeddings (course retrieval) bill input only: docs.voyageai.com pricing (voyage-3.5, its
+  // -lite) and Cohere's listed Embed 4 rate.
+  'voyage-3.5': { inputPerMillion: 0.06, outputPerMillion: 0 },
+  'voyage-3.5-lite': { inputPerMillion: 0.02, outputPerMillion: 0 },
+  'embed-v4.0': { inputPerMillion: 0.12, outputPerMillion: 0 },
   // The demo tutor (LLM_PROVIDER=mock) runs in-process.
   'demo-tutor': { inputPerMillion: 0, outputPerMillion: 0 },
 };

@@ -37,20 +37,25 @@ describe('retrieval wiring from config', () => {
       model: 'voyage-3.5',
       dimensions: 1024,
     });
-    fake.enqueue({ error: { status: 503, retryAfter: '0' } }, { usage: { inputTokens: 7 } });
+    fake.enqueue(
+      { error: { status: 503, retryAfter: '0' } },
+      { usage: { inputTokens: 1_000_000 } },
+    );
     await deps.embedder!.embed(['a for loop'], 'query');
     const rows = await setup.deps.db
       .select({
         outcome: usageEvents.outcome,
         inputTokens: usageEvents.inputTokens,
         errorKind: usageEvents.errorKind,
+        costUsd: usageEvents.costUsd,
       })
       .from(usageEvents)
       .where(eq(usageEvents.purpose, 'embedding'));
     expect(rows).toEqual(
       expect.arrayContaining([
-        { outcome: 'error', inputTokens: 0, errorKind: 'overloaded' },
-        { outcome: 'ok', inputTokens: 7, errorKind: null },
+        { outcome: 'error', inputTokens: 0, errorKind: 'overloaded', costUsd: 0 },
+        // voyage-3.5 is priced at $0.06 per million input tokens.
+        { outcome: 'ok', inputTokens: 1_000_000, errorKind: null, costUsd: 0.06 },
       ]),
     );
   });
