@@ -52,30 +52,36 @@ export async function decideHintLevels(
   },
 ): Promise<TurnDecision> {
   const session = sessionState(input.session);
-  const user = await loadUserState(deps, input.user);
-  const classification = await deps.tutor.classify(
-    buildClassificationRequest({
-      recentMessages: input.history.map((row) => ({ role: row.role, content: row.content })),
-      newMessage: input.question.content,
-      previousProblemSummary: session.problemSummary || null,
-      ...(input.notebookContext ? { notebookContext: input.notebookContext } : {}),
-    }),
-    { userId: input.user.id, sessionId: input.session.id, messageId: input.question.id },
-  );
+  // Every millisecond here delays the first token: the state read runs beside the
+  // classification call, and the two writes beside each other; none depends on its partner.
+  const [user, classification] = await Promise.all([
+    loadUserState(deps, input.user),
+    deps.tutor.classify(
+      buildClassificationRequest({
+        recentMessages: input.history.map((row) => ({ role: row.role, content: row.content })),
+        newMessage: input.question.content,
+        previousProblemSummary: session.problemSummary || null,
+        ...(input.notebookContext ? { notebookContext: input.notebookContext } : {}),
+      }),
+      { userId: input.user.id, sessionId: input.session.id, messageId: input.question.id },
+    ),
+  ]);
   const decision = decideTurn({ classification, session, user });
-  await updateSessionPedagogy(deps.db, input.session.id, decision.session);
-  await upsertUserPedagogy(
-    deps.db,
-    {
-      userId: input.user.id,
-      effectiveProgramming: decision.user.effectiveLevels.programming,
-      effectiveMaths: decision.user.effectiveLevels.maths,
-      baselineProgramming: input.user.programmingLevel,
-      baselineMaths: input.user.mathsLevel,
-      problemsObserved: decision.user.problemsObserved,
-    },
-    deps.clock(),
-  );
+  await Promise.all([
+    updateSessionPedagogy(deps.db, input.session.id, decision.session),
+    upsertUserPedagogy(
+      deps.db,
+      {
+        userId: input.user.id,
+        effectiveProgramming: decision.user.effectiveLevels.programming,
+        effectiveMaths: decision.user.effectiveLevels.maths,
+        baselineProgramming: input.user.programmingLevel,
+        baselineMaths: input.user.mathsLevel,
+        problemsObserved: decision.user.problemsObserved,
+      },
+      deps.clock(),
+    ),
+  ]);
   return decision;
 }
 

@@ -55,27 +55,28 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
       }),
     ]);
     const cue = hintCue(hintLevels);
-    await updateMessage(deps.db, answer.id, {
-      hintLevelProgramming: hintLevels.programming,
-      hintLevelMaths: hintLevels.maths,
-      hintCue: cue,
-      sources: material.sources,
-    });
     emit.toUser(user.id, 'chat:meta', {
       sessionId: session.id,
       turnId: turn.turnId,
       hintCue: cue,
       sources: material.sources,
     });
-
-    const request = await buildAnswerContext(deps, {
-      session,
-      question,
-      hintLevels,
-      effectiveLevels,
-      notebookContext: input.notebookContext,
-      courseMaterial: material.text,
-    });
+    const [request] = await Promise.all([
+      buildAnswerContext(deps, {
+        session,
+        question,
+        hintLevels,
+        effectiveLevels,
+        notebookContext: input.notebookContext,
+        courseMaterial: material.text,
+      }),
+      updateMessage(deps.db, answer.id, {
+        hintLevelProgramming: hintLevels.programming,
+        hintLevelMaths: hintLevels.maths,
+        hintCue: cue,
+        sources: material.sources,
+      }),
+    ]);
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
     for await (const event of deps.tutor.streamAnswer(request, owner, turn.abort.signal)) {
       if (event.type === 'delta') {

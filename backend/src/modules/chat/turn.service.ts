@@ -61,16 +61,19 @@ export async function sendQuestion(
   if (payload.content.length > deps.limits.messageMaxLength)
     throw messageTooLong(deps.limits.messageMaxLength);
 
-  const duplicate = await findDuplicate(deps.db, user.id, payload.clientMessageId);
+  // Independent reads side by side: each one delays the first token.
+  const [duplicate, found] = await Promise.all([
+    findDuplicate(deps.db, user.id, payload.clientMessageId),
+    payload.sessionId ? findOwnedSession(deps.db, user.id, payload.sessionId) : undefined,
+  ]);
   if (duplicate) return duplicate;
-
-  let session = payload.sessionId
-    ? await findOwnedSession(deps.db, user.id, payload.sessionId)
-    : undefined;
+  let session = found;
   if (payload.sessionId && !session) throw sessionNotFound();
   if (session && deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
-  if (session) await releaseOrphanedAnswer(deps, session.id);
-  await assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id);
+  await Promise.all([
+    session && releaseOrphanedAnswer(deps, session.id),
+    assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id),
+  ]);
 
   const isNewSession = !session;
   // A first question from the workspace opens a conversation about that notebook.
