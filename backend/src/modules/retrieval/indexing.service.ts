@@ -101,11 +101,13 @@ export async function indexModule(deps: RetrievalDeps, moduleId: string) {
   await indexModuleFiles(deps, [moduleId]);
 }
 
-async function indexModuleFiles(deps: RetrievalDeps, moduleIds: string[]) {
+/** Returns how many chunks were embedded. */
+async function indexModuleFiles(deps: RetrievalDeps, moduleIds: string[]): Promise<number> {
+  let embedded = 0;
   for (const file of await findTextModuleFiles(deps.db, moduleIds)) {
     const text = file.content.toString('utf8');
     if (text.includes('\u0000')) continue; // binary after all
-    await syncSource(
+    const result = await syncSource(
       deps,
       {
         sourceKey: `module_file:${file.id}`,
@@ -115,7 +117,9 @@ async function indexModuleFiles(deps: RetrievalDeps, moduleIds: string[]) {
       },
       chunkTextFile(text, file.path, file.moduleTitle),
     );
+    embedded += result.embedded;
   }
+  return embedded;
 }
 
 /** A student's own notebook: its chunks are visible to that student only. */
@@ -135,12 +139,31 @@ export async function indexPersonalNotebook(deps: RetrievalDeps, notebookId: str
   );
 }
 
+export interface BackfillProgress {
+  /** Notebooks (module and personal) synced so far, of `total`; data files come with modules. */
+  done: number;
+  total: number;
+}
+
 /** `npm run retrieval:backfill`: (re)indexes everything; unchanged chunks cost nothing. */
-export async function backfillRetrieval(deps: RetrievalDeps) {
+export async function backfillRetrieval(
+  deps: RetrievalDeps,
+  onProgress: (progress: BackfillProgress) => void = () => undefined,
+) {
   const moduleIds = (await findModuleIds(deps.db)).map((row) => row.id);
-  for (const { id } of await findModuleNotebookIds(deps.db)) await indexModuleNotebook(deps, id);
-  await indexModuleFiles(deps, moduleIds);
-  for (const { id } of await findPersonalNotebookIds(deps.db))
-    await indexPersonalNotebook(deps, id);
-  return { embedded: await embedPendingChunks(deps) };
+  const moduleNotebooks = await findModuleNotebookIds(deps.db);
+  const personalNotebooks = await findPersonalNotebookIds(deps.db);
+  const total = moduleNotebooks.length + personalNotebooks.length;
+  let done = 0;
+  let embedded = 0;
+  const count = (result: SyncResult | void) => {
+    embedded += result?.embedded ?? 0;
+    onProgress({ done: ++done, total });
+  };
+  for (const { id } of moduleNotebooks) count(await indexModuleNotebook(deps, id));
+  embedded += await indexModuleFiles(deps, moduleIds);
+  for (const { id } of personalNotebooks) count(await indexPersonalNotebook(deps, id));
+  // Whatever is still pending: chunks left by an earlier failed run, or another model's.
+  embedded += await embedPendingChunks(deps);
+  return { embedded };
 }

@@ -1,6 +1,7 @@
 import {
   createEmbedder,
   createEmbeddingProvider,
+  type EmbeddingCallRecord,
   type EmbeddingConfig,
 } from '../../ai/embeddings/registry.js';
 import type { PricingTable } from '../../ai/pricing.js';
@@ -21,6 +22,8 @@ export function createRetrievalDeps(deps: {
   logger: Logger;
   pricing: PricingTable;
   embeddings: EmbeddingConfig;
+  /** Also told of every vendor call (the backfill command totals tokens and cost). */
+  observeCall?: (call: EmbeddingCallRecord) => void;
 }): RetrievalDeps {
   const logger = deps.logger.child({ module: 'retrieval' });
   const provider = createEmbeddingProvider(deps.embeddings);
@@ -29,6 +32,7 @@ export function createRetrievalDeps(deps: {
     createEmbedder(provider, {
       maxRetries: deps.embeddings.maxRetries,
       onCall: async (call) => {
+        deps.observeCall?.(call);
         const usage = { inputTokens: call.inputTokens, outputTokens: 0 };
         try {
           await insertUsageEvent(deps.db, {

@@ -4,7 +4,11 @@ import { createMockEmbeddings } from '../../ai/embeddings/mock.js';
 import { createEmbedder } from '../../ai/embeddings/registry.js';
 import { personalNotebooks, retrievalChunks } from '../../db/schema/index.js';
 import { chunkNotebook } from './chunking.js';
-import { backfillRetrieval, indexPersonalNotebook } from './indexing.service.js';
+import {
+  backfillRetrieval,
+  indexPersonalNotebook,
+  type BackfillProgress,
+} from './indexing.service.js';
 import { findChunksToEmbed } from './retrieval.repository.js';
 import { createRetrievalIndexer } from './retrieval-indexer.js';
 import { createRetrievalTestDatabase, insertUser } from './retrieval.test-helpers.js';
@@ -187,6 +191,24 @@ describe('course retrieval', () => {
       });
       expect(hits.map((hit) => hit.id)).toEqual(fullText.map((hit) => hit.id));
     }
+  });
+
+  it('reports progress per notebook and what it embedded; a second run embeds nothing', async () => {
+    const embedder = createEmbedder(createMockEmbeddings({ dimensions: 1024 }), { maxRetries: 0 });
+    const withEmbedder = { ...deps, embedder };
+    const model = embedder.provider.model;
+    const pending = (await findChunksToEmbed(deps.db, { model, limit: 10_000 })).length;
+    const progress: BackfillProgress[] = [];
+    const first = await backfillRetrieval(withEmbedder, (step) => progress.push(step));
+    const total = progress[0]!.total;
+    expect(total).toBeGreaterThanOrEqual(4); // the starter module's notebooks, and students'
+    expect(progress.map((step) => step.done)).toEqual(
+      Array.from({ length: total }, (_, index) => index + 1),
+    );
+    // Every pending chunk embedded once where vectors are stored; none where they are not.
+    expect(pending).toBeGreaterThan(40);
+    expect(first.embedded).toBe((await canUseVectors(withEmbedder)) ? pending : 0);
+    expect((await backfillRetrieval(withEmbedder)).embedded).toBe(0);
   });
 });
 

@@ -1,8 +1,14 @@
-import { startFakeAnthropic, startFakeGemini, startFakeOpenAI } from './index.js';
+import {
+  startFakeAnthropic,
+  startFakeCohere,
+  startFakeGemini,
+  startFakeOpenAI,
+  startFakeVoyage,
+} from './index.js';
 
 /**
  * Runs one fake vendor for e2e tests and benchmarks:
- *   tsx src/test/fake-providers/serve.ts <anthropic|openai|gemini> [port]
+ *   tsx src/test/fake-providers/serve.ts <anthropic|openai|gemini|cohere|voyage> [port]
  * Prints one JSON line `{"vendor","url","baseUrl","port"}` once listening; script it over HTTP
  * (POST /__fake/script …, see fake-server.ts). Stops on SIGINT/SIGTERM.
  */
@@ -10,11 +16,13 @@ const starters = {
   anthropic: startFakeAnthropic,
   openai: startFakeOpenAI,
   gemini: startFakeGemini,
+  cohere: startFakeCohere,
+  voyage: startFakeVoyage,
 };
 
 const [vendor, portArg] = process.argv.slice(2);
 if (!vendor || !(vendor in starters)) {
-  console.error('usage: serve.ts <anthropic|openai|gemini> [port]');
+  console.error(`usage: serve.ts <${Object.keys(starters).join('|')}> [port]`);
   process.exit(2);
 }
 const server = await starters[vendor as keyof typeof starters]({
