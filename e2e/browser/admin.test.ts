@@ -2,9 +2,9 @@
  * The admin panel in Chromium through nginx, on the built backend and SPA, with the AI vendor
  * replaced by the fake OpenAI server. An admin (registered with the ADMIN_EMAIL address) creates
  * a module, uploads a notebook through the file input and publishes it; a student, in a second
- * browser context, finds it, opens it and asks the tutor one question; the admin then sees that
- * turn in the usage chart and in the student's own figures. The student never downloads the
- * admin chunk.
+ * browser context, finds it, opens it and asks the tutor a question twice in other words; the
+ * admin then sees those turns in the usage chart and in the student's own figures, and the two
+ * wordings in one group on "What students ask". The student never downloads the admin chunk.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -105,7 +105,7 @@ function numberIn(text: string | null): number {
 }
 
 describe('the admin panel in the browser', () => {
-  it('publishes a notebook a student opens, then shows the student’s tutor turn in usage', async () => {
+  it('publishes a notebook a student opens, then shows the student’s questions to the admin', async () => {
     const admin = sessions.current();
     const adminPage = admin.page;
     const adminUrls: string[] = [];
@@ -187,6 +187,12 @@ describe('the admin panel in the browser', () => {
         .getByRole('article', { name: 'The tutor answered' })
         .getByText('What does range(3) give you?')
         .waitFor();
+      // The same question again in other words, for "What students ask".
+      await studentPage.getByLabel('Your question').fill('My for loop only prints 0, 1, 2: why?');
+      await studentPage.getByLabel('Your question').press('Enter');
+      await expect
+        .poll(() => studentPage.getByRole('article', { name: 'The tutor answered' }).count())
+        .toBe(2);
 
       // A student who types the address gets a page saying it is not for them, and no chunk.
       await studentPage.goto('/admin/usage');
@@ -225,6 +231,16 @@ describe('the admin panel in the browser', () => {
         has: adminPage.getByRole('rowheader', { name: 'Today' }),
       });
       expect(numberIn(await today.getByRole('cell').first().textContent())).toBeGreaterThan(0);
+
+      // What students ask: both wordings in one group (by keywords: the stack has no embedding key).
+      await adminNav(adminPage).getByRole('link', { name: 'What students ask' }).click();
+      await adminPage.getByRole('heading', { level: 1, name: 'What students ask' }).waitFor();
+      await adminPage.getByText(/no embedding key is configured/).waitFor();
+      const groups = adminPage.getByRole('list', {
+        name: 'Groups of similar questions, largest first',
+      });
+      await groups.getByRole('heading', { level: 3, name: /loop/ }).waitFor();
+      await groups.getByText(/2 questions from 1 student/).waitFor();
 
       // The admin chunk was fetched by the admin, never by the student.
       const adminChunks = adminUrls.filter((url) => ADMIN_CHUNK.test(new URL(url).pathname));

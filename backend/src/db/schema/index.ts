@@ -7,3 +7,4 @@ export * from './pedagogy.js';
 export * from './usage.js';
 export * from './users.js';
 export * from './retrieval.js';
+export * from './insights.js';

@@ -30,6 +30,7 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/provider-errors'],
   ['POST', '/provider-errors/:id/resolve'],
   ['GET', '/audit-log'],
+  ['GET', '/insights/questions'],
   ['GET', '/modules'],
   ['POST', '/modules'],
   ['POST', '/modules/import'],

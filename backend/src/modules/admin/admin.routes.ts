@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireAdmin } from '../../middleware/authenticate.js';
 import { auditLogRoutes } from '../audit/audit.routes.js';
+import { questionInsightsRoutes } from '../insights/question-insights.routes.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
 import type { AdminDeps } from './admin.types.js';
 import { adminModulesRoutes } from './admin-modules.routes.js';
@@ -21,5 +22,6 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use('/settings', settingsRoutes(deps.settings));
   router.use('/provider-errors', providerErrorsRoutes(deps));
   router.use('/audit-log', auditLogRoutes(deps));
+  router.use('/insights', questionInsightsRoutes(deps));
   return router;
 }

@@ -6,6 +6,7 @@ import { AdminContentPage } from './pages/AdminContentPage';
 import { AdminModulePage } from './pages/AdminModulePage';
 import { AdminOverviewPage } from './pages/AdminOverviewPage';
 import { AdminProviderErrorsPage } from './pages/AdminProviderErrorsPage';
+import { AdminQuestionsPage } from './pages/AdminQuestionsPage';
 import { AdminSettingsPage } from './pages/AdminSettingsPage';
 import { AdminUsagePage } from './pages/AdminUsagePage';
 import { AdminUserPage } from './pages/AdminUserPage';
@@ -16,6 +17,7 @@ const sections = [
   { to: '/admin/content', label: 'Content' },
   { to: '/admin/people', label: 'People' },
   { to: '/admin/usage', label: 'Usage' },
+  { to: '/admin/questions', label: 'What students ask' },
   { to: '/admin/settings', label: 'AI settings' },
   { to: '/admin/provider-errors', label: 'Provider errors' },
   { to: '/admin/audit', label: 'Audit log' },
@@ -43,6 +45,7 @@ export function AdminApp() {
         <Route path="people" element={<AdminUsersPage />} />
         <Route path="people/:userId" element={<AdminUserPage />} />
         <Route path="usage" element={<AdminUsagePage />} />
+        <Route path="questions" element={<AdminQuestionsPage />} />
         <Route path="settings" element={<AdminSettingsPage />} />
         <Route path="provider-errors" element={<AdminProviderErrorsPage />} />
         <Route path="audit" element={<AdminAuditPage />} />

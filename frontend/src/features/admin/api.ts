@@ -19,6 +19,7 @@ import {
   notebookPreviewResponseSchema,
   providerErrorResponseSchema,
   providerTestResponseSchema,
+  questionInsightsResponseSchema,
   type AdminDataFile,
   type AdminModule,
   type AdminNotebook,
@@ -41,6 +42,8 @@ import {
   type NotebookPreviewResponse,
   type ProviderErrorEntry,
   type ProviderTestResponse,
+  type QuestionInsightsQuery,
+  type QuestionInsightsResponse,
   type UpdateAiSettingsBody,
   type UpdateModuleBody,
   type UploadDataFileBody,
@@ -84,6 +87,18 @@ export async function getBudget(signal?: AbortSignal): Promise<BudgetStatus> {
     signal,
   });
   return budget;
+}
+
+// ------------------------------------------------------------------ what students ask
+
+export function getQuestionInsights(
+  query: QuestionInsightsQuery,
+  signal?: AbortSignal,
+): Promise<QuestionInsightsResponse> {
+  return apiClient.request(`${base}/insights/questions${queryString(query)}`, {
+    schema: questionInsightsResponseSchema,
+    signal,
+  });
 }
 
 // ------------------------------------------------------------------ users

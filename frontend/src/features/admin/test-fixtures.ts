@@ -1,8 +1,11 @@
 import type {
+  AdminModule,
   AdminUserSummary,
   AiSettingsResponse,
   BudgetStatus,
   ListProviderErrorsResponse,
+  QuestionGroup,
+  QuestionInsightsResponse,
 } from '@hintbook/contracts';
 
 /** Test data for the admin pages, in the API's shapes. */
@@ -72,6 +75,76 @@ export function adminUser(overrides: Partial<AdminUserSummary> = {}): AdminUserS
     notebooksStarted: 3,
     notebooksCompleted: 1,
     allowance: { dailyTokens: null, weeklyTokens: null },
+    ...overrides,
+  };
+}
+
+export function adminModule(overrides: Partial<AdminModule> = {}): AdminModule {
+  return {
+    id: '7f0c5a57-3c4c-4f0e-9d0e-3f3b7b0a1a11',
+    slug: 'loops-week',
+    title: 'Loops week',
+    description: '',
+    position: 1,
+    published: true,
+    notebooks: [],
+    files: [],
+    updatedAt: '2026-11-01T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function questionGroup(overrides: Partial<QuestionGroup> = {}): QuestionGroup {
+  const asked = (text: string, askedAt = '2026-11-24T10:00:00.000Z') => ({
+    text,
+    askedAt,
+    moduleId: '7f0c5a57-3c4c-4f0e-9d0e-3f3b7b0a1a11',
+    moduleTitle: 'Loops week',
+  });
+  return {
+    id: '00000000-0000-4000-8000-0000000000a1',
+    size: 4,
+    students: 3,
+    representative: asked('How do I write a for loop?'),
+    examples: [asked('how to write a for loop'), asked('What is a for loop?')],
+    keywords: ['loop', 'write'],
+    modules: [{ id: '7f0c5a57-3c4c-4f0e-9d0e-3f3b7b0a1a11', title: 'Loops week', questions: 3 }],
+    lastAskedAt: '2026-11-24T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function questionInsights(
+  overrides: Partial<QuestionInsightsResponse> = {},
+): QuestionInsightsResponse {
+  return {
+    from: '2026-10-25T12:00:00.000Z',
+    to: '2026-11-24T12:00:00.000Z',
+    module: null,
+    method: 'embeddings',
+    fallback: null,
+    embeddingModel: 'embed-v4.0',
+    questionsInRange: 10,
+    questionsConsidered: 10,
+    maxQuestions: 1000,
+    questionsGrouped: 6,
+    groups: [
+      questionGroup(),
+      questionGroup({
+        id: '00000000-0000-4000-8000-0000000000a2',
+        size: 2,
+        students: 1,
+        representative: {
+          text: 'How do I read a CSV file?',
+          askedAt: '2026-11-23T10:00:00.000Z',
+          moduleId: null,
+          moduleTitle: null,
+        },
+        examples: [],
+        keywords: ['csv'],
+        modules: [],
+      }),
+    ],
     ...overrides,
   };
 }

@@ -55,6 +55,9 @@ export function AdminOverviewPage() {
               <Link to="/admin/usage">Usage and cost</Link>
             </li>
             <li>
+              <Link to="/admin/questions">What students ask</Link>
+            </li>
+            <li>
               <Link to="/admin/settings">AI settings and limits</Link>
             </li>
             <li>
