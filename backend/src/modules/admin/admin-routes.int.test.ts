@@ -31,6 +31,7 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['POST', '/provider-errors/:id/resolve'],
   ['GET', '/audit-log'],
   ['GET', '/insights/questions'],
+  ['GET', '/retrieval'],
   ['GET', '/modules'],
   ['POST', '/modules'],
   ['POST', '/modules/import'],

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { requireAdmin } from '../../middleware/authenticate.js';
 import { auditLogRoutes } from '../audit/audit.routes.js';
 import { questionInsightsRoutes } from '../insights/question-insights.routes.js';
+import { getRetrievalStatus } from '../retrieval/retrieval-status.service.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
 import type { AdminDeps } from './admin.types.js';
 import { adminModulesRoutes } from './admin-modules.routes.js';
@@ -23,5 +24,8 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use('/provider-errors', providerErrorsRoutes(deps));
   router.use('/audit-log', auditLogRoutes(deps));
   router.use('/insights', questionInsightsRoutes(deps));
+  router.get('/retrieval', async (_req, res) => {
+    res.json({ retrieval: await getRetrievalStatus(deps) });
+  });
   return router;
 }

@@ -268,3 +268,16 @@ export async function findPersonalNotebookForIndexing(db: Db, notebookId: string
 export function findPersonalNotebookIds(db: Db) {
   return db.select({ id: personalNotebooks.id }).from(personalNotebooks);
 }
+
+/** Passages by kind of owner, and how many have a vector from `model`. */
+export async function countChunks(db: Db, model: string | undefined) {
+  const [row] = await selectRows<{ course: number; own: number; embedded: number }>(
+    db,
+    sql`select count(*) filter (where owner_user_id is null)::int as course,
+          count(*) filter (where owner_user_id is not null)::int as own,
+          count(*) filter (where embedded_at is not null
+            and embedding_model = ${model ?? ''})::int as embedded
+        from retrieval_chunks`,
+  );
+  return row ?? { course: 0, own: 0, embedded: 0 };
+}

@@ -20,6 +20,7 @@ import {
   providerErrorResponseSchema,
   providerTestResponseSchema,
   questionInsightsResponseSchema,
+  retrievalStatusResponseSchema,
   type AdminDataFile,
   type AdminModule,
   type AdminNotebook,
@@ -44,6 +45,7 @@ import {
   type ProviderTestResponse,
   type QuestionInsightsQuery,
   type QuestionInsightsResponse,
+  type RetrievalStatus,
   type UpdateAiSettingsBody,
   type UpdateModuleBody,
   type UploadDataFileBody,
@@ -99,6 +101,14 @@ export function getQuestionInsights(
     schema: questionInsightsResponseSchema,
     signal,
   });
+}
+
+export async function getRetrievalStatus(signal?: AbortSignal): Promise<RetrievalStatus> {
+  const { retrieval } = await apiClient.request(`${base}/retrieval`, {
+    schema: retrievalStatusResponseSchema,
+    signal,
+  });
+  return retrieval;
 }
 
 // ------------------------------------------------------------------ users

@@ -1,10 +1,11 @@
 import { Link } from 'react-router';
 import { Page } from '../../../components/Page';
-import { getAiSettings, getBudget, listProviderErrors } from '../api';
+import { getAiSettings, getBudget, getRetrievalStatus, listProviderErrors } from '../api';
 import { AdminDataView } from '../components/AdminDataView';
 import { BudgetBanner } from '../components/BudgetBanner';
 import { BudgetMeter } from '../components/BudgetMeter';
 import { ProviderStatusTable } from '../components/ProviderStatusTable';
+import { RetrievalStatusSummary } from '../components/RetrievalStatusSummary';
 import { formatCount } from '../format';
 import { useAdminData } from '../hooks/useAdminData';
 
@@ -16,6 +17,7 @@ export function AdminOverviewPage() {
     (signal) => listProviderErrors({ status: 'unresolved', limit: 1 }, signal),
     'errors',
   );
+  const retrieval = useAdminData((signal) => getRetrievalStatus(signal), 'retrieval');
 
   return (
     <Page title="Admin overview" heading="Overview">
@@ -41,6 +43,13 @@ export function AdminOverviewPage() {
               </Link>
             </p>
           ) : null}
+          <AdminDataView
+            state={retrieval.state}
+            what="the course search status"
+            onRetry={retrieval.reload}
+          >
+            {(data) => <RetrievalStatusSummary status={data} />}
+          </AdminDataView>
         </section>
         <section className="card" aria-labelledby="overview-links">
           <h2 id="overview-links">Quick links</h2>
