@@ -11,6 +11,9 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A browser under CI load can take seconds for what takes milliseconds on a quiet machine;
+    // polls fail only when the state never comes (the default gives up after one second).
+    expect: { poll: { timeout: 10_000 } },
     ...testReporters('e2e'),
   },
 });
