@@ -207,7 +207,10 @@ export function buildApp(deps: AppDeps): Hintbook {
     settings: ai.runtime,
     providerErrors: ai.providerErrors,
     indexer,
-    stopBackgroundWork: flusher.stop,
+    stopBackgroundWork: () => {
+      flusher.stop();
+      indexer.stop();
+    },
   };
 }
 

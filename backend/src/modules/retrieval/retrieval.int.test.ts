@@ -164,10 +164,18 @@ describe('course retrieval', () => {
     expect(tokens).toBeLessThanOrEqual(140);
   });
 
-  it('logs and carries on when a background indexing job fails', async () => {
-    const indexer = createRetrievalIndexer(deps);
-    indexer.personalNotebookChanged('not-a-uuid');
-    await expect(indexer.idle()).resolves.toBeUndefined();
+  it('logs a failed background job, tries it again later a few times, then gives up', async () => {
+    const attempts: unknown[] = [];
+    const logger = {
+      ...deps.logger,
+      warn: (fields: { attempt?: number }) => attempts.push(fields.attempt),
+    } as unknown as RetrievalDeps['logger'];
+    const indexer = createRetrievalIndexer({ ...deps, logger }, { retryDelaysMs: [5, 5] });
+    indexer.personalNotebookChanged('not-a-uuid'); // fails in SQL, every time
+    await expect.poll(() => attempts, { timeout: 5_000 }).toEqual([1, 2, 3]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(attempts).toEqual([1, 2, 3]);
+    indexer.stop();
   });
 
   it('falls back to full-text search when this database has no vector column', async () => {
