@@ -174,18 +174,25 @@ const HIT_COLUMNS = sql`c.id, c.kind, c.citation, c.content, c.owner_user_id as 
 export function searchChunksFullText(db: Db, scope: SearchScope, terms: string[], limit: number) {
   if (terms.length === 0) return Promise.resolve([]);
   const query = sql`to_tsquery('english', ${terms.join(' | ')})`;
-  const document = sql`to_tsvector('english', c.citation || ' ' || c.content)`;
   return selectRows<ChunkHit>(
     db,
     sql`select ${HIT_COLUMNS} from retrieval_chunks c
-        where ${document} @@ ${query} and ${scopeFilter(scope)}
-        order by ts_rank_cd(${document}, ${query}) desc, c.id limit ${limit}`,
+        where c.search_vector @@ ${query} and ${scopeFilter(scope)}
+        order by ts_rank_cd(c.search_vector, ${query}) desc, c.id limit ${limit}`,
   );
 }
 
 /**
  * Nearest chunks by cosine distance. Unlike full-text search, nearest neighbours always exist,
  * related or not: `minSimilarity` keeps unrelated passages (and their citations) out.
+ *
+ * The HNSW index scan yields `hnsw.ef_search` (40) candidates and the visibility filter runs on
+ * those: where most near chunks are hidden (unpublished modules, other students' notebooks),
+ * fewer than `limit` rows came back, often none. pgvector ≥ 0.8 can keep scanning until enough
+ * rows pass (`hnsw.iterative_scan`), set here for this transaction only; with an older
+ * pgvector the setting does not exist and is skipped. The similarity floor is applied after
+ * the LIMIT, outside the scan (same rows), so the scan stops at `limit` visible rows instead of
+ * searching far for rows above the floor (bench/README.md, "Retrieval").
  */
 export function searchChunksByVector(
   db: Db,
@@ -193,14 +200,26 @@ export function searchChunksByVector(
   query: { vector: number[]; model: string; minSimilarity: number },
   limit: number,
 ) {
-  const distance = sql`c.embedding <=> ${toVectorLiteral(query.vector)}::vector`;
-  return selectRows<ChunkHit>(
-    db,
-    sql`select ${HIT_COLUMNS} from retrieval_chunks c
-        where c.embedded_at is not null and c.embedding_model = ${query.model}
-          and ${scopeFilter(scope)} and ${distance} <= ${1 - query.minSimilarity}
-        order by ${distance} limit ${limit}`,
-  );
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    // The '[0]'::vector literal is parsed first, which loads pgvector on this connection, so
+    // current_setting sees its settings even on the connection's first vector query.
+    await tx.execute(
+      sql`select set_config('hnsw.iterative_scan', 'strict_order', true) from (select '[0]'::vector) v
+          where current_setting('hnsw.iterative_scan', true) is not null`,
+    );
+    return selectRows<ChunkHit>(
+      tx,
+      sql`with nearest as materialized (
+            select ${HIT_COLUMNS}, c.embedding <=> ${toVectorLiteral(query.vector)}::vector as distance
+            from retrieval_chunks c
+            where c.embedded_at is not null and c.embedding_model = ${query.model}
+              and ${scopeFilter(scope)}
+            order by distance limit ${limit})
+          select id, kind, citation, content, "ownerUserId", "moduleId", "notebookId", "cellIndex"
+          from nearest where distance <= ${1 - query.minSimilarity} order by distance`,
+    );
+  });
 }
 
 export async function findModuleNotebookForIndexing(db: Db, notebookId: string) {
