@@ -25,6 +25,17 @@ describe('who reaches the admin panel', () => {
         mock.on('GET /api/admin/usage/budget', jsonResponse(200, { budget: budget() }));
         mock.on('GET /api/admin/settings', jsonResponse(200, aiSettings()));
         mock.on('GET /api/admin/provider-errors', jsonResponse(200, noErrors));
+        mock.on(
+          'GET /api/admin/retrieval',
+          jsonResponse(200, {
+            retrieval: {
+              mode: 'full_text',
+              reason: 'no_embedding_key',
+              embedding: null,
+              passages: { course: 56, own: 0, embedded: 0, pending: 0 },
+            },
+          }),
+        );
       },
     });
 
@@ -35,6 +46,9 @@ describe('who reaches the admin panel', () => {
     expect(meter.getAttribute('value')).toBe('0.125');
     expect(await screen.findByRole('rowheader', { name: 'OpenAI' })).toBeTruthy();
     expect(screen.getByText('No unresolved provider errors')).toBeTruthy();
+    expect((await screen.findByText(/^Course search:/)).parentElement!.textContent).toContain(
+      'by words only',
+    );
     // 12.5 % used: no warning.
     expect(screen.queryByRole('alert')).toBeNull();
   });
