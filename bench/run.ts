@@ -29,6 +29,8 @@ import { createThrowawayDatabase, DEFAULT_SERVER_URL } from './lib/database.js';
  */
 
 const quick = process.argv.includes('--quick');
+// Course retrieval off (RETRIEVAL_TOKEN_BUDGET=0): what retrieval adds to the first token.
+const noRetrieval = process.argv.includes('--no-retrieval');
 const pgArgument = process.argv.find((arg) => arg === '--pg' || arg.startsWith('--pg='));
 const pgServerUrl = pgArgument ? pgArgument.slice(5) || DEFAULT_SERVER_URL : undefined;
 const TOKENS_PER_SECOND = 30;
@@ -252,6 +254,7 @@ async function main() {
       DATA_DIR: path.join(tempDir, 'data'),
       ...(database ? { DATABASE_URL: database.url } : {}),
       SERVE_STATIC: 'false',
+      ...(noRetrieval ? { RETRIEVAL_TOKEN_BUDGET: '0' } : {}),
       JWT_SECRET_KEY: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
       ACCESS_TOKEN_TTL: '2h',
       BCRYPT_ROUNDS: '4',
