@@ -6,21 +6,14 @@ import {
   kindForStatus,
   parseRetryAfter,
   type EmbeddingProvider,
+  type EmbeddingVendorOptions,
 } from './types.js';
-
-export interface CohereEmbeddingOptions {
-  apiKey: string;
-  model: string;
-  dimensions: number;
-  baseUrl?: string | undefined;
-  timeoutMs: number;
-}
 
 /**
  * Cohere `POST /v2/embed`. The SDK's own retries are off: the embedder retries with backoff
  * and records every attempt's usage. `output_dimension` pins the vector size to the column's.
  */
-export function createCohereEmbeddings(options: CohereEmbeddingOptions): EmbeddingProvider {
+export function createCohereEmbeddings(options: EmbeddingVendorOptions): EmbeddingProvider {
   const client = new CohereClientV2({
     token: options.apiKey,
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),

@@ -9,6 +9,15 @@ export type EmbeddingProviderName = 'cohere' | 'voyage' | 'mock';
 /** Vendors embed questions and passages slightly differently; retrieval quality depends on it. */
 export type EmbeddingInputType = 'document' | 'query';
 
+/** What a vendor's embedding client is built from (config: EMBEDDING_*, *_API_KEY, *_BASE_URL). */
+export interface EmbeddingVendorOptions {
+  apiKey: string;
+  model: string;
+  dimensions: number;
+  baseUrl?: string | undefined;
+  timeoutMs: number;
+}
+
 export interface EmbedBatchResult {
   /** One vector per input text, in input order, each `dimensions` long. */
   vectors: number[][];

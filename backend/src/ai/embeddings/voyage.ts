@@ -6,21 +6,14 @@ import {
   kindForStatus,
   parseRetryAfter,
   type EmbeddingProvider,
+  type EmbeddingVendorOptions,
 } from './types.js';
-
-export interface VoyageEmbeddingOptions {
-  apiKey: string;
-  model: string;
-  dimensions: number;
-  baseUrl?: string | undefined;
-  timeoutMs: number;
-}
 
 /**
  * Voyage `POST /v1/embeddings`. The SDK's own retries are off (the embedder retries and counts
  * usage); vectors come back by `index`, so they are put back in input order.
  */
-export function createVoyageEmbeddings(options: VoyageEmbeddingOptions): EmbeddingProvider {
+export function createVoyageEmbeddings(options: EmbeddingVendorOptions): EmbeddingProvider {
   const client = new VoyageAIClient({
     apiKey: options.apiKey,
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),

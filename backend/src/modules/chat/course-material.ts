@@ -1,7 +1,7 @@
 import type { MaterialSource, NotebookContext } from '@hintbook/contracts';
 import type { Config } from '../../config/env.js';
 import { findOwnedCopyWithOriginal } from '../learning/notebook-scope.repository.js';
-import { loadCourseMaterial } from '../learning/notebook-scope.js';
+import { courseMaterialText, loadCourseMaterial } from '../learning/notebook-scope.js';
 import type { RetrievalDeps } from '../retrieval/retrieval.types.js';
 import {
   formatRetrievedMaterial,
@@ -45,10 +45,13 @@ export async function findCourseMaterial(
 ): Promise<CourseMaterial> {
   const retrieval = deps.retrieval;
   if (!retrieval || retrieval.settings.tokenBudget === 0 || retrieval.settings.maxPassages === 0) {
-    return { text: await notebookText(deps, input), sources: [] };
+    return {
+      text: await loadCourseMaterial(deps.db, input.userId, input.session),
+      sources: [],
+    };
   }
   try {
-    const workspace = await moduleOfSession(deps, input);
+    const workspace = await notebookCopyOfSession(deps, input);
     const chunks = await searchMaterial(retrieval.deps, {
       userId: input.userId,
       moduleId: workspace?.moduleId,
@@ -63,8 +66,10 @@ export async function findCourseMaterial(
       ]),
     });
     // Nothing matched (a bare "help?"): the open notebook's own text is still the best guess.
-    if (chunks.length === 0) return { text: await notebookText(deps, input), sources: [] };
-    const header = workspace && `The student is working in ${workspace.citation}.\n\n`;
+    if (chunks.length === 0)
+      return { text: workspace && courseMaterialText(workspace), sources: [] };
+    const header =
+      workspace && `The student is working in ${workspace.moduleTitle} · ${workspace.title}.\n\n`;
     return {
       text: (header ?? '') + formatRetrievedMaterial(chunks),
       sources: chunks.map(toSource),
@@ -87,17 +92,10 @@ export function searchQuery(question: string, context?: NotebookContext): string
   return parts.join('\n');
 }
 
-async function moduleOfSession(
-  deps: Pick<TurnDeps, 'db'>,
-  input: CourseMaterialInput,
-): Promise<{ moduleId: string; citation: string } | undefined> {
+/** In a module workspace, the student's copy with its module and original notebook. */
+async function notebookCopyOfSession(deps: Pick<TurnDeps, 'db'>, input: CourseMaterialInput) {
   if (input.session.scope !== 'module_notebook' || !input.session.notebookId) return undefined;
-  const copy = await findOwnedCopyWithOriginal(deps.db, input.userId, input.session.notebookId);
-  return copy && { moduleId: copy.moduleId, citation: `${copy.moduleTitle} · ${copy.title}` };
-}
-
-function notebookText(deps: Pick<TurnDeps, 'db'>, input: CourseMaterialInput) {
-  return loadCourseMaterial(deps.db, input.userId, input.session);
+  return findOwnedCopyWithOriginal(deps.db, input.userId, input.session.notebookId);
 }
 
 function toSource(chunk: RetrievedChunk): MaterialSource {

@@ -43,7 +43,15 @@ export async function loadCourseMaterial(
 ): Promise<string | undefined> {
   if (session.scope !== 'module_notebook' || !session.notebookId) return undefined;
   const copy = await findOwnedCopyWithOriginal(db, userId, session.notebookId);
-  if (!copy) return undefined;
+  return copy && courseMaterialText(copy);
+}
+
+/** The module notebook's original cells as text under a "Module · Notebook" header, cut short. */
+export function courseMaterialText(copy: {
+  moduleTitle: string;
+  title: string;
+  originalContent: unknown;
+}): string {
   const cells = (
     copy.originalContent as { cells?: Array<{ cell_type?: string; source?: string | string[] }> }
   ).cells;
