@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
-import { ConfigError, configWarnings, loadConfig, type Config } from './config/env.js';
+import {
+  ConfigError,
+  configWarnings,
+  loadConfig,
+  loadDotEnvFile,
+  type Config,
+} from './config/env.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations, countExpectedMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { syncAdminFlags } from './modules/users/users.repository.js';
+import { findUnverifiedEmails, syncAdminFlags } from './modules/users/users.repository.js';
 import { interruptStaleAnswers } from './modules/chat/messages.repository.js';
 import { STALE_AFTER_MS } from './modules/chat/turn.types.js';
 import { interruptRunningTurns } from './modules/chat/turn.service.js';
@@ -17,9 +22,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The only file that starts things: config, database, migrations, HTTP, graceful shutdown. */
 async function main(): Promise<void> {
-  // A .env beside the repo root applies to `npm start` outside Docker; real environment wins.
-  const envFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.env');
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  loadDotEnvFile();
   let config: Config;
   try {
     config = loadConfig();
@@ -44,6 +47,13 @@ async function main(): Promise<void> {
   await applyMigrations(database, config.database.migrationsDir);
   const changedAdmins = await syncAdminFlags(database.db, config.auth.adminEmails);
   logger.info({ driver: database.driver, changedAdmins }, 'database ready');
+  for (const email of await findUnverifiedEmails(database.db, config.auth.adminEmails)) {
+    logger.warn(
+      { email },
+      'ADMIN_EMAIL lists this account but its address is not verified, so it is not admin. ' +
+        "If it is your admin's, run `npm run admin -- promote EMAIL` (Docker: scripts/admin.sh promote EMAIL).",
+    );
+  }
   if (config.notebooks.seedStarterModule) {
     await seedStarterModuleAtBoot(
       { db: database.db, clock: () => new Date(), logger },

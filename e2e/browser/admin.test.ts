@@ -17,6 +17,7 @@ import { useTutorStack } from '../support/tutor-stack.js';
 const PASSWORD = 'correct horse battery staple';
 const ADMIN_EMAIL = 'teacher@school.example';
 const MODULE_TITLE = 'Loops for beginners';
+const NOT_FOR_YOU = 'This page is not for you';
 const NOTEBOOK_TITLE = 'Counting with for';
 
 /** A small, valid nbformat 4 notebook. */
@@ -111,8 +112,23 @@ describe('the admin panel in the browser', () => {
     const adminUrls: string[] = [];
     admin.context.on('request', (request) => adminUrls.push(request.url()));
 
-    // The admin registers with the ADMIN_EMAIL address and finds the panel in the navigation.
+    // Registering the ADMIN_EMAIL address is not enough: whoever registers it first would take
+    // the panel. Until the address is verified the account is a student's, even at /admin.
     await register(adminPage, ADMIN_EMAIL, 'teacher');
+    await mainNav(adminPage).getByRole('link', { name: 'Modules' }).waitFor();
+    expect(await mainNav(adminPage).getByRole('link', { name: 'Admin', exact: true }).count()).toBe(
+      0,
+    );
+    await adminPage.goto('/admin');
+    await adminPage.getByRole('heading', { level: 1, name: NOT_FOR_YOU }).waitFor();
+
+    // The operator confirms the account from a shell; the panel appears at the next load.
+    const refused = await tutor.stack().adminCommand(['promote', 'someone@school.example']);
+    expect(refused).toMatchObject({ code: 1, output: expect.stringMatching(/not in ADMIN_EMAIL/) });
+    const promoted = await tutor.stack().adminCommand(['promote', ADMIN_EMAIL]);
+    expect(promoted, promoted.output).toMatchObject({ code: 0 });
+    expect(promoted.output).toContain(`${ADMIN_EMAIL} (teacher) is admin now`);
+    await adminPage.goto('/');
     await mainNav(adminPage).getByRole('link', { name: 'Admin', exact: true }).click();
     await adminPage.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     await adminPage.getByRole('heading', { level: 2, name: 'AI status' }).waitFor();

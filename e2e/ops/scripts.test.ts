@@ -141,6 +141,24 @@ describe('init-letsencrypt.sh', () => {
   });
 });
 
+describe('admin.sh', () => {
+  it('runs the built admin command inside the backend container, arguments passed through', async () => {
+    const run = await runWithFakeDocker('admin.sh', ['promote', 'head@school.example']);
+    expect(run.code).toBe(0);
+    expect(run.calls).toEqual([
+      'compose -f docker-compose.prod.yml exec -T backend node backend/dist/modules/users/admin.cli.js promote head@school.example',
+    ]);
+  });
+
+  it('prints its help, and refuses to run without a command', async () => {
+    const help = await runWithFakeDocker('admin.sh', ['--help']);
+    expect(help).toMatchObject({ code: 0, calls: [] });
+    expect(help.stdout).toMatch(/promote EMAIL/);
+    const bare = await runWithFakeDocker('admin.sh', []);
+    expect(bare).toMatchObject({ code: 2, calls: [] });
+  });
+});
+
 describe('upgrade.sh', () => {
   it('backs up, builds, migrates before swapping the backend, then reloads nginx', async () => {
     const run = await runWithFakeDocker('upgrade.sh', ['--yes']);

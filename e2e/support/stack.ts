@@ -40,6 +40,12 @@ export interface Stack {
   database: 'pglite' | 'postgres';
   /** Backend stdout/stderr and nginx's error log so far. */
   logs(): string;
+  /**
+   * Runs the operator's shell command (`npm run admin -- …`, built) with the backend's settings
+   * and database, as an operator would beside the running server. PostgreSQL only: the embedded
+   * database may not be opened by two processes.
+   */
+  adminCommand(args: string[]): Promise<{ code: number; output: string }>;
   /** Stops nginx and the backend and removes the database; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -71,11 +77,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     cleanups.push(database.drop);
 
     const port = await freePort();
-    backend = startBackend(port, {
+    const backendEnv = {
       ...database.env,
       ADMIN_EMAIL: options.adminEmail ?? '',
       ...options.env,
-    });
+    };
+    backend = startBackend(port, backendEnv);
     cleanups.push(backend.stop);
     const backendUrl = `http://127.0.0.1:${port}`;
     await waitForHealth(`${backendUrl}/api/health`, backend);
@@ -100,6 +107,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
       backendUrl,
       database: database.kind,
       logs,
+      adminCommand: (args) =>
+        runAdminCommand(database.kind, backendEnvironment(port, backendEnv), args),
       stop: runCleanups,
     };
   } catch (error) {
@@ -221,6 +230,23 @@ function backendEnvironment(port: number, env: Record<string, string>): NodeJS.P
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     ...env,
   };
+}
+
+async function runAdminCommand(
+  kind: TestDatabase['kind'],
+  env: NodeJS.ProcessEnv,
+  args: string[],
+): Promise<{ code: number; output: string }> {
+  if (kind !== 'postgres') throw new Error('adminCommand needs TEST_DATABASE_URL (PostgreSQL)');
+  const cli = path.join(repoRoot, 'backend', 'dist', 'modules', 'users', 'admin.cli.js');
+  const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env, stdio: 'pipe' });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const code = await new Promise<number>((resolve) =>
+    child.once('exit', (exit) => resolve(exit ?? 1)),
+  );
+  return { code, output };
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

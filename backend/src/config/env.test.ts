@@ -38,6 +38,36 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...base, JWT_SECRET_KEY: 'k3Jd9-fq0PzVb1xW7rTn2mLc8YhGs4Ae' })).toEqual([]);
   });
 
+  it('in production refuses placeholder ADMIN_EMAIL addresses like the one in .env.example', () => {
+    const base = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/hintbook',
+      JWT_SECRET_KEY: 'k3Jd9-fq0PzVb1xW7rTn2mLc8YhGs4Ae',
+    };
+    expect(problemsOf({ ...base, ADMIN_EMAIL: 'teacher@school.example' })).toEqual([
+      "ADMIN_EMAIL lists placeholder address teacher@school.example: list your admins' real addresses",
+    ]);
+    for (const placeholder of [
+      'a@example.com',
+      'b@mail.example.org',
+      'c@school.test',
+      'd@x.invalid',
+    ]) {
+      expect(problemsOf({ ...base, ADMIN_EMAIL: `head@school.edu, ${placeholder}` })[0]).toMatch(
+        /^ADMIN_EMAIL lists placeholder/,
+      );
+    }
+    expect(problemsOf({ ...base, ADMIN_EMAIL: 'head@school.edu, it@myexample.com' })).toEqual([]);
+    // Outside production the same addresses are fine: tests and demos use them.
+    expect(problemsOf({ ADMIN_EMAIL: 'teacher@school.example' })).toEqual([]);
+  });
+
+  it('refuses ADMIN_EMAIL entries that are not addresses', () => {
+    expect(problemsOf({ ADMIN_EMAIL: 'head@school.edu, teacher' })).toEqual([
+      'ADMIN_EMAIL has entries that are not email addresses: teacher',
+    ]);
+  });
+
   it('reports wrong types per variable', () => {
     const problems = problemsOf({
       PORT: 'eighty',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -10,6 +11,15 @@ import type { ProviderName } from '../ai/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/**
+ * A `.env` in the repository root applies to `npm start` and the shell commands outside Docker;
+ * variables already in the environment win.
+ */
+export function loadDotEnvFile(): void {
+  const envFile = path.join(repoRoot, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+}
+
 const PLACEHOLDER_SECRETS = new Set([
   'change-me',
   'changeme',
@@ -17,6 +27,18 @@ const PLACEHOLDER_SECRETS = new Set([
   'your-secret-key',
   'replace-me-with-at-least-32-random-characters',
 ]);
+
+/**
+ * Addresses reserved for documentation and tests (RFC 2606, RFC 6761): nobody can receive mail
+ * there, so in production such an ADMIN_EMAIL entry is a placeholder left in `.env`.
+ */
+export function isPlaceholderEmail(email: string): boolean {
+  const domain = email.split('@')[1] ?? '';
+  return (
+    /(^|\.)example\.(com|org|net)$/.test(domain) ||
+    /(^|\.)(example|test|invalid|localhost)$/.test(domain)
+  );
+}
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -203,6 +225,14 @@ const envSchema = z
         message: `is ${secret.length} characters; use at least 32 (openssl rand -base64 48)`,
       });
     }
+    const placeholders = env.ADMIN_EMAIL.filter(isPlaceholderEmail);
+    if (placeholders.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_EMAIL'],
+        message: `lists placeholder ${placeholders.length === 1 ? 'address' : 'addresses'} ${placeholders.join(', ')}: list your admins' real addresses`,
+      });
+    }
     if (!env.DATABASE_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -212,6 +242,14 @@ const envSchema = z
     }
   })
   .superRefine((env, ctx) => {
+    const malformed = env.ADMIN_EMAIL.filter((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
+    if (malformed.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_EMAIL'],
+        message: `has entries that are not email addresses: ${malformed.join(', ')}`,
+      });
+    }
     if (env.REGISTRATION_MODE === 'domain' && env.ALLOWED_EMAIL_DOMAINS.length === 0) {
       ctx.addIssue({
         code: 'custom',

@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness.js';
-import { registerThroughApi } from '../test/factories.js';
+import { registerAdmin, registerThroughApi } from '../test/factories.js';
 import { authenticate, requireAdmin } from './authenticate.js';
 import { errorHandler } from './error-handler.js';
 import { createAccessTokens } from '../modules/auth/tokens.js';
@@ -71,7 +71,7 @@ describe('errors are JSON with a stable code', () => {
       })
       .use(errorHandler);
     const student = await registerThroughApi(t.app);
-    const teacher = await registerThroughApi(t.app, { email: 'teacher@school.example' });
+    const teacher = await registerAdmin(t, { email: 'teacher@school.example' });
 
     const denied = await request(adminOnly)
       .get('/admin-only')

@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { REFRESH_HEADER, type AuthSessionResponse, type RegisterBody } from '@hintbook/contracts';
+import { promoteAdmin } from '../modules/users/operator-admin.service.js';
+import type { TestApp } from './harness.js';
 
 let sequence = 0;
 
@@ -50,4 +52,21 @@ export function readRefreshCookie(setCookie: string | string[] | undefined): str
 /** POST /api/auth/refresh the way the SPA does it. */
 export function refreshWith(app: Express, cookie: string) {
   return request(app).post('/api/auth/refresh').set('Cookie', cookie).set(REFRESH_HEADER, '1');
+}
+
+/**
+ * Registers a listed ADMIN_EMAIL address and confirms it the way an operator does
+ * (`npm run admin -- promote`): registering alone never makes an admin.
+ */
+export async function registerAdmin(
+  t: Pick<TestApp, 'app' | 'database' | 'config' | 'clock'>,
+  overrides: Partial<RegisterBody> & { email: string },
+): Promise<SignedInUser> {
+  const registered = await registerThroughApi(t.app, overrides);
+  const deps = { db: t.database.db, adminEmails: t.config.auth.adminEmails, clock: t.clock };
+  await promoteAdmin(deps, overrides.email);
+  return {
+    ...registered,
+    body: { ...registered.body, user: { ...registered.body.user, isAdmin: true } },
+  };
 }

@@ -2,7 +2,7 @@ import { zipSync, strToU8 } from 'fflate';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blankNotebook } from '../learning/notebook-content.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { ADMIN_EMAIL, asUser } from './admin.test-helpers.js';
 
@@ -19,7 +19,7 @@ describe('admin: content', () => {
   let student: SignedInUser;
   beforeAll(async () => {
     t = await createTestApp({ ADMIN_EMAIL, SEED_STARTER_MODULE: 'false' });
-    admin = await registerThroughApi(t.app, { email: ADMIN_EMAIL, username: 'teacher' });
+    admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: 'teacher' });
     student = await registerThroughApi(t.app);
   });
   afterAll(() => t.close());

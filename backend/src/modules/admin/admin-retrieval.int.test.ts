@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeVoyage, type FakeServer } from '../../test/fake-providers/index.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { readModuleFolder, seedModule } from '../learning/starter-module.js';
 import { STARTER_DIR } from '../retrieval/retrieval.test-helpers.js';
@@ -25,7 +25,7 @@ describe('admin: course search status', () => {
   async function appWith(env: Record<string, string>) {
     const t = await createTestApp({ ADMIN_EMAIL, ...env });
     apps.push(t);
-    const admin: SignedInUser = await registerThroughApi(t.app, {
+    const admin: SignedInUser = await registerAdmin(t, {
       email: ADMIN_EMAIL,
       username: `teacher${apps.length}`,
     });

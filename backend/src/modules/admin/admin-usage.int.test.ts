@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageEvents } from '../../db/schema/index.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { ADMIN_EMAIL, asUser } from './admin.test-helpers.js';
 
@@ -10,7 +10,7 @@ describe('admin: usage and cost', () => {
   let student: SignedInUser;
   beforeAll(async () => {
     t = await createTestApp({ ADMIN_EMAIL, MONTHLY_BUDGET_USD: '10' });
-    admin = await registerThroughApi(t.app, { email: ADMIN_EMAIL, username: 'teacher' });
+    admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: 'teacher' });
     student = await registerThroughApi(t.app, { username: 'ada' });
     const row = (createdAt: string, model: string, costUsd: number, userId: string | null) => ({
       userId,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatSessions, messages, usageEvents } from '../../db/schema/index.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
 import { ADMIN_EMAIL, asUser } from './admin.test-helpers.js';
@@ -18,7 +18,7 @@ describe('admin: people', () => {
   let admin: SignedInUser;
   beforeAll(async () => {
     t = await createTestApp({ ADMIN_EMAIL, LLM_PROVIDER: 'mock' });
-    admin = await registerThroughApi(t.app, { email: ADMIN_EMAIL, username: 'teacher' });
+    admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: 'teacher' });
   });
   afterAll(() => t.close());
 
@@ -161,7 +161,7 @@ describe('admin: transcripts when ADMIN_CAN_READ_TRANSCRIPTS=true', () => {
 
   it('shows a student’s conversations and messages, and audits every view', async () => {
     t = await createTestApp({ ADMIN_EMAIL, ADMIN_CAN_READ_TRANSCRIPTS: 'true' });
-    const admin = await registerThroughApi(t.app, { email: ADMIN_EMAIL, username: 'teacher' });
+    const admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: 'teacher' });
     const student = await registerThroughApi(t.app);
     const userId = student.body.user.id;
     const [session] = await t.database.db

@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import request from 'supertest';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import type { TestApp } from '../../test/harness.js';
 
 export const ADMIN_EMAIL = 'teacher@school.example';
 
-/** Registers the admin (listed in ADMIN_EMAIL) and a student. */
+/** Registers the admin (listed in ADMIN_EMAIL, confirmed by the operator) and a student. */
 export async function adminAndStudent(t: TestApp) {
-  const admin = await registerThroughApi(t.app, {
+  const admin = await registerAdmin(t, {
     email: ADMIN_EMAIL,
     username: `teacher${Date.now()}`,
   });

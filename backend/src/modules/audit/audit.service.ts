@@ -9,6 +9,12 @@ export interface AuditActor {
   email: string;
 }
 
+/** An operator at a shell (`npm run admin`): no account behind the action. */
+export interface ShellActor {
+  id: null;
+  email: string;
+}
+
 export interface AuditEvent {
   action: string;
   targetType: string;
@@ -22,7 +28,7 @@ export interface AuditEvent {
  */
 export async function recordAudit(
   db: Db,
-  actor: AuditActor,
+  actor: AuditActor | ShellActor,
   event: AuditEvent,
   now: Date,
 ): Promise<void> {

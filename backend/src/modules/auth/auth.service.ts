@@ -34,6 +34,7 @@ import {
   recordLoginSuccess,
   type UserRow,
 } from '../users/users.repository.js';
+import { shouldBeAdmin } from '../users/admin-rights.js';
 import { isUniqueViolation } from '../../db/errors.js';
 
 /**
@@ -68,7 +69,8 @@ export async function registerUser(
       email,
       username: body.username,
       passwordHash,
-      isAdmin: deps.settings.adminEmails.includes(email),
+      // Never admin at registration: nothing yet shows the address is theirs (admin-rights.ts).
+      isAdmin: false,
       programmingLevel: body.programmingLevel,
       mathsLevel: body.mathsLevel,
     });
@@ -81,9 +83,11 @@ export async function registerUser(
   return { user, session: await startSession(deps, user, randomUUID(), meta) };
 }
 
+/**
+ * Applies to everyone, listed admins included: a closed installation gets its first admin from
+ * the operator's shell (`npm run admin -- create`), not from whoever registers first.
+ */
 function assertRegistrationAllowed(deps: AuthDeps, email: string): void {
-  // Listed admins can always register, so a closed installation can still be bootstrapped.
-  if (deps.settings.adminEmails.includes(email)) return;
   const mode = deps.settings.registrationMode;
   if (mode === 'closed') throw registrationClosed();
   if (mode === 'domain') {
@@ -114,7 +118,7 @@ export async function logIn(deps: AuthDeps, body: LoginBody, meta: RequestMeta):
   // Only after the password is right, so a guesser learns nothing about disabled accounts.
   if (user.disabledAt) throw accountDisabled();
 
-  const isAdmin = deps.settings.adminEmails.includes(user.email.toLowerCase());
+  const isAdmin = shouldBeAdmin(user, deps.settings.adminEmails);
   await recordLoginSuccess(deps.db, user.id, now, isAdmin);
   const fresh = { ...user, isAdmin, failedLoginCount: 0, lockedUntil: null, lastLoginAt: now };
   return { user: fresh, session: await startSession(deps, fresh, randomUUID(), meta) };

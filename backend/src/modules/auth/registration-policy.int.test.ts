@@ -40,11 +40,12 @@ describe('REGISTRATION_MODE=domain', () => {
     }
   });
 
-  it('still lets a listed admin register from any domain', async () => {
-    await request(t.app)
+  it('applies to listed admins too: their address gets no way around the domain rule', async () => {
+    const response = await request(t.app)
       .post('/api/auth/register')
       .send(buildRegistration({ email: 'it@gmail.example' }))
-      .expect(201);
+      .expect(403);
+    expect(response.body.error.code).toBe('auth.email_domain_not_allowed');
   });
 });
 

@@ -3,7 +3,7 @@ import type { ChatMetaEvent, MaterialSource, NotebookContent } from '@hintbook/c
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockProvider } from '../../ai/providers/mock.js';
 import { startFakeVoyage, type FakeServer } from '../../test/fake-providers/index.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
 import { ADMIN_EMAIL, asUser } from '../admin/admin.test-helpers.js';
@@ -115,7 +115,7 @@ beforeAll(async () => {
     undefined,
     { ai: { factories: { anthropic: () => provider }, sleep: async () => {} } },
   );
-  admin = await registerThroughApi(t.app, { email: ADMIN_EMAIL, username: `teacher${Date.now()}` });
+  admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: `teacher${Date.now()}` });
   student = await registerThroughApi(t.app);
   classmate = await registerThroughApi(t.app);
   hasVectors = (await findEmbeddingColumnDimensions(t.database.db)) === 1024;

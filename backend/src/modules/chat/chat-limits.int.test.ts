@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider } from '../../ai/providers/mock.js';
 import { usageEvents } from '../../db/schema/index.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient, handshakeRefusal } from '../../test/socket-client.js';
 
@@ -105,7 +105,7 @@ describe('limits', () => {
   });
 
   it('stops new turns for everyone at 100 % of the monthly budget; admins see the budget in /api/health/ai', async () => {
-    const teacher = await registerThroughApi(t.app, { email: 'teacher@school.example' });
+    const teacher = await registerAdmin(t, { email: 'teacher@school.example' });
     const student = await registerThroughApi(t.app);
     await t.database.db.insert(usageEvents).values({
       userId: null,
@@ -149,7 +149,7 @@ describe('without any AI provider', () => {
 
   it('tells students the tutor is not set up and admins what to set, and charges nothing', async () => {
     const student = await registerThroughApi(t.app);
-    const teacher = await registerThroughApi(t.app, { email: 'teacher@school.example' });
+    const teacher = await registerAdmin(t, { email: 'teacher@school.example' });
     const studentAck = await ask(t, student);
     expect(studentAck).toMatchObject({ ok: false, error: { code: 'ai.not_configured' } });
     expect(studentAck.error?.message).toMatch(/Ask your teacher/);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCurrentVersion, type NotebookCopy } from '@hintbook/contracts';
 import { notebookCopies } from '../../db/schema/index.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { buildNotebook, createModuleInDb } from './learning.test-helpers.js';
 import {
@@ -24,7 +24,7 @@ beforeAll(async () => {
   t = await createTestApp({ ADMIN_EMAIL: 'teacher@school.example', NOTEBOOK_MAX_BYTES: '20kb' });
   student = await registerThroughApi(t.app);
   classmate = await registerThroughApi(t.app);
-  admin = await registerThroughApi(t.app, { email: 'teacher@school.example' });
+  admin = await registerAdmin(t, { email: 'teacher@school.example' });
   ({ moduleId } = await createModuleInDb(t.database.db, { position: 1 }));
   [firstId, secondId] = (await listNotebookSummaries(t.database.db, [moduleId])).map(
     (n) => n.id,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider } from '../../ai/providers/mock.js';
 import { appSettings, usageEvents } from '../../db/schema/index.js';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
 import { ADMIN_EMAIL, asUser } from '../admin/admin.test-helpers.js';
@@ -60,7 +60,7 @@ describe('AI settings', () => {
         usage: { inputTokens: 5, outputTokens: 5 },
       });
     }
-    admin = await registerThroughApi(t.app, { email: ADMIN_EMAIL, username: 'teacher' });
+    admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: 'teacher' });
     student = await registerThroughApi(t.app);
   });
   afterAll(async () => {
@@ -155,7 +155,7 @@ describe('provider error log', () => {
       undefined,
       { ai: { factories: { anthropic: () => failing }, sleep: async () => {} } },
     );
-    const admin = await registerThroughApi(t.app, { email: ADMIN_EMAIL, username: 'teacher' });
+    const admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: 'teacher' });
     const student = await registerThroughApi(t.app);
     failing.enqueue(classification, { failBeforeFirstToken: 'server', status: 500 });
     const { terminal } = await ask(t, student);

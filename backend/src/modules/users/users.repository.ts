@@ -1,4 +1,4 @@
-import { eq, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
 
@@ -15,6 +15,8 @@ const userColumns = {
   lockedUntil: users.lockedUntil,
   tokenVersion: users.tokenVersion,
   disabledAt: users.disabledAt,
+  emailVerifiedAt: users.emailVerifiedAt,
+  emailVerifiedVia: users.emailVerifiedVia,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
@@ -112,23 +114,69 @@ export async function bumpTokenVersion(db: Db, id: string): Promise<number> {
 }
 
 /**
- * Makes `is_admin` match the ADMIN_EMAIL list exactly: listed accounts are promoted, everyone
- * else demoted. Returns how many rows changed.
+ * Makes `is_admin` match the rule in `admin-rights.ts` for every account: listed in ADMIN_EMAIL
+ * *and* with a verified address. Everyone else is demoted. Returns how many rows changed.
  */
 export async function syncAdminFlags(db: Db, adminEmails: string[]): Promise<number> {
   const shouldBeAdmin =
     adminEmails.length === 0
       ? sql`false`
-      : sql`lower(${users.email}) in (${sql.join(
+      : sql`(${users.emailVerifiedAt} is not null and lower(${users.email}) in (${sql.join(
           adminEmails.map((email) => sql`${email.toLowerCase()}`),
           sql`, `,
-        )})`;
+        )}))`;
   const changed = await db
     .update(users)
     .set({ isAdmin: shouldBeAdmin })
     .where(ne(users.isAdmin, shouldBeAdmin))
     .returning({ id: users.id });
   return changed.length;
+}
+
+export type EmailVerificationMethod = 'email' | 'oidc' | 'operator';
+
+/** Records that the account owns its address; the first verification is kept. */
+export async function markEmailVerified(
+  db: Db,
+  id: string,
+  via: EmailVerificationMethod,
+  now: Date,
+): Promise<void> {
+  await db
+    .update(users)
+    .set({ emailVerifiedAt: now, emailVerifiedVia: via, updatedAt: now })
+    .where(and(eq(users.id, id), sql`${users.emailVerifiedAt} is null`));
+}
+
+/** Forgets a verification (an operator found the account was not its owner's). */
+export async function clearEmailVerification(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .update(users)
+    .set({ emailVerifiedAt: null, emailVerifiedVia: null, isAdmin: false, updatedAt: now })
+    .where(eq(users.id, id));
+}
+
+export async function setAdminFlag(db: Db, id: string, isAdmin: boolean): Promise<void> {
+  await db.update(users).set({ isAdmin }).where(eq(users.id, id));
+}
+
+/** Accounts with one of these (lower-cased) addresses, verified or not. */
+export async function findUsersByEmails(db: Db, emails: string[]): Promise<UserRow[]> {
+  if (emails.length === 0) return [];
+  return db
+    .select(userColumns)
+    .from(users)
+    .where(inArray(sql`lower(${users.email})`, emails));
+}
+
+/** Listed addresses whose accounts exist but are not verified: the boot log names them. */
+export async function findUnverifiedEmails(db: Db, emails: string[]): Promise<string[]> {
+  if (emails.length === 0) return [];
+  const rows = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(inArray(sql`lower(${users.email})`, emails), sql`${users.emailVerifiedAt} is null`));
+  return rows.map((row) => row.email);
 }
 
 export async function deleteUser(db: Db, id: string): Promise<boolean> {

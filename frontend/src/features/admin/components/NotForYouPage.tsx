@@ -12,7 +12,8 @@ export function NotForYouPage() {
         </p>
         <p>
           If you should be an admin, ask whoever runs Hintbook to add your email address to{' '}
-          <code>ADMIN_EMAIL</code>, then sign in again.
+          <code>ADMIN_EMAIL</code> and to confirm that this account is yours (
+          <code>scripts/admin.sh promote</code> followed by your address), then reload this page.
         </p>
         <p>
           <Link to="/">Go to the home page</Link>
