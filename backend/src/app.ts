@@ -12,6 +12,8 @@ import type { Logger } from './lib/logger.js';
 import { apiNotFound, errorHandler } from './middleware/error-handler.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { accountRoutes } from './modules/account/account.routes.js';
+import { createMailer, type Mailer } from './modules/mail/mailer.js';
+import { requireVerifiedEmail } from './middleware/require-verified-email.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import type { AuthDeps } from './modules/auth/auth.types.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
@@ -59,6 +61,8 @@ export interface AppDeps {
   /** Tests swap provider factories (scripted mocks) or shorten retry waits. */
   ai?: Pick<RegistryDeps, 'factories' | 'fetch'> & { sleep?: TutorDeps['sleep'] };
   clock?: Clock;
+  /** Tests catch mail on a local SMTP server through SMTP_URL, or swap the mailer. */
+  mailer?: Mailer;
 }
 
 export interface Hintbook {
@@ -97,6 +101,9 @@ export function buildApp(deps: AppDeps): Hintbook {
       rounds: config.auth.bcryptRounds,
       maxConcurrent: config.auth.bcryptMaxConcurrent,
     }),
+    mailer: deps.mailer ?? createMailer({ ...config.mail, logger: deps.logger }),
+    mail: config.mail,
+    logger: deps.logger.child({ module: 'auth' }),
   };
 
   const app = express();
@@ -107,6 +114,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     clock,
     logger: deps.logger,
     maxConnectionsPerUser: config.chat.socketMaxConnectionsPerUser,
+    emailVerification: config.mail.verification,
   });
   const ai = buildAi(deps, clock);
   const retrieval = createRetrievalDeps({
@@ -130,7 +138,11 @@ export function buildApp(deps: AppDeps): Hintbook {
   };
   registerChatHandlers(io, turns);
   const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
-  const signedIn = authenticate(database.db, authDeps.accessTokens);
+  // Signed in, and (with EMAIL_VERIFICATION=everyone) with a confirmed address.
+  const signedIn = [
+    authenticate(database.db, authDeps.accessTokens),
+    requireVerifiedEmail(config.mail.verification),
+  ];
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
   app.use(requestLogger(deps.logger));
@@ -185,6 +197,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       limits: ai.runtime.limits,
       canReadTranscripts: config.admin.canReadTranscripts,
       notebooks: config.notebooks,
+      mail: config.mail,
       disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
       settings: ai.settingsDeps,
       indexer,

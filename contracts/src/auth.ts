@@ -71,6 +71,8 @@ export const publicUserSchema = z.object({
   email: z.string(),
   username: z.string(),
   isAdmin: z.boolean(),
+  /** The address is shown to be the user's (an emailed link, school sign-in, or the operator). */
+  emailVerified: z.boolean(),
   programmingLevel: skillLevelSchema,
   mathsLevel: skillLevelSchema,
   createdAt: z.string(),
@@ -93,3 +95,28 @@ export type MeResponse = z.infer<typeof meResponseSchema>;
  * it, so the refresh cookie cannot be spent by another site.
  */
 export const REFRESH_HEADER = 'x-hintbook-refresh';
+
+/** A link token from an email (verification or password reset); random, URL-safe. */
+const linkTokenSchema = z
+  .string()
+  .trim()
+  .min(20, { message: 'This link is incomplete; open it from the email again' })
+  .max(200);
+
+export const verifyEmailBodySchema = z.object({ token: linkTokenSchema });
+export type VerifyEmailBody = z.infer<typeof verifyEmailBodySchema>;
+
+export const passwordResetRequestBodySchema = z.object({ email: emailSchema });
+export type PasswordResetRequestBody = z.infer<typeof passwordResetRequestBodySchema>;
+
+export const passwordResetBodySchema = z.object({
+  token: linkTokenSchema,
+  password: passwordSchema,
+});
+export type PasswordResetBody = z.infer<typeof passwordResetBodySchema>;
+
+/** What `POST /api/auth/password-reset` answers, whether or not the address has an account. */
+export const passwordResetRequestedResponseSchema = z.object({ message: z.string() });
+
+export const verificationSentResponseSchema = z.object({ sentTo: z.string() });
+export type VerificationSentResponse = z.infer<typeof verificationSentResponseSchema>;

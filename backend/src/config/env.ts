@@ -115,6 +115,12 @@ const envSchema = z
     ADMIN_EMAIL: emailList,
     ADMIN_CAN_READ_TRANSCRIPTS: booleanFromEnv.default(false),
     REGISTRATION_MODE: z.enum(['open', 'domain', 'closed']).default('open'),
+    EMAIL_VERIFICATION: z.enum(['admins', 'everyone']).default('admins'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().optional(),
+    PASSWORD_RESET_TTL: durationSeconds.default(30 * 60),
+    EMAIL_VERIFICATION_TTL: durationSeconds.default(7 * 86400),
     ALLOWED_EMAIL_DOMAINS: emailList,
 
     JSON_BODY_LIMIT: z
@@ -250,6 +256,20 @@ const envSchema = z
         message: `has entries that are not email addresses: ${malformed.join(', ')}`,
       });
     }
+    if (env.EMAIL_VERIFICATION === 'everyone' && !env.SMTP_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMAIL_VERIFICATION'],
+        message: '=everyone needs SMTP_URL: nobody could receive the link',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.SMTP_URL && !env.PUBLIC_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'is required with SMTP_URL in production: links in emails point there',
+      });
+    }
     if (env.REGISTRATION_MODE === 'domain' && env.ALLOWED_EMAIL_DOMAINS.length === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -281,6 +301,10 @@ function resolveChain(env: z.infer<typeof envSchema>): ProviderName[] {
   );
 }
 
+function publicUrlOf(env: z.infer<typeof envSchema>): URL {
+  return new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+}
+
 function toConfig(env: z.infer<typeof envSchema>) {
   return {
     env: env.NODE_ENV,
@@ -309,6 +333,17 @@ function toConfig(env: z.infer<typeof envSchema>) {
       registrationMode: env.REGISTRATION_MODE,
       allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS.map((domain) => domain.replace(/^@/, '')),
       cookieSecure: env.NODE_ENV === 'production',
+    },
+    mail: {
+      /** Absent: no email is sent; admins hand out reset links and verify admins from a shell. */
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? `Hintbook <no-reply@${publicUrlOf(env).hostname}>`,
+      /** Where links in emails point (the address students open Hintbook at). */
+      publicUrl: publicUrlOf(env).href.replace(/\/$/, ''),
+      /** `admins`: only admin rights wait for a verified address; `everyone`: all use does. */
+      verification: env.EMAIL_VERIFICATION,
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL,
+      verificationTtlSeconds: env.EMAIL_VERIFICATION_TTL,
     },
     admin: {
       /** Admins may open students' chat transcripts (each view is audit-logged). */

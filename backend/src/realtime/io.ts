@@ -9,7 +9,9 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import type { Config } from '../config/env.js';
 import { resolveAuth } from '../middleware/authenticate.js';
+import { assertEmailVerifiedIfRequired } from '../middleware/require-verified-email.js';
 import type { AccessTokens } from '../modules/auth/tokens.js';
 import type { UserRow } from '../modules/users/users.repository.js';
 import type { TurnEmitter } from '../modules/chat/turn.types.js';
@@ -38,6 +40,7 @@ export interface RealtimeDeps {
   clock: Clock;
   logger: Logger;
   maxConnectionsPerUser: number;
+  emailVerification: Config['mail']['verification'];
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -67,6 +70,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
         deps.accessTokens,
         typeof token === 'string' ? token : undefined,
       );
+      assertEmailVerifiedIfRequired(auth.user, deps.emailVerification);
       const connected = io.of('/').adapter.rooms.get(userRoom(auth.user.id))?.size ?? 0;
       if (connected >= deps.maxConnectionsPerUser) {
         next(

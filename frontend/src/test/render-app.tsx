@@ -14,6 +14,7 @@ export function buildUser(overrides: Partial<PublicUser> = {}): PublicUser {
     email: 'ada@example.org',
     username: 'ada',
     isAdmin: false,
+    emailVerified: true,
     programmingLevel: 2,
     mathsLevel: 3,
     createdAt: '2025-01-01T00:00:00.000Z',

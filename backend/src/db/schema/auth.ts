@@ -26,3 +26,28 @@ export const refreshTokens = pgTable(
     index('refresh_tokens_family_idx').on(table.familyId),
   ],
 );
+
+/**
+ * Single-use links sent by email (verify an address, reset a password) or handed over by an
+ * admin (reset only). Only a hash is stored; a link works once and until `expiresAt`.
+ */
+export const emailTokens = pgTable(
+  'email_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** `verify_email` or `reset_password`. */
+    purpose: text('purpose').notNull(),
+    /** The address a verification link proves; a later email change makes it worthless. */
+    email: text('email').notNull(),
+    /** `email` (sent to the address, so using it proves the mailbox) or `admin` (handed over). */
+    deliveredBy: text('delivered_by').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('email_tokens_user_idx').on(table.userId, table.purpose, table.createdAt)],
+);

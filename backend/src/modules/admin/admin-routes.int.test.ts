@@ -18,6 +18,7 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/users/:id'],
   ['POST', '/users/:id/disable'],
   ['POST', '/users/:id/enable'],
+  ['POST', '/users/:id/reset-link'],
   ['PUT', '/users/:id/allowance'],
   ['DELETE', '/users/:id'],
   ['GET', '/users/:id/sessions'],

@@ -11,6 +11,7 @@ import {
   listUserTranscripts,
   listUsers,
   readUserTranscript,
+  issueResetLink,
   setAccountDisabled,
   setUserAllowance,
 } from './admin-users.service.js';
@@ -31,6 +32,9 @@ export function adminUsersRoutes(deps: AdminDeps): Router {
   });
   router.post('/:id/enable', async (req, res) => {
     res.json({ user: await setAccountDisabled(deps, requireAuth(req).user, userId(req), false) });
+  });
+  router.post('/:id/reset-link', async (req, res) => {
+    res.status(201).json(await issueResetLink(deps, requireAuth(req).user, userId(req)));
   });
   router.put('/:id/allowance', validateBody(setUserAllowanceBodySchema), async (req, res) => {
     const body = bodyOf(setUserAllowanceBodySchema, req);

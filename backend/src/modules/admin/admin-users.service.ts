@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { listAdminUsersQuerySchema } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
+import { issuePasswordResetLink } from '../auth/email-links.service.js';
 import { revokeUserRefreshTokens } from '../auth/refresh-tokens.repository.js';
 import { toChatMessage, toChatSession } from '../chat/chat.mapper.js';
 import { sessionNotFound } from '../chat/chat.errors.js';
@@ -232,4 +233,26 @@ export async function readUserTranscript(
     deps.clock(),
   );
   return { messages: rows.map(toChatMessage) };
+}
+
+/**
+ * A password reset link for the admin to hand over (mail not set up, or not arriving). It works
+ * once, for PASSWORD_RESET_TTL, and does not verify the address: the admin, not the mailbox,
+ * delivered it. The link itself is never stored or logged, only that one was issued.
+ */
+export async function issueResetLink(
+  deps: AdminDeps,
+  actor: AuditActor,
+  userId: string,
+): Promise<{ url: string; expiresAt: string }> {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw adminUserNotFound();
+  const link = await issuePasswordResetLink(deps, user);
+  await recordAudit(
+    deps.db,
+    actor,
+    { action: 'user.reset_link', targetType: 'user', targetId: userId },
+    deps.clock(),
+  );
+  return { url: link.url, expiresAt: link.expiresAt.toISOString() };
 }

@@ -16,6 +16,8 @@ export interface AdminDeps {
   limits: ChatLimits;
   canReadTranscripts: boolean;
   notebooks: Config['notebooks'];
+  /** Where reset links point and how long they work. */
+  mail: Config['mail'];
   /** Ends every socket of a user at once (disable, delete). */
   disconnectUser: (userId: string) => void;
   settings: SettingsDeps;

@@ -91,3 +91,27 @@ export const wrongPassword = (path = 'currentPassword') =>
   new AppError(400, 'auth.wrong_password', 'That password is not correct', [
     { path, message: 'That password is not correct' },
   ]);
+
+export const linkInvalid = () =>
+  new AppError(
+    400,
+    'auth.link_invalid',
+    'This link does not work any more: it was used already, it expired, or a newer one replaced it. Ask for a new one.',
+  );
+
+export const mailNotConfigured = () =>
+  new AppError(
+    503,
+    'auth.mail_not_configured',
+    'This Hintbook cannot send email. Ask your teacher for a password reset link.',
+  );
+
+export const alreadyVerified = () =>
+  new AppError(409, 'auth.already_verified', 'Your email address is confirmed already');
+
+export const emailNotVerified = (email: string) =>
+  new AppError(
+    403,
+    'auth.email_not_verified',
+    `Confirm your email address first: open the link we sent to ${email}, or send a new one from your profile.`,
+  );

@@ -1,8 +1,22 @@
 import { Router } from 'express';
-import { REFRESH_HEADER, loginBodySchema, registerBodySchema } from '@hintbook/contracts';
+import {
+  REFRESH_HEADER,
+  loginBodySchema,
+  passwordResetBodySchema,
+  passwordResetRequestBodySchema,
+  registerBodySchema,
+  verifyEmailBodySchema,
+} from '@hintbook/contracts';
 import type { AccessTokens } from './tokens.js';
 import { refreshHeaderMissing } from './auth.errors.js';
 import { logIn, logOut, logOutEverywhere, refreshSession, registerUser } from './auth.service.js';
+import {
+  offerVerificationEmail,
+  requestPasswordReset,
+  resetPassword,
+  sendVerificationEmail,
+  verifyEmail,
+} from './email-links.service.js';
 import type { AuthDeps } from './auth.types.js';
 import {
   clearRefreshCookie,
@@ -32,8 +46,53 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
   router.post('/register', limit, validateBody(registerBodySchema), async (req, res) => {
     const body = bodyOf(registerBodySchema, req);
     const { user, session } = await registerUser(deps, body, requestMeta(req));
+    await offerVerificationEmail(deps, user);
     sendSession(res, deps.settings, user, session, 201);
   });
+
+  // Keyed by the address too, so one address cannot be flooded with mail from many places.
+  const mailLimit = rateLimitPerMinute({
+    name: 'mail',
+    perMinute: Math.max(1, Math.ceil(perMinute / 6)),
+    keyParts: (req) => [String((req.body as { email?: unknown })?.email ?? '').toLowerCase()],
+  });
+
+  router.post('/verify-email', limit, validateBody(verifyEmailBodySchema), async (req, res) => {
+    await verifyEmail(deps, bodyOf(verifyEmailBodySchema, req).token);
+    res.status(204).end();
+  });
+
+  router.post('/verify-email/send', mailLimit, signedIn, async (req, res) => {
+    const { user } = requireAuth(req);
+    await sendVerificationEmail(deps, user);
+    res.status(202).json({ sentTo: user.email });
+  });
+
+  router.post(
+    '/password-reset',
+    mailLimit,
+    validateBody(passwordResetRequestBodySchema),
+    async (req, res) => {
+      await requestPasswordReset(deps, bodyOf(passwordResetRequestBodySchema, req).email);
+      res.status(202).json({
+        message:
+          'If an account uses this address, a link to choose a new password is on its way. ' +
+          'It works for a short while; check your spam folder too.',
+      });
+    },
+  );
+
+  router.post(
+    '/password-reset/confirm',
+    limit,
+    validateBody(passwordResetBodySchema),
+    async (req, res) => {
+      const body = bodyOf(passwordResetBodySchema, req);
+      await resetPassword(deps, body.token, body.password);
+      clearRefreshCookie(res, deps.settings);
+      res.status(204).end();
+    },
+  );
 
   router.post('/login', loginLimit, validateBody(loginBodySchema), async (req, res) => {
     const { user, session } = await logIn(deps, bodyOf(loginBodySchema, req), requestMeta(req));

@@ -1,6 +1,8 @@
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { PasswordHasher } from './passwords.js';
 import type { AccessTokens } from './tokens.js';
 
@@ -13,6 +15,9 @@ export interface AuthDeps {
   clock: Clock;
   accessTokens: AccessTokens;
   passwords: PasswordHasher;
+  mailer: Mailer;
+  mail: Config['mail'];
+  logger: Logger;
 }
 
 /** Tokens handed out at sign-in, refresh and password change. */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { usernameSchema } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type ShellActor } from '../audit/audit.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -67,8 +68,7 @@ export async function promoteAdmin(deps: OperatorDeps, rawEmail: string): Promis
     );
   }
   const now = deps.clock();
-  await deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  await withTransaction(deps.db, async (db) => {
     await markEmailVerified(db, user.id, 'operator', now);
     await setAdminFlag(db, user.id, true);
     await recordAudit(db, OPERATOR, auditEvent('admin.promote', user), now);
@@ -85,8 +85,7 @@ export async function revokeAdmin(deps: OperatorDeps, rawEmail: string): Promise
   const user = await findUserByEmail(deps.db, email);
   if (!user) throw new OperatorError(`No account uses ${email}.`);
   const now = deps.clock();
-  await deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  await withTransaction(deps.db, async (db) => {
     await clearEmailVerification(db, user.id, now);
     await recordAudit(db, OPERATOR, auditEvent('admin.revoke', user), now);
   });
@@ -117,8 +116,7 @@ export async function createAdmin(
   const password = randomBytes(18).toString('base64url');
   const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock();
-  const user = await deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  const user = await withTransaction(deps.db, async (db) => {
     const created = await createUser(db, {
       email,
       username,

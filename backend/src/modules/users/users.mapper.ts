@@ -8,6 +8,7 @@ export function toPublicUser(user: UserRow): PublicUser {
     email: user.email,
     username: user.username,
     isAdmin: user.isAdmin,
+    emailVerified: user.emailVerifiedAt !== null,
     programmingLevel: user.programmingLevel,
     mathsLevel: user.mathsLevel,
     createdAt: user.createdAt.toISOString(),
