@@ -544,3 +544,7 @@ export const retrievalStatusSchema = z.object({
 export type RetrievalStatus = z.infer<typeof retrievalStatusSchema>;
 export const retrievalStatusResponseSchema = z.object({ retrieval: retrievalStatusSchema });
 export type RetrievalStatusResponse = z.infer<typeof retrievalStatusResponseSchema>;
+
+/** `POST /api/admin/users/:id/reset-link`: shown to the admin once, never stored. */
+export const resetLinkResponseSchema = z.object({ url: z.string(), expiresAt: z.string() });
+export type ResetLinkResponse = z.infer<typeof resetLinkResponseSchema>;

@@ -120,3 +120,11 @@ export const passwordResetRequestedResponseSchema = z.object({ message: z.string
 
 export const verificationSentResponseSchema = z.object({ sentTo: z.string() });
 export type VerificationSentResponse = z.infer<typeof verificationSentResponseSchema>;
+
+/** What the sign-in pages need to know before anyone signs in. */
+export const authOptionsResponseSchema = z.object({
+  /** False: no SMTP server, so resets come from an admin and addresses are not verified by mail. */
+  canSendMail: z.boolean(),
+  emailVerification: z.enum(['admins', 'everyone']),
+});
+export type AuthOptionsResponse = z.infer<typeof authOptionsResponseSchema>;

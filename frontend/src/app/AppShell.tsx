@@ -1,6 +1,7 @@
 import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import { Alert } from '../components/Alert';
 import { Button } from '../components/Button';
+import { VerifyEmailBanner } from '../features/auth/components/VerifyEmailBanner';
 import { useAuth } from '../features/auth/hooks/useAuth';
 import { useSignOut } from '../features/auth/hooks/useSignOut';
 
@@ -69,7 +70,10 @@ export function AppShell() {
             </div>
           </div>
         ) : (
-          <Outlet />
+          <>
+            {isSignedIn && !isFullWidth ? <VerifyEmailBanner user={state.user} /> : null}
+            <Outlet />
+          </>
         )}
       </main>
       <footer className="footer">

@@ -2,7 +2,10 @@ import type { RouteObject } from 'react-router';
 import { AdminGate } from '../features/admin/components/AdminGate';
 import { RedirectIfSignedIn } from '../features/auth/components/RedirectIfSignedIn';
 import { RequireAuth } from '../features/auth/components/RequireAuth';
+import { ForgotPasswordPage } from '../features/auth/pages/ForgotPasswordPage';
 import { RegisterPage } from '../features/auth/pages/RegisterPage';
+import { ResetPasswordPage } from '../features/auth/pages/ResetPasswordPage';
+import { VerifyEmailPage } from '../features/auth/pages/VerifyEmailPage';
 import { SignInPage } from '../features/auth/pages/SignInPage';
 import { HomePage } from '../features/home/pages/HomePage';
 import { ModulesPage } from '../features/modules/pages/ModulesPage';
@@ -31,6 +34,10 @@ export const routes: RouteObject[] = [
           { path: 'register', element: <RegisterPage /> },
         ],
       },
+      // Opened from emailed links, signed in or not.
+      { path: 'forgot-password', element: <ForgotPasswordPage /> },
+      { path: 'reset-password', element: <ResetPasswordPage /> },
+      { path: 'verify-email', element: <VerifyEmailPage /> },
       {
         element: <RequireAuth />,
         children: [

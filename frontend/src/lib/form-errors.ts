@@ -55,3 +55,8 @@ export function failureFromError<F extends string>(
   }
   return { fieldErrors: {}, formError: error.message || GENERIC_FAILURE };
 }
+
+/** The message to show for a failed call (an ApiError carries the server's plain words). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'Something went wrong. Please try again.';
+}

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import {
   REFRESH_HEADER,
+  type AuthOptionsResponse,
   loginBodySchema,
   passwordResetBodySchema,
   passwordResetRequestBodySchema,
@@ -55,6 +56,13 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
     name: 'mail',
     perMinute: Math.max(1, Math.ceil(perMinute / 6)),
     keyParts: (req) => [String((req.body as { email?: unknown })?.email ?? '').toLowerCase()],
+  });
+
+  router.get('/options', (_req, res) => {
+    res.json({
+      canSendMail: deps.mailer.isConfigured,
+      emailVerification: deps.mail.verification,
+    } satisfies AuthOptionsResponse);
   });
 
   router.post('/verify-email', limit, validateBody(verifyEmailBodySchema), async (req, res) => {

@@ -20,6 +20,8 @@ import {
   providerErrorResponseSchema,
   providerTestResponseSchema,
   questionInsightsResponseSchema,
+  resetLinkResponseSchema,
+  type ResetLinkResponse,
   retrievalStatusResponseSchema,
   type AdminDataFile,
   type AdminModule,
@@ -366,5 +368,13 @@ export async function uploadDataFile(
 export function deleteDataFile(moduleId: string, fileId: string): Promise<void> {
   return apiClient.requestVoid(`${base}/modules/${id(moduleId)}/files/${id(fileId)}`, {
     method: 'DELETE',
+  });
+}
+
+/** A single-use password reset link for the admin to hand over. */
+export function issueResetLink(userId: string): Promise<ResetLinkResponse> {
+  return apiClient.request(`/api/admin/users/${encodeURIComponent(userId)}/reset-link`, {
+    method: 'POST',
+    schema: resetLinkResponseSchema,
   });
 }

@@ -1,6 +1,12 @@
 import {
+  authOptionsResponseSchema,
   authSessionResponseSchema,
+  passwordResetRequestedResponseSchema,
+  verificationSentResponseSchema,
+  type AuthOptionsResponse,
   type AuthSessionResponse,
+  type PasswordResetBody,
+  type VerificationSentResponse,
   type LoginBody,
   type RegisterBody,
 } from '@hintbook/contracts';
@@ -53,4 +59,49 @@ export async function signOut(): Promise<void> {
 export async function signOutEverywhere(): Promise<void> {
   await apiClient.requestVoid('/api/auth/logout-all', { method: 'POST' });
   apiClient.endSession('signed-out-everywhere');
+}
+
+export function getAuthOptions(signal?: AbortSignal): Promise<AuthOptionsResponse> {
+  return apiClient.request('/api/auth/options', {
+    authenticated: false,
+    schema: authOptionsResponseSchema,
+    signal,
+  });
+}
+
+/** Spends the token from a verification email; works signed in or not. */
+export function verifyEmail(token: string): Promise<void> {
+  return apiClient.requestVoid('/api/auth/verify-email', {
+    method: 'POST',
+    body: { token },
+    authenticated: false,
+  });
+}
+
+export function sendVerificationEmail(): Promise<VerificationSentResponse> {
+  return apiClient.request('/api/auth/verify-email/send', {
+    method: 'POST',
+    schema: verificationSentResponseSchema,
+  });
+}
+
+/** The answer is the same whether or not the address has an account. */
+export async function requestPasswordReset(email: string): Promise<string> {
+  const { message } = await apiClient.request('/api/auth/password-reset', {
+    method: 'POST',
+    body: { email },
+    authenticated: false,
+    schema: passwordResetRequestedResponseSchema,
+  });
+  return message;
+}
+
+/** Sets the new password; every sign-in of the account ends, this tab's too. */
+export async function resetPassword(body: PasswordResetBody): Promise<void> {
+  await apiClient.requestVoid('/api/auth/password-reset/confirm', {
+    method: 'POST',
+    body,
+    authenticated: false,
+  });
+  if (apiClient.hasSession()) apiClient.endSession('signed-out-everywhere');
 }

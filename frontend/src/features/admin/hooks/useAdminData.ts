@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../../../lib/api-client';
+import { messageOf } from '../../../lib/form-errors';
 
 export type AdminData<T> =
   | { status: 'loading' }
@@ -51,7 +52,4 @@ export function useAdminData<T>(
   return { state, reload, setData };
 }
 
-/** The message to show for a failed admin call. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'Something went wrong. Please try again.';
-}
+export { messageOf };

@@ -6,6 +6,7 @@ import { AccountActions } from '../components/AccountActions';
 import { AdminDataView } from '../components/AdminDataView';
 import { AllowanceForm } from '../components/AllowanceForm';
 import { DeleteUserForm } from '../components/DeleteUserForm';
+import { ResetLinkAction } from '../components/ResetLinkAction';
 import { Transcripts } from '../components/Transcripts';
 import { UserProgressTable } from '../components/UserProgressTable';
 import { UserUsage } from '../components/UserUsage';
@@ -75,6 +76,10 @@ export function AdminUserPage() {
             <section className="card" aria-labelledby="user-transcripts">
               <h2 id="user-transcripts">Conversations</h2>
               <Transcripts userId={detail.user.id} canRead={detail.canReadTranscripts} />
+            </section>
+            <section className="card" aria-labelledby="user-password">
+              <h2 id="user-password">Password</h2>
+              <ResetLinkAction user={detail.user} />
             </section>
             <section className="card card-danger" aria-labelledby="user-account">
               <h2 id="user-account">Account</h2>

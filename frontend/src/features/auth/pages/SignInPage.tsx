@@ -77,6 +77,9 @@ export function SignInPage() {
         </Button>
       </form>
       <p className="form-footer">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="form-footer">
         New to Hintbook?{' '}
         <Link to={{ pathname: '/register', search: location.search }}>Create an account</Link>
       </p>
