@@ -75,13 +75,13 @@ async function storedLevels(answerId: string) {
 async function ask(
   client: Client,
   content: string,
-  extra: { sessionId?: string; context?: NotebookContext } = {},
+  extra: { sessionId?: string; context?: NotebookContext; replacesMessageId?: string } = {},
 ) {
   const ack = (await client.socket.timeout(5_000).emitWithAck('chat:send', {
     clientMessageId: randomUUID(),
     content,
     ...extra,
-  } as never)) as { ok: boolean; turnId: string; sessionId: string };
+  } as never)) as { ok: boolean; turnId: string; sessionId: string; userMessageId: string };
   expect(ack.ok).toBe(true);
   return ack;
 }
@@ -140,7 +140,7 @@ describe('help follows effort, over socket.io', () => {
     client.close();
   }, 30_000);
 
-  it('a stopped turn and a retried turn do not raise the level; changed and run code with a new error does', async () => {
+  it('stopped, retried and edited turns do not raise the level; changed and run code with a new error does', async () => {
     const student = await registerThroughApi(t.app, { programmingLevel: 2, mathsLevel: 3 });
     const client = await connectClient(baseUrl, student.accessToken);
     const first: NotebookContext = {
@@ -224,6 +224,20 @@ describe('help follows effort, over socket.io', () => {
       hintLevels: { programming: 3, maths: 2 },
       attemptsOnProblem: 1,
       lastTurn: { evidence: 'concrete' },
+    });
+
+    // Rewording that question (edit-and-resend), even with an attempt in it, is asking again.
+    provider.enqueue(classification(), { text: 'Where does t get its first value?' });
+    const edited = await completeTurn(client, 'I changed it to t += x and it says NameError', {
+      sessionId,
+      replacesMessageId: three.ack.userMessageId,
+    });
+    expect(edited.levels).toMatchObject({ programming: 3, maths: 2 });
+    expect(edited.cue).toBe('an outline · try something and show me what happened for more help');
+    await waitForState(sessionId, (state) => state.lastTurn?.answerId === edited.ack.turnId);
+    expect(await storedState(sessionId)).toMatchObject({
+      hintLevels: { programming: 3, maths: 2 },
+      attemptsOnProblem: 1,
     });
     client.close();
   }, 30_000);
