@@ -21,6 +21,7 @@ export function decodeStamp(text: string): { index: number; sentAtMs: number } |
 export const CLASSIFICATION_ANSWER = {
   isNewProblem: true,
   isElaborationRequest: false,
+  showedEffort: false,
   difficulty: { programming: 2, maths: 1 },
   problemSummary: 'A loop that should sum a list prints 0.',
 };

@@ -8,6 +8,7 @@ import {
 const valid = {
   isNewProblem: true,
   isElaborationRequest: false,
+  showedEffort: false,
   difficulty: { programming: 3, maths: 1 },
   problemSummary: 'Reverse a string without slicing',
 };
@@ -31,6 +32,11 @@ describe('classifyTurn.parse', () => {
     ['null', null],
   ])('rejects %s so the failure path is taken', (_name, value) => {
     expect(() => classifyTurn.parse(value)).toThrow();
+  });
+
+  it('reads a missing "showed effort" as no effort, the direction that gives no more help', () => {
+    const { showedEffort: _omitted, ...withoutEffort } = valid;
+    expect(classifyTurn.parse(withoutEffort).showedEffort).toBe(false);
   });
 
   it('trims and cuts an over-long summary instead of failing the turn', () => {
@@ -61,13 +67,20 @@ describe('classifyTurn.jsonSchema', () => {
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBe(false);
     expect([...(schema.required ?? [])].sort()).toEqual(
-      ['difficulty', 'isElaborationRequest', 'isNewProblem', 'problemSummary'].sort(),
+      [
+        'difficulty',
+        'isElaborationRequest',
+        'isNewProblem',
+        'problemSummary',
+        'showedEffort',
+      ].sort(),
     );
     expect(Object.keys(schema.properties ?? {}).sort()).toEqual(
       [...(schema.required ?? [])].sort(),
     );
     expect(prop(schema, 'isNewProblem').type).toBe('boolean');
     expect(prop(schema, 'isElaborationRequest').type).toBe('boolean');
+    expect(prop(schema, 'showedEffort').type).toBe('boolean');
     expect(prop(schema, 'problemSummary').type).toBe('string');
   });
 

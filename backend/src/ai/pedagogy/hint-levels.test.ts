@@ -1,45 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Classification } from './classification.js';
 import {
   applySelfAssessmentChange,
-  decideTurn,
   demonstratedLevel,
-  initialSessionState,
   initialUserState,
   startingHintLevel,
   updateEffectiveLevels,
   type Difficulty,
-  type SessionPedagogyState,
   type UserPedagogyState,
 } from './hint-levels.js';
 
-function classification(overrides: Partial<Classification> = {}): Classification {
-  return {
-    isNewProblem: true,
-    isElaborationRequest: false,
-    difficulty: { programming: 3, maths: 1 },
-    problemSummary: 'Sum the even numbers in a list',
-    ...overrides,
-  };
-}
-
 function user(programming: number, maths: number, problemsObserved = 0): UserPedagogyState {
   return { effectiveLevels: { programming, maths }, problemsObserved };
-}
-
-/** Runs a sequence of classifications (null = failure) through decideTurn. */
-function play(
-  steps: (Classification | null)[],
-  start: { session?: SessionPedagogyState; user?: UserPedagogyState } = {},
-) {
-  let session = start.session ?? initialSessionState();
-  let current = start.user ?? user(2, 2);
-  return steps.map((c) => {
-    const decision = decideTurn({ classification: c, session, user: current });
-    session = decision.session;
-    current = decision.user;
-    return decision;
-  });
 }
 
 describe('startingHintLevel', () => {
@@ -60,122 +31,6 @@ describe('startingHintLevel', () => {
   it('rounds the gap, so a moving average just under the difficulty counts as able', () => {
     expect(startingHintLevel(3, 2.98)).toBe(1);
     expect(startingHintLevel(3, 2.4)).toBe(2);
-  });
-});
-
-describe('decideTurn on a new problem', () => {
-  it('starts each dimension from its own gap on the first turn', () => {
-    const [turn] = play([classification({ difficulty: { programming: 4, maths: 2 } })], {
-      user: user(2, 3),
-    });
-    expect(turn?.reason).toBe('new_problem');
-    expect(turn?.hintLevels).toEqual({ programming: 3, maths: 1 });
-    expect(turn?.session).toEqual({
-      hintLevels: { programming: 3, maths: 1 },
-      turnsOnProblem: 1,
-      problemDifficulty: { programming: 4, maths: 2 },
-      problemSummary: 'Sum the even numbers in a list',
-      highestHintLevels: { programming: 3, maths: 1 },
-    });
-  });
-
-  it('treats "same problem" on the first turn as a new problem', () => {
-    const [turn] = play([classification({ isNewProblem: false, isElaborationRequest: true })]);
-    expect(turn?.reason).toBe('new_problem');
-    expect(turn?.hintLevels).toEqual({ programming: 2, maths: 1 });
-  });
-
-  it('drops back down when a new problem follows an escalated one', () => {
-    const turns = play([
-      classification(),
-      classification({ isNewProblem: false }),
-      classification({ isNewProblem: false }),
-      classification({ difficulty: { programming: 2, maths: 1 }, problemSummary: 'Other' }),
-    ]);
-    expect(turns.map((t) => t.hintLevels.programming)).toEqual([2, 3, 4, 1]);
-    expect(turns[3]?.session.turnsOnProblem).toBe(1);
-    expect(turns[3]?.session.problemSummary).toBe('Other');
-  });
-
-  it('caps the stored summary length', () => {
-    const [turn] = play([classification({ problemSummary: `  ${'x'.repeat(500)}  ` })]);
-    expect(turn?.session.problemSummary).toBe('x'.repeat(200));
-  });
-});
-
-describe('decideTurn on the same problem', () => {
-  it('escalates one level per turn up to 5 and stays there', () => {
-    const same = classification({ isNewProblem: false });
-    const turns = play(
-      [classification({ difficulty: { programming: 5, maths: 2 } }), ...Array(5).fill(same)],
-      {
-        user: user(1, 2),
-      },
-    );
-    expect(turns.map((t) => t.hintLevels.programming)).toEqual([3, 4, 5, 5, 5, 5]);
-    expect(turns.map((t) => t.hintLevels.maths)).toEqual([1, 2, 3, 4, 5, 5]);
-    expect(turns.slice(1).every((t) => t.reason === 'escalate')).toBe(true);
-    expect(turns[5]?.session.turnsOnProblem).toBe(6);
-    expect(turns[5]?.session.highestHintLevels).toEqual({ programming: 5, maths: 5 });
-  });
-
-  it('holds the level when the student asks to have the last answer explained again', () => {
-    const turns = play([
-      classification(),
-      classification({ isNewProblem: false, isElaborationRequest: true }),
-      classification({ isNewProblem: false, isElaborationRequest: true }),
-    ]);
-    expect(turns.map((t) => t.hintLevels.programming)).toEqual([2, 2, 2]);
-    expect(turns[1]?.reason).toBe('hold_elaboration');
-    expect(turns[2]?.session.turnsOnProblem).toBe(3);
-  });
-
-  it('keeps the difficulty judged at the start of the problem', () => {
-    const turns = play([
-      classification(),
-      classification({ isNewProblem: false, difficulty: { programming: 5, maths: 5 } }),
-    ]);
-    expect(turns[1]?.session.problemDifficulty).toEqual({ programming: 3, maths: 1 });
-  });
-
-  it('does not touch the effective level', () => {
-    const turns = play([classification(), classification({ isNewProblem: false })]);
-    expect(turns[1]?.user).toEqual(user(2, 2));
-  });
-});
-
-describe('decideTurn when classification fails', () => {
-  it('uses level 2 in both dimensions on the first turn', () => {
-    const [turn] = play([null]);
-    expect(turn?.reason).toBe('first_turn_failure');
-    expect(turn?.hintLevels).toEqual({ programming: 2, maths: 2 });
-    expect(turn?.session.problemDifficulty).toBeNull();
-  });
-
-  it('keeps the previous level and never escalates, however often it fails', () => {
-    const turns = play([
-      classification(),
-      classification({ isNewProblem: false }),
-      null,
-      null,
-      null,
-    ]);
-    expect(turns.map((t) => t.hintLevels.programming)).toEqual([2, 3, 3, 3, 3]);
-    expect(turns.slice(2).every((t) => t.reason === 'hold_failure')).toBe(true);
-  });
-
-  it('leaves the effective level and the problem alone', () => {
-    const turns = play([classification(), null]);
-    expect(turns[1]?.user).toEqual(user(2, 2));
-    expect(turns[1]?.session.problemSummary).toBe('Sum the even numbers in a list');
-    expect(turns[1]?.session.problemDifficulty).toEqual({ programming: 3, maths: 1 });
-  });
-
-  it('resumes escalating from the held level once classification works again', () => {
-    const turns = play([null, classification({ isNewProblem: false })]);
-    expect(turns[1]?.reason).toBe('escalate');
-    expect(turns[1]?.hintLevels).toEqual({ programming: 3, maths: 3 });
-    expect(turns[1]?.session.problemDifficulty).toEqual({ programming: 3, maths: 1 });
   });
 });
 
@@ -238,42 +93,6 @@ describe('updateEffectiveLevels', () => {
     expect(low.effectiveLevels).toEqual({ programming: 1, maths: 1 });
     expect(high.effectiveLevels).toEqual({ programming: 5, maths: 5 });
     expect(high.problemsObserved).toBe(50);
-  });
-});
-
-describe('decideTurn and the effective level', () => {
-  it('updates only when a new problem starts, from the problem just finished', () => {
-    const turns = play(
-      [
-        classification({ difficulty: { programming: 4, maths: 1 } }),
-        classification({ isNewProblem: false }),
-        classification({ isNewProblem: false }),
-        classification({ difficulty: { programming: 2, maths: 1 }, problemSummary: 'Next' }),
-      ],
-      { user: user(2, 3) },
-    );
-    expect(turns.slice(0, 3).every((t) => t.user.effectiveLevels.programming === 2)).toBe(true);
-    // Highest level on the first problem was 5 (3 → 4 → 5): demonstrated 4 + 2 − 5 = 1.
-    // 0.8·2 + 0.2·1 = 1.8; maths was not exercised and stays 3.
-    expect(turns[3]?.user.effectiveLevels.programming).toBeCloseTo(1.8, 10);
-    expect(turns[3]?.user.effectiveLevels.maths).toBe(3);
-    expect(turns[3]?.user.problemsObserved).toBe(1);
-  });
-
-  it('starts the new problem from the updated level', () => {
-    // A difficulty-5 problem that started (and ended) at an outline: demonstrated 5 + 2 − 3 = 4,
-    // 0.8·3.4 + 0.2·4 = 3.52, so a difficulty-4 problem is a rounded gap of 0 and starts at 1
-    // (from the old 3.4 it would have been a gap of 1 and a start at 2).
-    const turns = play(
-      [
-        classification({ difficulty: { programming: 5, maths: 1 } }),
-        classification({ difficulty: { programming: 4, maths: 1 } }),
-      ],
-      { user: user(3.4, 2) },
-    );
-    expect(turns[0]?.hintLevels.programming).toBe(3);
-    expect(turns[1]?.user.effectiveLevels.programming).toBeCloseTo(3.52, 10);
-    expect(turns[1]?.hintLevels.programming).toBe(1);
   });
 });
 

@@ -1,9 +1,9 @@
 /**
- * The hint-level rules: pure, deterministic functions from a classification of the student's
- * message plus the stored state to the next hint levels and the next state. No I/O, no clock;
- * the caller loads the state, calls `decideTurn`, and stores what comes back.
+ * The hint-level model: levels, the stored state, where a new problem starts and how the
+ * effective level (EMA) moves. Pure and deterministic. The per-turn rules (help follows effort)
+ * are in `effort-rules.ts`.
  */
-import type { Classification } from './classification.js';
+import type { EvidenceStrength, NotebookSnapshot } from './evidence.js';
 
 export const DIMENSIONS = ['programming', 'maths'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -28,8 +28,10 @@ export type EffectiveLevels = Record<Dimension, number>;
 
 /** The highest level a brand-new problem may start at: a full solution is never the first answer. */
 export const NEW_PROBLEM_MAX_LEVEL: HintLevel = 3;
-/** Used when classification fails and there is no previous level to hold. */
+/** A session's first answer, before anything is known about the problem. */
 export const FAILURE_DEFAULT_LEVEL: HintLevel = 2;
+/** Code-level help (4 partial code, 5 worked solution) needs this many attempts with evidence. */
+export const CODE_HELP_MIN_ATTEMPTS = 3;
 /** Weight of one finished problem in the effective level (EMA). Small, so one odd problem barely moves it. */
 export const EFFECTIVE_LEVEL_ALPHA = 0.2;
 /** Long enough to tell two problems apart, short enough to keep the classifier prompt cheap. */
@@ -47,6 +49,16 @@ export interface SessionPedagogyState {
   problemSummary: string;
   /** The most help given on the current problem per dimension; feeds the effective level later. */
   highestHintLevels: HintLevels | null;
+  /** Completed turns on the current problem that carried concrete evidence of a new attempt. */
+  attemptsOnProblem: number;
+  /** What the tutor saw of the notebook at its last completed answer; null before any. */
+  notebookSeen: NotebookSnapshot | null;
+  /** The last completed turn's message fingerprint: the same text again is not a new attempt. */
+  lastMessageFingerprint: string | null;
+  /** The classifier saw an attempt in the last completed turn's message that the local rules missed. */
+  pendingEffort: boolean;
+  /** The last completed turn: a late classification of any other turn is dropped. */
+  lastTurn: { answerId: string; evidence: EvidenceStrength } | null;
 }
 
 /** Per user, shared by all their sessions. */
@@ -54,23 +66,6 @@ export interface UserPedagogyState {
   effectiveLevels: EffectiveLevels;
   /** Finished problems that fed the moving average. */
   problemsObserved: number;
-}
-
-export type TurnReason =
-  'new_problem' | 'escalate' | 'hold_elaboration' | 'hold_failure' | 'first_turn_failure';
-
-export interface TurnDecision {
-  hintLevels: HintLevels;
-  session: SessionPedagogyState;
-  user: UserPedagogyState;
-  reason: TurnReason;
-}
-
-export interface DecideTurnInput {
-  /** Null when classification failed, timed out or returned nonsense. */
-  classification: Classification | null;
-  session: SessionPedagogyState;
-  user: UserPedagogyState;
 }
 
 export function clamp(value: number, min: number, max: number): number {
@@ -82,7 +77,7 @@ export function toLevel(value: number): HintLevel {
   return clamp(Math.round(value), 1, 5) as HintLevel;
 }
 
-function mapDimensions<T>(fn: (dimension: Dimension) => T): Record<Dimension, T> {
+export function mapDimensions<T>(fn: (dimension: Dimension) => T): Record<Dimension, T> {
   return { programming: fn('programming'), maths: fn('maths') };
 }
 
@@ -93,6 +88,11 @@ export function initialSessionState(): SessionPedagogyState {
     problemDifficulty: null,
     problemSummary: '',
     highestHintLevels: null,
+    attemptsOnProblem: 0,
+    notebookSeen: null,
+    lastMessageFingerprint: null,
+    pendingEffort: false,
+    lastTurn: null,
   };
 }
 
@@ -177,81 +177,12 @@ export function updateEffectiveLevels(
   return { effectiveLevels, problemsObserved: user.problemsObserved + 1 };
 }
 
-function higher(a: HintLevels | null, b: HintLevels): HintLevels {
+/** The higher of two level pairs, per dimension; `a` may be missing. */
+export function higher(a: HintLevels | null, b: HintLevels): HintLevels {
   if (!a) return b;
   return mapDimensions((d) => Math.max(a[d], b[d]) as HintLevel);
 }
 
-function capSummary(summary: string): string {
+export function capSummary(summary: string): string {
   return summary.trim().slice(0, PROBLEM_SUMMARY_MAX_LENGTH);
-}
-
-/**
- * Decides the hint levels for one turn. Rules, in order:
- * (d) classification failed: hold the previous levels (2 in both on the session's first turn);
- *     a failure never escalates and never touches the effective level.
- * (a) a new problem (or the first classified turn of the session): first fold the previous
- *     problem into the effective level (e, f), then start from `startingHintLevel`.
- * (c) same problem, the student asks to have the last answer explained again: hold the level.
- * (b) same problem otherwise: one level more per turn in each dimension, capped at 5.
- * The effective level changes only when a new problem starts.
- */
-export function decideTurn({ classification, session, user }: DecideTurnInput): TurnDecision {
-  if (!classification) {
-    const hintLevels = session.hintLevels ?? {
-      programming: FAILURE_DEFAULT_LEVEL,
-      maths: FAILURE_DEFAULT_LEVEL,
-    };
-    return {
-      hintLevels,
-      session: {
-        ...session,
-        hintLevels,
-        turnsOnProblem: session.turnsOnProblem + 1,
-        highestHintLevels: higher(session.highestHintLevels, hintLevels),
-      },
-      user,
-      reason: session.hintLevels ? 'hold_failure' : 'first_turn_failure',
-    };
-  }
-
-  // "Same problem" means nothing without a previous one (e.g. the session's first turn).
-  if (classification.isNewProblem || !session.hintLevels) {
-    const nextUser = updateEffectiveLevels(user, session);
-    const hintLevels = mapDimensions((d) =>
-      startingHintLevel(classification.difficulty[d], nextUser.effectiveLevels[d]),
-    );
-    return {
-      hintLevels,
-      session: {
-        hintLevels,
-        turnsOnProblem: 1,
-        problemDifficulty: { ...classification.difficulty },
-        problemSummary: capSummary(classification.problemSummary),
-        highestHintLevels: hintLevels,
-      },
-      user: nextUser,
-      reason: 'new_problem',
-    };
-  }
-
-  const previous = session.hintLevels;
-  const isElaboration = classification.isElaborationRequest;
-  const hintLevels = isElaboration
-    ? previous
-    : mapDimensions((d) => Math.min(5, previous[d] + 1) as HintLevel);
-  return {
-    hintLevels,
-    session: {
-      hintLevels,
-      turnsOnProblem: session.turnsOnProblem + 1,
-      // The difficulty judged when the problem started stays, so one odd follow-up cannot reshape
-      // it; it is only filled in when the start was a failed classification.
-      problemDifficulty: session.problemDifficulty ?? { ...classification.difficulty },
-      problemSummary: session.problemSummary || capSummary(classification.problemSummary),
-      highestHintLevels: higher(session.highestHintLevels, hintLevels),
-    },
-    user,
-    reason: isElaboration ? 'hold_elaboration' : 'escalate',
-  };
 }

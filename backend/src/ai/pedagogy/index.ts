@@ -1,5 +1,17 @@
 /** The pedagogy core: hint-level rules, the classifier's contract, the tutor's prompts, budgets. */
 export * from './hint-levels.js';
+export * from './effort-rules.js';
+export {
+  findEvidence,
+  fingerprintMessage,
+  NO_EVIDENCE,
+  readMessage,
+  snapshotNotebook,
+  strengthOf,
+  type Evidence,
+  type EvidenceStrength,
+  type NotebookSnapshot,
+} from './evidence.js';
 export {
   buildClassificationRequest,
   classificationSchema,

@@ -124,6 +124,25 @@ describe('hintCue', () => {
     [3, 5, 'a worked example'],
   ] as const)('programming %i, maths %i → "%s"', (programming, maths, cue) => {
     expect(hintCue({ programming, maths })).toBe(cue);
+    expect(hintCue({ programming, maths }, 'climb')).toBe(cue);
+  });
+
+  it('says in plain words, without numbers, that more help comes after a try', () => {
+    const held = hintCue({ programming: 2, maths: 1 }, 'hold_no_evidence');
+    expect(held).toBe('a pointer · try something and show me what happened for more help');
+    expect(hintCue({ programming: 3, maths: 1 }, 'hold_needs_attempts')).toBe(
+      'an outline · code help comes after a few tries of your own',
+    );
+    expect(held).not.toMatch(/\d|level/i);
+  });
+});
+
+describe('buildTutorSystemPrompt when help holds', () => {
+  it('asks the tutor to say what to try next, only when the student showed nothing new', () => {
+    expect(prompt({ reason: 'hold_no_evidence' })).toContain('Say kindly what to try next');
+    expect(prompt({ reason: 'hold_needs_attempts' })).toContain('say what to try next');
+    expect(prompt({ reason: 'climb' })).not.toMatch(/what to try next/i);
+    expect(prompt()).not.toMatch(/what to try next/i);
   });
 });
 

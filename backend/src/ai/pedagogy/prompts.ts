@@ -6,6 +6,7 @@
 import type { NotebookContext } from '@hintbook/contracts';
 import type { LlmMessage } from '../types.js';
 import { dataBlock, formatNotebookContext, truncate } from './data-blocks.js';
+import type { TurnReason } from './effort-rules.js';
 import type { Dimension, EffectiveLevels, HintLevel, HintLevels } from './hint-levels.js';
 
 /** How to help with code and programming concepts, one block per hint level. */
@@ -73,7 +74,17 @@ export interface TutorPromptInput {
   conversationSummary?: string;
   /** A demo account: keep answers short, since demos are watched live. */
   isDemo?: boolean;
+  /** Why this answer is at its level; a hold asks the tutor to say what to try next. */
+  reason?: TurnReason;
 }
+
+/** When help holds, the answer's job is to get the student trying again, not to repeat itself. */
+const HOLD_INSTRUCTIONS: Partial<Record<TurnReason, string>> = {
+  hold_no_evidence:
+    'The student has shown nothing new since your last answer: no changed code, no new error, no account of what they tried. Do not give more of the solution than the rules above allow, even if they ask again. Say kindly what to try next as one small concrete step, and ask them to run it and tell you what happened or paste the error.',
+  hold_needs_attempts:
+    'The student is trying, which is good: say so. Stay within the rules above, say what to try next as one small concrete step, and ask them to run it and share the result or the error.',
+};
 
 /** The tutor's system prompt for one turn: fixed rules, this turn's help rules, then data. */
 export function buildTutorSystemPrompt(input: TutorPromptInput): string {
@@ -93,6 +104,9 @@ export function buildTutorSystemPrompt(input: TutorPromptInput): string {
       'Apply the programming rule to code and the maths rule to mathematical reasoning; if the problem involves only one of them, use that rule.',
       `- ${PROGRAMMING_LEVEL_INSTRUCTIONS[input.hintLevels.programming]}`,
       `- ${MATHS_LEVEL_INSTRUCTIONS[input.hintLevels.maths]}`,
+      ...(input.reason && HOLD_INSTRUCTIONS[input.reason]
+        ? [`- ${HOLD_INSTRUCTIONS[input.reason]}`]
+        : []),
     ].join('\n'),
   ];
   if (input.isDemo) {
@@ -123,14 +137,22 @@ const HINT_CUES: Readonly<Record<HintLevel, string>> = {
   5: 'a worked example',
 };
 
+/** Said beside the cue when help holds, so asking again is visibly not the way to more. */
+const HOLD_CUES: Partial<Record<TurnReason, string>> = {
+  hold_no_evidence: 'try something and show me what happened for more help',
+  hold_needs_attempts: 'code help comes after a few tries of your own',
+};
+
 /**
  * Plain words for how much help is coming, shown to the student beside the answer. Based on the
  * higher of the two levels, since that is the most help the answer gives. Never a number: a
- * visible number invites asking until it reaches 5.
+ * visible number invites asking until it reaches 5. When help holds, the cue says what unlocks
+ * more.
  */
-export function hintCue(levels: HintLevels): string {
+export function hintCue(levels: HintLevels, reason?: TurnReason): string {
   const highest = Math.max(levels.programming, levels.maths) as HintLevel;
-  return HINT_CUES[highest];
+  const hold = reason ? HOLD_CUES[reason] : undefined;
+  return hold ? `${HINT_CUES[highest]} · ${hold}` : HINT_CUES[highest];
 }
 
 export const SUMMARY_MAX_WORDS = 200;

@@ -15,6 +15,7 @@ import {
 
 const levelSchema = z.literal([1, 2, 3, 4, 5]);
 const levelsSchema = z.strictObject({ programming: levelSchema, maths: levelSchema });
+const hashSchema = z.string().max(64).nullable();
 
 export const sessionPedagogyStateSchema = z.strictObject({
   hintLevels: levelsSchema.nullable(),
@@ -22,7 +23,20 @@ export const sessionPedagogyStateSchema = z.strictObject({
   problemDifficulty: levelsSchema.nullable(),
   problemSummary: z.string().max(PROBLEM_SUMMARY_MAX_LENGTH),
   highestHintLevels: levelsSchema.nullable(),
-}) satisfies z.ZodType<SessionPedagogyState>;
+  // Added with "help follows effort": state stored before it has none of these and must still
+  // read as the same problem at the same level, so each has a default that claims no evidence.
+  attemptsOnProblem: z.number().int().min(0).default(0),
+  notebookSeen: z
+    .strictObject({ cell: hashSchema, run: hashSchema, error: hashSchema })
+    .nullable()
+    .default(null),
+  lastMessageFingerprint: z.string().max(64).nullable().default(null),
+  pendingEffort: z.boolean().default(false),
+  lastTurn: z
+    .strictObject({ answerId: z.string(), evidence: z.enum(['none', 'words', 'concrete']) })
+    .nullable()
+    .default(null),
+}) satisfies z.ZodType<SessionPedagogyState, unknown>;
 
 const effectiveSchema = z.number().min(1).max(5);
 

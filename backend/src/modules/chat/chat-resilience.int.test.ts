@@ -125,6 +125,7 @@ describe('fallback along the provider chain', () => {
       classify(true),
       { failBeforeFirstToken: 'overloaded' },
       { failBeforeFirstToken: 'overloaded' },
+      classify(true), // the retry is classified afresh: the failed turn's verdict was dropped
       { text: 'Second time lucky.' }, // the retry, once the provider is back
     );
     second.enqueue({ failBeforeFirstToken: 'server' }, { failBeforeFirstToken: 'server' });
@@ -171,7 +172,7 @@ describe('hint levels', () => {
     };
   };
 
-  it('holds the level when classification times out, and escalates the same problem across a restart', async () => {
+  it('holds the level when classification times out, and climbs on a new attempt across a restart', async () => {
     const user = await registerThroughApi(t.app, { programmingLevel: 2, mathsLevel: 2 });
     const baseUrl = await t.listen();
     const client = await connectClient(baseUrl, user.accessToken);
@@ -182,7 +183,8 @@ describe('hint levels', () => {
     await client.terminalOf(one.turnId);
     expect(await levelsOf(t.database.db, one.turnId)).toMatchObject({ programming: 2 });
 
-    // Turn 2: the classifier stalls past its timeout: the level holds instead of escalating.
+    // Turn 2: nothing new, and the classifier (beside the answer) stalls past its timeout: the
+    // answer still comes, and the level holds.
     provider.enqueue({ stallAfterTokens: 0 }, { text: 'Look at a for loop.' });
     const two = await ask(client, { sessionId: one.sessionId, content: 'still stuck' });
     await client.terminalOf(two.turnId);
@@ -190,7 +192,7 @@ describe('hint levels', () => {
     client.close();
     await t.hintbook.io.close();
 
-    // The server restarts on the same database; the same problem escalates one step.
+    // The server restarts on the same database; an account of a new attempt climbs one step.
     const restarted = await createTestApp(
       { LLM_PROVIDER: 'anthropic', LLM_CLASSIFICATION_TIMEOUT: '300ms' },
       t,
@@ -200,7 +202,10 @@ describe('hint levels', () => {
     );
     const again = await connectClient(await restarted.listen(), user.accessToken);
     provider.enqueue(classify(false), { text: 'total += n' });
-    const three = await ask(again, { sessionId: one.sessionId, content: 'I still do not get it' });
+    const three = await ask(again, {
+      sessionId: one.sessionId,
+      content: 'I tried total = total + n but it says NameError',
+    });
     await again.terminalOf(three.turnId);
     expect(await levelsOf(t.database.db, three.turnId)).toMatchObject({
       programming: 3,

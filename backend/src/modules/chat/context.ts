@@ -4,7 +4,7 @@ import {
   buildTutorSystemPrompt,
   fitToBudget,
 } from '../../ai/pedagogy/index.js';
-import type { EffectiveLevels, HintLevels } from '../../ai/pedagogy/index.js';
+import type { EffectiveLevels, HintLevels, TurnReason } from '../../ai/pedagogy/index.js';
 import type { LlmMessage } from '../../ai/types.js';
 import { listVisibleMessagesAfter, type MessageRow } from './messages.repository.js';
 import { updateSessionSummary, type SessionRow } from './sessions.repository.js';
@@ -14,6 +14,8 @@ export interface AnswerContextInput {
   session: SessionRow;
   question: MessageRow;
   hintLevels: HintLevels;
+  /** Why the answer is at this level; a hold tells the tutor to say what to try next. */
+  reason?: TurnReason | undefined;
   effectiveLevels: EffectiveLevels;
   notebookContext?: NotebookContext | undefined;
   /** Passages found for this question (see course-material.ts). */
@@ -48,6 +50,7 @@ export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInp
   }
   const system = buildTutorSystemPrompt({
     hintLevels: input.hintLevels,
+    ...(input.reason ? { reason: input.reason } : {}),
     courseMaterial: input.courseMaterial,
     effectiveLevels: input.effectiveLevels,
     notebookContext: input.notebookContext,

@@ -1,24 +1,38 @@
 import {
+  applyClassification,
   applySelfAssessmentChange,
   buildClassificationRequest,
-  decideTurn,
-  readSessionState,
+  CODE_HELP_MIN_ATTEMPTS,
+  completeTurn,
+  findEvidence,
+  fingerprintMessage,
   initialUserState,
-  type HintLevels,
-  type SessionPedagogyState,
-  type TurnDecision,
+  NO_EVIDENCE,
+  planTurn,
+  readSessionState,
+  snapshotNotebook,
+  type Classification,
+  type EffectiveLevels,
+  type NotebookSnapshot,
+  type TurnKind,
+  type TurnPlan,
   type UserPedagogyState,
 } from '../../ai/pedagogy/index.js';
 import type { NotebookContext } from '@hintbook/contracts';
+import type { Db } from '../../db/client.js';
 import type { UserRow } from '../users/users.repository.js';
-import type { MessageRow } from './messages.repository.js';
+import { hasStreamingAnswer, type MessageRow } from './messages.repository.js';
 import { findUserPedagogy, upsertUserPedagogy } from './pedagogy.repository.js';
-import { updateSessionPedagogy, type SessionRow } from './sessions.repository.js';
+import {
+  findSessionPedagogyForUpdate,
+  updateSessionPedagogy,
+  type SessionRow,
+} from './sessions.repository.js';
 import type { TurnDeps } from './turn.types.js';
 
 /** The user's pedagogy state, started from (or restarted at a changed) self-assessment. */
-async function loadUserState(deps: TurnDeps, user: UserRow): Promise<UserPedagogyState> {
-  const row = await findUserPedagogy(deps.db, user.id);
+async function loadUserState(db: Db, user: UserRow): Promise<UserPedagogyState> {
+  const row = await findUserPedagogy(db, user.id);
   const selfAssessed = { programming: user.programmingLevel, maths: user.mathsLevel };
   if (!row) return initialUserState(selfAssessed);
   const stored: UserPedagogyState = {
@@ -32,76 +46,121 @@ async function loadUserState(deps: TurnDeps, user: UserRow): Promise<UserPedagog
   );
 }
 
-/** A corrupt or missing stored state starts fresh rather than failing the turn. */
-function sessionState(session: SessionRow): SessionPedagogyState {
-  return readSessionState(session.pedagogy);
+/** A decided turn, carried to its completion so that only then is anything committed. */
+export interface PlannedTurn {
+  plan: TurnPlan;
+  effectiveLevels: EffectiveLevels;
+  notebook: NotebookSnapshot | null;
+  messageFingerprint: string;
 }
 
 /**
- * Classifies the new question and decides the hint levels, then stores both states before any
- * answer streams, so a restart mid-answer continues from the decided levels.
+ * The hint levels for one answer from stored state and local evidence: database reads only, no
+ * model call, so the answer starts at once. Writes nothing; see `commitCompletedTurn`.
  */
-export async function decideHintLevels(
-  deps: TurnDeps,
+export async function planHintLevels(
+  deps: Pick<TurnDeps, 'db'>,
   input: {
     user: UserRow;
     session: SessionRow;
     question: MessageRow;
-    history: MessageRow[];
     notebookContext?: NotebookContext | undefined;
+    kind: TurnKind;
   },
-): Promise<TurnDecision> {
-  const session = sessionState(input.session);
-  // Every millisecond here delays the first token: the state read runs beside the
-  // classification call, and the two writes beside each other; none depends on its partner.
-  const [user, classification] = await Promise.all([
-    loadUserState(deps, input.user),
-    deps.tutor.classify(
-      buildClassificationRequest({
-        recentMessages: input.history.map((row) => ({ role: row.role, content: row.content })),
-        newMessage: input.question.content,
-        previousProblemSummary: session.problemSummary || null,
-        ...(input.notebookContext ? { notebookContext: input.notebookContext } : {}),
-      }),
-      { userId: input.user.id, sessionId: input.session.id, messageId: input.question.id },
-    ),
-  ]);
-  const decision = decideTurn({ classification, session, user });
-  await Promise.all([
-    updateSessionPedagogy(deps.db, input.session.id, decision.session),
-    upsertUserPedagogy(
-      deps.db,
-      {
-        userId: input.user.id,
-        effectiveProgramming: decision.user.effectiveLevels.programming,
-        effectiveMaths: decision.user.effectiveLevels.maths,
-        baselineProgramming: input.user.programmingLevel,
-        baselineMaths: input.user.mathsLevel,
-        problemsObserved: decision.user.problemsObserved,
-      },
-      deps.clock(),
-    ),
-  ]);
-  return decision;
+): Promise<PlannedTurn> {
+  // A corrupt or missing stored state starts fresh rather than failing the turn.
+  const session = readSessionState(input.session.pedagogy);
+  const user = await loadUserState(deps.db, input.user);
+  const evidence =
+    input.kind === 'new'
+      ? findEvidence({
+          message: input.question.content,
+          notebookContext: input.notebookContext,
+          seen: session.notebookSeen,
+          lastMessageFingerprint: session.lastMessageFingerprint,
+          pendingEffort: session.pendingEffort,
+        })
+      : NO_EVIDENCE;
+  return {
+    plan: planTurn({ session, evidence, kind: input.kind, threshold: CODE_HELP_MIN_ATTEMPTS }),
+    effectiveLevels: user.effectiveLevels,
+    notebook: snapshotNotebook(input.notebookContext),
+    messageFingerprint: fingerprintMessage(input.question.content),
+  };
 }
 
-/** For a retry: the levels the failed answer was decided with (a failure never escalates). */
-export async function currentLevels(
-  deps: TurnDeps,
-  user: UserRow,
+/** The answer completed (`chat:done`): only now do the level, attempts and snapshot move. */
+export async function commitCompletedTurn(
+  deps: Pick<TurnDeps, 'db'>,
+  sessionId: string,
+  answerId: string,
+  planned: PlannedTurn,
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const row = await findSessionPedagogyForUpdate(db, sessionId);
+    if (!row) return;
+    const next = completeTurn(readSessionState(row.pedagogy), {
+      plan: planned.plan,
+      answerId,
+      notebook: planned.notebook,
+      messageFingerprint: planned.messageFingerprint,
+    });
+    await updateSessionPedagogy(db, sessionId, next);
+  });
+}
+
+/** The classifier's request for a question: the last few messages, the question, the notebook. */
+export function classificationRequestFor(
   session: SessionRow,
-  failedAnswer: MessageRow | undefined,
-): Promise<{ hintLevels: HintLevels; user: UserPedagogyState }> {
-  const userState = await loadUserState(deps, user);
-  const fromAnswer =
-    failedAnswer?.hintLevelProgramming && failedAnswer.hintLevelMaths
-      ? ({
-          programming: failedAnswer.hintLevelProgramming,
-          maths: failedAnswer.hintLevelMaths,
-        } as HintLevels)
-      : undefined;
-  return {
-    hintLevels: fromAnswer ?? sessionState(session).hintLevels ?? { programming: 2, maths: 2 },
-    user: userState,
-  };
+  question: MessageRow,
+  history: MessageRow[],
+  notebookContext: NotebookContext | undefined,
+) {
+  return buildClassificationRequest({
+    recentMessages: history.map((row) => ({ role: row.role, content: row.content })),
+    newMessage: question.content,
+    previousProblemSummary: readSessionState(session.pedagogy).problemSummary || null,
+    ...(notebookContext ? { notebookContext } : {}),
+  });
+}
+
+/**
+ * After a completed answer: fold its classification into the state for the next turn. Dropped
+ * when classification failed, when a later turn already completed, or while a newer answer is
+ * streaming (it was planned without this verdict and will commit after it).
+ */
+export async function learnFromClassification(
+  deps: Pick<TurnDeps, 'db' | 'clock'>,
+  input: { user: UserRow; sessionId: string; answerId: string },
+  classification: Classification | null,
+): Promise<void> {
+  if (!classification) return;
+  await deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const row = await findSessionPedagogyForUpdate(db, input.sessionId);
+    if (!row || (await hasStreamingAnswer(db, input.sessionId))) return;
+    const user = await loadUserState(db, input.user);
+    const outcome = applyClassification(
+      readSessionState(row.pedagogy),
+      user,
+      input.answerId,
+      classification,
+    );
+    if (!outcome) return;
+    await updateSessionPedagogy(db, input.sessionId, outcome.session);
+    if (!outcome.startedProblem) return;
+    await upsertUserPedagogy(
+      db,
+      {
+        userId: input.user.id,
+        effectiveProgramming: outcome.user.effectiveLevels.programming,
+        effectiveMaths: outcome.user.effectiveLevels.maths,
+        baselineProgramming: input.user.programmingLevel,
+        baselineMaths: input.user.mathsLevel,
+        problemsObserved: outcome.user.problemsObserved,
+      },
+      deps.clock(),
+    );
+  });
 }

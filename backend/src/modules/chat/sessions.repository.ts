@@ -103,6 +103,22 @@ export async function updateSessionPedagogy(
   await db.update(chatSessions).set({ pedagogy }).where(eq(chatSessions.id, sessionId));
 }
 
+/**
+ * The session's pedagogy state with the row locked until the transaction ends, so a completing
+ * turn and a late classification never overwrite each other. Pass a transaction.
+ */
+export async function findSessionPedagogyForUpdate(
+  db: Db,
+  sessionId: string,
+): Promise<{ pedagogy: unknown } | undefined> {
+  const [row] = await db
+    .select({ pedagogy: chatSessions.pedagogy })
+    .from(chatSessions)
+    .where(eq(chatSessions.id, sessionId))
+    .for('update');
+  return row;
+}
+
 export async function updateSessionSummary(
   db: Db,
   sessionId: string,

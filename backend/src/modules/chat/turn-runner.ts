@@ -1,5 +1,5 @@
 import type { NotebookContext } from '@hintbook/contracts';
-import { hintCue, type HintLevels } from '../../ai/pedagogy/index.js';
+import { hintCue, type Classification, type TurnKind } from '../../ai/pedagogy/index.js';
 import type { UserRow } from '../users/users.repository.js';
 import type { ActiveTurn } from './active-turns.js';
 import { buildAnswerContext } from './context.js';
@@ -9,7 +9,13 @@ import {
   updateMessage,
   type MessageRow,
 } from './messages.repository.js';
-import { currentLevels, decideHintLevels } from './pedagogy.service.js';
+import {
+  classificationRequestFor,
+  commitCompletedTurn,
+  learnFromClassification,
+  planHintLevels,
+  type PlannedTurn,
+} from './pedagogy.service.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
 import { AnswerFailedError } from './tutor.types.js';
 import type { TurnDeps } from './turn.types.js';
@@ -21,14 +27,18 @@ export interface RunTurnInput {
   question: MessageRow;
   answer: MessageRow;
   notebookContext?: NotebookContext | undefined;
-  /** A retry reuses the failed answer's hint levels instead of classifying again. */
-  retryOf?: MessageRow | undefined;
+  /** A retry or an edit-and-resend is never evidence of a new attempt. */
+  kind: TurnKind;
   isNewSession: boolean;
 }
 
 /**
  * One answer, start to finish: hint levels → context → stream → store. Emits `chat:turn`,
  * `chat:meta`, ordered `chat:delta`s and exactly one terminal event, whatever fails.
+ *
+ * No model call comes before the first token: the level is planned from stored state and local
+ * evidence, and the classification runs beside the answer. The pedagogy state moves only once
+ * the answer completed, then the classification (if it came) is folded in for the next turn.
  */
 export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void> {
   const { turn, user, session, question, answer } = input;
@@ -41,11 +51,22 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
     assistantMessageId: answer.id,
     ...(input.isNewSession ? { sessionTitle: session.title } : {}),
   });
+  // Ends with a stop, or with an answer that did not complete: that verdict would be dropped.
+  const classification = new AbortController();
+  const stopClassification = () => classification.abort();
+  turn.abort.signal.addEventListener('abort', stopClassification, { once: true });
 
   try {
-    // Independent of each other, and both before the first token: run them side by side.
-    const [{ hintLevels, effectiveLevels }, material] = await Promise.all([
-      chooseLevels(deps, input),
+    // Independent of each other, and all before the first token: run them side by side.
+    const [planned, history, material] = await Promise.all([
+      planHintLevels(deps, {
+        user,
+        session,
+        question,
+        notebookContext: input.notebookContext,
+        kind: input.kind,
+      }),
+      listRecentVisibleMessages(deps.db, session.id, question.seq, 8),
       findCourseMaterial(deps, {
         userId: user.id,
         session,
@@ -54,7 +75,21 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
         signal: turn.abort.signal,
       }),
     ]);
-    const cue = hintCue(hintLevels);
+    // Not awaited: the verdict is for the next turn. Started before the answer's own call.
+    const classified = deps.tutor
+      .classify(
+        classificationRequestFor(
+          session,
+          question,
+          history.filter((row) => row.content.trim() !== '').slice(-6),
+          input.notebookContext,
+        ),
+        { userId: user.id, sessionId: session.id, messageId: question.id },
+        classification.signal,
+      )
+      .catch(() => null);
+    const { hintLevels, reason } = planned.plan;
+    const cue = hintCue(hintLevels, reason);
     emit.toUser(user.id, 'chat:meta', {
       sessionId: session.id,
       turnId: turn.turnId,
@@ -66,7 +101,8 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
         session,
         question,
         hintLevels,
-        effectiveLevels,
+        reason,
+        effectiveLevels: planned.effectiveLevels,
         notebookContext: input.notebookContext,
         courseMaterial: material.text,
       }),
@@ -103,6 +139,7 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
         completedAt: now,
       });
       await touchSession(deps.db, session.id, now);
+      await commitPedagogy(deps, input, planned);
       finish(deps, turn, {
         name: 'chat:done',
         payload: {
@@ -114,33 +151,42 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
           usage: event.usage,
         },
       });
+      await learnAfterAnswer(deps, input, classified);
       return;
     }
     throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
   } catch (error) {
+    classification.abort();
     await endWithoutAnswer(deps, input, error);
+  } finally {
+    turn.abort.signal.removeEventListener('abort', stopClassification);
   }
 }
 
-async function chooseLevels(deps: TurnDeps, input: RunTurnInput) {
-  if (input.retryOf) {
-    const levels = await currentLevels(deps, input.user, input.session, input.retryOf);
-    return { hintLevels: levels.hintLevels, effectiveLevels: levels.user.effectiveLevels };
+/** Before `chat:done`, so the next question sees it. A failed write holds the level: logged only. */
+async function commitPedagogy(deps: TurnDeps, input: RunTurnInput, planned: PlannedTurn) {
+  try {
+    await commitCompletedTurn(deps, input.session.id, input.answer.id, planned);
+  } catch (error) {
+    deps.logger.error({ err: error, turnId: input.turn.turnId }, 'could not store hint state');
   }
-  const history = (
-    await listRecentVisibleMessages(deps.db, input.session.id, input.question.seq, 8)
-  ).filter((row) => row.content.trim() !== '');
-  const decision = await decideHintLevels(deps, {
-    user: input.user,
-    session: input.session,
-    question: input.question,
-    history: history.slice(-6),
-    notebookContext: input.notebookContext,
-  });
-  return {
-    hintLevels: decision.hintLevels as HintLevels,
-    effectiveLevels: decision.user.effectiveLevels,
-  };
+}
+
+/** After `chat:done`: the student already has the answer; this only informs the next turn. */
+async function learnAfterAnswer(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  classified: Promise<Classification | null>,
+) {
+  try {
+    await learnFromClassification(
+      deps,
+      { user: input.user, sessionId: input.session.id, answerId: input.answer.id },
+      await classified,
+    );
+  } catch (error) {
+    deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not store classification');
+  }
 }
 
 /** Stopped, interrupted or failed: keep whatever text was shown, and say what happened. */

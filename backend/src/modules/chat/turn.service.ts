@@ -5,6 +5,7 @@ import type {
   ChatSendPayload,
   ChatStopPayload,
 } from '@hintbook/contracts';
+import type { TurnKind } from '../../ai/pedagogy/index.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
 import type { UserRow } from '../users/users.repository.js';
@@ -131,6 +132,8 @@ export async function sendQuestion(
   start(deps, user, stored.session, stored.question, stored.answer, {
     isNewSession,
     notebookContext: payload.context,
+    // Rewording the last question is asking again, not a new attempt.
+    kind: payload.replacesMessageId ? 'edit' : 'new',
   });
   return {
     sessionId: stored.session.id,
@@ -185,7 +188,10 @@ async function replaceLastQuestion(
   await markReplaced(deps.db, answer ? [last.id, answer.id] : [last.id], deps.clock());
 }
 
-/** Answers the session's last question again, after an error or a stop, at the same hint level. */
+/**
+ * Answers the session's last question again, after an error or a stop. The stopped or failed
+ * answer committed nothing, and a retry is no new attempt: the stored level holds.
+ */
 export async function retryLastQuestion(
   deps: TurnDeps,
   user: UserRow,
@@ -224,7 +230,7 @@ export async function retryLastQuestion(
         throw turnInProgress();
       throw error;
     });
-  start(deps, user, session, question, answer, { isNewSession: false, retryOf: previous });
+  start(deps, user, session, question, answer, { isNewSession: false, kind: 'retry' });
   return { sessionId: session.id, userMessageId: question.id, turnId: answer.id, duplicate: false };
 }
 
@@ -237,7 +243,7 @@ function start(
   options: {
     isNewSession: boolean;
     notebookContext?: ChatSendPayload['context'];
-    retryOf?: MessageRow | undefined;
+    kind: TurnKind;
   },
 ) {
   const turn = deps.activeTurns.start({

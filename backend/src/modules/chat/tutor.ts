@@ -57,16 +57,16 @@ export function createTutor(deps: TutorDeps): Tutor {
     isConfigured: () => currentChain().length > 0,
     isDemo: () => currentChain()[0]?.provider.name === 'mock',
 
-    async classify(request, owner): Promise<Classification | null> {
+    async classify(request, owner, signal): Promise<Classification | null> {
       try {
         const result = await generateStructuredWithFallback(
           smallChain(),
           { ...request, schema: classifyTurn, maxOutputTokens: 400 },
           {
-            ...resilience(owner, 'classification', new AbortController().signal),
-            // One quick try per provider: a slow classifier costs the student waiting time.
+            ...resilience(owner, 'classification', signal ?? new AbortController().signal),
+            // One quick try per provider: its verdict is only useful before the next question.
             maxRetries: 0,
-            // Classification must not hold a turn up: past this the previous hint level holds.
+            // Past this the verdict is dropped and the state stays as the answer left it.
             timeoutMs: settings.timeouts.classificationMs,
           },
         );

@@ -21,9 +21,11 @@ export interface Tutor {
   isConfigured(): boolean;
   /** True when answers come from the demo provider (they must say so). */
   isDemo(): boolean;
+  /** Runs beside or after the answer; `signal` (the turn's stop) aborts it. */
   classify(
     request: { system: string; messages: LlmMessage[] },
     owner: CallOwner,
+    signal?: AbortSignal,
   ): Promise<Classification | null>;
   summarize(
     request: { system: string; messages: LlmMessage[] },
