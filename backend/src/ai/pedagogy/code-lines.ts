@@ -59,13 +59,15 @@ const STATEMENT_WORDS = new Set([
   'void',
 ]);
 
-/** Words that may follow a bare name in a Python expression statement (`x if c else y`). */
+/** Words that join names in a condition: `while x in seen:` is code, not three words of prose. */
 const OPERATOR_WORDS = new Set(['and', 'or', 'in', 'is', 'not', 'if', 'for', 'else']);
 
 // A list item, a heading, a quote, a LaTeX span, bold or a table row: Markdown, not code.
 const MARKDOWN_START = /^(?:[-+•]\s|\*\s|\*\*|\d{1,3}[.)]\s|#{1,6}\s|>\s|\$|\\[[(]|\|)/u;
 // One word, then a space and a letter: `Great question`, `Think about`. Not a Python statement
-// unless the word is a keyword (`for x`, `return total`) or the second one an operator word.
+// unless the word is a keyword (`for x`, `return total`). Expression statements such as
+// `x if c else y` are let through as prose: deciding at the second word's first letter keeps
+// the hold-back of a prose line to its first word, and a lone expression hands over nothing.
 const TWO_WORDS = /^([\p{L}][\p{L}'’-]*)[ \t]+([\p{L}][\p{L}'’-]*)/u;
 // A capitalised word and sentence punctuation: `Sure, let`, `Yes! `, `Nice.`
 const SENTENCE_START = /^\p{Lu}[\p{L}'’]*[,!?.;:][ \t]/u;
@@ -82,13 +84,8 @@ export function isProsePrefix(line: string): boolean {
     return true;
   const words = TWO_WORDS.exec(text);
   if (!words) return false;
-  const [, first = '', second = ''] = words;
-  // The second word may still be growing ("Great q…" → "Great quest…"): an operator word
-  // is at most 4 letters, so a longer one, or one followed by more text, is settled.
-  const isSecondSettled = second.length > 4 || text.length > words[0].length;
-  if (STATEMENT_WORDS.has(first) || STATEMENT_WORDS.has(first.toLowerCase())) return false;
-  if (!isSecondSettled) return false;
-  return !OPERATOR_WORDS.has(second);
+  const first = words[1] ?? '';
+  return !STATEMENT_WORDS.has(first) && !STATEMENT_WORDS.has(first.toLowerCase());
 }
 
 const CODE_CHARS = /[=<>()[\]{}%+*/;]/;
