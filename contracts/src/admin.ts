@@ -193,6 +193,24 @@ export const adminUsageResponseSchema = z.object({
 });
 export type AdminUsageResponse = z.infer<typeof adminUsageResponseSchema>;
 
+export const adminGuardTripsQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+export type AdminGuardTripsQuery = z.input<typeof adminGuardTripsQuerySchema>;
+
+/** Answers the answer guard rejected below code-level help, over a range (default 30 days). */
+export const adminGuardTripsResponseSchema = z.object({
+  from: isoDate,
+  to: isoDate,
+  /** Rejected drafts: the model's answers and the stricter regenerations. */
+  total: z.number().int(),
+  byReason: z.object({ code_lines: z.number().int(), solution_overlap: z.number().int() }),
+  /** Answers where the regeneration tripped too, so the student got the fixed question. */
+  fallbacks: z.number().int(),
+});
+export type AdminGuardTripsResponse = z.infer<typeof adminGuardTripsResponseSchema>;
+
 export const adminBudgetResponseSchema = z.object({ budget: budgetStatusSchema });
 export type AdminBudgetResponse = z.infer<typeof adminBudgetResponseSchema>;
 

@@ -97,6 +97,11 @@ export interface ChatDeltaEvent {
   turnId: string;
   seq: number;
   text: string;
+  /**
+   * The text shown so far is withdrawn and this delta starts the answer afresh: the answer guard
+   * replaced a draft with a hint. Absent on ordinary deltas.
+   */
+  replace?: boolean;
 }
 
 export interface ChatDoneEvent {

@@ -1,4 +1,9 @@
-import { ProviderError, type ChatStreamEvent, type ProviderName } from './types.js';
+import {
+  ProviderError,
+  type ChatStreamEvent,
+  type ProviderName,
+  type TokenUsage,
+} from './types.js';
 
 export interface WatchdogOptions {
   provider: ProviderName;
@@ -49,13 +54,17 @@ const USAGE_GRACE_MS = 250;
 
 /**
  * After cancelling, the provider usually throws at once with the usage it had seen; waiting a
- * moment for it keeps timed-out and stopped calls counted instead of recorded as free.
+ * moment for it keeps timed-out and stopped calls counted instead of recorded as free. A call
+ * cancelled just as it finished answers with its `done` event instead, which has the counts too.
  */
 async function harvestUsage(pending: Promise<unknown>) {
   let timer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([
     pending.then(
-      () => undefined,
+      (result) => {
+        const event = (result as IteratorResult<ChatStreamEvent> | undefined)?.value;
+        return event?.type === 'done' ? event.usage : undefined;
+      },
       (error: unknown) => error,
     ),
     new Promise<undefined>((resolve) => {
@@ -63,7 +72,8 @@ async function harvestUsage(pending: Promise<unknown>) {
     }),
   ]);
   clearTimeout(timer);
-  return settled instanceof ProviderError ? settled.options.usage : undefined;
+  if (settled instanceof ProviderError) return settled.options.usage;
+  return settled && !(settled instanceof Error) ? (settled as TokenUsage) : undefined;
 }
 
 function withDeadline<T>(

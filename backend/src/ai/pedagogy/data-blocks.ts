@@ -1,7 +1,8 @@
 /**
  * Student-controlled text (messages, notebook cells, errors, course files) goes into prompts as
- * clearly delimited data. The model is told that anything inside a block is material, never
- * instructions; these helpers make sure the text cannot close its own block early.
+ * clearly delimited data, in the user turn, never in the system prompt. The model is told that
+ * anything inside a block is material, never instructions; these helpers make sure the text cannot
+ * close its block early or open one of its own.
  */
 import type { NotebookContext } from '@hintbook/contracts';
 
@@ -12,13 +13,24 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * Wraps `text` in `<tag>…</tag>`. Any `<tag` or `</tag` already in the text is defused (the `<`
- * becomes `‹`), so a student cannot end the block and write "instructions" after it.
+ * Anything that could read as a tag: `<` before a letter, `/`, `!` or `?`. Comparisons such as
+ * `a < b` or `x <= 3` stay as they are; the model is told that `‹` stands for `<`.
  */
+const TAG_LIKE = /<(?=[\p{L}_/!?])/gu;
+
+/** Defuses every tag-like sequence, so data can neither close its block nor open another. */
+export function escapeData(text: string): string {
+  return text.replace(TAG_LIKE, '‹');
+}
+
+/** Wraps student-side `text` in `<tag>…</tag>`, escaped with `escapeData`. */
 export function dataBlock(tag: string, text: string): string {
-  const pattern = new RegExp(`<(/?)(${tag})`, 'gi');
-  const safe = text.replace(pattern, '‹$1$2');
-  return `<${tag}>\n${safe}\n</${tag}>`;
+  return `<${tag}>\n${escapeData(text)}\n</${tag}>`;
+}
+
+/** Wraps blocks already built with `dataBlock` (their tags are ours, so they are not escaped). */
+export function groupBlocks(tag: string, blocks: string[]): string {
+  return `<${tag}>\n${blocks.join('\n')}\n</${tag}>`;
 }
 
 export interface NotebookContextLimits {
@@ -60,5 +72,5 @@ export function formatNotebookContext(
     parts.push(dataBlock('last_error', truncate(body, limits.errorChars)));
   }
   if (parts.length === 0) return null;
-  return dataBlock('notebook', parts.join('\n'));
+  return groupBlocks('notebook', parts);
 }

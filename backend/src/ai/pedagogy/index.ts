@@ -22,12 +22,16 @@ export {
 export {
   buildSummaryRequest,
   buildTutorSystemPrompt,
+  buildTutorUserTurn,
+  GUARD_FALLBACK_ANSWER,
+  GUARD_RETRY_INSTRUCTION,
   hintCue,
   MATHS_LEVEL_INSTRUCTIONS,
   PROGRAMMING_LEVEL_INSTRUCTIONS,
   SUMMARY_MAX_WORDS,
   SUMMARY_SYSTEM_PROMPT,
   type SummaryRequestInput,
+  type TutorContextInput,
   type TutorPromptInput,
 } from './prompts.js';
 export {
@@ -39,6 +43,17 @@ export {
   type FitResult,
 } from './token-estimate.js';
 export { formatNotebookContext } from './data-blocks.js';
+export {
+  checkAnswer,
+  createStreamGuard,
+  DEFAULT_GUARD_LIMITS,
+  isGuarded,
+  type GuardLimits,
+  type GuardOptions,
+  type GuardTrip,
+  type GuardTripReason,
+  type StreamGuard,
+} from './answer-guard.js';
 export {
   readSessionState,
   readUserState,

@@ -25,6 +25,7 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/users/:id/sessions/:sessionId/messages'],
   ['GET', '/usage'],
   ['GET', '/usage/budget'],
+  ['GET', '/usage/guard-trips'],
   ['GET', '/settings'],
   ['PUT', '/settings'],
   ['POST', '/settings/providers/:name/test'],

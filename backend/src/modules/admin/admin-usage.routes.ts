@@ -1,10 +1,14 @@
 import { Router } from 'express';
-import { adminUsageQuerySchema } from '@hintbook/contracts';
+import { adminGuardTripsQuerySchema, adminUsageQuerySchema } from '@hintbook/contracts';
 import { parseQuery } from '../../middleware/validate.js';
 import type { AdminDeps } from './admin.types.js';
 import { getBudget, getUsageReport } from './admin-usage.service.js';
+import { getGuardTripReport } from './guard-trips.service.js';
 
-/** `/api/admin/usage`: tokens and cost per period and model, provider or user; the budget. */
+/**
+ * `/api/admin/usage`: tokens and cost per period and model, provider or user; the budget; how
+ * often the answer guard stepped in.
+ */
 export function adminUsageRoutes(deps: AdminDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
@@ -12,6 +16,9 @@ export function adminUsageRoutes(deps: AdminDeps): Router {
   });
   router.get('/budget', async (_req, res) => {
     res.json({ budget: await getBudget(deps) });
+  });
+  router.get('/guard-trips', async (req, res) => {
+    res.json(await getGuardTripReport(deps, parseQuery(adminGuardTripsQuerySchema, req.query)));
   });
   return router;
 }

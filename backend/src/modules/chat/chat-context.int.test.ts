@@ -58,8 +58,12 @@ describe('conversation context', () => {
     expect(firstFold).toContain('Q1');
     expect(firstFold).not.toContain('Q2');
     const answerAfterFold = provider.calls.at(-1)!;
-    expect(answerAfterFold.system).toContain('SUMMARY-ONE');
-    expect(answerAfterFold.messages.map((m) => m.content.slice(0, 2))).toEqual(['Q2', 'A2', 'Q3']);
+    // The summary is data in the question's turn, never in the system prompt.
+    expect(answerAfterFold.system).not.toContain('SUMMARY-ONE');
+    const question = answerAfterFold.messages.at(-1)!.content;
+    expect(question).toMatch(/^<student_context>\n<conversation_summary>\nSUMMARY-ONE\n/);
+    expect(question.endsWith(long('Q3').trim())).toBe(true);
+    expect(answerAfterFold.messages.map((m) => m.content.slice(0, 2))).toEqual(['Q2', 'A2', '<s']);
 
     await ask(long('Q4'), classification, { text: 'SUMMARY-TWO' }, { text: long('A4') });
     const secondFold = summaryCalls()[1]!.messages[0]!.content;

@@ -63,12 +63,12 @@ async function seedCourse(title: string, published: boolean, content: NotebookCo
   return { moduleId, notebookId: module.body.module.notebooks[0].id as string };
 }
 
-/** Asks over the socket; returns the answer's meta event and the system prompt it was given. */
+/** Asks over the socket; returns the answer's meta event and the context data the model got. */
 async function ask(
   user: SignedInUser,
   content: string,
   extra: Record<string, unknown> = {},
-): Promise<{ meta: ChatMetaEvent; system: string; sessionId: string; turnId: string }> {
+): Promise<{ meta: ChatMetaEvent; context: string; sessionId: string; turnId: string }> {
   provider.enqueue(CLASSIFICATION, { text: 'What do you think happens first?' });
   const callsBefore = provider.calls.length;
   const client = await connectClient(await t.listen(), user.accessToken);
@@ -85,7 +85,8 @@ async function ask(
     const answerCall = provider.calls.slice(callsBefore).find((call) => call.kind === 'stream')!;
     return {
       meta: meta.payload as unknown as ChatMetaEvent,
-      system: answerCall.system ?? '',
+      // Only the data in front of the question, not the question itself.
+      context: (answerCall.messages.at(-1)?.content ?? '').split('</student_context>')[0] ?? '',
       sessionId: ack.sessionId,
       turnId: ack.turnId,
     };
@@ -165,17 +166,17 @@ describe('course material in the tutor’s answers', () => {
       .expect(200);
     const copyId = (copy.body.copy?.id ?? copy.body.id) as string;
 
-    const { meta, system, sessionId } = await ask(
+    const { meta, context, sessionId } = await ask(
       student,
       'How do I repeat something for each item of a list? And what does a dictionary do?',
       { notebook: { kind: 'module_copy', id: copyId } },
     );
 
-    expect(system).toContain('[Loops · Lesson · cell 1]');
-    expect(system).toContain('A for loop repeats its body');
-    expect(system).toContain('The student is working in Loops · Lesson.');
+    expect(context).toContain('[Loops · Lesson · cell 1]');
+    expect(context).toContain('A for loop repeats its body');
+    expect(context).toContain('The student is working in Loops · Lesson.');
     // Scoped to the module the student is working in, even though "dictionary" matches.
-    expect(system).not.toContain('maps each key');
+    expect(context).not.toContain('maps each key');
     expect(meta.sources.length).toBeGreaterThan(0);
     expect(meta.sources[0]).toEqual({
       citation: expect.stringMatching(/^Loops · Lesson · cell \d$/),
@@ -196,20 +197,20 @@ describe('course material in the tutor’s answers', () => {
   });
 
   it('searches every published module in a general chat, never unpublished ones or a classmate’s notebook', async () => {
-    const { meta, system } = await ask(
+    const { meta, context } = await ask(
       student,
       'What does a dictionary map? Also the zebracorn pattern and my quokkafish idea?',
     );
-    expect(system).toContain('maps each key to a value');
-    expect(system).not.toContain('zebracorn');
-    expect(system).not.toContain('quokkafish');
+    expect(context).toContain('maps each key to a value');
+    expect(context).not.toContain('zebracorn');
+    expect(context).not.toContain('quokkafish');
     expect(citations(meta.sources)).toContain('Dictionaries · Lesson · cell 1');
     expect(meta.sources.every((source) => source.origin === 'course')).toBe(true);
   });
 
   it('gives a student their own notebook’s passages, marked as theirs', async () => {
-    const { meta, system } = await ask(classmate, 'Where was my quokkafish idea?');
-    expect(system).toContain('quokkafish');
+    const { meta, context } = await ask(classmate, 'Where was my quokkafish idea?');
+    expect(context).toContain('quokkafish');
     expect(meta.sources).toContainEqual(
       expect.objectContaining({ citation: 'Your notebook · Scratch · cell 1', origin: 'own' }),
     );
@@ -218,8 +219,8 @@ describe('course material in the tutor’s answers', () => {
   it('answers with full-text passages when the question’s embedding does not come back in time', async () => {
     // The vendor holds the response far past RETRIEVAL_QUERY_TIMEOUT (400 ms).
     fake.setDefault({ headersDelayMs: 10_000 });
-    const { meta, system } = await ask(student, 'How does a for loop go over a list?');
-    expect(system).toContain('A for loop repeats its body');
+    const { meta, context } = await ask(student, 'How does a for loop go over a list?');
+    expect(context).toContain('A for loop repeats its body');
     expect(citations(meta.sources)).toContain('Loops · Lesson · cell 1');
     // Where the database has pgvector the query embedding was attempted; without it, never.
     expect(embeddingRequests('query').length > 0).toBe(hasVectors);
@@ -253,8 +254,8 @@ describe('indexing after writes', () => {
       .expect(200);
     await t.hintbook.indexer.idle();
 
-    const { system } = await ask(student, 'marmosets');
-    expect(system).toContain('total = sum(marmosets)');
+    const { context } = await ask(student, 'marmosets');
+    expect(context).toContain('total = sum(marmosets)');
     const documentTexts = embeddingRequests('document').flatMap((body) => body.input ?? []);
     // Only the changed cell is embedded again (and only where vectors are stored at all).
     expect(documentTexts).toEqual(
@@ -269,8 +270,8 @@ describe('indexing after writes', () => {
       .expect(200);
     await t.hintbook.indexer.idle();
 
-    const { system } = await ask(student, 'When does a while loop stop?');
-    expect(system).toContain('While loops repeat until a condition fails.');
-    expect(system).not.toContain('A for loop repeats its body');
+    const { context } = await ask(student, 'When does a while loop stop?');
+    expect(context).toContain('While loops repeat until a condition fails.');
+    expect(context).not.toContain('A for loop repeats its body');
   });
 });

@@ -60,9 +60,11 @@ describe('a conversation from the notebook workspace', () => {
     await client.terminalOf(ack.turnId);
 
     const answerCall = provider.calls.find((call) => call.kind === 'stream')!;
-    expect(answerCall.system).toContain('print(items[3])');
-    expect(answerCall.system).toContain('IndexError');
-    expect(answerCall.system).toContain('print("original 1")'); // the module notebook's own text
+    const question = answerCall.messages.at(-1)!.content;
+    expect(question).toContain('print(items[3])');
+    expect(question).toContain('IndexError');
+    expect(question).toContain('print("original 1")'); // the module notebook's own text
+    expect(answerCall.system).not.toContain('print(items[3])'); // data stays out of the rules
 
     const sessions = await request(t.app)
       .get(`/api/chat/sessions?notebookId=${copyId}`)

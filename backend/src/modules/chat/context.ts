@@ -2,6 +2,7 @@ import type { NotebookContext } from '@hintbook/contracts';
 import {
   buildSummaryRequest,
   buildTutorSystemPrompt,
+  buildTutorUserTurn,
   fitToBudget,
 } from '../../ai/pedagogy/index.js';
 import type { EffectiveLevels, HintLevels, TurnReason } from '../../ai/pedagogy/index.js';
@@ -23,8 +24,8 @@ export interface AnswerContextInput {
 }
 
 /**
- * What the tutor sees for one answer: the system prompt, then the recent conversation within
- * the token budget. Older messages are folded into the session's running summary, one slice at
+ * What the tutor sees for one answer: the system prompt (our rules only), then the recent
+ * conversation within the token budget, the last question carrying this turn's context as data. Older messages are folded into the session's running summary, one slice at
  * a time, so each fold costs only the messages that just fell out of the window.
  */
 export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInput) {
@@ -48,16 +49,26 @@ export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInp
       await updateSessionSummary(deps.db, session.id, next, foldedRows.at(-1)!.seq);
     }
   }
-  const system = buildTutorSystemPrompt({
+  const rules = {
     hintLevels: input.hintLevels,
     ...(input.reason ? { reason: input.reason } : {}),
-    courseMaterial: input.courseMaterial,
     effectiveLevels: input.effectiveLevels,
+    isDemo: deps.tutor.isDemo(),
+  };
+  const messages = alternate([...kept, toLlmMessage(question)]);
+  // The last message is the question (the vendors' alternation puts a user turn last).
+  const last = messages.at(-1)!;
+  last.content = buildTutorUserTurn(last.content, {
+    courseMaterial: input.courseMaterial,
     notebookContext: input.notebookContext,
     conversationSummary: summary,
-    isDemo: deps.tutor.isDemo(),
   });
-  return { system, messages: alternate([...kept, toLlmMessage(question)]) };
+  return {
+    system: buildTutorSystemPrompt(rules),
+    messages,
+    /** For the one regeneration after the answer guard tripped. */
+    guardRetrySystem: buildTutorSystemPrompt({ ...rules, isGuardRetry: true }),
+  };
 }
 
 function toLlmMessage(row: MessageRow): LlmMessage {

@@ -1,5 +1,10 @@
 import type { NotebookContext } from '@hintbook/contracts';
-import { hintCue, type Classification, type TurnKind } from '../../ai/pedagogy/index.js';
+import {
+  hintCue,
+  type Classification,
+  type GuardTrip,
+  type TurnKind,
+} from '../../ai/pedagogy/index.js';
 import type { UserRow } from '../users/users.repository.js';
 import type { ActiveTurn } from './active-turns.js';
 import { buildAnswerContext } from './context.js';
@@ -16,6 +21,8 @@ import {
   planHintLevels,
   type PlannedTurn,
 } from './pedagogy.service.js';
+import { insertGuardTrip } from './guard-trips.repository.js';
+import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
 import { AnswerFailedError } from './tutor.types.js';
 import type { TurnDeps } from './turn.types.js';
@@ -30,6 +37,11 @@ export interface RunTurnInput {
   /** A retry or an edit-and-resend is never evidence of a new attempt. */
   kind: TurnKind;
   isNewSession: boolean;
+  /**
+   * The reference solution of the exercise the question is about, for the answer guard's
+   * overlap check. Nothing sets it until exercises exist; the guard then checks code lines only.
+   */
+  referenceSolution?: string | undefined;
 }
 
 /**
@@ -114,17 +126,31 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
       }),
     ]);
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
-    for await (const event of deps.tutor.streamAnswer(request, owner, turn.abort.signal)) {
+    const events = streamGuardedAnswer(deps.tutor, {
+      request: { system: request.system, messages: request.messages },
+      guardRetrySystem: request.guardRetrySystem,
+      owner,
+      signal: turn.abort.signal,
+      programmingLevel: hintLevels.programming,
+      referenceSolution: input.referenceSolution,
+    });
+    for await (const event of events) {
       if (event.type === 'delta') {
+        if (event.replace) turn.content = '';
         const delta = {
           sessionId: session.id,
           turnId: turn.turnId,
           seq: turn.deltas.length + 1,
           text: event.text,
+          ...(event.replace ? { replace: true } : {}),
         };
         turn.deltas.push(delta);
         turn.content += event.text;
         emit.toUser(user.id, 'chat:delta', delta);
+        continue;
+      }
+      if (event.type === 'trip') {
+        await storeTrip(deps, input, { ...event, hintLevel: hintLevels.programming });
         continue;
       }
       const now = deps.clock();
@@ -187,6 +213,33 @@ async function learnAfterAnswer(
   } catch (error) {
     deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not store classification');
   }
+}
+
+/** A guard trip is counted for admins; losing the row must not cost the student their answer. */
+async function storeTrip(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  event: { trip: GuardTrip; attempt: number; hintLevel: number },
+) {
+  try {
+    await insertGuardTrip(deps.db, {
+      userId: input.user.id,
+      sessionId: input.session.id,
+      messageId: input.answer.id,
+      hintLevel: event.hintLevel,
+      reason: event.trip.reason,
+      attempt: event.attempt,
+      codeLines: event.trip.codeLines,
+      overlap: event.trip.overlap,
+      createdAt: deps.clock(),
+    });
+  } catch (error) {
+    deps.logger.error({ err: error, turnId: input.turn.turnId }, 'could not store a guard trip');
+  }
+  deps.logger.info(
+    { turnId: input.turn.turnId, reason: event.trip.reason, attempt: event.attempt },
+    'answer guard tripped',
+  );
 }
 
 /** Stopped, interrupted or failed: keep whatever text was shown, and say what happened. */

@@ -102,6 +102,16 @@ describe('chatSessionReducer', () => {
     expect(state.turn?.lastSeq).toBe(2);
   });
 
+  it('starts the answer afresh at a delta that replaces it, even one that arrived early', () => {
+    const replace: ChatSessionAction = {
+      type: 'delta',
+      event: { sessionId: SESSION, turnId: TURN, seq: 3, text: 'What do ', replace: true },
+    };
+    const state = run(startedTurn(), delta(1, 'Sure! '), replace, delta(4, 'you think?'));
+    expect(answerOf(state).content).toBe('Sure! ');
+    expect(answerOf(run(state, delta(2, 'Here:'))).content).toBe('What do you think?');
+  });
+
   it('holds a delta that arrives early until the gap before it fills', () => {
     const early = run(startedTurn(), delta(1, 'A'), delta(3, 'C'));
     expect(answerOf(early).content).toBe('A');

@@ -72,21 +72,30 @@ function applyDelta(state: ChatSessionState, event: ChatDeltaEvent): ChatSession
   const { turn } = state;
   if (!turn || turn.turnId !== event.turnId) return state;
   if (event.seq <= turn.lastSeq || event.seq in turn.early) return state; // a replayed duplicate
-  const early: Record<number, string> = { ...turn.early, [event.seq]: event.text };
+  const early = {
+    ...turn.early,
+    [event.seq]: { text: event.text, replace: event.replace === true },
+  };
   let lastSeq = turn.lastSeq;
   let appended = '';
-  while (early[lastSeq + 1] !== undefined) {
+  // The answer guard withdrew a draft: the text shown so far goes, this delta starts afresh.
+  let isReplaced = false;
+  for (let next = early[lastSeq + 1]; next !== undefined; next = early[lastSeq + 1]) {
     lastSeq += 1;
-    appended += early[lastSeq];
+    if (next.replace) {
+      appended = '';
+      isReplaced = true;
+    }
+    appended += next.text;
     delete early[lastSeq];
   }
-  if (appended === '') return { ...state, turn: { ...turn, early } };
+  if (lastSeq === turn.lastSeq) return { ...state, turn: { ...turn, early } };
   return {
     ...state,
     turn: { ...turn, lastSeq, early },
     messages: updateMessage(state.messages, turn.answerKey, (message) => ({
       ...message,
-      content: message.content + appended,
+      content: (isReplaced ? '' : message.content) + appended,
     })),
   };
 }

@@ -38,7 +38,7 @@ export interface ActiveTurn {
   /** Highest delta applied; Infinity means "ignore deltas, wait for the final text". */
   lastSeq: number;
   /** Deltas that arrived ahead of a gap, by seq, applied once the gap fills. */
-  early: Record<number, string>;
+  early: Record<number, { text: string; replace: boolean }>;
 }
 
 export interface PendingSend {
