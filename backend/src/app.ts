@@ -15,6 +15,7 @@ import { accountRoutes } from './modules/account/account.routes.js';
 import { createMailer, type Mailer } from './modules/mail/mailer.js';
 import { requireVerifiedEmail } from './middleware/require-verified-email.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { invitationLookupRoutes } from './modules/roster/roster.routes.js';
 import type { AuthDeps } from './modules/auth/auth.types.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
@@ -172,6 +173,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   );
   api.use('/health', readinessRoutes(database, deps.migrationsExpected));
   api.use('/auth/me', accountRoutes(authDeps));
+  api.use('/auth/invitation', invitationLookupRoutes({ db: database.db, clock }));
   api.use('/auth', authRoutes(authDeps));
   api.use('/chat', signedIn, chatRoutes({ db: database.db, clock }));
   const learningDeps = { db: database.db, clock, limits: config.notebooks, indexer };
@@ -198,6 +200,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       canReadTranscripts: config.admin.canReadTranscripts,
       notebooks: config.notebooks,
       mail: config.mail,
+      mailer: authDeps.mailer,
       disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
       settings: ai.settingsDeps,
       indexer,

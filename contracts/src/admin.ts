@@ -84,6 +84,8 @@ export const listAdminUsersQuerySchema = z.object({
   status: z.enum(['all', 'active', 'disabled']).default('all'),
   /** Only users active (question or sign-in) since this instant. */
   activeSince: z.iso.datetime({ offset: true }).optional(),
+  /** Only members of this class group (roster). */
+  groupId: uuid.optional(),
   sort: z.enum(['last_active', 'usage', 'created', 'email']).default('last_active'),
   limit: limitParam,
   offset: z.coerce.number().int().min(0).default(0),

@@ -31,6 +31,8 @@ export const registerBodySchema = z.object({
   password: passwordSchema,
   programmingLevel: skillLevelSchema.default(2),
   mathsLevel: skillLevelSchema.default(2),
+  /** From an invitation link: registers whatever REGISTRATION_MODE says, into its group. */
+  invitationToken: z.string().trim().min(20).max(200).optional(),
 });
 export type RegisterBody = z.input<typeof registerBodySchema>;
 

@@ -121,6 +121,7 @@ const envSchema = z
     MAIL_FROM: z.string().optional(),
     PASSWORD_RESET_TTL: durationSeconds.default(30 * 60),
     EMAIL_VERIFICATION_TTL: durationSeconds.default(7 * 86400),
+    INVITATION_TTL: durationSeconds.default(14 * 86400),
     ALLOWED_EMAIL_DOMAINS: emailList,
 
     JSON_BODY_LIMIT: z
@@ -344,6 +345,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       verification: env.EMAIL_VERIFICATION,
       passwordResetTtlSeconds: env.PASSWORD_RESET_TTL,
       verificationTtlSeconds: env.EMAIL_VERIFICATION_TTL,
+      /** How long a class-roster invitation link works. */
+      invitationTtlSeconds: env.INVITATION_TTL,
     },
     admin: {
       /** Admins may open students' chat transcripts (each view is audit-logged). */

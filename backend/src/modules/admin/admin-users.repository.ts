@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
+  classGroupMembers,
   chatSessions,
   messages,
   moduleNotebooks,
@@ -15,6 +16,8 @@ export interface UserListFilter {
   q?: string | undefined;
   status: 'all' | 'active' | 'disabled';
   activeSince?: Date | undefined;
+  /** Only members of this class group. */
+  groupId?: string | undefined;
   sort: 'last_active' | 'usage' | 'created' | 'email';
   limit: number;
   offset: number;
@@ -48,7 +51,9 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (match) => `\\${match}`);
 }
 
-function whereOf(filter: Pick<UserListFilter, 'q' | 'status' | 'activeSince'>): SQL | undefined {
+function whereOf(
+  filter: Pick<UserListFilter, 'q' | 'status' | 'activeSince' | 'groupId'>,
+): SQL | undefined {
   const conditions: Array<SQL | undefined> = [];
   const q = filter.q?.trim();
   if (q) {
@@ -59,6 +64,11 @@ function whereOf(filter: Pick<UserListFilter, 'q' | 'status' | 'activeSince'>): 
   if (filter.status === 'disabled') conditions.push(isNotNull(users.disabledAt));
   if (filter.activeSince) {
     conditions.push(sql`${lastActiveAt} >= ${filter.activeSince.toISOString()}::timestamptz`);
+  }
+  if (filter.groupId) {
+    conditions.push(
+      sql`exists (select 1 from ${classGroupMembers} where ${classGroupMembers.userId} = ${users.id} and ${classGroupMembers.groupId} = ${filter.groupId})`,
+    );
   }
   return and(...conditions);
 }
@@ -85,7 +95,7 @@ export function findUserSummaries(db: Db, filter: UserListFilter) {
 
 export async function countUsers(
   db: Db,
-  filter: Pick<UserListFilter, 'q' | 'status' | 'activeSince'>,
+  filter: Pick<UserListFilter, 'q' | 'status' | 'activeSince' | 'groupId'>,
 ): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)::int` })

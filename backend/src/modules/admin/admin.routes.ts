@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireAdmin } from '../../middleware/authenticate.js';
 import { auditLogRoutes } from '../audit/audit.routes.js';
+import { rosterAdminRoutes } from '../roster/roster.routes.js';
 import { questionInsightsRoutes } from '../insights/question-insights.routes.js';
 import { getRetrievalStatus } from '../retrieval/retrieval-status.service.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
@@ -24,6 +25,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use('/provider-errors', providerErrorsRoutes(deps));
   router.use('/audit-log', auditLogRoutes(deps));
   router.use('/insights', questionInsightsRoutes(deps));
+  router.use(rosterAdminRoutes(deps));
   router.get('/retrieval', async (_req, res) => {
     res.json({ retrieval: await getRetrievalStatus(deps) });
   });

@@ -3,6 +3,7 @@ import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { ChatLimits } from '../usage/quota.service.js';
 import type { SettingsDeps } from '../settings/settings.service.js';
 import type { RetrievalIndexer } from '../retrieval/retrieval-indexer.js';
@@ -18,6 +19,7 @@ export interface AdminDeps {
   notebooks: Config['notebooks'];
   /** Where reset links point and how long they work. */
   mail: Config['mail'];
+  mailer: Mailer;
   /** Ends every socket of a user at once (disable, delete). */
   disconnectUser: (userId: string) => void;
   settings: SettingsDeps;

@@ -30,10 +30,14 @@ import {
   findUserByEmail,
   findUserById,
   findUserIdByUsername,
+  markEmailVerified,
   recordLoginFailure,
+  setAdminFlag,
   recordLoginSuccess,
   type UserRow,
 } from '../users/users.repository.js';
+import { withTransaction } from '../../db/transaction.js';
+import { acceptInvitation, findInvitationFor } from '../roster/roster.service.js';
 import { shouldBeAdmin } from '../users/admin-rights.js';
 import { isUniqueViolation } from '../../db/errors.js';
 
@@ -56,7 +60,11 @@ export async function registerUser(
   meta: RequestMeta,
 ): Promise<SignedIn> {
   const email = body.email.toLowerCase();
-  assertRegistrationAllowed(deps, email);
+  // The teacher chose invited people, so an invitation for this address overrides the mode.
+  const invitation = body.invitationToken
+    ? await findInvitationFor(deps.db, body.invitationToken, email, deps.clock())
+    : undefined;
+  if (!invitation) assertRegistrationAllowed(deps, email);
   const problems = findPasswordProblems(body.password, email);
   if (problems.length > 0) throw weakPassword(problems);
   if (await findUserByEmail(deps.db, email)) throw emailTaken();
@@ -65,14 +73,26 @@ export async function registerUser(
   const passwordHash = await deps.passwords.hash(body.password);
   let user: UserRow;
   try {
-    user = await createUser(deps.db, {
-      email,
-      username: body.username,
-      passwordHash,
-      // Never admin at registration: nothing yet shows the address is theirs (admin-rights.ts).
-      isAdmin: false,
-      programmingLevel: body.programmingLevel,
-      mathsLevel: body.mathsLevel,
+    user = await withTransaction(deps.db, async (db) => {
+      const created = await createUser(db, {
+        email,
+        username: body.username,
+        passwordHash,
+        // Never admin at registration: nothing yet shows the address is theirs (admin-rights.ts).
+        isAdmin: false,
+        programmingLevel: body.programmingLevel,
+        mathsLevel: body.mathsLevel,
+      });
+      if (!invitation) return created;
+      const now = deps.clock();
+      const { provesEmail } = await acceptInvitation(db, invitation, created.id, now);
+      if (!provesEmail) return created;
+      // The link reached this mailbox: the address is theirs (an invited admin is admin now).
+      await markEmailVerified(db, created.id, 'email', now);
+      const verified = { ...created, emailVerifiedAt: now, emailVerifiedVia: 'email' };
+      const isAdmin = shouldBeAdmin(verified, deps.settings.adminEmails);
+      if (isAdmin) await setAdminFlag(db, created.id, true);
+      return { ...verified, isAdmin };
     });
   } catch (error) {
     // Lost a race with a concurrent registration of the same email or username.

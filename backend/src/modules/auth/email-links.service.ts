@@ -30,7 +30,7 @@ import {
 } from './email-tokens.repository.js';
 import { findPasswordProblems } from './passwords.js';
 import { revokeUserRefreshTokens } from './refresh-tokens.repository.js';
-import { generateRefreshToken, hashRefreshToken } from './tokens.js';
+import { generateSecretToken, hashSecretToken } from '../../lib/secret-tokens.js';
 
 type LinkDeps = Pick<AuthDeps, 'db' | 'clock' | 'mail'>;
 
@@ -51,7 +51,7 @@ export async function sendVerificationEmail(deps: AuthDeps, user: UserRow): Prom
 
 /** After registration: a link when mail is set up; nothing (and no error) when it is not. */
 export async function offerVerificationEmail(deps: AuthDeps, user: UserRow): Promise<void> {
-  if (deps.mailer.isConfigured) await sendVerificationEmail(deps, user);
+  if (deps.mailer.isConfigured && !user.emailVerifiedAt) await sendVerificationEmail(deps, user);
 }
 
 /** Marks the address verified; a listed ADMIN_EMAIL account becomes admin at once. */
@@ -133,7 +133,7 @@ async function issueLink(
     purpose === 'reset_password'
       ? deps.mail.passwordResetTtlSeconds
       : deps.mail.verificationTtlSeconds;
-  const token = generateRefreshToken();
+  const token = generateSecretToken();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   await withTransaction(deps.db, async (db) => {
     await retireEmailTokens(db, user.id, purpose, now);
@@ -142,7 +142,7 @@ async function issueLink(
       purpose,
       email: user.email,
       deliveredBy,
-      tokenHash: hashRefreshToken(token),
+      tokenHash: hashSecretToken(token),
       expiresAt,
       createdAt: now,
     });
@@ -153,7 +153,7 @@ async function issueLink(
 }
 
 async function findUsableToken(deps: AuthDeps, token: string, purpose: EmailTokenPurpose) {
-  const stored = await findEmailTokenByHash(deps.db, hashRefreshToken(token));
+  const stored = await findEmailTokenByHash(deps.db, hashSecretToken(token));
   if (!stored || stored.purpose !== purpose || stored.usedAt || stored.expiresAt <= deps.clock()) {
     throw linkInvalid();
   }

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { tokenExpired, unauthenticated } from '../../lib/app-error.js';
 import type { Clock } from '../../lib/clock.js';
@@ -76,12 +75,8 @@ export function createAccessTokens(options: { secret: string; ttlSeconds: number
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>;
 
-/** 256 random bits, URL-safe: the refresh token handed to the browser as a cookie. */
-export function generateRefreshToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/** Refresh tokens are stored only as this hash. SHA-256 suffices: the input is random, not a password. */
-export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+/** The refresh token handed to the browser as a cookie, and the hash it is stored as. */
+export {
+  generateSecretToken as generateRefreshToken,
+  hashSecretToken as hashRefreshToken,
+} from '../../lib/secret-tokens.js';

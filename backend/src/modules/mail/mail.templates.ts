@@ -39,6 +39,29 @@ export function passwordResetMail({ to, username, url, validFor }: LinkMail): Ma
   });
 }
 
+export function invitationMail(input: {
+  to: string;
+  name: string | null;
+  group: string | null;
+  url: string;
+  validFor: string;
+}): MailMessage {
+  return withLink({
+    to: input.to,
+    subject: 'You are invited to Hintbook, your coding tutor',
+    greeting: input.name ? `Hello ${input.name},` : 'Hello,',
+    lines: [
+      `Your teacher invited you to Hintbook${input.group ? ` with ${input.group}` : ''}: a tutor that helps you learn to code with hints, and Python right in your browser. Create your account here:`,
+    ],
+    url: input.url,
+    button: 'Create my account',
+    footer: [
+      `The link works once, for ${input.validFor}, and only for this email address.`,
+      'If you did not expect this, ignore this email.',
+    ],
+  });
+}
+
 interface LinkMailParts {
   to: string;
   subject: string;

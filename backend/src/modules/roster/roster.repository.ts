@@ -1,0 +1,169 @@
+import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { classGroupMembers, classGroups, invitations, users } from '../../db/schema/index.js';
+
+export type InvitationRow = typeof invitations.$inferSelect;
+
+/** Finds groups by name (case-insensitive), creating the missing ones; returns name → id. */
+export async function findOrCreateGroups(
+  db: Db,
+  names: string[],
+  now: Date,
+): Promise<{ ids: Map<string, string>; created: string[] }> {
+  const ids = new Map<string, string>();
+  const created: string[] = [];
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (ids.has(key)) continue;
+    const [existing] = await db
+      .select({ id: classGroups.id })
+      .from(classGroups)
+      .where(eq(sql`lower(${classGroups.name})`, key));
+    if (existing) {
+      ids.set(key, existing.id);
+      continue;
+    }
+    const [row] = await db
+      .insert(classGroups)
+      .values({ name, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ id: classGroups.id });
+    if (row) {
+      ids.set(key, row.id);
+      created.push(name);
+    } else {
+      // A concurrent import created it first.
+      const [again] = await db
+        .select({ id: classGroups.id })
+        .from(classGroups)
+        .where(eq(sql`lower(${classGroups.name})`, key));
+      ids.set(key, again!.id);
+    }
+  }
+  return { ids, created };
+}
+
+/** Adds the membership; false when the user was in the group already. */
+export async function addGroupMember(db: Db, groupId: string, userId: string, now: Date) {
+  const added = await db
+    .insert(classGroupMembers)
+    .values({ groupId, userId, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ userId: classGroupMembers.userId });
+  return added.length > 0;
+}
+
+export async function findUserIdsByEmails(db: Db, emails: string[]) {
+  if (emails.length === 0) return new Map<string, string>();
+  const rows = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(inArray(sql`lower(${users.email})`, emails));
+  return new Map(rows.map((row) => [row.email.toLowerCase(), row.id]));
+}
+
+export async function createInvitation(
+  db: Db,
+  values: Omit<typeof invitations.$inferInsert, 'id'>,
+): Promise<InvitationRow> {
+  const [row] = await db.insert(invitations).values(values).returning();
+  return row!;
+}
+
+/** Ends every open invitation of an address: only the newest link works. */
+export async function revokeOpenInvitations(db: Db, email: string, now: Date): Promise<number> {
+  const revoked = await db
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(invitations.email, email),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
+    .returning({ id: invitations.id });
+  return revoked.length;
+}
+
+export async function revokeInvitation(db: Db, id: string, now: Date): Promise<boolean> {
+  const revoked = await db
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(
+      and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)),
+    )
+    .returning({ id: invitations.id });
+  return revoked.length > 0;
+}
+
+export async function findInvitationByHash(db: Db, tokenHash: string) {
+  const [row] = await db
+    .select({ invitation: invitations, group: classGroups.name })
+    .from(invitations)
+    .leftJoin(classGroups, eq(classGroups.id, invitations.groupId))
+    .where(eq(invitations.tokenHash, tokenHash));
+  return row;
+}
+
+/** Spends an invitation; false when it was used or revoked meanwhile. */
+export async function markInvitationAccepted(db: Db, id: string, userId: string, now: Date) {
+  const accepted = await db
+    .update(invitations)
+    .set({ acceptedAt: now, acceptedUserId: userId })
+    .where(
+      and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)),
+    )
+    .returning({ id: invitations.id });
+  return accepted.length > 0;
+}
+
+export async function listInvitations(db: Db, limit: number) {
+  return db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      name: invitations.name,
+      group: classGroups.name,
+      deliveredBy: invitations.deliveredBy,
+      acceptedAt: invitations.acceptedAt,
+      revokedAt: invitations.revokedAt,
+      expiresAt: invitations.expiresAt,
+      createdAt: invitations.createdAt,
+    })
+    .from(invitations)
+    .leftJoin(classGroups, eq(classGroups.id, invitations.groupId))
+    .orderBy(desc(invitations.createdAt))
+    .limit(limit);
+}
+
+export async function listGroupsWithCounts(db: Db, now: Date) {
+  const members = db
+    .select({ groupId: classGroupMembers.groupId, value: count().as('members') })
+    .from(classGroupMembers)
+    .groupBy(classGroupMembers.groupId)
+    .as('members');
+  const pending = db
+    .select({ groupId: invitations.groupId, value: count().as('pending') })
+    .from(invitations)
+    .where(
+      and(
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    )
+    .groupBy(invitations.groupId)
+    .as('pending');
+  return db
+    .select({
+      id: classGroups.id,
+      name: classGroups.name,
+      memberCount: sql<number>`coalesce(${members.value}, 0)::int`,
+      pendingInvitations: sql<number>`coalesce(${pending.value}, 0)::int`,
+    })
+    .from(classGroups)
+    .leftJoin(members, eq(members.groupId, classGroups.id))
+    .leftJoin(pending, eq(pending.groupId, classGroups.id))
+    .orderBy(classGroups.name);
+}

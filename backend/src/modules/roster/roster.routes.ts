@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import { importRosterBodySchema, invitationLookupBodySchema } from '@hintbook/contracts';
+import { requireAuth } from '../../middleware/authenticate.js';
+import { bodyOf, parseIdParam, validateBody } from '../../middleware/validate.js';
+import { invitationNotFound } from './roster.errors.js';
+import {
+  importRoster,
+  listGroups,
+  listInvitations,
+  lookUpInvitation,
+  revokeInvitation,
+  type RosterDeps,
+} from './roster.service.js';
+
+/** `/api/admin/roster`, `/api/admin/invitations`, `/api/admin/groups` (admins only). */
+export function rosterAdminRoutes(deps: RosterDeps): Router {
+  const router = Router();
+  router.post('/roster', validateBody(importRosterBodySchema), async (req, res) => {
+    const body = bodyOf(importRosterBodySchema, req);
+    res.status(201).json(await importRoster(deps, requireAuth(req).user, body));
+  });
+  router.get('/invitations', async (_req, res) => {
+    res.json({ invitations: await listInvitations(deps) });
+  });
+  router.delete('/invitations/:id', async (req, res) => {
+    const id = parseIdParam(req.params.id, invitationNotFound);
+    await revokeInvitation(deps, requireAuth(req).user, id);
+    res.status(204).end();
+  });
+  router.get('/groups', async (_req, res) => {
+    res.json({ groups: await listGroups(deps) });
+  });
+  return router;
+}
+
+/** `POST /api/auth/invitation`: the registration page shows whom an invitation is for. */
+export function invitationLookupRoutes(deps: Pick<RosterDeps, 'db' | 'clock'>): Router {
+  const router = Router();
+  router.post('/', validateBody(invitationLookupBodySchema), async (req, res) => {
+    res.json(await lookUpInvitation(deps, bodyOf(invitationLookupBodySchema, req).token));
+  });
+  return router;
+}
