@@ -2,6 +2,7 @@ import { NavLink, Route, Routes } from 'react-router';
 import { NotFoundPage } from '../../app/NotFoundPage';
 import './admin.css';
 import { AdminAuditPage } from './pages/AdminAuditPage';
+import { AdminClassesPage } from './pages/AdminClassesPage';
 import { AdminContentPage } from './pages/AdminContentPage';
 import { AdminModulePage } from './pages/AdminModulePage';
 import { AdminOverviewPage } from './pages/AdminOverviewPage';
@@ -16,6 +17,7 @@ const sections = [
   { to: '/admin', label: 'Overview', end: true },
   { to: '/admin/content', label: 'Content' },
   { to: '/admin/people', label: 'People' },
+  { to: '/admin/classes', label: 'Classes' },
   { to: '/admin/usage', label: 'Usage' },
   { to: '/admin/questions', label: 'What students ask' },
   { to: '/admin/settings', label: 'AI settings' },
@@ -44,6 +46,7 @@ export function AdminApp() {
         <Route path="content/:moduleId" element={<AdminModulePage />} />
         <Route path="people" element={<AdminUsersPage />} />
         <Route path="people/:userId" element={<AdminUserPage />} />
+        <Route path="classes" element={<AdminClassesPage />} />
         <Route path="usage" element={<AdminUsagePage />} />
         <Route path="questions" element={<AdminQuestionsPage />} />
         <Route path="settings" element={<AdminSettingsPage />} />

@@ -21,6 +21,13 @@ import {
   providerTestResponseSchema,
   questionInsightsResponseSchema,
   resetLinkResponseSchema,
+  importRosterResponseSchema,
+  listInvitationsResponseSchema,
+  listClassGroupsResponseSchema,
+  type ClassGroup,
+  type ImportRosterBody,
+  type ImportRosterResponse,
+  type Invitation,
   type ResetLinkResponse,
   retrievalStatusResponseSchema,
   type AdminDataFile,
@@ -377,4 +384,34 @@ export function issueResetLink(userId: string): Promise<ResetLinkResponse> {
     method: 'POST',
     schema: resetLinkResponseSchema,
   });
+}
+
+export function importRoster(body: ImportRosterBody): Promise<ImportRosterResponse> {
+  return apiClient.request('/api/admin/roster', {
+    method: 'POST',
+    body,
+    schema: importRosterResponseSchema,
+  });
+}
+
+export async function listInvitations(signal?: AbortSignal): Promise<Invitation[]> {
+  const { invitations } = await apiClient.request('/api/admin/invitations', {
+    schema: listInvitationsResponseSchema,
+    signal,
+  });
+  return invitations;
+}
+
+export function revokeInvitation(id: string): Promise<void> {
+  return apiClient.requestVoid(`/api/admin/invitations/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+  });
+}
+
+export async function listClassGroups(signal?: AbortSignal): Promise<ClassGroup[]> {
+  const { groups } = await apiClient.request('/api/admin/groups', {
+    schema: listClassGroupsResponseSchema,
+    signal,
+  });
+  return groups;
 }

@@ -1,6 +1,8 @@
 import {
   authOptionsResponseSchema,
   authSessionResponseSchema,
+  invitationLookupResponseSchema,
+  type InvitationLookupResponse,
   passwordResetRequestedResponseSchema,
   verificationSentResponseSchema,
   type AuthOptionsResponse,
@@ -104,4 +106,14 @@ export async function resetPassword(body: PasswordResetBody): Promise<void> {
     authenticated: false,
   });
   if (apiClient.hasSession()) apiClient.endSession('signed-out-everywhere');
+}
+
+/** Whom an invitation link is for, to show and fill in on the registration page. */
+export function lookUpInvitation(token: string): Promise<InvitationLookupResponse> {
+  return apiClient.request('/api/auth/invitation', {
+    method: 'POST',
+    body: { token },
+    authenticated: false,
+    schema: invitationLookupResponseSchema,
+  });
 }

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import type { ListAdminUsersQuery } from '@hintbook/contracts';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
-import { listUsers } from '../api';
+import { listClassGroups, listUsers } from '../api';
 import { AdminDataView } from '../components/AdminDataView';
 import { SelectField } from '../components/SelectField';
 import { UsersTable } from '../components/UsersTable';
@@ -21,6 +22,11 @@ const activeOptions = [
   { value: '30', label: 'In the last 30 days' },
 ];
 
+/** Called when the list loads (an effect), never during render. */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * DAY_MS).toISOString();
+}
+
 /** Everyone with an account: search, filters, sorting and pages. */
 export function AdminUsersPage() {
   const [draft, setDraft] = useState('');
@@ -29,17 +35,22 @@ export function AdminUsersPage() {
   const [activeDays, setActiveDays] = useState('');
   const [sort, setSort] = useState<Sort>('last_active');
   const [offset, setOffset] = useState(0);
+  // The group lives in the address, so a group's link on the Classes page opens this list.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const groupId = searchParams.get('group') ?? '';
+  const groups = useAdminData((signal) => listClassGroups(signal), 'groups');
 
   const { state, reload } = useAdminData(
     (signal) => {
       const query: ListAdminUsersQuery = { status, sort, limit: PAGE_SIZE, offset };
       if (q) query.q = q;
+      if (groupId) query.groupId = groupId;
       if (activeDays) {
-        query.activeSince = new Date(Date.now() - Number(activeDays) * DAY_MS).toISOString();
+        query.activeSince = daysAgo(Number(activeDays));
       }
       return listUsers(query, signal);
     },
-    JSON.stringify([q, status, activeDays, sort, offset]),
+    JSON.stringify([q, status, activeDays, sort, offset, groupId]),
   );
 
   function handleSearch(event: FormEvent) {
@@ -80,6 +91,20 @@ export function AdminUsersPage() {
             onChange={(event) => {
               setOffset(0);
               setStatus(event.target.value as Status);
+            }}
+          />
+          <SelectField
+            label="Group"
+            value={groupId}
+            options={[
+              { value: '', label: 'All groups' },
+              ...(groups.state.status === 'ready'
+                ? groups.state.data.map((group) => ({ value: group.id, label: group.name }))
+                : []),
+            ]}
+            onChange={(event) => {
+              setOffset(0);
+              setSearchParams(event.target.value ? { group: event.target.value } : {});
             }}
           />
           <SelectField

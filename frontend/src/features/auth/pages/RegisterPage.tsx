@@ -10,6 +10,7 @@ import { failureFromIssues } from '../../../lib/form-errors';
 import { useApiForm } from '../../../lib/useApiForm';
 import { register } from '../api';
 import { SkillLevelField } from '../components/SkillLevelField';
+import { useInvitation } from '../hooks/useInvitation';
 import { readSkillLevel } from '../skill-levels';
 
 const FIELDS = ['email', 'username', 'password', 'programmingLevel', 'mathsLevel'] as const;
@@ -20,12 +21,15 @@ const CODE_FIELDS = {
   [errorCodes.emailDomainNotAllowed]: 'email',
   [errorCodes.usernameTaken]: 'username',
   [errorCodes.weakPassword]: 'password',
+  [errorCodes.invitationForOtherEmail]: 'email',
 } as const;
 
 const DEFAULT_LEVEL = 2;
 
 export function RegisterPage() {
   const location = useLocation();
+  const invitation = useInvitation();
+  const invited = invitation.status === 'ready' ? invitation : null;
   const { fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
     fields: FIELDS,
     codeFields: CODE_FIELDS,
@@ -41,6 +45,7 @@ export function RegisterPage() {
       password: readText(data, 'password'),
       programmingLevel: readSkillLevel(data, 'programmingLevel'),
       mathsLevel: readSkillLevel(data, 'mathsLevel'),
+      ...(invited ? { invitationToken: invited.token } : {}),
     });
     if (!parsed.success) {
       fail(failureFromIssues(parsed.error.issues, FIELDS));
@@ -53,6 +58,20 @@ export function RegisterPage() {
 
   return (
     <Page title="Create your account" width="narrow">
+      {invited ? (
+        <Alert tone="info">
+          {invited.invitation.name ? `Welcome, ${invited.invitation.name}! ` : 'Welcome! '}
+          Your teacher invited you
+          {invited.invitation.group ? ` to join ${invited.invitation.group}` : ''}. Choose a
+          username and a password to create your account.
+        </Alert>
+      ) : null}
+      {invitation.status === 'failed' ? <Alert tone="error">{invitation.message}</Alert> : null}
+      {invitation.status === 'loading' ? (
+        <p className="loading" role="status">
+          Opening your invitation…
+        </p>
+      ) : null}
       <form
         className="form card"
         ref={formRef}
@@ -65,11 +84,15 @@ export function RegisterPage() {
           </Alert>
         ) : null}
         <FormField
+          key={invited?.invitation.email ?? 'email'}
           label="Email"
           name="email"
           type="email"
           autoComplete="username"
           required
+          defaultValue={invited?.invitation.email}
+          readOnly={invited !== null}
+          hint={invited ? 'The address your invitation was sent to.' : undefined}
           error={fieldErrors.email}
         />
         <FormField

@@ -16,7 +16,7 @@ const FIELDS = ['password'] as const;
 /** Opened from a reset link (emailed, or handed over by an admin): choose a new password. */
 export function ResetPasswordPage() {
   const navigate = useNavigate();
-  const [token] = useState(takeLinkToken);
+  const [token] = useState(() => takeLinkToken());
   const { fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
     fields: FIELDS,
   });

@@ -13,7 +13,7 @@ type Outcome = { status: 'working' } | { status: 'done' } | { status: 'failed'; 
 /** Opened from the verification email: confirms the address, then says so. */
 export function VerifyEmailPage() {
   const { state, setUser } = useAuth();
-  const [token] = useState(takeLinkToken);
+  const [token] = useState(() => takeLinkToken());
   const [outcome, setOutcome] = useState<Outcome>(
     token
       ? { status: 'working' }
