@@ -16,6 +16,8 @@ import { createMailer, type Mailer } from './modules/mail/mailer.js';
 import { requireVerifiedEmail } from './middleware/require-verified-email.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { invitationLookupRoutes } from './modules/roster/roster.routes.js';
+import { createOidcClients } from './modules/oidc/oidc-client.js';
+import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import type { AuthDeps } from './modules/auth/auth.types.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
@@ -104,6 +106,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     }),
     mailer: deps.mailer ?? createMailer({ ...config.mail, logger: deps.logger }),
     mail: config.mail,
+    oidc: config.oidc,
     logger: deps.logger.child({ module: 'auth' }),
   };
 
@@ -173,6 +176,14 @@ export function buildApp(deps: AppDeps): Hintbook {
   );
   api.use('/health', readinessRoutes(database, deps.migrationsExpected));
   api.use('/auth/me', accountRoutes(authDeps));
+  api.use(
+    '/auth/oidc',
+    oidcRoutes({
+      ...authDeps,
+      clients: createOidcClients(config.oidc),
+      stateSecret: deps.jwtSecret,
+    }),
+  );
   api.use('/auth/invitation', invitationLookupRoutes({ db: database.db, clock }));
   api.use('/auth', authRoutes(authDeps));
   api.use('/chat', signedIn, chatRoutes({ db: database.db, clock }));

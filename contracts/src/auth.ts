@@ -128,5 +128,24 @@ export const authOptionsResponseSchema = z.object({
   /** False: no SMTP server, so resets come from an admin and addresses are not verified by mail. */
   canSendMail: z.boolean(),
   emailVerification: z.enum(['admins', 'everyone']),
+  /** School sign-in buttons: GET /api/auth/oidc/<id>/start. */
+  oidcProviders: z.array(z.object({ id: z.string(), label: z.string() })),
 });
 export type AuthOptionsResponse = z.infer<typeof authOptionsResponseSchema>;
+
+/**
+ * School sign-in (OpenID Connect) failures come back to the sign-in page as `?sso_error=<code>`:
+ * a redirect carries no JSON body, so the words live here for the SPA.
+ */
+export const ssoErrorMessages = {
+  'sso.unknown_provider': 'That sign-in option is not set up here.',
+  'sso.failed': 'School sign-in did not work. Try again, or sign in with your password.',
+  'sso.no_email': 'Your school account did not share an email address with Hintbook.',
+  'sso.email_unverified':
+    'Your school account’s email address is not verified there, so Hintbook cannot use it.',
+  'sso.domain_not_allowed': 'Accounts from this email domain cannot sign in here.',
+  'sso.no_account':
+    'There is no Hintbook account for this address and new accounts need an invitation. Ask your teacher.',
+  'sso.account_disabled': 'This account is disabled; ask your teacher.',
+} as const;
+export type SsoErrorCode = keyof typeof ssoErrorMessages;

@@ -31,6 +31,8 @@ export interface StartNginxOptions {
   serverName?: string;
   /** Extra or overriding NGINX_* variables for render.sh (e.g. NGINX_AUTH_RATE). */
   env?: Record<string, string>;
+  /** Listen here instead of a free port (a backend's PUBLIC_URL must name it in advance). */
+  httpPort?: number;
 }
 
 export interface RenderedNginx {
@@ -103,7 +105,7 @@ export async function renderNginx(options: StartNginxOptions): Promise<RenderedN
   await mkdir(acmeRoot, { recursive: true });
   await mkdir(path.join(dir, 'logs'), { recursive: true });
 
-  const httpPort = await freePort();
+  const httpPort = options.httpPort ?? (await freePort());
   const env: Record<string, string> = {
     NGINX_SERVER_NAME: options.serverName ?? 'localhost 127.0.0.1',
     NGINX_HTTP_LISTEN: `127.0.0.1:${httpPort}`,

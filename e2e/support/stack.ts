@@ -29,6 +29,8 @@ export interface StartStackOptions {
   spaDir?: string;
   /** Built JupyterLite folder; default jupyterlite/dist (it need not exist). */
   jupyterliteDir?: string;
+  /** nginx's port, chosen before the backend starts (see `reservePublicUrl`). */
+  nginxPort?: number;
 }
 
 export interface Stack {
@@ -93,6 +95,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
       spaDir: options.spaDir,
       jupyterliteDir: options.jupyterliteDir,
       env: options.nginxEnv,
+      httpPort: options.nginxPort,
     });
     const running = nginx;
     const forgetNginx = stopOnExit(() => killNginx(running));
@@ -116,6 +119,15 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     await runCleanups();
     throw error;
   }
+}
+
+/**
+ * A port for nginx and the URL the browser will use, known before the stack starts: for settings
+ * that must name the public address (PUBLIC_URL, an identity provider's redirect URI).
+ */
+export async function reservePublicUrl(): Promise<{ nginxPort: number; url: string }> {
+  const nginxPort = await freePort();
+  return { nginxPort, url: `http://127.0.0.1:${nginxPort}` };
 }
 
 interface TestDatabase {

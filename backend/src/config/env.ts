@@ -87,6 +87,19 @@ const sizeBytes = z
     return Number(match[1]) * units[unit];
   });
 
+/** One school sign-in (OpenID Connect authorization code + PKCE). */
+const oidcProviderSchema = z.object({
+  /** In the callback URL: /api/auth/oidc/<id>/callback. */
+  id: z.string().regex(/^[a-z0-9-]{1,32}$/, { message: 'id: lower-case letters, digits, dashes' }),
+  /** The button: "Sign in with <label>". */
+  label: z.string().min(1).max(60),
+  issuer: z.url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1).optional(),
+  /** Only addresses in these domains may sign in (none: any verified address). */
+  allowedDomains: z.array(z.string().min(1)).default([]),
+});
+
 const providerName = z.enum(['anthropic', 'openai', 'google', 'mock']);
 
 const envSchema = z
@@ -122,6 +135,21 @@ const envSchema = z
     PASSWORD_RESET_TTL: durationSeconds.default(30 * 60),
     EMAIL_VERIFICATION_TTL: durationSeconds.default(7 * 86400),
     INVITATION_TTL: durationSeconds.default(14 * 86400),
+    OIDC_PROVIDERS: z
+      .string()
+      .default('[]')
+      .transform((raw, ctx) => {
+        try {
+          return JSON.parse(raw) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON list (see .env.example)' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.array(oidcProviderSchema))
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, {
+        message: 'has two providers with the same id',
+      }),
     ALLOWED_EMAIL_DOMAINS: emailList,
 
     JSON_BODY_LIMIT: z
@@ -347,6 +375,16 @@ function toConfig(env: z.infer<typeof envSchema>) {
       verificationTtlSeconds: env.EMAIL_VERIFICATION_TTL,
       /** How long a class-roster invitation link works. */
       invitationTtlSeconds: env.INVITATION_TTL,
+    },
+    oidc: {
+      providers: env.OIDC_PROVIDERS.map((provider) => ({
+        ...provider,
+        allowedDomains: provider.allowedDomains.map((domain) =>
+          domain.toLowerCase().replace(/^@/, ''),
+        ),
+      })),
+      /** http:// issuers only outside production (tests and local identity servers). */
+      allowInsecureIssuers: env.NODE_ENV !== 'production',
     },
     admin: {
       /** Admins may open students' chat transcripts (each view is audit-logged). */

@@ -62,6 +62,7 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
     res.json({
       canSendMail: deps.mailer.isConfigured,
       emailVerification: deps.mail.verification,
+      oidcProviders: deps.oidc.providers.map(({ id, label }) => ({ id, label })),
     } satisfies AuthOptionsResponse);
   });
 

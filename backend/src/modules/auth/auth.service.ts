@@ -107,7 +107,7 @@ export async function registerUser(
  * Applies to everyone, listed admins included: a closed installation gets its first admin from
  * the operator's shell (`npm run admin -- create`), not from whoever registers first.
  */
-function assertRegistrationAllowed(deps: AuthDeps, email: string): void {
+export function assertRegistrationAllowed(deps: AuthDeps, email: string): void {
   const mode = deps.settings.registrationMode;
   if (mode === 'closed') throw registrationClosed();
   if (mode === 'domain') {

@@ -17,6 +17,8 @@ export interface AuthDeps {
   passwords: PasswordHasher;
   mailer: Mailer;
   mail: Config['mail'];
+  /** School sign-in providers (OpenID Connect), for the sign-in page's buttons. */
+  oidc: Config['oidc'];
   logger: Logger;
 }
 

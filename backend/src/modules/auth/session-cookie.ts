@@ -20,6 +20,16 @@ export function clearRefreshCookie(res: Response, settings: AuthSettings): void 
   res.clearCookie(REFRESH_COOKIE, cookieOptions(settings));
 }
 
+/** Sets the refresh cookie when one was issued (school sign-in ends with just this). */
+export function setRefreshCookie(res: Response, settings: AuthSettings, session: IssuedSession) {
+  if (session.refreshToken && session.refreshTokenExpiresAt) {
+    res.cookie(REFRESH_COOKIE, session.refreshToken, {
+      ...cookieOptions(settings),
+      expires: session.refreshTokenExpiresAt,
+    });
+  }
+}
+
 /** Sets the refresh cookie (when one was issued) and answers with the access token and user. */
 export function sendSession(
   res: Response,
@@ -28,12 +38,7 @@ export function sendSession(
   session: IssuedSession,
   status = 200,
 ): void {
-  if (session.refreshToken && session.refreshTokenExpiresAt) {
-    res.cookie(REFRESH_COOKIE, session.refreshToken, {
-      ...cookieOptions(settings),
-      expires: session.refreshTokenExpiresAt,
-    });
-  }
+  setRefreshCookie(res, settings, session);
   res.set('Cache-Control', 'no-store');
   res.status(status).json({
     user: toPublicUser(user),

@@ -167,3 +167,21 @@ export async function listGroupsWithCounts(db: Db, now: Date) {
     .leftJoin(pending, eq(pending.groupId, classGroups.id))
     .orderBy(classGroups.name);
 }
+
+/** The newest open invitation for an address (school sign-in accepts it without the link). */
+export async function findOpenInvitationByEmail(db: Db, email: string, now: Date) {
+  const [row] = await db
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.email, email),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    )
+    .orderBy(desc(invitations.createdAt))
+    .limit(1);
+  return row;
+}

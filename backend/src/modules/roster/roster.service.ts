@@ -27,6 +27,7 @@ import {
   addGroupMember,
   createInvitation,
   findInvitationByHash,
+  findOpenInvitationByEmail,
   findOrCreateGroups,
   findUserIdsByEmails,
   listGroupsWithCounts,
@@ -231,4 +232,9 @@ async function findUsableInvitation(db: Db, token: string, now: Date) {
     throw invitationInvalid();
   }
   return found;
+}
+
+/** For school sign-in: the provider vouched for the address, so its open invitation applies. */
+export function findInvitationByEmail(db: Db, email: string, now: Date) {
+  return findOpenInvitationByEmail(db, email.toLowerCase(), now);
 }

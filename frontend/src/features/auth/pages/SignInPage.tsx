@@ -1,6 +1,6 @@
-import type { FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
-import { loginBodySchema } from '@hintbook/contracts';
+import { loginBodySchema, ssoErrorMessages, type AuthOptionsResponse } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
@@ -8,7 +8,7 @@ import { Page } from '../../../components/Page';
 import { readText } from '../../../lib/form-data';
 import { failureFromIssues } from '../../../lib/form-errors';
 import { useApiForm } from '../../../lib/useApiForm';
-import { signIn } from '../api';
+import { getAuthOptions, signIn } from '../api';
 
 const FIELDS = ['email', 'password'] as const;
 
@@ -18,9 +18,29 @@ function noticeFrom(state: unknown): string | null {
   return typeof state.notice === 'string' ? state.notice : null;
 }
 
+/** Why a school sign-in came back here (`?sso_error=`), in words. */
+function ssoErrorFrom(search: string): string | null {
+  const code = new URLSearchParams(search).get('sso_error');
+  if (!code) return null;
+  return code in ssoErrorMessages
+    ? ssoErrorMessages[code as keyof typeof ssoErrorMessages]
+    : ssoErrorMessages['sso.failed'];
+}
+
 export function SignInPage() {
   const location = useLocation();
   const notice = noticeFrom(location.state);
+  const ssoError = ssoErrorFrom(location.search);
+  const [providers, setProviders] = useState<AuthOptionsResponse['oidcProviders']>([]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    getAuthOptions(controller.signal).then(
+      (options) => setProviders(options.oidcProviders),
+      () => setProviders([]),
+    );
+    return () => controller.abort();
+  }, []);
   const { fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
     fields: FIELDS,
   });
@@ -45,6 +65,22 @@ export function SignInPage() {
   return (
     <Page title="Sign in" width="narrow">
       {notice ? <Alert tone="info">{notice}</Alert> : null}
+      {ssoError ? <Alert tone="error">{ssoError}</Alert> : null}
+      {providers.length > 0 ? (
+        <div className="card stack-small" aria-label="School sign-in" role="group">
+          {providers.map((provider) => (
+            // A full page navigation: the school's sign-in page takes over, then sends us back.
+            <a
+              key={provider.id}
+              className="button button-secondary"
+              href={`/api/auth/oidc/${encodeURIComponent(provider.id)}/start`}
+            >
+              Sign in with {provider.label}
+            </a>
+          ))}
+          <p className="form-footer">Or with your email and password:</p>
+        </div>
+      ) : null}
       <form
         className="form card"
         ref={formRef}
