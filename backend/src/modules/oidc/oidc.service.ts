@@ -122,7 +122,7 @@ export function suggestUsername(email: string, name: string | null): string {
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
-  const base =
-    fromEmail.length >= 3 ? fromEmail : fromName.length >= 3 ? fromName : `user_${fromEmail}`;
+  const fallback = fromEmail ? `user_${fromEmail}` : 'student';
+  const base = fromEmail.length >= 3 ? fromEmail : fromName.length >= 3 ? fromName : fallback;
   return base.slice(0, 32).padEnd(3, '0');
 }
