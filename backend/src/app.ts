@@ -134,6 +134,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     activeTurns: createActiveTurns(),
     emitter: createTurnEmitter(io),
     logger: deps.logger.child({ module: 'chat' }),
+    privacy: { redactionKinds: config.privacy.redactionKinds },
     retrieval: { deps: retrieval, settings: config.retrieval },
   };
   registerChatHandlers(io, turns);
@@ -200,6 +201,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       mail: config.mail,
       disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
       settings: ai.settingsDeps,
+      privacy: config.privacy,
       indexer,
       embedder: retrieval.embedder,
     }),
