@@ -33,6 +33,7 @@ import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import { STREAM_HEARTBEAT_MS, type TurnDeps } from './modules/chat/turn.types.js';
 import { startStreamFlusher } from './modules/chat/stream-flusher.js';
+import { startRetentionSweeper } from './modules/retention/retention.service.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
@@ -77,7 +78,9 @@ export interface Hintbook {
   providerErrors: ReturnType<typeof createProviderErrorRecorder>;
   /** Course material indexing in the background; main.ts starts a full sync at boot. */
   indexer: RetrievalIndexer;
-  /** Stops timers (the partial-answer flusher) before the database closes. */
+  /** The nightly deletion of old conversations (CHAT_RETENTION_DAYS); tests sweep now. */
+  retention: { sweepNow(): Promise<number> };
+  /** Stops timers (the partial-answer flusher, retention) before the database closes. */
   stopBackgroundWork(): void;
 }
 
@@ -139,6 +142,12 @@ export function buildApp(deps: AppDeps): Hintbook {
   };
   registerChatHandlers(io, turns);
   const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
+  const retention = startRetentionSweeper({
+    db: database.db,
+    clock,
+    logger: deps.logger.child({ module: 'retention' }),
+    retentionDays: config.privacy.chatRetentionDays,
+  });
   // Signed in, and (with EMAIL_VERIFICATION=everyone) with a confirmed address.
   const signedIn = [
     authenticate(database.db, authDeps.accessTokens),
@@ -222,8 +231,10 @@ export function buildApp(deps: AppDeps): Hintbook {
     settings: ai.runtime,
     providerErrors: ai.providerErrors,
     indexer,
+    retention: { sweepNow: retention.sweepNow },
     stopBackgroundWork: () => {
       flusher.stop();
+      retention.stop();
       indexer.stop();
     },
   };
