@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactionCounts } from '../../db/schema/index.js';
 import { startFakeOpenAI, type FakeServer } from '../../test/fake-providers/index.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
@@ -158,5 +159,24 @@ describe('privacy before the provider, through the real OpenAI SDK', () => {
       chatRetentionDays: null,
     });
     expect(JSON.stringify(report.body)).not.toContain(PLANTED.friend);
+  });
+});
+
+describe('the student’s data', () => {
+  it('exports the redaction counts with the account, without the values', async () => {
+    const exported = await asUser(t, student).get('/api/auth/me/export').expect(200);
+    expect(exported.body.redactions).toEqual([
+      expect.objectContaining({ names: 1, emails: 3, phones: 2, secrets: 2 }),
+    ]);
+    expect(exported.body.guardTrips).toEqual([]);
+  });
+
+  it('keeps the counts for admins, unlinked, when the account is deleted', async () => {
+    await asUser(t, student)
+      .delete('/api/auth/me')
+      .send({ password: student.credentials.password })
+      .expect(204);
+    const rows = await t.database.db.select().from(redactionCounts);
+    expect(rows).toEqual([expect.objectContaining({ userId: null, sessionId: null, emails: 3 })]);
   });
 });
