@@ -64,7 +64,8 @@ const TLDS = new Set(
     ' ',
   ),
 );
-const EMAIL = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+(?<tld>[A-Za-z]{2,24})\b/dg;
+const EMAIL =
+  /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+(?<tld>[A-Za-z]{2,24})\b/dg;
 
 /**
  * Phone numbers: international (+ or 00), North American, and national numbers with a trunk 0
@@ -123,7 +124,10 @@ function findIdentity(text: string, identity: StudentIdentity | undefined): Sens
   if (email) {
     const pattern = new RegExp(`(?<![\\w.%+-])${escape(email)}(?![\\w-])`, 'gi');
     for (const match of matchesOf(pattern, text)) {
-      spans.push({ ...span(match.index, match.index + email.length, 'email', email), fixedLabel: 'STUDENT_EMAIL' });
+      spans.push({
+        ...span(match.index, match.index + email.length, 'email', email),
+        fixedLabel: 'STUDENT_EMAIL',
+      });
     }
   }
   for (const name of identity.names) {

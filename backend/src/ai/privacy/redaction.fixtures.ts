@@ -141,8 +141,7 @@ export const EXAMPLES: RedactionFixture[] = [
   {
     name: 'everything at once, numbered in order of appearance',
     text: 'From mkowalski (maya.kowalski@school.example, +48 601 234 567): ask ola@gmail.com, key sk-test0123456789abcdefghij',
-    redacted:
-      'From ⟦STUDENT_NAME⟧ (⟦STUDENT_EMAIL⟧, ⟦PHONE_1⟧): ask ⟦EMAIL_2⟧, key ⟦SECRET_1⟧',
+    redacted: 'From ⟦STUDENT_NAME⟧ (⟦STUDENT_EMAIL⟧, ⟦PHONE_1⟧): ask ⟦EMAIL_2⟧, key ⟦SECRET_1⟧',
   },
 ];
 
@@ -166,13 +165,22 @@ export const COUNTER_EXAMPLES: RedactionFixture[] = [
   { name: 'a float with many digits', text: '3.141592653589793 0.000123456789' },
   { name: 'a git SHA', text: 'HEAD is now at 4f2a9c1d3e5b7a9c0d1e2f3a4b5c6d7e8f9a0b1c' },
   { name: 'a tokenizer name', text: 'tokenizer = "bert-base-uncased"\nmax_tokens = 256' },
-  { name: 'a password prompt and a comparison', text: 'password = input("Password: ")\nif password == "":' },
+  {
+    name: 'a password prompt and a comparison',
+    text: 'password = input("Password: ")\nif password == "":',
+  },
   { name: 'a placeholder key in an example', text: 'api_key = "<your key here>"\ntoken = "..."' },
-  { name: 'an f-string with a key variable', text: 'url = f"https://api.example.com?key={api_key}"' },
+  {
+    name: 'an f-string with a key variable',
+    text: 'url = f"https://api.example.com?key={api_key}"',
+  },
   { name: 'a NumPy array printout', text: '[[0 123 4567]\n [1 234 5678]]' },
   { name: 'a traceback line number', text: 'File "main.py", line 1234567, in <module>' },
   { name: 'a phone-like word in an error', text: "KeyError: 'phone_number'" },
-  { name: 'a common word that is not the student', text: 'Maya Angelou wrote poems; maya is also a framework.' },
+  {
+    name: 'a common word that is not the student',
+    text: 'Maya Angelou wrote poems; maya is also a framework.',
+  },
   { name: 'an email-like decorator argument', text: '@app.route("/users/<name>")' },
   { name: 'a sk- prefix too short to be a key', text: 'sk-learn and scikit-learn are the same' },
 ];

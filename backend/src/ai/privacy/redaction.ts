@@ -58,7 +58,8 @@ export function createRedactionVault(options: RedactionOptions): RedactionVault 
             : `⟦${LABELS[found.kind]}_${counters[found.kind]}⟧`;
           placeholderOf.set(mapKey, placeholder);
           // The first spelling seen is the one the student gets back.
-          if (!valueOf.has(placeholder)) valueOf.set(placeholder, text.slice(found.start, found.end));
+          if (!valueOf.has(placeholder))
+            valueOf.set(placeholder, text.slice(found.start, found.end));
         }
         result += text.slice(from, found.start) + placeholder;
         from = found.end;

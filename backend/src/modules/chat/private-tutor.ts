@@ -1,8 +1,5 @@
 import type { NotebookContext } from '@hintbook/contracts';
-import {
-  createStreamRestorer,
-  type RedactionVault,
-} from '../../ai/privacy/redaction.js';
+import { createStreamRestorer, type RedactionVault } from '../../ai/privacy/redaction.js';
 import type { LlmMessage } from '../../ai/types.js';
 import type { Tutor } from './tutor.types.js';
 
@@ -69,13 +66,17 @@ export function redactNotebookContext(
     ...(context.activeCellSource !== undefined
       ? { activeCellSource: redact(context.activeCellSource) }
       : {}),
-    ...(context.activeCellOutputs ? { activeCellOutputs: context.activeCellOutputs.map(redact) } : {}),
+    ...(context.activeCellOutputs
+      ? { activeCellOutputs: context.activeCellOutputs.map(redact) }
+      : {}),
     ...(lastError
       ? {
           lastError: {
             ename: lastError.ename,
             evalue: redact(lastError.evalue),
-            ...(lastError.traceback !== undefined ? { traceback: redact(lastError.traceback) } : {}),
+            ...(lastError.traceback !== undefined
+              ? { traceback: redact(lastError.traceback) }
+              : {}),
           },
         }
       : {}),

@@ -64,7 +64,9 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
     identity: { names: [user.username], email: user.email },
   });
   const isRedacting = turnDeps.privacy.redactionKinds.size > 0;
-  const deps = isRedacting ? { ...turnDeps, tutor: withRedaction(turnDeps.tutor, vault) } : turnDeps;
+  const deps = isRedacting
+    ? { ...turnDeps, tutor: withRedaction(turnDeps.tutor, vault) }
+    : turnDeps;
   // What leaves for a provider; planning and evidence keep working on the real text.
   const outbound = isRedacting
     ? {
@@ -228,7 +230,10 @@ async function storeRedactionCounts(deps: TurnDeps, input: RunTurnInput, vault: 
       createdAt: deps.clock(),
     });
   } catch (error) {
-    deps.logger.error({ err: error, turnId: input.turn.turnId }, 'could not store redaction counts');
+    deps.logger.error(
+      { err: error, turnId: input.turn.turnId },
+      'could not store redaction counts',
+    );
   }
 }
 

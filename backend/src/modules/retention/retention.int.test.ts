@@ -65,9 +65,9 @@ describe('chat retention', () => {
     const sessions = await asUser(t, student).get('/api/chat/sessions').expect(200);
     expect(sessions.body.sessions.map((session: { id: string }) => session.id)).toEqual([recent]);
     await asUser(t, student).get(`/api/chat/sessions/${old}/messages`).expect(404);
-    expect(
-      await t.database.db.select().from(messages).where(eq(messages.sessionId, old)),
-    ).toEqual([]);
+    expect(await t.database.db.select().from(messages).where(eq(messages.sessionId, old))).toEqual(
+      [],
+    );
     // The ledger keeps every call, with its tokens and cost; it only loses the link.
     const ledgerAfter = await t.database.db.select().from(usageEvents);
     expect(ledgerAfter.map((row) => row.id).sort()).toEqual(
@@ -88,7 +88,10 @@ describe('chat retention', () => {
     t.clock.advance(10 * DAY_MS);
 
     expect(await t.hintbook.retention.sweepNow()).toBe(1); // the recent one of the first test
-    const left = await t.database.db.select().from(messages).where(eq(messages.sessionId, continued));
+    const left = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.sessionId, continued));
     expect(left).toHaveLength(4);
   });
 });

@@ -26,7 +26,10 @@ export async function deleteExpiredConversations(deps: RetentionDeps): Promise<n
     if (deleted < BATCH) break;
   }
   if (total > 0)
-    deps.logger.info({ deleted: total, retentionDays: deps.retentionDays }, 'old conversations deleted');
+    deps.logger.info(
+      { deleted: total, retentionDays: deps.retentionDays },
+      'old conversations deleted',
+    );
   return total;
 }
 
