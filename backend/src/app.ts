@@ -36,6 +36,7 @@ import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import { STREAM_HEARTBEAT_MS, type TurnDeps } from './modules/chat/turn.types.js';
 import { startStreamFlusher } from './modules/chat/stream-flusher.js';
+import { startRetentionSweeper } from './modules/retention/retention.service.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
@@ -80,7 +81,9 @@ export interface Hintbook {
   providerErrors: ReturnType<typeof createProviderErrorRecorder>;
   /** Course material indexing in the background; main.ts starts a full sync at boot. */
   indexer: RetrievalIndexer;
-  /** Stops timers (the partial-answer flusher) before the database closes. */
+  /** The nightly deletion of old conversations (CHAT_RETENTION_DAYS); tests sweep now. */
+  retention: { sweepNow(): Promise<number> };
+  /** Stops timers (the partial-answer flusher, retention) before the database closes. */
   stopBackgroundWork(): void;
 }
 
@@ -138,10 +141,17 @@ export function buildApp(deps: AppDeps): Hintbook {
     activeTurns: createActiveTurns(),
     emitter: createTurnEmitter(io),
     logger: deps.logger.child({ module: 'chat' }),
+    privacy: { redactionKinds: config.privacy.redactionKinds },
     retrieval: { deps: retrieval, settings: config.retrieval },
   };
   registerChatHandlers(io, turns);
   const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
+  const retention = startRetentionSweeper({
+    db: database.db,
+    clock,
+    logger: deps.logger.child({ module: 'retention' }),
+    retentionDays: config.privacy.chatRetentionDays,
+  });
   // Signed in, and (with EMAIL_VERIFICATION=everyone) with a confirmed address.
   const signedIn = [
     authenticate(database.db, authDeps.accessTokens),
@@ -214,6 +224,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       mailer: authDeps.mailer,
       disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
       settings: ai.settingsDeps,
+      privacy: config.privacy,
       indexer,
       embedder: retrieval.embedder,
     }),
@@ -234,8 +245,10 @@ export function buildApp(deps: AppDeps): Hintbook {
     settings: ai.runtime,
     providerErrors: ai.providerErrors,
     indexer,
+    retention: { sweepNow: retention.sweepNow },
     stopBackgroundWork: () => {
       flusher.stop();
+      retention.stop();
       indexer.stop();
     },
   };

@@ -213,6 +213,28 @@ export const adminGuardTripsResponseSchema = z.object({
 });
 export type AdminGuardTripsResponse = z.infer<typeof adminGuardTripsResponseSchema>;
 
+/**
+ * Privacy at a glance: what is redacted before text leaves for a provider, how much was over a
+ * range (default 30 days; distinct values per answer, summed; never the values), and retention.
+ */
+export const adminPrivacyResponseSchema = z.object({
+  from: isoDate,
+  to: isoDate,
+  /** Kinds replaced by placeholders; empty when PRIVACY_REDACTION=off. */
+  redactionKinds: z.array(z.enum(['name', 'email', 'phone', 'secret'])),
+  /** Answers whose calls had anything redacted. */
+  answers: z.number().int(),
+  redactions: z.object({
+    name: z.number().int(),
+    email: z.number().int(),
+    phone: z.number().int(),
+    secret: z.number().int(),
+  }),
+  /** CHAT_RETENTION_DAYS; null keeps conversations forever. */
+  chatRetentionDays: z.number().int().nullable(),
+});
+export type AdminPrivacyResponse = z.infer<typeof adminPrivacyResponseSchema>;
+
 export const adminBudgetResponseSchema = z.object({ budget: budgetStatusSchema });
 export type AdminBudgetResponse = z.infer<typeof adminBudgetResponseSchema>;
 

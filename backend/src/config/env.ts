@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ProviderName } from '../ai/types.js';
+import { REDACTION_KINDS, type RedactionKind } from '../ai/privacy/redaction-patterns.js';
 
 /**
  * The only place that reads `process.env`. Everything is parsed once at boot; every problem is
@@ -212,6 +213,13 @@ const envSchema = z
     CHAT_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(100).max(20_000).default(4000),
     CHAT_HISTORY_TOKENS: z.coerce.number().int().min(500).max(100_000).default(6000),
     SOCKET_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
+    PRIVACY_REDACTION: z.enum(['on', 'off']).default('on'),
+    PRIVACY_REDACTION_KINDS: z
+      .string()
+      .default(REDACTION_KINDS.join(','))
+      .transform((raw) => raw.split(/[\s,]+/).filter(Boolean))
+      .pipe(z.array(z.enum(REDACTION_KINDS)).min(1)),
+    CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
     NOTEBOOK_MAX_BYTES: sizeBytes.pipe(z.number().int().min(10_000)).default(2 * 1024 * 1024),
     PERSONAL_NOTEBOOKS_MAX: z.coerce.number().int().min(0).max(10_000).default(50),
     SEED_STARTER_MODULE: booleanFromEnv.default(true),
@@ -466,6 +474,14 @@ function toConfig(env: z.infer<typeof envSchema>) {
       messageMaxLength: env.CHAT_MESSAGE_MAX_LENGTH,
       historyTokens: env.CHAT_HISTORY_TOKENS,
       socketMaxConnectionsPerUser: env.SOCKET_MAX_CONNECTIONS_PER_USER,
+    },
+    privacy: {
+      /** What is replaced by placeholders before text leaves for a provider (empty: nothing). */
+      redactionKinds: new Set<RedactionKind>(
+        env.PRIVACY_REDACTION === 'on' ? env.PRIVACY_REDACTION_KINDS : [],
+      ),
+      /** Conversations untouched for longer are deleted nightly; 0 keeps them forever. */
+      chatRetentionDays: env.CHAT_RETENTION_DAYS,
     },
     notebooks: {
       /** Largest notebook a save or upload may store (its JSON text). */

@@ -9,3 +9,4 @@ export * from './users.js';
 export * from './retrieval.js';
 export * from './insights.js';
 export * from './roster.js';
+export * from './privacy.js';

@@ -17,7 +17,9 @@ import {
 } from '../auth/refresh-tokens.repository.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/app-error.js';
+import { listGuardTripsForUser } from '../chat/guard-trips.repository.js';
 import { listMessagesForUser } from '../chat/messages.repository.js';
+import { listRedactionCountsForUser } from '../privacy/redactions.repository.js';
 import { findUserPedagogy } from '../chat/pedagogy.repository.js';
 import { listSessions } from '../chat/sessions.repository.js';
 import { listUsageForUser } from '../usage/usage.repository.js';
@@ -96,6 +98,10 @@ export async function exportAccountData(deps: AuthDeps, userId: string) {
     conversations: await exportConversations(deps, userId),
     tutorLevels: (await findUserPedagogy(deps.db, userId)) ?? null,
     usage: await listUsageForUser(deps.db, userId),
+    /** Answers the answer guard held back (counts and reasons; the text was never kept). */
+    guardTrips: await listGuardTripsForUser(deps.db, userId),
+    /** How many values of each kind were replaced before your text reached an AI provider. */
+    redactions: await listRedactionCountsForUser(deps.db, userId),
     notebooks: {
       moduleCopies: await listCopiesForUser(deps.db, userId),
       personal: await listPersonalNotebooksWithContent(deps.db, userId),
@@ -120,7 +126,10 @@ async function exportConversations(deps: AuthDeps, userId: string) {
   }));
 }
 
-/** Deletes the account; foreign keys cascade to everything the user owns. */
+/**
+ * Deletes the account; foreign keys cascade to everything the user owns. The usage ledger and
+ * redaction counts hold no text and stay, no longer linked to anyone.
+ */
 export async function deleteAccount(
   deps: AuthDeps,
   user: UserRow,

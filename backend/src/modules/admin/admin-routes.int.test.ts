@@ -30,6 +30,7 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/usage'],
   ['GET', '/usage/budget'],
   ['GET', '/usage/guard-trips'],
+  ['GET', '/usage/privacy'],
   ['GET', '/settings'],
   ['PUT', '/settings'],
   ['POST', '/settings/providers/:name/test'],

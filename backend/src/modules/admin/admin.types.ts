@@ -25,6 +25,8 @@ export interface AdminDeps {
   settings: SettingsDeps;
   /** Module content changed: re-index it for the tutor, after the response, never blocking. */
   indexer: RetrievalIndexer;
+  /** Redaction and retention settings, shown on the overview. */
+  privacy: Config['privacy'];
   /** Groups students' questions by meaning; absent without an embedding key (keywords then). */
   embedder?: Embedder | undefined;
 }

@@ -5,7 +5,9 @@ import {
   type GuardTrip,
   type TurnKind,
 } from '../../ai/pedagogy/index.js';
+import { createRedactionVault, type RedactionVault } from '../../ai/privacy/redaction.js';
 import type { UserRow } from '../users/users.repository.js';
+import { insertRedactionCounts } from '../privacy/redactions.repository.js';
 import type { ActiveTurn } from './active-turns.js';
 import { buildAnswerContext } from './context.js';
 import { findCourseMaterial } from './course-material.js';
@@ -22,6 +24,7 @@ import {
   type PlannedTurn,
 } from './pedagogy.service.js';
 import { insertGuardTrip } from './guard-trips.repository.js';
+import { redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
 import { AnswerFailedError } from './tutor.types.js';
@@ -52,9 +55,25 @@ export interface RunTurnInput {
  * evidence, and the classification runs beside the answer. The pedagogy state moves only once
  * the answer completed, then the classification (if it came) is folded in for the next turn.
  */
-export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void> {
+export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<void> {
   const { turn, user, session, question, answer } = input;
-  const emit = deps.emitter;
+  const emit = turnDeps.emitter;
+  // One vault for every call of this turn, so a value has one placeholder in all of them.
+  const vault = createRedactionVault({
+    kinds: turnDeps.privacy.redactionKinds,
+    identity: { names: [user.username], email: user.email },
+  });
+  const isRedacting = turnDeps.privacy.redactionKinds.size > 0;
+  const deps = isRedacting
+    ? { ...turnDeps, tutor: withRedaction(turnDeps.tutor, vault) }
+    : turnDeps;
+  // What leaves for a provider; planning and evidence keep working on the real text.
+  const outbound = isRedacting
+    ? {
+        question: { ...question, content: vault.redact(question.content) },
+        notebookContext: redactNotebookContext(input.notebookContext, vault.redact),
+      }
+    : { question, notebookContext: input.notebookContext };
   emit.toUser(user.id, 'chat:turn', {
     sessionId: session.id,
     turnId: turn.turnId,
@@ -79,11 +98,12 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
         kind: input.kind,
       }),
       listRecentVisibleMessages(deps.db, session.id, question.seq, 8),
+      // The query is embedded by a vendor when vectors are on: it goes out redacted too.
       findCourseMaterial(deps, {
         userId: user.id,
         session,
-        question: question.content,
-        notebookContext: input.notebookContext,
+        question: outbound.question.content,
+        notebookContext: outbound.notebookContext,
         signal: turn.abort.signal,
       }),
     ]);
@@ -92,9 +112,12 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
       .classify(
         classificationRequestFor(
           session,
-          question,
-          history.filter((row) => row.content.trim() !== '').slice(-6),
-          input.notebookContext,
+          outbound.question,
+          history
+            .filter((row) => row.content.trim() !== '')
+            .slice(-6)
+            .map((row) => ({ ...row, content: vault.redact(row.content) })),
+          outbound.notebookContext,
         ),
         { userId: user.id, sessionId: session.id, messageId: question.id },
         classification.signal,
@@ -111,11 +134,11 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
     const [request] = await Promise.all([
       buildAnswerContext(deps, {
         session,
-        question,
+        question: outbound.question,
         hintLevels,
         reason,
         effectiveLevels: planned.effectiveLevels,
-        notebookContext: input.notebookContext,
+        notebookContext: outbound.notebookContext,
         courseMaterial: material.text,
       }),
       updateMessage(deps.db, answer.id, {
@@ -186,6 +209,31 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
     await endWithoutAnswer(deps, input, error);
   } finally {
     turn.abort.signal.removeEventListener('abort', stopClassification);
+    // Counted whatever the outcome: the redacted text left either way.
+    if (isRedacting) await storeRedactionCounts(deps, input, vault);
+  }
+}
+
+/** Admins see how much was withheld, per kind; never the values. Losing the row costs nothing. */
+async function storeRedactionCounts(deps: TurnDeps, input: RunTurnInput, vault: RedactionVault) {
+  const counts = vault.counts();
+  if (counts.name + counts.email + counts.phone + counts.secret === 0) return;
+  try {
+    await insertRedactionCounts(deps.db, {
+      userId: input.user.id,
+      sessionId: input.session.id,
+      messageId: input.answer.id,
+      names: counts.name,
+      emails: counts.email,
+      phones: counts.phone,
+      secrets: counts.secret,
+      createdAt: deps.clock(),
+    });
+  } catch (error) {
+    deps.logger.error(
+      { err: error, turnId: input.turn.turnId },
+      'could not store redaction counts',
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ServerToClientEvents } from '@hintbook/contracts';
+import type { RedactionKind } from '../../ai/privacy/redaction.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
@@ -24,6 +25,8 @@ export interface TurnDeps {
   activeTurns: ActiveTurns;
   emitter: TurnEmitter;
   logger: Logger;
+  /** What is replaced by placeholders before text leaves for a provider (empty: nothing). */
+  privacy: { redactionKinds: ReadonlySet<RedactionKind> };
   /** Course passages for answers; absent, module workspaces get their notebook's own text. */
   retrieval?: CourseRetrieval | undefined;
 }

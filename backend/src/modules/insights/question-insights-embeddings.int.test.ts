@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { questionEmbeddings, usageEvents } from '../../db/schema/index.js';
+import { messages, questionEmbeddings, usageEvents } from '../../db/schema/index.js';
 import {
   startFakeCohere,
   startFakeVoyage,
@@ -117,6 +117,17 @@ describe.each(vendors)('admin: what students ask, grouped with $name embeddings'
     expect(res.body.groups[0]).toMatchObject({ size: 4 });
     const [stored] = await t.database.db.select({ n: count() }).from(questionEmbeddings);
     expect(stored!.n).toBe(9);
+  });
+
+  it('sends the vendor questions with emails and keys replaced by placeholders', async () => {
+    const id = await ask(t, chat, 'mail ola@gmail.com my key sk-proj-abcdefghijklmnopqrstuvwx', {
+      hoursAgo: 1,
+    });
+    await getInsights(t, admin).expect(200);
+    expect(fake.calls.map(vendor.textsOf)).toEqual([['mail ⟦EMAIL_1⟧ my key ⟦SECRET_1⟧']]);
+    // The tests below count the questions they were written with.
+    await t.database.db.delete(messages).where(eq(messages.replyToId, id));
+    await t.database.db.delete(messages).where(eq(messages.id, id));
   });
 
   it('falls back to keyword groups when the vendor keeps refusing (429), and says why', async () => {

@@ -1,3 +1,4 @@
+import { createRedactionVault, type RedactionKind } from '../../ai/privacy/redaction.js';
 import type {
   AskedQuestion,
   QuestionGroup,
@@ -36,6 +37,8 @@ export interface QuestionInsightsDeps {
   logger: Logger;
   /** Absent without an embedding key: questions are grouped by keywords. */
   embedder?: Embedder | undefined;
+  /** Questions are redacted like a turn's calls before the embedding vendor sees them. */
+  privacy?: { redactionKinds: ReadonlySet<RedactionKind> } | undefined;
 }
 
 /**
@@ -99,7 +102,14 @@ async function groupQuestions(
   }
   try {
     const { vectors, embeddedNow } = await loadQuestionVectors(
-      { db: deps.db, clock: deps.clock, embedder: deps.embedder },
+      {
+        db: deps.db,
+        clock: deps.clock,
+        embedder: deps.embedder,
+        // A vault per question: its author is not known here, but other people's data is.
+        redact: (text) =>
+          createRedactionVault({ kinds: deps.privacy?.redactionKinds ?? new Set() }).redact(text),
+      },
       rows.map((row) => ({
         messageId: row.messageId,
         content: row.content,

@@ -30,7 +30,7 @@ export function hashOf(text: string): string {
  * keeps what was paid for. Throws EmbeddingError (or the signal's reason) on failure.
  */
 export async function loadQuestionVectors(
-  deps: { db: Db; clock: Clock; embedder: Embedder },
+  deps: { db: Db; clock: Clock; embedder: Embedder; redact?: (text: string) => string },
   questions: readonly QuestionToEmbed[],
   signal: AbortSignal,
 ): Promise<{ vectors: number[][]; embeddedNow: number }> {
@@ -38,7 +38,7 @@ export async function loadQuestionVectors(
   const vectors: Array<number[] | undefined> = [];
   const missing: Array<{ position: number; messageId: string; text: string; hash: string }> = [];
   questions.forEach((question, position) => {
-    const text = embeddedTextOf(question.content);
+    const text = (deps.redact ?? ((raw: string) => raw))(embeddedTextOf(question.content));
     const hash = hashOf(text);
     const cached = question.cachedVector;
     if (cached && question.cachedHash === hash && cached.length === provider.dimensions) {

@@ -7,6 +7,8 @@ import {
   adminMessagesResponseSchema,
   adminModuleResponseSchema,
   adminNotebookResponseSchema,
+  adminPrivacyResponseSchema,
+  type AdminPrivacyResponse,
   adminSessionsResponseSchema,
   adminUsageResponseSchema,
   adminUserDetailResponseSchema,
@@ -98,6 +100,11 @@ export async function getBudget(signal?: AbortSignal): Promise<BudgetStatus> {
     signal,
   });
   return budget;
+}
+
+/** What was redacted before the providers over the last 30 days, and the retention setting. */
+export function getPrivacyReport(signal?: AbortSignal): Promise<AdminPrivacyResponse> {
+  return apiClient.request(`${base}/usage/privacy`, { schema: adminPrivacyResponseSchema, signal });
 }
 
 // ------------------------------------------------------------------ what students ask

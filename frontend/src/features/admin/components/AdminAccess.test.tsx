@@ -26,6 +26,17 @@ describe('who reaches the admin panel', () => {
         mock.on('GET /api/admin/settings', jsonResponse(200, aiSettings()));
         mock.on('GET /api/admin/provider-errors', jsonResponse(200, noErrors));
         mock.on(
+          'GET /api/admin/usage/privacy',
+          jsonResponse(200, {
+            from: '2026-01-01T00:00:00.000Z',
+            to: '2026-01-31T00:00:00.000Z',
+            redactionKinds: ['name', 'email', 'phone', 'secret'],
+            answers: 3,
+            redactions: { name: 1, email: 2, phone: 0, secret: 1 },
+            chatRetentionDays: 180,
+          }),
+        );
+        mock.on(
           'GET /api/admin/retrieval',
           jsonResponse(200, {
             retrieval: {
@@ -49,6 +60,7 @@ describe('who reaches the admin panel', () => {
     expect((await screen.findByText(/^Course search:/)).parentElement!.textContent).toContain(
       'by words only',
     );
+    expect(await screen.findByText(/^Replaced before reaching the AI providers/)).toBeTruthy();
     // 12.5 % used: no warning.
     expect(screen.queryByRole('alert')).toBeNull();
   });

@@ -1,9 +1,16 @@
 import { Link } from 'react-router';
 import { Page } from '../../../components/Page';
-import { getAiSettings, getBudget, getRetrievalStatus, listProviderErrors } from '../api';
+import {
+  getAiSettings,
+  getBudget,
+  getPrivacyReport,
+  getRetrievalStatus,
+  listProviderErrors,
+} from '../api';
 import { AdminDataView } from '../components/AdminDataView';
 import { BudgetBanner } from '../components/BudgetBanner';
 import { BudgetMeter } from '../components/BudgetMeter';
+import { PrivacySummary } from '../components/PrivacySummary';
 import { ProviderStatusTable } from '../components/ProviderStatusTable';
 import { RetrievalStatusSummary } from '../components/RetrievalStatusSummary';
 import { formatCount } from '../format';
@@ -18,6 +25,7 @@ export function AdminOverviewPage() {
     'errors',
   );
   const retrieval = useAdminData((signal) => getRetrievalStatus(signal), 'retrieval');
+  const privacy = useAdminData((signal) => getPrivacyReport(signal), 'privacy');
 
   return (
     <Page title="Admin overview" heading="Overview">
@@ -49,6 +57,12 @@ export function AdminOverviewPage() {
             onRetry={retrieval.reload}
           >
             {(data) => <RetrievalStatusSummary status={data} />}
+          </AdminDataView>
+        </section>
+        <section className="card" aria-labelledby="overview-privacy">
+          <h2 id="overview-privacy">Privacy</h2>
+          <AdminDataView state={privacy.state} what="the privacy summary" onRetry={privacy.reload}>
+            {(data) => <PrivacySummary report={data} />}
           </AdminDataView>
         </section>
         <section className="card" aria-labelledby="overview-links">
