@@ -5,3 +5,4 @@ export * from './health.js';
 export * from './learning.js';
 export * from './realtime.js';
 export * from './admin.js';
+export * from './exercises.js';

@@ -8,3 +8,4 @@ export * from './usage.js';
 export * from './users.js';
 export * from './retrieval.js';
 export * from './insights.js';
+export * from './exercises.js';
