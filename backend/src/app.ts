@@ -35,10 +35,7 @@ import { STREAM_HEARTBEAT_MS, type TurnDeps } from './modules/chat/turn.types.js
 import { startStreamFlusher } from './modules/chat/stream-flusher.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
-import {
-  exercisesRoutes,
-  notebookExercisesRoutes,
-} from './modules/exercises/exercises.routes.js';
+import { exercisesRoutes, notebookExercisesRoutes } from './modules/exercises/exercises.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
 import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';

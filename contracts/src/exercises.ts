@@ -32,7 +32,10 @@ export const aiPolicyWindowSchema = z
     mode: z.enum(['hints_only', 'off']),
     maxHintLevel: hintLevelCapSchema.default(2),
   })
-  .refine((window) => window.start < window.end, { message: 'The window must end after it starts', path: ['end'] });
+  .refine((window) => window.start < window.end, {
+    message: 'The window must end after it starts',
+    path: ['end'],
+  });
 
 export const moduleAiPolicySchema = z.object({
   mode: aiModeSchema.default('on'),

@@ -131,7 +131,11 @@ export function planTurn({ session, evidence, kind, threshold }: PlanTurnInput):
  * answer is capped, and so is the ladder, so the cap holds on the next turn too.
  */
 export function capPlan(plan: TurnPlan, max: HintLevel): TurnPlan {
-  return { ...plan, hintLevels: capAt(plan.hintLevels, max), nextLevels: capAt(plan.nextLevels, max) };
+  return {
+    ...plan,
+    hintLevels: capAt(plan.hintLevels, max),
+    nextLevels: capAt(plan.nextLevels, max),
+  };
 }
 
 /** True when the student gets no more help than before for want of (enough) attempts. */

@@ -71,7 +71,11 @@ export const exerciseAttempts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    index('exercise_attempts_user_exercise_idx').on(table.userId, table.exerciseId, table.createdAt),
+    index('exercise_attempts_user_exercise_idx').on(
+      table.userId,
+      table.exerciseId,
+      table.createdAt,
+    ),
     index('exercise_attempts_exercise_idx').on(table.exerciseId, table.createdAt),
   ],
 );

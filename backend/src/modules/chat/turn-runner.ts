@@ -276,7 +276,11 @@ async function endWithoutAnswer(
   };
   try {
     if (error instanceof PolicyRefusal) {
-      await updateMessage(deps.db, answer.id, { ...common, status: 'error', errorCode: 'chat.policy_off' });
+      await updateMessage(deps.db, answer.id, {
+        ...common,
+        status: 'error',
+        errorCode: 'chat.policy_off',
+      });
       finish(deps, turn, {
         name: 'chat:error',
         payload: {

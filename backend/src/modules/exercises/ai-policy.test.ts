@@ -5,7 +5,13 @@ import { policyAt, readAiPolicy, strictest, wallClock } from './ai-policy.js';
 const exam = moduleAiPolicySchema.parse({
   mode: 'on',
   windows: [
-    { label: 'the exam', start: '2026-06-12T09:00', end: '2026-06-12T11:00', timeZone: 'Europe/Berlin', mode: 'off' },
+    {
+      label: 'the exam',
+      start: '2026-06-12T09:00',
+      end: '2026-06-12T11:00',
+      timeZone: 'Europe/Berlin',
+      mode: 'off',
+    },
   ],
 });
 
@@ -14,7 +20,9 @@ describe('module AI policy', () => {
     // 09:30 in Berlin (summer time, UTC+2) is 07:30 UTC.
     const now = policyAt(exam, new Date('2026-06-12T07:30:00Z'));
     expect(now.mode).toBe('off');
-    expect(now.text).toBe('The tutor is off for this module during the exam until 11:00 (Europe/Berlin).');
+    expect(now.text).toBe(
+      'The tutor is off for this module during the exam until 11:00 (Europe/Berlin).',
+    );
     expect(now.until).toBe('2026-06-12T09:00:00.000Z');
   });
 
@@ -29,16 +37,23 @@ describe('module AI policy', () => {
   });
 
   it('caps the level in hints-only mode and says so', () => {
-    const now = policyAt(moduleAiPolicySchema.parse({ mode: 'hints_only', maxHintLevel: 2 }), new Date());
+    const now = policyAt(
+      moduleAiPolicySchema.parse({ mode: 'hints_only', maxHintLevel: 2 }),
+      new Date(),
+    );
     expect(now).toMatchObject({ mode: 'hints_only', maxHintLevel: 2, until: null });
     expect(now.text).toContain('at most a pointer');
   });
 
   it('refuses a time zone that does not exist and a window that ends before it starts', () => {
     const window = { start: '2026-06-12T09:00', end: '2026-06-12T11:00', mode: 'off' };
-    expect(moduleAiPolicySchema.safeParse({ windows: [{ ...window, timeZone: 'Mars/Base' }] }).success).toBe(false);
     expect(
-      moduleAiPolicySchema.safeParse({ windows: [{ ...window, end: '2026-06-12T08:00', timeZone: 'UTC' }] }).success,
+      moduleAiPolicySchema.safeParse({ windows: [{ ...window, timeZone: 'Mars/Base' }] }).success,
+    ).toBe(false);
+    expect(
+      moduleAiPolicySchema.safeParse({
+        windows: [{ ...window, end: '2026-06-12T08:00', timeZone: 'UTC' }],
+      }).success,
     ).toBe(false);
   });
 
@@ -49,7 +64,10 @@ describe('module AI policy', () => {
 
   it('picks the strictest of several policies', () => {
     const on = policyAt(readAiPolicy(null), new Date());
-    const hints = policyAt(moduleAiPolicySchema.parse({ mode: 'hints_only', maxHintLevel: 1 }), new Date());
+    const hints = policyAt(
+      moduleAiPolicySchema.parse({ mode: 'hints_only', maxHintLevel: 1 }),
+      new Date(),
+    );
     expect(strictest([on, hints])?.maxHintLevel).toBe(1);
     expect(strictest([])).toBeNull();
   });

@@ -3,13 +3,16 @@
  * Windows are written in the wall-clock time of their own IANA zone; "now" is converted into
  * that zone and compared as `YYYY-MM-DDTHH:MM` text (start inclusive, end exclusive).
  */
-import {
-  moduleAiPolicySchema,
-  type AiPolicyNow,
-  type ModuleAiPolicy,
-} from '@hintbook/contracts';
+import { moduleAiPolicySchema, type AiPolicyNow, type ModuleAiPolicy } from '@hintbook/contracts';
 
-const CUE_BY_LEVEL = ['', 'a question to think about', 'a pointer', 'an outline', 'part of the code', 'a worked example'];
+const CUE_BY_LEVEL = [
+  '',
+  'a question to think about',
+  'a pointer',
+  'an outline',
+  'part of the code',
+  'a worked example',
+];
 
 export const DEFAULT_AI_POLICY: ModuleAiPolicy = { mode: 'on', maxHintLevel: 3, windows: [] };
 
@@ -47,7 +50,13 @@ function instantOf(local: string, timeZone: string): Date {
   return result;
 }
 
-function describe(mode: ModuleAiPolicy['mode'], maxHintLevel: number, label: string, until: string | null, timeZone?: string): string {
+function describe(
+  mode: ModuleAiPolicy['mode'],
+  maxHintLevel: number,
+  label: string,
+  until: string | null,
+  timeZone?: string,
+): string {
   const during = label ? `during ${label}` : 'right now';
   const untilText = until && timeZone ? ` until ${until.slice(11)} (${timeZone})` : '';
   if (mode === 'off') return `The tutor is off for this module ${during}${untilText}.`;

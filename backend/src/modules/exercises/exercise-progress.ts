@@ -26,7 +26,9 @@ export async function exerciseProgressOf(
 }
 
 /** An exercise is done once one of its checks passed; checks that failed since do not undo it. */
-export function exerciseStatus(summary: { checks: number; passed: boolean } | undefined): ExerciseStatus {
+export function exerciseStatus(
+  summary: { checks: number; passed: boolean } | undefined,
+): ExerciseStatus {
   if (!summary || summary.checks === 0) return 'not_tried';
   return summary.passed ? 'passed' : 'tried';
 }

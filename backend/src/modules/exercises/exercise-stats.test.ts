@@ -3,7 +3,12 @@ import { median, statsPerExercise, stuckStudents, type AttemptFact } from './exe
 
 const now = new Date('2026-03-01T12:00:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
-const check = (userId: string, outcome: AttemptFact['outcome'], ago: number, exerciseId = 'e1'): AttemptFact => ({
+const check = (
+  userId: string,
+  outcome: AttemptFact['outcome'],
+  ago: number,
+  exerciseId = 'e1',
+): AttemptFact => ({
   userId,
   username: userId,
   exerciseId,
@@ -49,6 +54,8 @@ describe('exercise statistics', () => {
       check('gone', 'failed', 45),
       check('trying', 'failed', 5),
     ];
-    expect(stuckStudents(attempts, now).map((s) => [s.userId, s.failedChecks])).toEqual([['stuck', 3]]);
+    expect(stuckStudents(attempts, now).map((s) => [s.userId, s.failedChecks])).toEqual([
+      ['stuck', 3],
+    ]);
   });
 });

@@ -76,7 +76,13 @@ export function statsPerExercise(attempts: AttemptFact[]): Map<string, AttemptSt
 }
 
 export function stuckStudents(attempts: AttemptFact[], now: Date) {
-  const stuck: Array<{ userId: string; username: string; exerciseId: string; failedChecks: number; lastCheckAt: Date }> = [];
+  const stuck: Array<{
+    userId: string;
+    username: string;
+    exerciseId: string;
+    failedChecks: number;
+    lastCheckAt: Date;
+  }> = [];
   for (const [exerciseId, students] of byExerciseAndStudent(attempts)) {
     for (const [userId, s] of students) {
       if (
@@ -84,7 +90,13 @@ export function stuckStudents(attempts: AttemptFact[], now: Date) {
         s.failed >= STUCK_MIN_FAILED_CHECKS &&
         now.getTime() - s.lastAt.getTime() <= STUCK_ACTIVE_WITHIN_MS
       ) {
-        stuck.push({ userId, username: s.username, exerciseId, failedChecks: s.failed, lastCheckAt: s.lastAt });
+        stuck.push({
+          userId,
+          username: s.username,
+          exerciseId,
+          failedChecks: s.failed,
+          lastCheckAt: s.lastAt,
+        });
       }
     }
   }

@@ -29,13 +29,28 @@ const teacherNotebook = {
     {
       cell_type: 'code',
       metadata: { nbgrader: { solution: true, grade: false, grade_id: 'sum-even', locked: false } },
-      source: ['def sum_even_zq(numbers):\n', '    ### BEGIN SOLUTION\n', ...SOLUTION_BODY.map((l) => `${l}\n`), '    ### END SOLUTION'],
-      outputs: [{ output_type: 'stream', name: 'stdout', text: 'acc_total_zq printed by the teacher' }],
+      source: [
+        'def sum_even_zq(numbers):\n',
+        '    ### BEGIN SOLUTION\n',
+        ...SOLUTION_BODY.map((l) => `${l}\n`),
+        '    ### END SOLUTION',
+      ],
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: 'acc_total_zq printed by the teacher' },
+      ],
       execution_count: 1,
     },
     {
       cell_type: 'code',
-      metadata: { nbgrader: { solution: false, grade: true, grade_id: 'sum-even-tests', locked: true, points: 2 } },
+      metadata: {
+        nbgrader: {
+          solution: false,
+          grade: true,
+          grade_id: 'sum-even-tests',
+          locked: true,
+          points: 2,
+        },
+      },
       source: `${VISIBLE_TEST}\n### BEGIN HIDDEN TESTS\n${HIDDEN_TEST}\n### END HIDDEN TESTS`,
       outputs: [],
       execution_count: null,
@@ -64,7 +79,12 @@ let exerciseId: string;
 beforeAll(async () => {
   model = createMockProvider({ name: 'anthropic' });
   t = await createTestApp(
-    { LLM_PROVIDER: 'anthropic', ADMIN_EMAIL, CHAT_TURNS_PER_MINUTE: '100', SEED_STARTER_MODULE: 'false' },
+    {
+      LLM_PROVIDER: 'anthropic',
+      ADMIN_EMAIL,
+      CHAT_TURNS_PER_MINUTE: '100',
+      SEED_STARTER_MODULE: 'false',
+    },
     undefined,
     { ai: { factories: { anthropic: () => model }, sleep: async () => {} } },
   );
@@ -85,14 +105,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   model.reset();
-  await asUser(t, admin).put(`/api/admin/modules/${moduleId}/ai-policy`).send({ mode: 'on' }).expect(200);
+  await asUser(t, admin)
+    .put(`/api/admin/modules/${moduleId}/ai-policy`)
+    .send({ mode: 'on' })
+    .expect(200);
 });
 
 const copyPath = () => `/api/modules/${moduleId}/notebooks/${notebookId}/copy`;
 
 describe('an nbgrader notebook imported as a module', () => {
   it('shows the admin the exercise with its solution, tests and default settings', async () => {
-    const { body } = await asUser(t, admin).get(`/api/admin/modules/${moduleId}/exercises`).expect(200);
+    const { body } = await asUser(t, admin)
+      .get(`/api/admin/modules/${moduleId}/exercises`)
+      .expect(200);
     expect(body.exercises).toHaveLength(1);
     expect(body.exercises[0]).toMatchObject({
       gradeId: 'sum-even',
@@ -112,7 +137,9 @@ describe('an nbgrader notebook imported as a module', () => {
     const download = await as.get(`${copyPath()}/download`).expect(200);
     const modules = await as.get('/api/modules').expect(200);
     const module = await as.get(`/api/modules/${moduleId}`).expect(200);
-    const exercises = await as.get(`/api/modules/${moduleId}/notebooks/${notebookId}/exercises`).expect(200);
+    const exercises = await as
+      .get(`/api/modules/${moduleId}/notebooks/${notebookId}/exercises`)
+      .expect(200);
     const tests = await as.get(`/api/exercises/${exerciseId}/tests`).expect(200);
     for (const [where, text] of [
       ['copy', JSON.stringify(copy.body)],
@@ -128,19 +155,29 @@ describe('an nbgrader notebook imported as a module', () => {
     expect(JSON.stringify(copy.body)).toContain(VISIBLE_TEST.replace(/"/g, '\\"'));
     // The tests endpoint carries the hidden tests (that is its job) but never the solution.
     for (const line of SOLUTION_BODY) expect(JSON.stringify(tests.body)).not.toContain(line.trim());
-    expect(tests.body).toMatchObject({ visibleTests: VISIBLE_TEST, hiddenTests: HIDDEN_TEST, timeLimitMs: 10_000 });
+    expect(tests.body).toMatchObject({
+      visibleTests: VISIBLE_TEST,
+      hiddenTests: HIDDEN_TEST,
+      timeLimitMs: 10_000,
+    });
     // The admin preview is what a student would get: the same stripped notebook.
-    const preview = await asUser(t, admin).get(`/api/admin/modules/${moduleId}/notebooks/${notebookId}/preview`).expect(200);
+    const preview = await asUser(t, admin)
+      .get(`/api/admin/modules/${moduleId}/notebooks/${notebookId}/preview`)
+      .expect(200);
     assertNoSolution(JSON.stringify(preview.body), 'preview');
   });
 
   it('keeps the solution when the stripped student version is uploaded back', async () => {
-    const preview = await asUser(t, admin).get(`/api/admin/modules/${moduleId}/notebooks/${notebookId}/preview`).expect(200);
+    const preview = await asUser(t, admin)
+      .get(`/api/admin/modules/${moduleId}/notebooks/${notebookId}/preview`)
+      .expect(200);
     await asUser(t, admin)
       .put(`/api/admin/modules/${moduleId}/notebooks/${notebookId}/content`)
       .send({ content: preview.body.notebook.content })
       .expect(200);
-    const { body } = await asUser(t, admin).get(`/api/admin/modules/${moduleId}/exercises`).expect(200);
+    const { body } = await asUser(t, admin)
+      .get(`/api/admin/modules/${moduleId}/exercises`)
+      .expect(200);
     expect(body.exercises[0].id).toBe(exerciseId);
     expect(body.exercises[0].hiddenTests).toBe(HIDDEN_TEST);
     expect(body.exercises[0].referenceSolution).toContain('acc_total_zq');
@@ -169,7 +206,9 @@ describe('an nbgrader notebook imported as a module', () => {
       .patch(`/api/admin/modules/${moduleId}/exercises/${exerciseId}`)
       .send({ maxHintLevel: 9 })
       .expect(400);
-    const audit = await asUser(t, admin).get('/api/admin/audit-log?action=exercise.update').expect(200);
+    const audit = await asUser(t, admin)
+      .get('/api/admin/audit-log?action=exercise.update')
+      .expect(200);
     expect(audit.body.entries[0]).toMatchObject({ targetId: exerciseId });
     await asUser(t, admin)
       .patch(`/api/admin/modules/${moduleId}/exercises/${exerciseId}`)
@@ -195,9 +234,18 @@ describe('checks', () => {
       });
     };
     const failed = await check('def sum_even_zq(n):\n    return 0', 'failed').expect(201);
-    expect(failed.body).toMatchObject({ exercise: { status: 'tried', checks: 1 }, notebookCompleted: false });
-    const passed = await check('def sum_even_zq(n):\n    return sum(x for x in n if x % 2 == 0)', 'passed').expect(201);
-    expect(passed.body).toMatchObject({ exercise: { status: 'passed', checks: 2 }, notebookCompleted: true });
+    expect(failed.body).toMatchObject({
+      exercise: { status: 'tried', checks: 1 },
+      notebookCompleted: false,
+    });
+    const passed = await check(
+      'def sum_even_zq(n):\n    return sum(x for x in n if x % 2 == 0)',
+      'passed',
+    ).expect(201);
+    expect(passed.body).toMatchObject({
+      exercise: { status: 'passed', checks: 2 },
+      notebookCompleted: true,
+    });
     // A later failure does not undo the pass.
     await check('broken', 'error').expect(201);
 
@@ -212,8 +260,14 @@ describe('checks', () => {
     const modules = await as.get('/api/modules').expect(200);
     const notebook = modules.body.modules[0].notebooks[0];
     expect(notebook).toMatchObject({ status: 'completed', exercises: { total: 1, passed: 1 } });
-    const stats = await asUser(t, admin).get(`/api/admin/modules/${moduleId}/exercises`).expect(200);
-    expect(stats.body.stats[0]).toMatchObject({ students: 1, studentsPassed: 1, medianAttemptsToPass: 2 });
+    const stats = await asUser(t, admin)
+      .get(`/api/admin/modules/${moduleId}/exercises`)
+      .expect(200);
+    expect(stats.body.stats[0]).toMatchObject({
+      students: 1,
+      studentsPassed: 1,
+      medianAttemptsToPass: 2,
+    });
   });
 
   it('answers 404 for an exercise of an unpublished module', async () => {
@@ -257,7 +311,10 @@ describe('the tutor and exercises', () => {
       context: { activeCellId: cellId, activeCellSource: 'def sum_even_zq(numbers):\n    pass' },
     });
     expect(terminal.name).toBe('chat:done');
-    const shown = events.filter((e) => e.name === 'chat:delta').map((e) => e.payload.text).join('');
+    const shown = events
+      .filter((e) => e.name === 'chat:delta')
+      .map((e) => e.payload.text)
+      .join('');
     for (const line of SOLUTION_BODY) expect(shown).not.toContain(line.trim());
     const trips = await t.database.db
       .select()
@@ -295,15 +352,22 @@ describe('the tutor and exercises', () => {
     for (const { terminal } of [inWorkspace, general]) {
       expect(terminal.name).toBe('chat:error');
       expect(terminal.payload).toMatchObject({ code: 'chat.policy_off', retryable: false });
-      expect(terminal.payload.message).toContain('The tutor is off for this module during the exam');
+      expect(terminal.payload.message).toContain(
+        'The tutor is off for this module during the exam',
+      );
     }
     expect(model.calls.filter((call) => call.kind === 'stream')).toHaveLength(0);
-    const [stored] = await t.database.db.select().from(messages).where(eq(messages.id, general.ack.turnId));
+    const [stored] = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, general.ack.turnId));
     expect(stored).toMatchObject({ status: 'error', errorCode: 'chat.policy_off', content: '' });
     // The student sees it before typing.
     const modules = await asUser(t, student).get('/api/modules').expect(200);
     expect(modules.body.modules[0].aiPolicy.mode).toBe('off');
-    const audit = await asUser(t, admin).get('/api/admin/audit-log?action=module.ai_policy').expect(200);
+    const audit = await asUser(t, admin)
+      .get('/api/admin/audit-log?action=module.ai_policy')
+      .expect(200);
     const labels = audit.body.entries.map(
       (entry: { details: { after: { windows: Array<{ label: string }> } } }) =>
         entry.details.after.windows[0]?.label,
@@ -325,7 +389,10 @@ describe('the tutor and exercises', () => {
     expect(terminal.name).toBe('chat:done');
     const meta = events.find((e) => e.name === 'chat:meta');
     expect(meta?.payload.hintCue).toMatch(/^a question to think about/);
-    const [stored] = await t.database.db.select().from(messages).where(eq(messages.id, terminal.payload.messageId as string));
+    const [stored] = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, terminal.payload.messageId as string));
     expect(stored?.hintLevelProgramming).toBe(1);
   });
 });

@@ -31,7 +31,10 @@ export type ExerciseRow = {
 };
 export type NewExerciseRow = Omit<ExerciseRow, 'id' | 'attemptsBeforeCodeHelp' | 'maxHintLevel'>;
 
-export function findExercisesOfNotebooks(db: Db, moduleNotebookIds: string[]): Promise<ExerciseRow[]> {
+export function findExercisesOfNotebooks(
+  db: Db,
+  moduleNotebookIds: string[],
+): Promise<ExerciseRow[]> {
   if (moduleNotebookIds.length === 0) return Promise.resolve([]);
   return db
     .select(exerciseColumns)
@@ -51,7 +54,10 @@ export async function updateExerciseContent(
   row: Omit<NewExerciseRow, 'moduleNotebookId' | 'gradeId'>,
   now: Date,
 ): Promise<void> {
-  await db.update(exercises).set({ ...row, updatedAt: now }).where(eq(exercises.id, id));
+  await db
+    .update(exercises)
+    .set({ ...row, updatedAt: now })
+    .where(eq(exercises.id, id));
 }
 
 export async function deleteExercises(db: Db, ids: string[]): Promise<void> {
@@ -97,20 +103,32 @@ export async function findVisibleExercise(db: Db, exerciseId: string, includeUnp
     .innerJoin(moduleNotebooks, eq(moduleNotebooks.id, exercises.moduleNotebookId))
     .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
     .where(
-      and(eq(exercises.id, exerciseId), includeUnpublished ? undefined : eq(modules.published, true)),
+      and(
+        eq(exercises.id, exerciseId),
+        includeUnpublished ? undefined : eq(modules.published, true),
+      ),
     );
   return row;
 }
 
 /** The exercise at a cell of the caller's copy of a module notebook, with its module. */
-export async function findExerciseAtCopyCell(db: Db, userId: string, copyId: string, cellId: string) {
+export async function findExerciseAtCopyCell(
+  db: Db,
+  userId: string,
+  copyId: string,
+  cellId: string,
+) {
   const [row] = await db
     .select({ ...exerciseColumns, moduleId: moduleNotebooks.moduleId })
     .from(notebookCopies)
     .innerJoin(moduleNotebooks, eq(moduleNotebooks.id, notebookCopies.moduleNotebookId))
     .innerJoin(exercises, eq(exercises.moduleNotebookId, moduleNotebooks.id))
     .where(
-      and(eq(notebookCopies.id, copyId), eq(notebookCopies.userId, userId), eq(exercises.cellId, cellId)),
+      and(
+        eq(notebookCopies.id, copyId),
+        eq(notebookCopies.userId, userId),
+        eq(exercises.cellId, cellId),
+      ),
     );
   return row;
 }
@@ -156,7 +174,10 @@ export async function updateModulePolicy(db: Db, moduleId: string, policy: unkno
 export type NewAttemptRow = typeof exerciseAttempts.$inferInsert;
 
 export async function insertAttempt(db: Db, row: NewAttemptRow): Promise<string> {
-  const [created] = await db.insert(exerciseAttempts).values(row).returning({ id: exerciseAttempts.id });
+  const [created] = await db
+    .insert(exerciseAttempts)
+    .values(row)
+    .returning({ id: exerciseAttempts.id });
   return created!.id;
 }
 
@@ -170,7 +191,9 @@ export function summariseAttempts(db: Db, userId: string, exerciseIds: string[])
       passed: sql<boolean>`bool_or(${exerciseAttempts.outcome} = 'passed')`,
     })
     .from(exerciseAttempts)
-    .where(and(eq(exerciseAttempts.userId, userId), inArray(exerciseAttempts.exerciseId, exerciseIds)))
+    .where(
+      and(eq(exerciseAttempts.userId, userId), inArray(exerciseAttempts.exerciseId, exerciseIds)),
+    )
     .groupBy(exerciseAttempts.exerciseId);
 }
 
@@ -222,7 +245,11 @@ export function findHighestHelpPerNotebook(db: Db, moduleId: string) {
     .innerJoin(moduleNotebooks, eq(moduleNotebooks.id, notebookCopies.moduleNotebookId))
     .innerJoin(
       messages,
-      and(eq(messages.sessionId, chatSessions.id), eq(messages.role, 'assistant'), eq(messages.status, 'complete')),
+      and(
+        eq(messages.sessionId, chatSessions.id),
+        eq(messages.role, 'assistant'),
+        eq(messages.status, 'complete'),
+      ),
     )
     .where(and(eq(moduleNotebooks.moduleId, moduleId), eq(chatSessions.scope, 'module_notebook')))
     .groupBy(notebookCopies.moduleNotebookId);
@@ -260,4 +287,3 @@ export async function findLastAnswerTime(db: Db, sessionId: string, beforeSeq: n
     .limit(1);
   return row?.createdAt ?? null;
 }
-

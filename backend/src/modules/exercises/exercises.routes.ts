@@ -64,11 +64,21 @@ export function adminExercisesRoutes(deps: Pick<ExerciseDeps, 'db' | 'clock'>): 
   router.get('/:moduleId/exercises', async (req, res) => {
     res.json(await getModuleExercises(deps, moduleId(req)));
   });
-  router.patch('/:moduleId/exercises/:exerciseId', validateBody(updateExerciseBodySchema), async (req, res) => {
-    const body = bodyOf(updateExerciseBodySchema, req);
-    const exercise = await updateExercise(deps, requireAuth(req).user, moduleId(req), exerciseId(req), body);
-    res.json({ exercise });
-  });
+  router.patch(
+    '/:moduleId/exercises/:exerciseId',
+    validateBody(updateExerciseBodySchema),
+    async (req, res) => {
+      const body = bodyOf(updateExerciseBodySchema, req);
+      const exercise = await updateExercise(
+        deps,
+        requireAuth(req).user,
+        moduleId(req),
+        exerciseId(req),
+        body,
+      );
+      res.json({ exercise });
+    },
+  );
   router.put('/:moduleId/ai-policy', validateBody(moduleAiPolicySchema), async (req, res) => {
     const policy = bodyOf(moduleAiPolicySchema, req);
     res.json(await setModuleAiPolicy(deps, requireAuth(req).user, moduleId(req), policy));

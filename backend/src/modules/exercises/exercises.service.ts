@@ -85,7 +85,13 @@ export async function listNotebookExercises(
   if (!notebook) throw notebookNotFound();
   const rows = await findExercisesOfNotebooks(deps.db, [notebook.id]);
   const summaries = new Map(
-    (await summariseAttempts(deps.db, viewer.id, rows.map((row) => row.id))).map((s) => [s.exerciseId, s]),
+    (
+      await summariseAttempts(
+        deps.db,
+        viewer.id,
+        rows.map((row) => row.id),
+      )
+    ).map((s) => [s.exerciseId, s]),
   );
   const policy = await findModulePolicy(deps.db, moduleId);
   return {
@@ -134,7 +140,13 @@ export async function recordAttempt(
   });
   const siblings = await findExercisesOfNotebooks(deps.db, [row.moduleNotebookId]);
   const summaries = new Map(
-    (await summariseAttempts(deps.db, viewer.id, siblings.map((s) => s.id))).map((s) => [s.exerciseId, s]),
+    (
+      await summariseAttempts(
+        deps.db,
+        viewer.id,
+        siblings.map((s) => s.id),
+      )
+    ).map((s) => [s.exerciseId, s]),
   );
   const notebookCompleted = siblings.every((s) => summaries.get(s.id)?.passed);
   if (body.outcome === 'passed' && notebookCompleted) {
@@ -226,7 +238,12 @@ export async function updateExercise(
     await recordAudit(
       tx,
       actor,
-      { action: 'exercise.update', targetType: 'exercise', targetId: exerciseId, details: { moduleId, ...patch } },
+      {
+        action: 'exercise.update',
+        targetType: 'exercise',
+        targetId: exerciseId,
+        details: { moduleId, ...patch },
+      },
       now,
     );
     return toAdminExercise(row);

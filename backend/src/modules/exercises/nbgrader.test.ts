@@ -35,8 +35,20 @@ const TEST_CELL = [
 const nbgraderNotebook = () =>
   notebook([
     markdown('Write `square(n)`.'),
-    code(SOLUTION_CELL, { solution: true, grade: false, grade_id: 'square', locked: false, checksum: 'abc' }),
-    code(TEST_CELL, { solution: false, grade: true, grade_id: 'square-tests', locked: true, points: 1 }),
+    code(SOLUTION_CELL, {
+      solution: true,
+      grade: false,
+      grade_id: 'square',
+      locked: false,
+      checksum: 'abc',
+    }),
+    code(TEST_CELL, {
+      solution: false,
+      grade: true,
+      grade_id: 'square-tests',
+      locked: true,
+      points: 1,
+    }),
     markdown('The end.'),
   ]);
 
@@ -114,7 +126,11 @@ describe('nbgrader notebooks', () => {
     const { exercises } = prepareNotebook(
       notebook([code('# write it here', { solution: true, grade_id: 'free' })]),
     );
-    expect(exercises[0]).toMatchObject({ gradeId: 'free', referenceSolution: null, hiddenTests: null });
+    expect(exercises[0]).toMatchObject({
+      gradeId: 'free',
+      referenceSolution: null,
+      hiddenTests: null,
+    });
   });
 
   it('attaches each test cell to the exercise before it', () => {

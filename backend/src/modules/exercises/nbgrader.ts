@@ -96,25 +96,34 @@ function splitRegions(
   let found = false;
   for (const [lineNo, line] of text.split('\n').entries()) {
     if (begin.test(line)) {
-      if (openAt !== null) throw new MarkerError(cellIndex, `${what} opened twice (line ${lineNo + 1})`);
+      if (openAt !== null)
+        throw new MarkerError(cellIndex, `${what} opened twice (line ${lineNo + 1})`);
       openAt = lineNo;
       found = true;
       outside.push(...replacement(/^\s*/.exec(line)![0]));
       continue;
     }
     if (end.test(line)) {
-      if (openAt === null) throw new MarkerError(cellIndex, `${what} closed before it was opened (line ${lineNo + 1})`);
+      if (openAt === null)
+        throw new MarkerError(
+          cellIndex,
+          `${what} closed before it was opened (line ${lineNo + 1})`,
+        );
       openAt = null;
       continue;
     }
     whole.push(line);
     (openAt === null ? outside : inside).push(line);
   }
-  if (openAt !== null) throw new MarkerError(cellIndex, `${what} is never closed (line ${openAt + 1})`);
+  if (openAt !== null)
+    throw new MarkerError(cellIndex, `${what} is never closed (line ${openAt + 1})`);
   return { outside: outside.join('\n'), whole: whole.join('\n'), inside: inside.join('\n'), found };
 }
 
-const codeStub = (indent: string) => [`${indent}# YOUR CODE HERE`, `${indent}raise NotImplementedError()`];
+const codeStub = (indent: string) => [
+  `${indent}# YOUR CODE HERE`,
+  `${indent}raise NotImplementedError()`,
+];
 const answerStub = () => ['YOUR ANSWER HERE'];
 const nothing = () => [];
 
@@ -130,7 +139,14 @@ function solutionRegions(cell: Cell, index: number): Regions {
 }
 
 const hiddenRegions = (cell: Cell, index: number) =>
-  splitRegions(sourceText(cell.source), BEGIN_HIDDEN, END_HIDDEN, nothing, index, 'BEGIN HIDDEN TESTS');
+  splitRegions(
+    sourceText(cell.source),
+    BEGIN_HIDDEN,
+    END_HIDDEN,
+    nothing,
+    index,
+    'BEGIN HIDDEN TESTS',
+  );
 
 /** An exercise: a code cell marked as a solution, by metadata or by its markers. */
 function isExerciseCell(cell: Cell, regions: Regions): boolean {
@@ -140,7 +156,9 @@ function isExerciseCell(cell: Cell, regions: Regions): boolean {
 /** Tests: an autograded cell that is not itself a solution, or one with hidden tests. */
 function isTestCell(cell: Cell, hidden: Regions): boolean {
   const meta = nbgraderOf(cell);
-  return cell.cell_type === 'code' && ((meta.grade === true && meta.solution !== true) || hidden.found);
+  return (
+    cell.cell_type === 'code' && ((meta.grade === true && meta.solution !== true) || hidden.found)
+  );
 }
 
 function uniqueId(wanted: string, taken: Set<string>): string {
@@ -157,7 +175,9 @@ function uniqueId(wanted: string, taken: Set<string>): string {
  */
 export function prepareNotebook(content: NotebookContent): PreparedNotebook {
   const taken = new Set(
-    content.cells.map((cell) => (cell as { id?: unknown }).id).filter((id): id is string => typeof id === 'string'),
+    content.cells
+      .map((cell) => (cell as { id?: unknown }).id)
+      .filter((id): id is string => typeof id === 'string'),
   );
   const exercises: ParsedExercise[] = [];
   const cells: Cell[] = [];
@@ -193,7 +213,10 @@ export function prepareNotebook(content: NotebookContent): PreparedNotebook {
       }
       (student as { id?: string }).id = cellId;
       const gradeId = meta.grade_id?.trim() || cellId;
-      if (exercises.some((exercise) => exercise.gradeId === gradeId) || (current as ParsedExercise | null)?.gradeId === gradeId)
+      if (
+        exercises.some((exercise) => exercise.gradeId === gradeId) ||
+        (current as ParsedExercise | null)?.gradeId === gradeId
+      )
         throw new MarkerError(index, `grade_id "${gradeId}" is used by two exercises`);
       const previous = content.cells[index - 1];
       current = {
@@ -212,7 +235,10 @@ export function prepareNotebook(content: NotebookContent): PreparedNotebook {
       if (hidden.outside.trim()) visibleParts.push(hidden.outside.trim());
       if (hidden.found && hidden.inside.trim()) hiddenParts.push(hidden.inside.trim());
     }
-    if (student.cell_type === 'code' && (solution.found || hidden.found || isExerciseCell(cell, solution))) {
+    if (
+      student.cell_type === 'code' &&
+      (solution.found || hidden.found || isExerciseCell(cell, solution))
+    ) {
       // Outputs of the teacher's run would show what the solution prints.
       student.outputs = [];
       student.execution_count = null;

@@ -32,7 +32,9 @@ export interface TurnRules {
 }
 
 /** Counts failed checks, skipping a check of the very same code as the one before it. */
-export function countFailedWithChanges(history: Array<{ codeHash: string; outcome: string }>): number {
+export function countFailedWithChanges(
+  history: Array<{ codeHash: string; outcome: string }>,
+): number {
   let count = 0;
   let previousHash: string | null = null;
   for (const check of history) {
