@@ -39,6 +39,7 @@ import { startStreamFlusher } from './modules/chat/stream-flusher.js';
 import { startRetentionSweeper } from './modules/retention/retention.service.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
+import { exercisesRoutes, notebookExercisesRoutes } from './modules/exercises/exercises.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
 import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
@@ -198,7 +199,13 @@ export function buildApp(deps: AppDeps): Hintbook {
   api.use('/auth', authRoutes(authDeps));
   api.use('/chat', signedIn, chatRoutes({ db: database.db, clock }));
   const learningDeps = { db: database.db, clock, limits: config.notebooks, indexer };
-  api.use('/modules', signedIn, modulesRoutes(learningDeps));
+  const exerciseDeps = {
+    db: database.db,
+    clock,
+    checkTimeLimitMs: config.notebooks.checkTimeLimitMs,
+  };
+  api.use('/modules', signedIn, notebookExercisesRoutes(exerciseDeps), modulesRoutes(learningDeps));
+  api.use('/exercises', signedIn, exercisesRoutes(exerciseDeps));
   api.use('/notebooks', signedIn, personalNotebooksRoutes(learningDeps));
   api.use(
     '/me',

@@ -82,6 +82,9 @@ export const errorCodes = {
   adminInvalidOrder: 'admin.invalid_order',
   adminImportInvalid: 'admin.import_invalid',
   adminProviderErrorNotFound: 'admin.provider_error_not_found',
+  exerciseMarkersInvalid: 'exercises.markers_invalid',
+  exerciseNotFound: 'exercises.not_found',
+  chatPolicyOff: 'chat.policy_off',
   settingsInvalidChain: 'settings.invalid_chain',
   settingsProviderUnavailable: 'settings.provider_unavailable',
 } as const;

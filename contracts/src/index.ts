@@ -6,3 +6,4 @@ export * from './learning.js';
 export * from './realtime.js';
 export * from './admin.js';
 export * from './roster.js';
+export * from './exercises.js';

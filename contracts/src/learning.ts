@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorResponse } from './errors.js';
+import { aiPolicyNowSchema } from './exercises.js';
 
 /** Where a student is with one module notebook; they may set it themselves. */
 export const notebookStatusSchema = z.enum(['not_started', 'in_progress', 'completed']);
@@ -85,6 +86,8 @@ export const moduleNotebookSummarySchema = z.object({
   /** The caller's copy, once opened (the `notebookId` of a `module_notebook` chat). */
   copyId: z.string().nullable(),
   copyUpdatedAt: z.string().nullable(),
+  /** The notebook's exercises and how many the caller passed a check of. */
+  exercises: z.object({ total: z.number().int(), passed: z.number().int() }),
 });
 export type ModuleNotebookSummary = z.infer<typeof moduleNotebookSummarySchema>;
 
@@ -97,6 +100,8 @@ export const learningModuleSchema = z.object({
   /** Always true for students; admins also see unpublished modules. */
   published: z.boolean(),
   notebooks: z.array(moduleNotebookSummarySchema),
+  /** How the tutor may help in this module right now, in plain words. */
+  aiPolicy: aiPolicyNowSchema,
 });
 export type LearningModule = z.infer<typeof learningModuleSchema>;
 

@@ -9,6 +9,8 @@ import { MESSAGE_MAX_LENGTH_CAP, type MaterialSource } from './chat.js';
 /** What the workspace knows about the student's notebook when they ask (issue: workspace). */
 export const notebookContextSchema = z.object({
   notebookId: z.string().max(100).optional(),
+  /** The active cell's nbformat id: names the exercise the question is about. */
+  activeCellId: z.string().max(100).optional(),
   activeCellSource: z.string().max(20_000).optional(),
   activeCellOutputs: z.array(z.string().max(10_000)).max(10).optional(),
   lastError: z

@@ -222,6 +222,7 @@ const envSchema = z
     CHAT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
     NOTEBOOK_MAX_BYTES: sizeBytes.pipe(z.number().int().min(10_000)).default(2 * 1024 * 1024),
     PERSONAL_NOTEBOOKS_MAX: z.coerce.number().int().min(0).max(10_000).default(50),
+    EXERCISE_CHECK_TIME_LIMIT: durationMs.default(10_000),
     SEED_STARTER_MODULE: booleanFromEnv.default(true),
     STARTER_MODULE_DIR: z
       .string()
@@ -487,6 +488,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       /** Largest notebook a save or upload may store (its JSON text). */
       maxBytes: env.NOTEBOOK_MAX_BYTES,
       personalMax: env.PERSONAL_NOTEBOOKS_MAX,
+      /** How long a Check may run in the student's kernel before it is stopped. */
+      checkTimeLimitMs: env.EXERCISE_CHECK_TIME_LIMIT,
       seedStarterModule: env.SEED_STARTER_MODULE,
       starterModuleDir: path.resolve(env.STARTER_MODULE_DIR),
     },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Classification } from './classification.js';
 import {
   applyClassification,
+  capPlan,
   completeTurn,
   isHolding,
   planTurn,
@@ -143,6 +144,24 @@ function play(evidence: EvidenceName[], start: SessionPedagogyState = at(2)) {
     return { plan: result, session };
   });
 }
+
+describe('capPlan: an exercise level or a hints-only policy', () => {
+  it.each([
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [5, 5],
+  ] as const)('keeps a code-level climb at or below level %i', (max, expected) => {
+    const capped = capPlan(plan(at(4, 5), 'code'), max);
+    expect(capped.hintLevels.programming).toBe(Math.min(5, expected));
+    expect(capped.nextLevels.programming).toBeLessThanOrEqual(max);
+  });
+
+  it('leaves a plan under the cap as it was', () => {
+    const planned = plan(at(2), 'words');
+    expect(capPlan(planned, 5)).toEqual(planned);
+  });
+});
 
 describe('a conversation of completed turns', () => {
   it('"just give me the answer" any number of times never climbs', () => {

@@ -126,6 +126,18 @@ export function planTurn({ session, evidence, kind, threshold }: PlanTurnInput):
   };
 }
 
+/**
+ * A plan never above `max` (an exercise's highest level, a module's hints-only policy): the
+ * answer is capped, and so is the ladder, so the cap holds on the next turn too.
+ */
+export function capPlan(plan: TurnPlan, max: HintLevel): TurnPlan {
+  return {
+    ...plan,
+    hintLevels: capAt(plan.hintLevels, max),
+    nextLevels: capAt(plan.nextLevels, max),
+  };
+}
+
 /** True when the student gets no more help than before for want of (enough) attempts. */
 export function isHolding(reason: TurnReason): boolean {
   return reason === 'hold_no_evidence' || reason === 'hold_needs_attempts';

@@ -10,3 +10,4 @@ export * from './retrieval.js';
 export * from './insights.js';
 export * from './roster.js';
 export * from './privacy.js';
+export * from './exercises.js';

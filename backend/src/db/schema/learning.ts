@@ -41,6 +41,8 @@ export const modules = pgTable(
     description: text('description').notNull().default(''),
     position: integer('position').notNull().default(0),
     published: boolean('published').notNull().default(false),
+    /** The module's AI policy (`moduleAiPolicySchema`): tutor on, hints only, off, windows. */
+    aiPolicy: json('ai_policy'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

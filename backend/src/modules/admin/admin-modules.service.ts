@@ -27,6 +27,7 @@ import {
   notebookSlugTaken,
 } from './admin.errors.js';
 import type { AdminDeps } from './admin.types.js';
+import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import {
   deleteFileRow,
   deleteModuleRow,
@@ -293,6 +294,7 @@ export async function addNotebook(
   body: { slug?: string | undefined; title: string; description: string; content: NotebookContent },
 ): Promise<AdminNotebook> {
   const slug = body.slug ?? slugify(body.title);
+  const prepared = prepareForStorage(body.content);
   const { row } = await audited(
     deps,
     actor,
@@ -305,10 +307,11 @@ export async function addNotebook(
         title: body.title,
         description: body.description,
         position: await nextNotebookPosition(tx, moduleId),
-        content: body.content,
+        content: prepared.studentContent,
         now,
       });
       if (!id) throw notebookSlugTaken();
+      await storeNotebookExercises(tx, id, prepared, now);
       const row = (await findNotebooksOf(tx, moduleId)).find((nb) => nb.id === id)!;
       return { row, auditTargetId: id };
     },
@@ -324,6 +327,7 @@ export async function updateNotebook(
   patch: UpdateModuleNotebookBody & { content?: NotebookContent },
 ): Promise<AdminNotebook> {
   const isReplace = patch.content !== undefined;
+  const prepared = patch.content ? prepareForStorage(patch.content) : undefined;
   const { row } = await audited(
     deps,
     actor,
@@ -334,8 +338,10 @@ export async function updateNotebook(
       details: { moduleId, ...(patch.title ? { title: patch.title } : {}) },
     },
     async (tx, now) => {
-      const row = await updateNotebookRow(tx, moduleId, notebookId, patch, now);
+      const stored = prepared ? { ...patch, content: prepared.studentContent } : patch;
+      const row = await updateNotebookRow(tx, moduleId, notebookId, stored, now);
       if (!row) throw notebookNotFound();
+      if (prepared) await storeNotebookExercises(tx, notebookId, prepared, now);
       return { row };
     },
   );

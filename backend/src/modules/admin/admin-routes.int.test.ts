@@ -56,6 +56,9 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/modules/:moduleId/notebooks/:notebookId/preview'],
   ['POST', '/modules/:moduleId/files'],
   ['DELETE', '/modules/:moduleId/files/:fileId'],
+  ['GET', '/modules/:moduleId/exercises'],
+  ['PATCH', '/modules/:moduleId/exercises/:exerciseId'],
+  ['PUT', '/modules/:moduleId/ai-policy'],
 ];
 
 const key = ([method, path]: [string, string]) => `${method} ${path}`;

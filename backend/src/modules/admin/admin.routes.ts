@@ -5,6 +5,7 @@ import { rosterAdminRoutes } from '../roster/roster.routes.js';
 import { questionInsightsRoutes } from '../insights/question-insights.routes.js';
 import { getRetrievalStatus } from '../retrieval/retrieval-status.service.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
+import { adminExercisesRoutes } from '../exercises/exercises.routes.js';
 import type { AdminDeps } from './admin.types.js';
 import { adminModulesRoutes } from './admin-modules.routes.js';
 import { adminUsageRoutes } from './admin-usage.routes.js';
@@ -19,7 +20,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   const router = Router();
   router.use(requireAdmin);
   router.use('/users', adminUsersRoutes(deps));
-  router.use('/modules', adminModulesRoutes(deps));
+  router.use('/modules', adminExercisesRoutes(deps), adminModulesRoutes(deps));
   router.use('/usage', adminUsageRoutes(deps));
   router.use('/settings', settingsRoutes(deps.settings));
   router.use('/provider-errors', providerErrorsRoutes(deps));

@@ -11,6 +11,7 @@ import {
 import type { Db } from '../../db/client.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { titleFromFilename } from '../learning/notebook-content.js';
+import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import { importInvalid } from './admin.errors.js';
 import {
   findModuleBySlug,
@@ -215,25 +216,29 @@ export async function importModuleZip(
     let position = await nextNotebookPosition(tx, module.id);
     for (const notebook of parsed.notebooks) {
       const current = existing.get(notebook.slug);
+      const prepared = prepareForStorage(notebook.content, notebook.path);
       if (!current) {
-        await insertNotebook(tx, {
+        const id = await insertNotebook(tx, {
           moduleId: module.id,
           slug: notebook.slug,
           title: notebook.title,
           description: '',
           position: position++,
-          content: notebook.content,
+          content: prepared.studentContent,
           now,
         });
+        await storeNotebookExercises(tx, id!, prepared, now);
         counts.created += 1;
         continue;
       }
+      // A changed solution or hidden test leaves the student's version as it was: sync anyway.
+      await storeNotebookExercises(tx, current.id, prepared, now);
       const stored = await findNotebookContent(tx, module.id, current.id);
-      if (JSON.stringify(stored?.content) === JSON.stringify(notebook.content)) {
+      if (JSON.stringify(stored?.content) === JSON.stringify(prepared.studentContent)) {
         counts.unchanged += 1;
         continue;
       }
-      await updateNotebookRow(tx, module.id, current.id, { content: notebook.content }, now);
+      await updateNotebookRow(tx, module.id, current.id, { content: prepared.studentContent }, now);
       counts.updated += 1;
     }
     for (const file of parsed.files) {

@@ -2,6 +2,7 @@ import {
   applyClassification,
   applySelfAssessmentChange,
   buildClassificationRequest,
+  capPlan,
   CODE_HELP_MIN_ATTEMPTS,
   completeTurn,
   findEvidence,
@@ -13,6 +14,7 @@ import {
   snapshotNotebook,
   type Classification,
   type EffectiveLevels,
+  type HintLevel,
   type NotebookSnapshot,
   type TurnKind,
   type TurnPlan,
@@ -29,6 +31,7 @@ import {
   type SessionRow,
 } from './sessions.repository.js';
 import type { TurnDeps } from './turn.types.js';
+import type { TurnRules } from '../exercises/turn-rules.js';
 
 /** The user's pedagogy state, started from (or restarted at a changed) self-assessment. */
 async function loadUserState(db: Db, user: UserRow): Promise<UserPedagogyState> {
@@ -66,6 +69,8 @@ export async function planHintLevels(
     question: MessageRow;
     notebookContext?: NotebookContext | undefined;
     kind: TurnKind;
+    /** The exercise and module policy the turn falls under (exercises/turn-rules.ts). */
+    rules?: TurnRules | undefined;
   },
 ): Promise<PlannedTurn> {
   // A corrupt or missing stored state starts fresh rather than failing the turn.
@@ -81,8 +86,23 @@ export async function planHintLevels(
           pendingEffort: session.pendingEffort,
         })
       : NO_EVIDENCE;
+  const exercise = input.rules?.exercise;
+  // A failed check since the last answer is a new failure the tutor has not seen.
+  const withChecks =
+    exercise?.newFailedCheck && input.kind === 'new' ? { ...evidence, newFailure: true } : evidence;
+  // Failed checks with changes between them are attempts; the new one is counted by planTurn.
+  const checkAttempts = exercise
+    ? exercise.failedChecksWithChanges - (exercise.newFailedCheck ? 1 : 0)
+    : 0;
+  const plan = planTurn({
+    session: { ...session, attemptsOnProblem: Math.max(session.attemptsOnProblem, checkAttempts) },
+    evidence: withChecks,
+    kind: input.kind,
+    threshold: exercise?.attemptsBeforeCodeHelp ?? CODE_HELP_MIN_ATTEMPTS,
+  });
+  const cap = Math.min(exercise?.maxHintLevel ?? 5, input.rules?.policy?.maxHintLevel ?? 5);
   return {
-    plan: planTurn({ session, evidence, kind: input.kind, threshold: CODE_HELP_MIN_ATTEMPTS }),
+    plan: cap < 5 ? capPlan(plan, cap as HintLevel) : plan,
     effectiveLevels: user.effectiveLevels,
     notebook: snapshotNotebook(input.notebookContext),
     messageFingerprint: fingerprintMessage(input.question.content),

@@ -29,6 +29,10 @@ import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
 import { AnswerFailedError } from './tutor.types.js';
 import type { TurnDeps } from './turn.types.js';
+import { resolveTurnRules } from '../exercises/turn-rules.js';
+
+/** The module's AI policy switches the tutor off right now; the message says so in plain words. */
+class PolicyRefusal extends Error {}
 
 export interface RunTurnInput {
   turn: ActiveTurn;
@@ -41,8 +45,8 @@ export interface RunTurnInput {
   kind: TurnKind;
   isNewSession: boolean;
   /**
-   * The reference solution of the exercise the question is about, for the answer guard's
-   * overlap check. Nothing sets it until exercises exist; the guard then checks code lines only.
+   * The reference solution for the answer guard's overlap check, when the caller knows it.
+   * Otherwise the exercise at the workspace's active cell gives it (exercises/turn-rules.ts).
    */
   referenceSolution?: string | undefined;
 }
@@ -88,6 +92,15 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
   turn.abort.signal.addEventListener('abort', stopClassification, { once: true });
 
   try {
+    const rules = await resolveTurnRules(deps.db, {
+      userId: user.id,
+      session,
+      questionSeq: question.seq,
+      notebookContext: input.notebookContext,
+      now: deps.clock(),
+    });
+    // Enforced here, for every turn (chat, workspace, retry): the tutor is off, so no model call.
+    if (rules.policy?.mode === 'off') throw new PolicyRefusal(rules.policy.text);
     // Independent of each other, and all before the first token: run them side by side.
     const [planned, history, material] = await Promise.all([
       planHintLevels(deps, {
@@ -96,6 +109,7 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
         question,
         notebookContext: input.notebookContext,
         kind: input.kind,
+        rules,
       }),
       listRecentVisibleMessages(deps.db, session.id, question.seq, 8),
       // The query is embedded by a vendor when vectors are on: it goes out redacted too.
@@ -155,7 +169,7 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
       owner,
       signal: turn.abort.signal,
       programmingLevel: hintLevels.programming,
-      referenceSolution: input.referenceSolution,
+      referenceSolution: input.referenceSolution ?? rules.exercise?.referenceSolution ?? undefined,
     });
     for await (const event of events) {
       if (event.type === 'delta') {
@@ -309,6 +323,26 @@ async function endWithoutAnswer(
     outputTokens: usage?.outputTokens ?? null,
   };
   try {
+    if (error instanceof PolicyRefusal) {
+      await updateMessage(deps.db, answer.id, {
+        ...common,
+        status: 'error',
+        errorCode: 'chat.policy_off',
+      });
+      finish(deps, turn, {
+        name: 'chat:error',
+        payload: {
+          sessionId: session.id,
+          turnId: turn.turnId,
+          messageId: answer.id,
+          content: '',
+          code: 'chat.policy_off',
+          message: error.message,
+          retryable: false,
+        },
+      });
+      return;
+    }
     if (turn.abort.signal.aborted) {
       await updateMessage(deps.db, answer.id, {
         ...common,

@@ -1,4 +1,5 @@
 import type {
+  AiPolicyNow,
   LearningModule,
   NotebookContent,
   NotebookCopy,
@@ -24,10 +25,15 @@ export interface CopyProgress {
   updatedAt: Date;
 }
 
+/** Exercises per notebook: how many, and how many the viewer passed a check of. */
+export type ExerciseProgress = Map<string, { total: number; passed: number }>;
+
 export function toLearningModule(
   module: ModuleRow,
   notebooks: ModuleNotebookSummaryRow[],
   progress: Map<string, CopyProgress>,
+  exercises: ExerciseProgress,
+  aiPolicy: AiPolicyNow,
 ): LearningModule {
   return {
     id: module.id,
@@ -36,6 +42,7 @@ export function toLearningModule(
     description: module.description,
     position: module.position,
     published: module.published,
+    aiPolicy,
     notebooks: notebooks.map((notebook) => {
       const copy = progress.get(notebook.id);
       return {
@@ -48,6 +55,7 @@ export function toLearningModule(
         status: copy?.status ?? 'not_started',
         copyId: copy?.id ?? null,
         copyUpdatedAt: copy?.updatedAt.toISOString() ?? null,
+        exercises: exercises.get(notebook.id) ?? { total: 0, passed: 0 },
       };
     }),
   };

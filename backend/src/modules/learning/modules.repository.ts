@@ -9,6 +9,7 @@ const moduleColumns = {
   description: modules.description,
   position: modules.position,
   published: modules.published,
+  aiPolicy: modules.aiPolicy,
 };
 export type ModuleRow = { [K in keyof typeof moduleColumns]: (typeof modules.$inferSelect)[K] };
 

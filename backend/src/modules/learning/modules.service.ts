@@ -29,6 +29,8 @@ import {
   type Visibility,
 } from './modules.repository.js';
 import { measureNotebook } from './notebook-content.js';
+import { policyAt, readAiPolicy } from '../exercises/ai-policy.js';
+import { exerciseProgressOf } from '../exercises/exercise-progress.js';
 
 export interface LearningDeps {
   db: Db;
@@ -80,11 +82,19 @@ async function withProgress(
   const byNotebook = new Map<string, CopyProgress>(
     progress.map((copy) => [copy.moduleNotebookId, copy]),
   );
+  const exercises = await exerciseProgressOf(
+    deps.db,
+    viewer.id,
+    notebooks.map((notebook) => notebook.id),
+  );
+  const now = deps.clock();
   return rows.map((row) =>
     toLearningModule(
       row,
       notebooks.filter((notebook) => notebook.moduleId === row.id),
       byNotebook,
+      exercises,
+      policyAt(readAiPolicy(row.aiPolicy), now),
     ),
   );
 }

@@ -8,6 +8,7 @@ import {
   type NotebookContent,
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
+import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import {
@@ -132,14 +133,16 @@ export async function seedModule(
     if (!moduleId) return 'slug_taken';
     const notebookIds = new Map<string, string>();
     for (const [position, notebook] of content.notebooks.entries()) {
+      const prepared = prepareForStorage(notebook.content, notebook.slug);
       const id = await createModuleNotebook(tx, {
         moduleId,
         slug: notebook.slug,
         title: notebook.title,
         description: notebook.description,
         position,
-        content: notebook.content,
+        content: prepared.studentContent,
       });
+      await storeNotebookExercises(tx, id, prepared, clock());
       notebookIds.set(notebook.slug, id);
     }
     for (const file of content.files) {

@@ -1,10 +1,23 @@
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import type { LearningModule } from '@hintbook/contracts';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
+import { PolicyNotice } from '../../exercises/PolicyNotice';
+import { listModules } from '../../modules/api';
 
-/** The signed-in landing page: its job is to get the student to the tutor. */
+/** The signed-in landing page: the tutor, and where the student is in each module. */
 export function HomePage() {
   const user = useCurrentUser();
+  const [modules, setModules] = useState<LearningModule[] | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    // The page works without the list: a failed load just leaves the link to the modules.
+    listModules(controller.signal).then(setModules, () => undefined);
+    return () => controller.abort();
+  }, []);
+
   return (
     <Page title="Home" heading={`Welcome, ${user.username}`}>
       <div className="card prose">
@@ -18,11 +31,38 @@ export function HomePage() {
           </Link>
         </p>
         <p>
-          Your earlier conversations are there too. The learning modules are being built and will
-          appear on this page. Tell the tutor where to start by{' '}
+          Tell the tutor where to start by{' '}
           <Link to="/profile">setting your programming and maths levels</Link>.
         </p>
       </div>
+      <section className="card" aria-labelledby="home-modules">
+        <h2 id="home-modules">Your modules</h2>
+        {modules && modules.length === 0 ? <p>No modules are published yet.</p> : null}
+        <ul className="home-modules">
+          {(modules ?? []).map((module) => {
+            const exercises = module.notebooks.reduce(
+              (sum, nb) => ({
+                total: sum.total + nb.exercises.total,
+                passed: sum.passed + nb.exercises.passed,
+              }),
+              { total: 0, passed: 0 },
+            );
+            const done = module.notebooks.filter((nb) => nb.status === 'completed').length;
+            return (
+              <li key={module.id}>
+                <Link to="/modules">{module.title}</Link>{' '}
+                <span>
+                  {done} of {module.notebooks.length} notebooks completed
+                  {exercises.total > 0
+                    ? `, ${exercises.passed} of ${exercises.total} exercises passed`
+                    : ''}
+                </span>
+                <PolicyNotice policy={module.aiPolicy} />
+              </li>
+            );
+          })}
+        </ul>
+      </section>
     </Page>
   );
 }

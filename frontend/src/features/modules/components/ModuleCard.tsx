@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import type { LearningModule } from '@hintbook/contracts';
+import { PolicyNotice } from '../../exercises/PolicyNotice';
 import { NotebookProgress, NotebookStatusTag } from './NotebookProgress';
 
 /** One module: its notebooks in order, each with the student's status, and overall progress. */
@@ -12,6 +13,7 @@ export function ModuleCard({ module }: { module: LearningModule }) {
         {module.title}
       </h2>
       {module.description ? <p className="module-description">{module.description}</p> : null}
+      <PolicyNotice policy={module.aiPolicy} />
       <NotebookProgress
         completed={completed}
         total={module.notebooks.length}
@@ -24,6 +26,11 @@ export function ModuleCard({ module }: { module: LearningModule }) {
               <Link to={`/modules/${module.id}/notebooks/${notebook.id}`}>{notebook.title}</Link>
               {notebook.description ? (
                 <p className="module-notebook-description">{notebook.description}</p>
+              ) : null}
+              {notebook.exercises.total > 0 ? (
+                <p className="module-notebook-exercises">
+                  {notebook.exercises.passed} of {notebook.exercises.total} exercises passed
+                </p>
               ) : null}
             </div>
             <NotebookStatusTag status={notebook.status} />

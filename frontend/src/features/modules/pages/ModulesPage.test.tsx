@@ -15,6 +15,7 @@ function notebook(overrides: Partial<ModuleNotebookSummary>): ModuleNotebookSumm
     status: 'not_started',
     copyId: null,
     copyUpdatedAt: null,
+    exercises: { total: 0, passed: 0 },
     ...overrides,
   };
 }
@@ -26,6 +27,12 @@ const starter: LearningModule = {
   description: 'Four short notebooks.',
   position: 0,
   published: true,
+  aiPolicy: {
+    mode: 'on',
+    maxHintLevel: null,
+    text: 'The tutor is on for this module.',
+    until: null,
+  },
   notebooks: [
     notebook({ id: 'nb-1', title: '1. Variables', status: 'completed', copyId: 'c1' }),
     notebook({ id: 'nb-2', title: '2. Lists', status: 'in_progress', copyId: 'c2' }),

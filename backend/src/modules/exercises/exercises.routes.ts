@@ -1,0 +1,87 @@
+import { Router, type Request } from 'express';
+import {
+  moduleAiPolicySchema,
+  recordAttemptBodySchema,
+  updateExerciseBodySchema,
+  type ExerciseTestsResponse,
+  type NotebookExercisesResponse,
+  type RecordAttemptResponse,
+} from '@hintbook/contracts';
+import { requireAuth } from '../../middleware/authenticate.js';
+import { bodyOf, parseIdParam, validateBody } from '../../middleware/validate.js';
+import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
+import { exerciseNotFound } from './exercises.errors.js';
+import {
+  getExerciseTests,
+  getModuleExercises,
+  listNotebookExercises,
+  recordAttempt,
+  setModuleAiPolicy,
+  updateExercise,
+  type ExerciseDeps,
+} from './exercises.service.js';
+
+const viewerOf = (req: Request) => {
+  const { user } = requireAuth(req);
+  return { id: user.id, isAdmin: user.isAdmin };
+};
+const exerciseId = (req: Request) => parseIdParam(req.params.exerciseId, exerciseNotFound);
+
+/** `/api/exercises` (signed in): the tests for a check, and recording its result. */
+export function exercisesRoutes(deps: ExerciseDeps): Router {
+  const router = Router();
+  router.get('/:exerciseId/tests', async (req, res) => {
+    const tests = await getExerciseTests(deps, viewerOf(req), exerciseId(req));
+    res.set('Cache-Control', 'no-store').json(tests satisfies ExerciseTestsResponse);
+  });
+  router.post('/:exerciseId/attempts', validateBody(recordAttemptBodySchema), async (req, res) => {
+    const body = bodyOf(recordAttemptBodySchema, req);
+    const result = await recordAttempt(deps, viewerOf(req), exerciseId(req), body);
+    res.status(201).json(result satisfies RecordAttemptResponse);
+  });
+  return router;
+}
+
+/** `/api/modules/:moduleId/notebooks/:notebookId/exercises` (signed in). */
+export function notebookExercisesRoutes(deps: ExerciseDeps): Router {
+  const router = Router();
+  router.get('/:moduleId/notebooks/:notebookId/exercises', async (req, res) => {
+    const result = await listNotebookExercises(
+      deps,
+      viewerOf(req),
+      parseIdParam(req.params.moduleId, notebookNotFound),
+      parseIdParam(req.params.notebookId, notebookNotFound),
+    );
+    res.json(result satisfies NotebookExercisesResponse);
+  });
+  return router;
+}
+
+/** Under `/api/admin/modules`: exercises with the class's results, and the AI policy. */
+export function adminExercisesRoutes(deps: Pick<ExerciseDeps, 'db' | 'clock'>): Router {
+  const router = Router();
+  const moduleId = (req: Request) => parseIdParam(req.params.moduleId, moduleNotFound);
+  router.get('/:moduleId/exercises', async (req, res) => {
+    res.json(await getModuleExercises(deps, moduleId(req)));
+  });
+  router.patch(
+    '/:moduleId/exercises/:exerciseId',
+    validateBody(updateExerciseBodySchema),
+    async (req, res) => {
+      const body = bodyOf(updateExerciseBodySchema, req);
+      const exercise = await updateExercise(
+        deps,
+        requireAuth(req).user,
+        moduleId(req),
+        exerciseId(req),
+        body,
+      );
+      res.json({ exercise });
+    },
+  );
+  router.put('/:moduleId/ai-policy', validateBody(moduleAiPolicySchema), async (req, res) => {
+    const policy = bodyOf(moduleAiPolicySchema, req);
+    res.json(await setModuleAiPolicy(deps, requireAuth(req).user, moduleId(req), policy));
+  });
+  return router;
+}

@@ -1,0 +1,93 @@
+/**
+ * What a chat turn must respect from exercises and module policies, read before the answer
+ * starts: the module's AI policy (strictest of the conversation's module and any published
+ * module's window that turns the tutor off: an exam is an exam in every chat), and the exercise
+ * the workspace's active cell belongs to, with the student's checks of it.
+ */
+import type { AiPolicyNow, NotebookContext } from '@hintbook/contracts';
+import type { Db } from '../../db/client.js';
+import { policyAt, readAiPolicy, strictest } from './ai-policy.js';
+import {
+  findAttemptHistory,
+  findCopyModulePolicy,
+  findExerciseAtCopyCell,
+  findLastAnswerTime,
+  findPublishedModulePolicies,
+} from './exercises.repository.js';
+
+export interface TurnExercise {
+  id: string;
+  referenceSolution: string | null;
+  attemptsBeforeCodeHelp: number;
+  maxHintLevel: number;
+  /** Failed checks whose code differed from the check before: attempts, not repeats. */
+  failedChecksWithChanges: number;
+  /** A failed check since the tutor's last completed answer in this conversation. */
+  newFailedCheck: boolean;
+}
+
+export interface TurnRules {
+  policy: AiPolicyNow | null;
+  exercise: TurnExercise | null;
+}
+
+/** Counts failed checks, skipping a check of the very same code as the one before it. */
+export function countFailedWithChanges(
+  history: Array<{ codeHash: string; outcome: string }>,
+): number {
+  let count = 0;
+  let previousHash: string | null = null;
+  for (const check of history) {
+    if (check.outcome !== 'passed' && check.codeHash !== previousHash) count += 1;
+    previousHash = check.codeHash;
+  }
+  return count;
+}
+
+export async function resolveTurnRules(
+  db: Db,
+  input: {
+    userId: string;
+    session: { id: string; scope: string; notebookId: string | null };
+    questionSeq: number;
+    notebookContext?: NotebookContext | undefined;
+    now: Date;
+  },
+): Promise<TurnRules> {
+  const copyId = input.session.scope === 'module_notebook' ? input.session.notebookId : null;
+  const [own, published] = await Promise.all([
+    copyId ? findCopyModulePolicy(db, input.userId, copyId) : undefined,
+    findPublishedModulePolicies(db),
+  ]);
+  const candidates: AiPolicyNow[] = [];
+  if (own) candidates.push(policyAt(readAiPolicy(own.aiPolicy), input.now));
+  for (const row of published) {
+    if (row.moduleId === own?.moduleId) continue;
+    const now = policyAt(readAiPolicy(row.aiPolicy), input.now);
+    // Another module's rules apply here only when they switch the tutor off (an exam window).
+    if (now.mode === 'off' && now.until) candidates.push(now);
+  }
+  const policy = strictest(candidates);
+
+  const cellId = input.notebookContext?.activeCellId;
+  if (!copyId || !cellId) return { policy, exercise: null };
+  const exercise = await findExerciseAtCopyCell(db, input.userId, copyId, cellId);
+  if (!exercise) return { policy, exercise: null };
+  const [history, lastAnswerAt] = await Promise.all([
+    findAttemptHistory(db, input.userId, exercise.id),
+    findLastAnswerTime(db, input.session.id, input.questionSeq),
+  ]);
+  return {
+    policy,
+    exercise: {
+      id: exercise.id,
+      referenceSolution: exercise.referenceSolution,
+      attemptsBeforeCodeHelp: exercise.attemptsBeforeCodeHelp,
+      maxHintLevel: exercise.maxHintLevel,
+      failedChecksWithChanges: countFailedWithChanges(history),
+      newFailedCheck: history.some(
+        (check) => check.outcome !== 'passed' && (!lastAnswerAt || check.createdAt > lastAnswerAt),
+      ),
+    },
+  };
+}
