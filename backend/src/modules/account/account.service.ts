@@ -25,6 +25,10 @@ import { listSessions } from '../chat/sessions.repository.js';
 import { listUsageForUser } from '../usage/usage.repository.js';
 import { listCopiesForUser } from '../learning/copies.repository.js';
 import { listPersonalNotebooksWithContent } from '../learning/personal-notebooks.repository.js';
+import { withTransaction } from '../../db/transaction.js';
+import { listAttemptsForUser } from '../exercises/exercises.repository.js';
+import { listIdentitiesForUser } from '../oidc/oidc-identities.repository.js';
+import { exportRosterData, forgetInvitations } from '../roster/roster.service.js';
 
 export async function updateProfile(
   deps: AuthDeps,
@@ -102,6 +106,11 @@ export async function exportAccountData(deps: AuthDeps, userId: string) {
     guardTrips: await listGuardTripsForUser(deps.db, userId),
     /** How many values of each kind were replaced before your text reached an AI provider. */
     redactions: await listRedactionCountsForUser(deps.db, userId),
+    /** Every check of an exercise you ran: outcome, failing test, time (your code as a hash). */
+    exerciseAttempts: await listAttemptsForUser(deps.db, userId),
+    /** Your class groups and the invitations sent to your address. */
+    classes: await exportRosterData(deps.db, user),
+    schoolSignIns: await listIdentitiesForUser(deps.db, userId),
     notebooks: {
       moduleCopies: await listCopiesForUser(deps.db, userId),
       personal: await listPersonalNotebooksWithContent(deps.db, userId),
@@ -136,5 +145,8 @@ export async function deleteAccount(
   password: string,
 ): Promise<void> {
   if (!(await deps.passwords.verify(password, user.passwordHash))) throw wrongPassword('password');
-  await deleteUser(deps.db, user.id);
+  await withTransaction(deps.db, async (db) => {
+    await forgetInvitations(db, user);
+    await deleteUser(db, user.id);
+  });
 }

@@ -287,3 +287,20 @@ export async function findLastAnswerTime(db: Db, sessionId: string, beforeSeq: n
     .limit(1);
   return row?.createdAt ?? null;
 }
+
+/** Every check the student ran, for their data export (code is kept only as a hash). */
+export function listAttemptsForUser(db: Db, userId: string) {
+  return db
+    .select({
+      exerciseId: exerciseAttempts.exerciseId,
+      outcome: exerciseAttempts.outcome,
+      failingTest: exerciseAttempts.failingTest,
+      message: exerciseAttempts.message,
+      codeHash: exerciseAttempts.codeHash,
+      durationMs: exerciseAttempts.durationMs,
+      createdAt: exerciseAttempts.createdAt,
+    })
+    .from(exerciseAttempts)
+    .where(eq(exerciseAttempts.userId, userId))
+    .orderBy(exerciseAttempts.createdAt);
+}

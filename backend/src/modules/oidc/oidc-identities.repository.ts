@@ -16,3 +16,14 @@ export async function linkIdentity(
 ): Promise<void> {
   await db.insert(oidcIdentities).values(values).onConflictDoNothing();
 }
+
+export function listIdentitiesForUser(db: Db, userId: string) {
+  return db
+    .select({
+      provider: oidcIdentities.provider,
+      subject: oidcIdentities.subject,
+      linkedAt: oidcIdentities.createdAt,
+    })
+    .from(oidcIdentities)
+    .where(eq(oidcIdentities.userId, userId));
+}

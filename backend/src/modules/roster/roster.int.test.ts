@@ -165,3 +165,38 @@ describe('class rosters', () => {
     expect(refused.body.error.code).toBe('auth.mail_not_configured');
   });
 });
+
+describe('a student’s roster data', () => {
+  it('is in their export, and deleting the account deletes their invitations', async () => {
+    const imported = await asUser(t, admin)
+      .post('/api/admin/roster')
+      .send({ text: 'email,name,group\nomar@school.example,Omar,10A' })
+      .expect(201);
+    const token = tokenOf(imported.body.rows[0].inviteUrl);
+    const omar = await request(t.app)
+      .post('/api/auth/register')
+      .send(buildRegistration({ email: 'omar@school.example', invitationToken: token }))
+      .expect(201);
+    const bearer = { Authorization: `Bearer ${omar.body.accessToken}` };
+
+    const exported = await request(t.app).get('/api/auth/me/export').set(bearer).expect(200);
+    const data = JSON.parse(exported.text);
+    expect(data.classes.groups).toEqual([expect.objectContaining({ name: '10A' })]);
+    expect(data.classes.invitations).toEqual([
+      expect.objectContaining({ email: 'omar@school.example', name: 'Omar' }),
+    ]);
+    expect(data.exerciseAttempts).toEqual([]);
+
+    await request(t.app)
+      .delete('/api/auth/me')
+      .set(bearer)
+      .send({ password: 'correct horse battery staple' })
+      .expect(204);
+    const invitations = await asUser(t, admin).get('/api/admin/invitations').expect(200);
+    expect(
+      invitations.body.invitations.filter(
+        (i: { email: string }) => i.email === 'omar@school.example',
+      ),
+    ).toEqual([]);
+  });
+});

@@ -185,3 +185,36 @@ export async function findOpenInvitationByEmail(db: Db, email: string, now: Date
     .limit(1);
   return row;
 }
+
+/** The groups someone belongs to and the invitations sent to them, for their data export. */
+export async function findRosterDataOf(db: Db, userId: string, email: string) {
+  const [groups, invited] = await Promise.all([
+    db
+      .select({ name: classGroups.name, joinedAt: classGroupMembers.createdAt })
+      .from(classGroupMembers)
+      .innerJoin(classGroups, eq(classGroups.id, classGroupMembers.groupId))
+      .where(eq(classGroupMembers.userId, userId)),
+    db
+      .select({
+        email: invitations.email,
+        name: invitations.name,
+        deliveredBy: invitations.deliveredBy,
+        createdAt: invitations.createdAt,
+        acceptedAt: invitations.acceptedAt,
+      })
+      .from(invitations)
+      .where(
+        sql`${invitations.email} = ${email.toLowerCase()} or ${invitations.acceptedUserId} = ${userId}`,
+      ),
+  ]);
+  return { groups, invitations: invited };
+}
+
+/** Invitations keep an address after the account is gone: deleting the account deletes them. */
+export async function deleteInvitationsOf(db: Db, userId: string, email: string): Promise<void> {
+  await db
+    .delete(invitations)
+    .where(
+      sql`${invitations.email} = ${email.toLowerCase()} or ${invitations.acceptedUserId} = ${userId}`,
+    );
+}

@@ -26,6 +26,8 @@ import { parseRoster } from './roster-text.js';
 import {
   addGroupMember,
   createInvitation,
+  deleteInvitationsOf,
+  findRosterDataOf,
   findInvitationByHash,
   findOpenInvitationByEmail,
   findOrCreateGroups,
@@ -237,4 +239,14 @@ async function findUsableInvitation(db: Db, token: string, now: Date) {
 /** For school sign-in: the provider vouched for the address, so its open invitation applies. */
 export function findInvitationByEmail(db: Db, email: string, now: Date) {
   return findOpenInvitationByEmail(db, email.toLowerCase(), now);
+}
+
+/** For the account export: group memberships and invitations of this person. */
+export function exportRosterData(db: Db, user: { id: string; email: string }) {
+  return findRosterDataOf(db, user.id, user.email);
+}
+
+/** For account deletion: nothing of the roster may keep the address. */
+export function forgetInvitations(db: Db, user: { id: string; email: string }) {
+  return deleteInvitationsOf(db, user.id, user.email);
 }
