@@ -95,11 +95,12 @@ function answerCalls(): RecordedCall[] {
   });
 }
 
-/** The system prompt(s) of an OpenAI chat request. */
-function systemText(call: RecordedCall): string {
+/** The student's turn of an OpenAI chat request: the live notebook context travels there as data. */
+function questionTurnText(call: RecordedCall): string {
   const { messages } = call.body as { messages: Array<{ role: string; content: unknown }> };
   return messages
-    .filter((message) => message.role === 'system' || message.role === 'developer')
+    .filter((message) => message.role === 'user')
+    .slice(-1)
     .map((message) =>
       typeof message.content === 'string' ? message.content : JSON.stringify(message.content),
     )
@@ -177,12 +178,12 @@ describe('the notebook workspace in the browser', () => {
       .waitFor();
     const calls = answerCalls();
     expect(calls.length).toBeGreaterThan(0);
-    const system = systemText(calls.at(-1)!);
-    expect(system).toContain(RAISING_SOURCE);
-    expect(system).toContain('IndexError');
-    expect(system).toContain('list index out of range');
-    expect(system).not.toContain('\u001b');
-    expect(system).not.toContain("<class 'IndexError'>");
+    const turn = questionTurnText(calls.at(-1)!);
+    expect(turn).toContain(RAISING_SOURCE);
+    expect(turn).toContain('IndexError');
+    expect(turn).toContain('list index out of range');
+    expect(turn).not.toContain('\u001b');
+    expect(turn).not.toContain("<class 'IndexError'>");
 
     // Edit a cell: the badge goes to Saving… and then to Saved.
     const exercise = cell(page, 7).locator('.cm-content');

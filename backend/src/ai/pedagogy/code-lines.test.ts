@@ -60,6 +60,8 @@ describe('isProsePrefix', () => {
     expect(isProsePrefix('Think')).toBe(false); // may still become `Think = 1`
     expect(isProsePrefix('Think a')).toBe(true);
     expect(isProsePrefix('Sure, ')).toBe(true);
+    expect(isProsePrefix('Python3 has')).toBe(true);
+    expect(isProsePrefix('hint1 hint2')).toBe(true);
   });
 
   it('waits on a line that may still become code', () => {

@@ -68,7 +68,9 @@ const MARKDOWN_START = /^(?:[-+•]\s|\*\s|\*\*|\d{1,3}[.)]\s|#{1,6}\s|>\s|\$|\\
 // unless the word is a keyword (`for x`, `return total`). Expression statements such as
 // `x if c else y` are let through as prose: deciding at the second word's first letter keeps
 // the hold-back of a prose line to its first word, and a lone expression hands over nothing.
-const TWO_WORDS = /^([\p{L}][\p{L}'’-]*)[ \t]+([\p{L}][\p{L}'’-]*)/u;
+// Digits may follow the first letter (`Python3 has`, `step2 is`): two names side by side are
+// never a Python statement either.
+const TWO_WORDS = /^([\p{L}][\p{L}\p{N}'’-]*)[ \t]+([\p{L}][\p{L}\p{N}'’-]*)/u;
 // A capitalised word and sentence punctuation: `Sure, let`, `Yes! `, `Nice.`
 const SENTENCE_START = /^\p{Lu}[\p{L}'’]*[,!?.;:][ \t]/u;
 // An inline code span that opens the line: `` `sum()` adds… `` — prose that quotes code.
