@@ -75,3 +75,8 @@ export const invitationLookupResponseSchema = z.object({
   group: z.string().nullable(),
 });
 export type InvitationLookupResponse = z.infer<typeof invitationLookupResponseSchema>;
+
+/** `GET/PUT /api/admin/module-groups/:moduleId`: who a module is for (none: everyone). */
+export const moduleGroupsBodySchema = z.object({ groupIds: z.array(z.uuid()).max(200) });
+export type ModuleGroupsBody = z.infer<typeof moduleGroupsBodySchema>;
+export const moduleGroupsResponseSchema = moduleGroupsBodySchema;

@@ -8,6 +8,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { modules } from './learning.js';
 import { users } from './users.js';
 
 /** A class or set of students ("Year 9 B"); admin views filter by it. */
@@ -61,4 +62,24 @@ export const invitations = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('invitations_email_idx').on(table.email, table.createdAt)],
+);
+
+/**
+ * Modules meant for some groups only. A module with no rows here is for everyone; with rows, only
+ * members of those groups (and admins) see it, its notebooks, exercises and course passages.
+ */
+export const moduleGroups = pgTable(
+  'module_groups',
+  {
+    moduleId: uuid('module_id')
+      .notNull()
+      .references(() => modules.id, { onDelete: 'cascade' }),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => classGroups.id, { onDelete: 'cascade' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.moduleId, table.groupId] }),
+    index('module_groups_group_idx').on(table.groupId),
+  ],
 );

@@ -24,6 +24,8 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/invitations'],
   ['DELETE', '/invitations/:id'],
   ['GET', '/groups'],
+  ['GET', '/module-groups/:moduleId'],
+  ['PUT', '/module-groups/:moduleId'],
   ['DELETE', '/users/:id'],
   ['GET', '/users/:id/sessions'],
   ['GET', '/users/:id/sessions/:sessionId/messages'],

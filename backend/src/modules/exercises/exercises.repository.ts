@@ -11,6 +11,7 @@ import {
   notebookCopies,
   users,
 } from '../../db/schema/index.js';
+import { moduleVisibleToUser } from '../roster/group-visibility.js';
 
 const exerciseColumns = {
   id: exercises.id,
@@ -95,8 +96,12 @@ export function findExercisesOfModule(db: Db, moduleId: string): Promise<Exercis
     .orderBy(asc(moduleNotebooks.position), asc(exercises.position));
 }
 
-/** An exercise a viewer may check: its module is published, or the viewer is an admin. */
-export async function findVisibleExercise(db: Db, exerciseId: string, includeUnpublished: boolean) {
+/** An exercise a viewer may check: its module is visible to them, or the viewer is an admin. */
+export async function findVisibleExercise(
+  db: Db,
+  exerciseId: string,
+  viewer: { id: string; isAdmin: boolean },
+) {
   const [row] = await db
     .select({ ...exerciseColumns, moduleId: moduleNotebooks.moduleId })
     .from(exercises)
@@ -105,7 +110,8 @@ export async function findVisibleExercise(db: Db, exerciseId: string, includeUnp
     .where(
       and(
         eq(exercises.id, exerciseId),
-        includeUnpublished ? undefined : eq(modules.published, true),
+        viewer.isAdmin ? undefined : eq(modules.published, true),
+        viewer.isAdmin ? undefined : moduleVisibleToUser(modules.id, viewer.id),
       ),
     );
   return row;
@@ -144,12 +150,21 @@ export async function findCopyModulePolicy(db: Db, userId: string, copyId: strin
   return row;
 }
 
-/** Stored policies of every published module (an exam window off applies to every chat). */
-export function findPublishedModulePolicies(db: Db) {
+/**
+ * Stored policies of every published module the user can see (an exam window off applies to
+ * every chat of the students it is for, not to other groups).
+ */
+export function findPublishedModulePolicies(db: Db, userId: string) {
   return db
     .select({ moduleId: modules.id, aiPolicy: modules.aiPolicy })
     .from(modules)
-    .where(and(eq(modules.published, true), sql`${modules.aiPolicy} is not null`));
+    .where(
+      and(
+        eq(modules.published, true),
+        sql`${modules.aiPolicy} is not null`,
+        moduleVisibleToUser(modules.id, userId),
+      ),
+    );
 }
 
 export async function findModulePolicy(db: Db, moduleId: string) {

@@ -81,6 +81,7 @@ export async function listNotebookExercises(
 ): Promise<NotebookExercisesResponse> {
   const notebook = await findModuleNotebook(deps.db, moduleId, notebookId, {
     includeUnpublished: viewer.isAdmin,
+    userId: viewer.id,
   });
   if (!notebook) throw notebookNotFound();
   const rows = await findExercisesOfNotebooks(deps.db, [notebook.id]);
@@ -105,7 +106,7 @@ export async function listNotebookExercises(
  * written into the notebook. The reference solution is not part of the answer.
  */
 export async function getExerciseTests(deps: ExerciseDeps, viewer: Viewer, exerciseId: string) {
-  const row = await findVisibleExercise(deps.db, exerciseId, viewer.isAdmin);
+  const row = await findVisibleExercise(deps.db, exerciseId, viewer);
   if (!row) throw exerciseNotFound();
   return {
     exerciseId: row.id,
@@ -125,7 +126,7 @@ export async function recordAttempt(
   exerciseId: string,
   body: RecordAttemptBody,
 ): Promise<RecordAttemptResponse> {
-  const row = await findVisibleExercise(deps.db, exerciseId, viewer.isAdmin);
+  const row = await findVisibleExercise(deps.db, exerciseId, viewer);
   if (!row) throw exerciseNotFound();
   const now = deps.clock();
   const attemptId = await insertAttempt(deps.db, {

@@ -57,7 +57,7 @@ export async function resolveTurnRules(
   const copyId = input.session.scope === 'module_notebook' ? input.session.notebookId : null;
   const [own, published] = await Promise.all([
     copyId ? findCopyModulePolicy(db, input.userId, copyId) : undefined,
-    findPublishedModulePolicies(db),
+    findPublishedModulePolicies(db, input.userId),
   ]);
   const candidates: AiPolicyNow[] = [];
   if (own) candidates.push(policyAt(readAiPolicy(own.aiPolicy), input.now));

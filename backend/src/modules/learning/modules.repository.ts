@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { contentSeeds, moduleFiles, moduleNotebooks, modules } from '../../db/schema/index.js';
+import { moduleVisibleToUser } from '../roster/group-visibility.js';
 
 const moduleColumns = {
   id: modules.id,
@@ -27,13 +28,26 @@ export type ModuleNotebookSummaryRow = {
 };
 export type ModuleNotebookRow = ModuleNotebookSummaryRow & { content: unknown };
 
-/** Students see published modules only; admins (previewing) see all. */
+/**
+ * Students see published modules meant for everyone or for one of their groups; admins
+ * (previewing) see all.
+ */
 export interface Visibility {
   includeUnpublished: boolean;
+  /** The student whose groups decide; a module for some groups only is hidden without it. */
+  userId?: string | undefined;
 }
 
 const visible = (visibility: Visibility) =>
-  visibility.includeUnpublished ? undefined : eq(modules.published, true);
+  visibility.includeUnpublished
+    ? undefined
+    : and(
+        eq(modules.published, true),
+        moduleVisibleToUser(
+          modules.id,
+          visibility.userId ?? '00000000-0000-0000-0000-000000000000',
+        ),
+      );
 
 export function listModules(db: Db, visibility: Visibility): Promise<ModuleRow[]> {
   return db

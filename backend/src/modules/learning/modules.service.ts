@@ -46,7 +46,10 @@ export interface Viewer {
   isAdmin: boolean;
 }
 
-const visibilityFor = (viewer: Viewer): Visibility => ({ includeUnpublished: viewer.isAdmin });
+const visibilityFor = (viewer: Viewer): Visibility => ({
+  includeUnpublished: viewer.isAdmin,
+  userId: viewer.id,
+});
 
 /** Modules in order, each notebook with the viewer's progress. */
 export async function listMyModules(deps: LearningDeps, viewer: Viewer): Promise<LearningModule[]> {

@@ -9,6 +9,7 @@ import {
   retrievalChunks,
 } from '../../db/schema/index.js';
 import type { ChunkDraft } from './chunking.js';
+import { moduleVisibleToUser } from '../roster/group-visibility.js';
 
 /** Where a set of chunks came from; every chunk of one source shares these columns. */
 export interface ChunkSource {
@@ -139,7 +140,10 @@ export function toVectorLiteral(vector: number[]): string {
   return `[${vector.map((value) => (Number.isFinite(value) ? value : 0)).join(',')}]`;
 }
 
-/** Who may see what: the student's own chunks, and course material of published modules. */
+/**
+ * Who may see what: the student's own chunks, and course material of published modules meant
+ * for everyone or for the student's groups.
+ */
 export interface SearchScope {
   userId: string;
   /** Limits course material to this module (the session's); own chunks stay included. */
@@ -148,7 +152,8 @@ export interface SearchScope {
 }
 
 function scopeFilter(scope: SearchScope) {
-  const course = sql`(c.owner_user_id is null and c.module_id in (select id from modules where published)
+  const course = sql`(c.owner_user_id is null and c.module_id in (select id from modules where published
+      and ${moduleVisibleToUser(sql`modules.id`, scope.userId)})
     ${scope.moduleId ? sql`and c.module_id = ${scope.moduleId}` : sql``})`;
   return scope.includeOwn ? sql`(c.owner_user_id = ${scope.userId} or ${course})` : course;
 }

@@ -14,3 +14,6 @@ export const invitationForOtherEmail = (email: string) =>
 
 export const invitationNotFound = () =>
   new AppError(404, 'roster.invitation_not_found', 'No open invitation with this id');
+
+export const moduleNotFoundForGroups = () =>
+  new AppError(404, 'request.not_found', 'No module with this id');

@@ -1,6 +1,13 @@
 import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { classGroupMembers, classGroups, invitations, users } from '../../db/schema/index.js';
+import {
+  classGroupMembers,
+  classGroups,
+  invitations,
+  moduleGroups,
+  modules,
+  users,
+} from '../../db/schema/index.js';
 
 export type InvitationRow = typeof invitations.$inferSelect;
 
@@ -217,4 +224,31 @@ export async function deleteInvitationsOf(db: Db, userId: string, email: string)
     .where(
       sql`${invitations.email} = ${email.toLowerCase()} or ${invitations.acceptedUserId} = ${userId}`,
     );
+}
+
+export async function findModuleGroupIds(db: Db, moduleId: string): Promise<string[]> {
+  const rows = await db
+    .select({ groupId: moduleGroups.groupId })
+    .from(moduleGroups)
+    .where(eq(moduleGroups.moduleId, moduleId));
+  return rows.map((row) => row.groupId);
+}
+
+/** Replaces who the module is for; unknown group ids are left out. */
+export async function replaceModuleGroups(db: Db, moduleId: string, groupIds: string[]) {
+  await db.delete(moduleGroups).where(eq(moduleGroups.moduleId, moduleId));
+  if (groupIds.length === 0) return [];
+  const known = await db
+    .select({ id: classGroups.id })
+    .from(classGroups)
+    .where(inArray(classGroups.id, groupIds));
+  if (known.length > 0) {
+    await db.insert(moduleGroups).values(known.map((group) => ({ moduleId, groupId: group.id })));
+  }
+  return known.map((group) => group.id);
+}
+
+export async function moduleExists(db: Db, moduleId: string): Promise<boolean> {
+  const [row] = await db.select({ id: modules.id }).from(modules).where(eq(modules.id, moduleId));
+  return Boolean(row);
 }

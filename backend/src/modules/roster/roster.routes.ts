@@ -1,11 +1,17 @@
 import { Router } from 'express';
-import { importRosterBodySchema, invitationLookupBodySchema } from '@hintbook/contracts';
+import {
+  importRosterBodySchema,
+  invitationLookupBodySchema,
+  moduleGroupsBodySchema,
+} from '@hintbook/contracts';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { bodyOf, parseIdParam, validateBody } from '../../middleware/validate.js';
-import { invitationNotFound } from './roster.errors.js';
+import { invitationNotFound, moduleNotFoundForGroups } from './roster.errors.js';
 import {
+  getModuleGroups,
   importRoster,
   listGroups,
+  setModuleGroups,
   listInvitations,
   lookUpInvitation,
   revokeInvitation,
@@ -26,6 +32,15 @@ export function rosterAdminRoutes(deps: RosterDeps): Router {
     const id = parseIdParam(req.params.id, invitationNotFound);
     await revokeInvitation(deps, requireAuth(req).user, id);
     res.status(204).end();
+  });
+  router.get('/module-groups/:moduleId', async (req, res) => {
+    const moduleId = parseIdParam(req.params.moduleId, moduleNotFoundForGroups);
+    res.json(await getModuleGroups(deps, moduleId));
+  });
+  router.put('/module-groups/:moduleId', validateBody(moduleGroupsBodySchema), async (req, res) => {
+    const moduleId = parseIdParam(req.params.moduleId, moduleNotFoundForGroups);
+    const body = bodyOf(moduleGroupsBodySchema, req);
+    res.json(await setModuleGroups(deps, requireAuth(req).user, moduleId, body.groupIds));
   });
   router.get('/groups', async (_req, res) => {
     res.json({ groups: await listGroups(deps) });

@@ -21,13 +21,21 @@ import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { mailNotConfigured } from '../auth/auth.errors.js';
 import { describeDuration, invitationMail } from '../mail/mail.templates.js';
 import { sendInBackground, type Mailer } from '../mail/mailer.js';
-import { invitationForOtherEmail, invitationInvalid, invitationNotFound } from './roster.errors.js';
+import {
+  invitationForOtherEmail,
+  invitationInvalid,
+  invitationNotFound,
+  moduleNotFoundForGroups,
+} from './roster.errors.js';
 import { parseRoster } from './roster-text.js';
 import {
   addGroupMember,
   createInvitation,
   deleteInvitationsOf,
   findRosterDataOf,
+  findModuleGroupIds,
+  moduleExists,
+  replaceModuleGroups,
   findInvitationByHash,
   findOpenInvitationByEmail,
   findOrCreateGroups,
@@ -249,4 +257,35 @@ export function exportRosterData(db: Db, user: { id: string; email: string }) {
 /** For account deletion: nothing of the roster may keep the address. */
 export function forgetInvitations(db: Db, user: { id: string; email: string }) {
   return deleteInvitationsOf(db, user.id, user.email);
+}
+
+export async function getModuleGroups(deps: Pick<RosterDeps, 'db'>, moduleId: string) {
+  if (!(await moduleExists(deps.db, moduleId))) throw moduleNotFoundForGroups();
+  return { groupIds: await findModuleGroupIds(deps.db, moduleId) };
+}
+
+/** Who a module is for: none means everyone; audited, as it changes what students see. */
+export async function setModuleGroups(
+  deps: Pick<RosterDeps, 'db' | 'clock'>,
+  actor: AuditActor,
+  moduleId: string,
+  groupIds: string[],
+) {
+  const now = deps.clock();
+  return withTransaction(deps.db, async (db) => {
+    if (!(await moduleExists(db, moduleId))) throw moduleNotFoundForGroups();
+    const stored = await replaceModuleGroups(db, moduleId, [...new Set(groupIds)]);
+    await recordAudit(
+      db,
+      actor,
+      {
+        action: 'module.groups',
+        targetType: 'module',
+        targetId: moduleId,
+        details: { groupIds: stored },
+      },
+      now,
+    );
+    return { groupIds: stored };
+  });
 }

@@ -24,6 +24,8 @@ import {
   questionInsightsResponseSchema,
   resetLinkResponseSchema,
   importRosterResponseSchema,
+  moduleGroupsResponseSchema,
+  type ModuleGroupsBody,
   listInvitationsResponseSchema,
   listClassGroupsResponseSchema,
   type ClassGroup,
@@ -421,4 +423,19 @@ export async function listClassGroups(signal?: AbortSignal): Promise<ClassGroup[
     signal,
   });
   return groups;
+}
+
+export function getModuleGroups(moduleId: string, signal?: AbortSignal): Promise<ModuleGroupsBody> {
+  return apiClient.request(`/api/admin/module-groups/${encodeURIComponent(moduleId)}`, {
+    schema: moduleGroupsResponseSchema,
+    signal,
+  });
+}
+
+export function setModuleGroups(moduleId: string, groupIds: string[]): Promise<ModuleGroupsBody> {
+  return apiClient.request(`/api/admin/module-groups/${encodeURIComponent(moduleId)}`, {
+    method: 'PUT',
+    body: { groupIds },
+    schema: moduleGroupsResponseSchema,
+  });
 }

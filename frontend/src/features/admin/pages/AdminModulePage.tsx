@@ -11,6 +11,7 @@ import { ModuleDetailsForm } from '../components/ModuleDetailsForm';
 import { ModuleNotebooks } from '../components/ModuleNotebooks';
 import { UploadNotebookForm } from '../components/UploadNotebookForm';
 import { messageOf, useAdminData } from '../hooks/useAdminData';
+import { ModuleGroupsForm } from '../components/ModuleGroupsForm';
 
 /** One module: its details, notebooks (upload, replace, order, preview) and data files. */
 export function AdminModulePage() {
@@ -69,6 +70,10 @@ export function AdminModulePage() {
             <section className="card" aria-labelledby="module-files">
               <h2 id="module-files">Data files</h2>
               <DataFiles module={module} onChanged={reload} />
+            </section>
+            <section className="card" aria-labelledby="module-groups">
+              <h2 id="module-groups">Who sees it</h2>
+              <ModuleGroupsForm moduleId={module.id} />
             </section>
             <section className="card" aria-labelledby="module-details">
               <h2 id="module-details">Details</h2>
