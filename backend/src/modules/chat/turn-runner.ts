@@ -5,7 +5,10 @@ import {
   type GuardTrip,
   type TurnKind,
 } from '../../ai/pedagogy/index.js';
+import { estimateTokens } from '../../ai/pedagogy/token-estimate.js';
+import { estimateRequestTokens } from '../../ai/usage-estimate.js';
 import type { UserRow } from '../users/users.repository.js';
+import { settleReservation, type TurnReservation } from '../usage/quota.service.js';
 import type { ActiveTurn } from './active-turns.js';
 import { buildAnswerContext } from './context.js';
 import { findCourseMaterial } from './course-material.js';
@@ -24,6 +27,8 @@ import {
 import { insertGuardTrip } from './guard-trips.repository.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
+import { createSpendMeter, type SpendLimit, type SpendMeter } from './spend-meter.js';
+import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
 import type { TurnDeps } from './turn.types.js';
 
@@ -42,6 +47,18 @@ export interface RunTurnInput {
    * overlap check. Nothing sets it until exercises exist; the guard then checks code lines only.
    */
   referenceSolution?: string | undefined;
+  /** What the turn may spend (reserved at its start); settled when it ends. */
+  reservation?: TurnReservation | undefined;
+}
+
+/** The classification's longest answer (see tutor.ts). */
+const CLASSIFICATION_OUTPUT_TOKENS = 400;
+
+/** The turn reached what it reserved: ends the answer cleanly, the partial text kept. */
+class SpendLimitReached extends Error {
+  constructor(readonly limit: SpendLimit) {
+    super(`turn reached its ${limit} cap`);
+  }
 }
 
 /**
@@ -53,6 +70,39 @@ export interface RunTurnInput {
  * the answer completed, then the classification (if it came) is folded in for the next turn.
  */
 export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void> {
+  const meter = createSpendMeter(input.reservation, (usage) => deps.spending?.costOf(usage) ?? 0);
+  try {
+    const completed = await answerTurn(deps, input, meter);
+    // After chat:done: fold old messages for the next turn, within what this turn reserved.
+    if (completed)
+      await summarizeAfterTurn(deps, {
+        userId: input.user.id,
+        sessionId: input.session.id,
+        signal: input.turn.abort.signal,
+        canAfford: (usage) => meter.wouldExceed(usage) === null,
+      });
+  } finally {
+    await settle(deps, input);
+  }
+}
+
+/** The turn's calls are stored before its hold goes, so no other turn sees the gap. */
+async function settle(deps: TurnDeps, input: RunTurnInput) {
+  if (!input.reservation?.id) return;
+  try {
+    await deps.spending?.flushUsage();
+    await settleReservation(deps, input.reservation);
+  } catch (error) {
+    deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not settle a reservation');
+  }
+}
+
+/** The answer itself; resolves true when it completed (`chat:done` with status complete). */
+async function answerTurn(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  meter: SpendMeter,
+): Promise<boolean> {
   const { turn, user, session, question, answer } = input;
   const emit = deps.emitter;
   emit.toUser(user.id, 'chat:turn', {
@@ -87,19 +137,29 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
         signal: turn.abort.signal,
       }),
     ]);
-    // Not awaited: the verdict is for the next turn. Started before the answer's own call.
-    const classified = deps.tutor
-      .classify(
-        classificationRequestFor(
-          session,
-          question,
-          history.filter((row) => row.content.trim() !== '').slice(-6),
-          input.notebookContext,
-        ),
-        { userId: user.id, sessionId: session.id, messageId: question.id },
-        classification.signal,
-      )
-      .catch(() => null);
+    // Not awaited: the verdict is for the next turn. Started before the answer's own call,
+    // unless the turn cannot afford it (it is optional: the level then holds).
+    const classificationRequest = classificationRequestFor(
+      session,
+      question,
+      history.filter((row) => row.content.trim() !== '').slice(-6),
+      input.notebookContext,
+    );
+    const classificationCost = {
+      inputTokens: estimateRequestTokens(classificationRequest),
+      outputTokens: CLASSIFICATION_OUTPUT_TOKENS,
+    };
+    const classified =
+      meter.wouldExceed(classificationCost) === null
+        ? deps.tutor
+            .classify(
+              classificationRequest,
+              { userId: user.id, sessionId: session.id, messageId: question.id },
+              classification.signal,
+            )
+            .catch(() => null)
+        : Promise.resolve(null);
+    if (input.reservation?.id) meter.charge(classificationCost);
     const { hintLevels, reason } = planned.plan;
     const cue = hintCue(hintLevels, reason);
     emit.toUser(user.id, 'chat:meta', {
@@ -126,6 +186,10 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
       }),
     ]);
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
+    // Nothing is sent when the question alone would pass what the turn holds.
+    const inputCost = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
+    const overAtStart = meter.charge(inputCost);
+    if (overAtStart) throw new SpendLimitReached(overAtStart);
     const events = streamGuardedAnswer(deps.tutor, {
       request: { system: request.system, messages: request.messages },
       guardRetrySystem: request.guardRetrySystem,
@@ -136,6 +200,11 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
     });
     for await (const event of events) {
       if (event.type === 'delta') {
+        const over = meter.charge({ inputTokens: 0, outputTokens: estimateTokens(event.text) });
+        if (over) {
+          turn.abort.abort();
+          throw new SpendLimitReached(over);
+        }
         if (event.replace) turn.content = '';
         const delta = {
           sessionId: session.id,
@@ -178,12 +247,13 @@ export async function runTurn(deps: TurnDeps, input: RunTurnInput): Promise<void
         },
       });
       await learnAfterAnswer(deps, input, classified);
-      return;
+      return true;
     }
     throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
   } catch (error) {
     classification.abort();
     await endWithoutAnswer(deps, input, error);
+    return false;
   } finally {
     turn.abort.signal.removeEventListener('abort', stopClassification);
   }
@@ -261,6 +331,10 @@ async function endWithoutAnswer(
     outputTokens: usage?.outputTokens ?? null,
   };
   try {
+    if (error instanceof SpendLimitReached) {
+      await endAtSpendLimit(deps, input, error.limit, common);
+      return;
+    }
     if (turn.abort.signal.aborted) {
       await updateMessage(deps.db, answer.id, {
         ...common,
@@ -322,6 +396,41 @@ async function endWithoutAnswer(
       },
     });
   }
+}
+
+/** The reservation ran out: a plain message, the partial answer kept, nothing to retry now. */
+async function endAtSpendLimit(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  limit: SpendLimit,
+  common: Parameters<typeof updateMessage>[2],
+) {
+  const { turn, session, answer } = input;
+  const code = limit === 'allowance' ? 'chat.allowance_exhausted' : 'chat.budget_exhausted';
+  const binding = input.reservation?.binding;
+  const kept = turn.content.length > 0 ? ' What the tutor wrote so far is kept.' : '';
+  const message =
+    limit === 'allowance'
+      ? `You have used your tutor allowance for this ${binding?.window ?? 'day'}.${kept}` +
+        (binding ? ` It renews ${binding.resetsAt.toUTCString()}.` : '')
+      : `The school’s AI budget ran out during this answer, so the tutor is paused until next month.${kept}`;
+  await updateMessage(deps.db, answer.id, {
+    ...common,
+    status: turn.content.length > 0 ? 'interrupted' : 'error',
+    errorCode: code,
+  });
+  finish(deps, turn, {
+    name: 'chat:error',
+    payload: {
+      sessionId: session.id,
+      turnId: turn.turnId,
+      messageId: answer.id,
+      content: turn.content,
+      code,
+      message,
+      retryable: false,
+    },
+  });
 }
 
 function finish(
