@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
  *   PUT  /__fake/default  body: a script, or null to clear it
  *   GET  /__fake/calls    → recorded requests (method, path, headers, parsed body)
  *   POST /__fake/reset    → clears queue, default and calls
+ *   PUT  /__fake/timing   body: a FakeTiming, or null for none
  */
 
 export interface FakeScript {
@@ -38,7 +39,23 @@ export interface FakeScript {
   structured?: unknown;
   /** Ends with the vendor's "max tokens" stop reason instead of a normal stop. */
   stopAtMaxTokens?: boolean;
+  /** Overrides the server's timing for this response (`null`: answer at once). */
+  timing?: FakeTiming | null;
 }
+
+/**
+ * How long a real model takes, applied to every call: the wait before the first token, then one
+ * token's time before each further chunk (each chunk is one token); a non-streamed call
+ * (structured output) answers only once its whole generation would be done. Off by default so
+ * unit tests stay fast; benchmarks turn on REALISTIC_TIMING.
+ */
+export interface FakeTiming {
+  firstTokenMs: number;
+  perTokenMs: number;
+}
+
+/** What a hosted model's small tier looks like from here: 400 ms to the first token, 15 ms a token. */
+export const REALISTIC_TIMING: FakeTiming = { firstTokenMs: 400, perTokenMs: 15 };
 
 export interface RecordedCall {
   method: string;
@@ -87,6 +104,8 @@ export interface StartOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /** Timing for every call (see FakeTiming); none by default. */
+  timing?: FakeTiming;
 }
 
 const DEFAULT_CHUNKS = ['Hello', ' from', ' the', ' fake'];
@@ -133,6 +152,7 @@ export async function startFakeServer(
   const queue: FakeScript[] = [];
   const calls: RecordedCall[] = [];
   let fallback: FakeScript | undefined;
+  let timing = options.timing;
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string) {
     const body = await readBody(req);
@@ -142,6 +162,10 @@ export async function startFakeServer(
     }
     if (req.method === 'PUT' && path === '/__fake/default') {
       fallback = (body ?? undefined) as FakeScript | undefined;
+      return sendJson(res, 200, { ok: true });
+    }
+    if (req.method === 'PUT' && path === '/__fake/timing') {
+      timing = (body ?? undefined) as FakeTiming | undefined;
       return sendJson(res, 200, { ok: true });
     }
     if (req.method === 'GET' && path === '/__fake/calls') return sendJson(res, 200, calls);
@@ -184,15 +208,23 @@ export async function startFakeServer(
         headers,
       );
     }
+    const pace = script.timing === undefined ? timing : (script.timing ?? undefined);
     if (!renderer.isStreaming(path, ctx.body)) {
       if (script.resetAfterChunks !== undefined) return void res.socket?.destroy();
       if (script.stallAfterChunks !== undefined) return; // never answers
+      // The whole generation happens before the one response.
+      if (pace) await delay(pace.firstTokenMs + pace.perTokenMs * ctx.outputTokens);
+      if (res.destroyed) return;
       return sendJson(res, 200, renderer.unary(ctx));
     }
-    await streamResponse(res, ctx);
+    await streamResponse(res, ctx, pace);
   }
 
-  async function streamResponse(res: http.ServerResponse, ctx: RenderContext) {
+  async function streamResponse(
+    res: http.ServerResponse,
+    ctx: RenderContext,
+    pace: FakeTiming | undefined,
+  ) {
     const { script } = ctx;
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -207,6 +239,7 @@ export async function startFakeServer(
       if (script.errorEventAfterChunks === index) return void res.end(renderer.errorEvent(ctx));
       const text = ctx.chunks[index];
       if (text === undefined) break;
+      if (pace) await delay(index === 0 ? pace.firstTokenMs : pace.perTokenMs);
       if (script.chunkDelayMs) await delay(script.chunkDelayMs);
       if (res.destroyed) return;
       res.write(renderer.chunk(ctx, text, index));
