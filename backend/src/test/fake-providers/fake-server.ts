@@ -210,6 +210,9 @@ export async function startFakeServer(
     }
     const pace = script.timing === undefined ? timing : (script.timing ?? undefined);
     if (!renderer.isStreaming(path, ctx.body)) {
+      // A vendor never writes (or bills) more than the request's output limit.
+      const limit = maxOutputTokensOf(ctx.body);
+      if (limit !== undefined) ctx.outputTokens = Math.min(ctx.outputTokens, limit);
       if (script.resetAfterChunks !== undefined) return void res.socket?.destroy();
       if (script.stallAfterChunks !== undefined) return; // never answers
       // The whole generation happens before the one response.
@@ -280,6 +283,14 @@ export async function startFakeServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The output limit a request set, in any of the three vendors' spellings. */
+function maxOutputTokensOf(body: Record<string, unknown>): number | undefined {
+  const generation = body.generationConfig as { maxOutputTokens?: unknown } | undefined;
+  const limit =
+    body.max_tokens ?? body.max_completion_tokens ?? generation?.maxOutputTokens ?? undefined;
+  return typeof limit === 'number' ? limit : undefined;
 }
 
 /** One SSE frame; `event` is omitted for vendors that send data lines only. */
