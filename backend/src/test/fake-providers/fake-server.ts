@@ -106,6 +106,9 @@ export interface StartOptions {
   host?: string;
   /** Timing for every call (see FakeTiming); none by default. */
   timing?: FakeTiming;
+  /** Told when each request arrives and when its response ended (benchmarks time round trips). */
+  onRequest?: (body: Record<string, unknown>, path: string) => void;
+  onResponseEnd?: (body: Record<string, unknown>, path: string) => void;
 }
 
 const DEFAULT_CHUNKS = ['Hello', ' from', ' the', ' fake'];
@@ -183,6 +186,8 @@ export async function startFakeServer(
     if (path.startsWith('/__fake/')) return handleControl(req, res, path.split('?')[0]!);
     const body = (await readBody(req)) as Record<string, unknown> | undefined;
     calls.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    options.onRequest?.(body ?? {}, path);
+    res.once('close', () => options.onResponseEnd?.(body ?? {}, path));
     const script = queue.shift() ?? fallback ?? {};
     const chunks = script.chunks ?? DEFAULT_CHUNKS;
     const ctx: RenderContext = {
