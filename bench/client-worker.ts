@@ -236,6 +236,7 @@ async function converse(request: Extract<WorkerRequest, { type: 'conversation' }
         });
         turns.push(turn);
         if (turn.outcome === 'error' || turn.outcome === 'timeout') break;
+        if (request.thinkMs > 0) await delay(request.thinkMs * (0.5 + Math.random()));
       }
     }),
   );

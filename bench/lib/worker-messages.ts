@@ -18,6 +18,8 @@ export type WorkerRequest =
       type: 'conversation';
       clients: number;
       turns: number;
+      /** Pause between an answer and the next question, as a student reads and tries. */
+      thinkMs: number;
       staggerMs: number;
       chunks: number;
       turnTimeoutMs: number;

@@ -67,9 +67,11 @@ export async function reserveTurn(
 ): Promise<TurnReservation> {
   const now = deps.clock();
   const windows = windowStarts(now);
-  const limits = await limitsForUser(deps, userId);
+  const [limits, recent] = await Promise.all([
+    limitsForUser(deps, userId),
+    countQuestionsSince(deps.db, userId, new Date(now.getTime() - 60_000)),
+  ]);
   const binding = { window: 'day' as const, resetsAt: windows.nextDay };
-  const recent = await countQuestionsSince(deps.db, userId, new Date(now.getTime() - 60_000));
   if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
   const hasTokenLimit = limits.dailyTokens > 0 || limits.weeklyTokens > 0;
   if (!hasTokenLimit && limits.monthlyBudgetUsd <= 0)
@@ -77,14 +79,14 @@ export async function reserveTurn(
 
   return withTransaction(deps.db, async (tx) => {
     await lockReservations(tx);
-    // Independent counters: ask for them together, so a turn starts one round trip later, not four.
-    const [usedToday, usedThisWeek, reserved, spent, reservedCost] = await Promise.all([
-      limits.dailyTokens > 0 ? sumUserTokensSince(tx, userId, windows.day) : 0,
-      limits.weeklyTokens > 0 ? sumUserTokensSince(tx, userId, windows.week) : 0,
-      hasTokenLimit ? sumUserReservedTokens(tx, userId, now) : 0,
-      limits.monthlyBudgetUsd > 0 ? sumCostSince(tx, windows.month) : 0,
-      limits.monthlyBudgetUsd > 0 ? sumReservedCost(tx, now) : 0,
-    ]);
+    // One connection inside the transaction: the counters go one after the other.
+    const usedToday =
+      limits.dailyTokens > 0 ? await sumUserTokensSince(tx, userId, windows.day) : 0;
+    const usedThisWeek =
+      limits.weeklyTokens > 0 ? await sumUserTokensSince(tx, userId, windows.week) : 0;
+    const reserved = hasTokenLimit ? await sumUserReservedTokens(tx, userId, now) : 0;
+    const spent = limits.monthlyBudgetUsd > 0 ? await sumCostSince(tx, windows.month) : 0;
+    const reservedCost = limits.monthlyBudgetUsd > 0 ? await sumReservedCost(tx, now) : 0;
     const leftToday = limits.dailyTokens > 0 ? limits.dailyTokens - usedToday - reserved : Infinity;
     const leftThisWeek =
       limits.weeklyTokens > 0 ? limits.weeklyTokens - usedThisWeek - reserved : Infinity;
