@@ -261,6 +261,9 @@ export async function startFakeServer(
       else res.destroy();
     });
   });
+  // Vendors keep idle connections open for a minute or more; Node's 5 s default races the
+  // SDK reusing a connection the server is just closing (a reset no real vendor causes).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
