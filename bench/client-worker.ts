@@ -84,13 +84,17 @@ interface TurnOptions {
   chunks: number;
   timeoutMs: number;
   deltaAdded: Histogram;
+  /** Asks in this conversation (set from the first answer's ack) instead of a new one. */
+  conversation?: { id: string; sessionId?: string; turnIndex: number };
 }
 
-/** One question on a new session, start to terminal event (or timeout). */
+/** One question (on a new session unless `conversation` has one), start to terminal event. */
 function runTurn(socket: ClientSocket, options: TurnOptions): Promise<TurnRecord> {
   const benchId = randomUUID();
+  const conversation = options.conversation;
   const turn: TurnRecord = {
     benchId,
+    ...(conversation ? { conversationId: conversation.id, turnIndex: conversation.turnIndex } : {}),
     sentAt: fakeNow(),
     deltas: 0,
     outcome: 'timeout',
@@ -157,7 +161,11 @@ function runTurn(socket: ClientSocket, options: TurnOptions): Promise<TurnRecord
     socket.on('chat:error', onError);
     socket.emit(
       'chat:send',
-      { clientMessageId: benchId, content: questionFor(benchId) },
+      {
+        clientMessageId: benchId,
+        content: questionFor(benchId, conversation?.id),
+        ...(conversation?.sessionId ? { sessionId: conversation.sessionId } : {}),
+      },
       (ack: ChatSendAck) => {
         turn.ackAt = fakeNow();
         if (!ack.ok) {
@@ -166,6 +174,7 @@ function runTurn(socket: ClientSocket, options: TurnOptions): Promise<TurnRecord
           return;
         }
         turnId = ack.turnId;
+        if (conversation) conversation.sessionId = ack.sessionId;
       },
     );
   });
@@ -206,6 +215,41 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
   };
 }
 
+/** Each client asks `turns` questions in one conversation, each after the previous answer. */
+async function converse(request: Extract<WorkerRequest, { type: 'conversation' }>) {
+  const deltaAdded: Histogram = {};
+  const turns: TurnRecord[] = [];
+  const active = sockets.slice(0, request.clients);
+  const startedAt = performance.now();
+  loopDelay.reset();
+  await Promise.all(
+    active.map(async (socket, i) => {
+      await delay((request.staggerMs * i) / Math.max(1, active.length));
+      const conversation = { id: randomUUID(), turnIndex: 0 };
+      for (let n = 1; n <= request.turns; n += 1) {
+        conversation.turnIndex = n;
+        const turn = await runTurn(socket, {
+          chunks: request.chunks,
+          timeoutMs: request.turnTimeoutMs,
+          deltaAdded,
+          conversation,
+        });
+        turns.push(turn);
+        if (turn.outcome === 'error' || turn.outcome === 'timeout') break;
+        if (request.thinkMs > 0) await delay(request.thinkMs * (0.5 + Math.random()));
+      }
+    }),
+  );
+  return {
+    turns,
+    deltaAdded,
+    clients: active.length,
+    loopDelayP99Ms: loopDelayMs(loopDelay.percentile(99)),
+    loopDelayMaxMs: loopDelayMs(loopDelay.max),
+    wallMs: performance.now() - startedAt,
+  };
+}
+
 process.on('message', (message: WorkerRequest) => {
   const handle = async (): Promise<WorkerReply> => {
     switch (message.type) {
@@ -215,6 +259,8 @@ process.on('message', (message: WorkerRequest) => {
         return { type: 'connected', ...(await connect(message.url, message.tokens)) };
       case 'run':
         return { type: 'ran', ...(await run(message)) };
+      case 'conversation':
+        return { type: 'ran', ...(await converse(message)) };
       case 'close':
         for (const socket of sockets.splice(0)) socket.close();
         await delay(200);

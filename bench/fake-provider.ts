@@ -3,10 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import {
   openaiRenderer,
+  REALISTIC_TIMING,
   startFakeServer,
   type VendorRenderer,
 } from '../backend/src/test/fake-providers/index.js';
-import { BENCH_ID_PATTERN, encodeStamp, LOOP_RESOLUTION_MS, loopDelayMs } from './lib/protocol.js';
+import {
+  BENCH_CONV_PATTERN,
+  BENCH_ID_PATTERN,
+  encodeStamp,
+  LOOP_RESOLUTION_MS,
+  loopDelayMs,
+} from './lib/protocol.js';
 
 /**
  * The project's fake OpenAI server, run in its own process so its timers are not disturbed by
@@ -20,6 +27,9 @@ import { BENCH_ID_PATTERN, encodeStamp, LOOP_RESOLUTION_MS, loopDelayMs } from '
  *   GET  /clock            → {"now": performance.now()}  (clock offset calibration)
  *   GET  /timings          → {benchId: {classifyAt, answerAt, firstChunkAt}} and clears them
  *   GET  /stats?reset=1    → this process's event-loop delay and CPU use
+ *   GET  /requests         → every request since the last call: conversation, kind, arrival, end
+ * FAKE_TIMING=realistic gives every call REALISTIC_TIMING (400 ms to the first token, 15 ms a
+ * token, a structured call answering once its whole generation is done).
  * Prints one JSON line `{"url","baseUrl","controlUrl"}` once listening; stops on SIGTERM/SIGINT.
  */
 
@@ -32,14 +42,28 @@ interface TurnTimings {
 const timings = new Map<string, TurnTimings>();
 const idOfRequest = new WeakMap<object, string | null>();
 
+/**
+ * The turn a request belongs to: the last bench id it carries (the current question comes last;
+ * a conversation's earlier questions come before it).
+ */
 function benchIdOf(body: Record<string, unknown>): string | null {
   const cached = idOfRequest.get(body);
   if (cached !== undefined) return cached;
-  const match = BENCH_ID_PATTERN.exec(JSON.stringify(body.messages ?? ''));
-  const id = match?.[1] ?? null;
+  const all = [...JSON.stringify(body.messages ?? '').matchAll(new RegExp(BENCH_ID_PATTERN, 'g'))];
+  const id = all.at(-1)?.[1] ?? null;
   idOfRequest.set(body, id);
   return id;
 }
+
+/** One provider request as the fake saw it, for counting round trips before an answer. */
+interface RequestLog {
+  conversationId: string | null;
+  benchId: string | null;
+  isStream: boolean;
+  startAt: number;
+  endAt?: number;
+}
+const requests = new Map<object, RequestLog>();
 
 function record(body: Record<string, unknown>, field: keyof TurnTimings) {
   const id = benchIdOf(body);
@@ -66,7 +90,22 @@ const stamped: VendorRenderer = {
   },
 };
 
-const fake = await startFakeServer(stamped, '/v1');
+const fake = await startFakeServer(stamped, '/v1', {
+  ...(process.env.FAKE_TIMING === 'realistic' ? { timing: REALISTIC_TIMING } : {}),
+  onRequest: (body) => {
+    const conversation = BENCH_CONV_PATTERN.exec(JSON.stringify(body.messages ?? ''));
+    requests.set(body, {
+      conversationId: conversation?.[1] ?? null,
+      benchId: benchIdOf(body),
+      isStream: body.stream === true,
+      startAt: performance.now(),
+    });
+  },
+  onResponseEnd: (body) => {
+    const entry = requests.get(body);
+    if (entry) entry.endAt ??= performance.now();
+  },
+});
 
 const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 loopDelay.enable();
@@ -80,6 +119,9 @@ const control = http.createServer((req, res) => {
   else if (url.pathname === '/timings') {
     body = Object.fromEntries(timings);
     timings.clear();
+  } else if (url.pathname === '/requests') {
+    body = [...requests.values()];
+    requests.clear();
   } else if (url.pathname === '/stats') {
     const cpu = process.cpuUsage(cpuMark);
     const wall = performance.now() - wallMark;
@@ -102,7 +144,9 @@ const control = http.createServer((req, res) => {
 await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
 const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 
-process.stdout.write(`${JSON.stringify({ url: fake.url, baseUrl: fake.baseUrl, controlUrl })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: fake.url, baseUrl: fake.baseUrl, controlUrl, timing: process.env.FAKE_TIMING === 'realistic' ? REALISTIC_TIMING : null })}\n`,
+);
 
 const stop = () => {
   control.close();

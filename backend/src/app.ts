@@ -34,7 +34,12 @@ import { DEMO_MODEL } from './ai/registry.js';
 import { createCircuitBreakers } from './ai/circuit-breaker.js';
 import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
-import { STREAM_HEARTBEAT_MS, type TurnDeps } from './modules/chat/turn.types.js';
+import {
+  STREAM_HEARTBEAT_MS,
+  type TurnDeps,
+  type TurnSpending,
+} from './modules/chat/turn.types.js';
+import type { CallRecord } from './ai/resilient-stream.js';
 import { startStreamFlusher } from './modules/chat/stream-flusher.js';
 import { startRetentionSweeper } from './modules/retention/retention.service.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
@@ -144,6 +149,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     logger: deps.logger.child({ module: 'chat' }),
     privacy: { redactionKinds: config.privacy.redactionKinds },
     retrieval: { deps: retrieval, settings: config.retrieval },
+    spending: ai.spending(config.retrieval.tokenBudget),
   };
   registerChatHandlers(io, turns);
   const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
@@ -266,6 +272,7 @@ function buildAi(deps: AppDeps, clock: Clock) {
   const { config, database } = deps;
   const registry = createProviderRegistry(config.ai, deps.ai ?? {});
   const breakers = createCircuitBreakers(config.ai.circuitBreaker, clock);
+  const sideBreakers = createCircuitBreakers(config.ai.circuitBreaker, clock);
   const pricing = createPricingTable(config.ai.pricingOverrides);
   const logger = deps.logger.child({ module: 'ai' });
   const runtime = createRuntimeSettings({ db: database.db, config, logger });
@@ -282,14 +289,40 @@ function buildAi(deps: AppDeps, clock: Clock) {
     });
   };
   const usage = { db: database.db, pricing, logger, clock };
+  // Usage rows are written in the background; a reservation is settled only after them.
+  const pendingUsage = new Set<Promise<void>>();
+  const storeUsage = (owner: Parameters<typeof recordProviderCall>[1], call: CallRecord) => {
+    const write = recordProviderCall(usage, owner, call);
+    pendingUsage.add(write);
+    void write.finally(() => pendingUsage.delete(write));
+  };
+  const spending = (retrievalTokens: number): TurnSpending => ({
+    estimate: () => {
+      const limits = runtime.limits;
+      // Input: history, course passages, our prompt and the notebook; side calls: the
+      // classification and a summary fold, each about a history's worth plus their answers.
+      const input = 2 * limits.historyTokens + retrievalTokens + 4_000;
+      const output = config.ai.maxOutputTokens + 1_000;
+      const model = currentChain()[0]?.model ?? '';
+      return {
+        tokens: input + output,
+        costUsd: pricing.costOf(model, { inputTokens: input, outputTokens: output }).costUsd,
+      };
+    },
+    costOf: (tokens) => pricing.costOf(currentChain()[0]?.model ?? '', tokens).costUsd,
+    flushUsage: async () => {
+      await Promise.allSettled([...pendingUsage]);
+    },
+  });
   const tutor = createTutor({
     registry,
     breakers,
+    sideBreakers,
     pricing,
     settings: config.ai,
     logger,
     recordCall: (owner, call) => {
-      void recordProviderCall(usage, owner, call);
+      storeUsage(owner, call);
       providerErrors.record(owner, call);
     },
     onAnswerFailed: (owner) => providerErrors.markSeen(owner),
@@ -314,6 +347,7 @@ function buildAi(deps: AppDeps, clock: Clock) {
     settingsDeps,
     providerErrors,
     currentChain,
+    spending,
   };
 }
 

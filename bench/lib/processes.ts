@@ -84,12 +84,15 @@ export interface FakeProcess {
   baseUrl: string;
   url: string;
   controlUrl: string;
+  /** The timing every call gets (FAKE_TIMING=realistic), or null for none. */
+  timing: { firstTokenMs: number; perTokenMs: number } | null;
 }
 
-export async function startFake(): Promise<FakeProcess> {
+export async function startFake(env: Record<string, string> = {}): Promise<FakeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-provider.ts'], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the fake provider did not start')), 20_000);

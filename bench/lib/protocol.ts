@@ -3,16 +3,28 @@
 /** Each question carries its turn's id, so the fake can tell which turn a request belongs to. */
 export const BENCH_ID_PATTERN = /bench-id ([0-9a-f-]{36})/;
 
-export const questionFor = (benchId: string) =>
-  `Why does my loop print 0 instead of the total? (bench-id ${benchId})`;
+export const questionFor = (benchId: string, conversationId?: string) =>
+  `Why does my loop print 0 instead of the total? (bench-id ${benchId}` +
+  `${conversationId ? ` bench-conv ${conversationId}` : ''})`;
+
+/** Which conversation a request belongs to (side-by-side runs), from any message it carries. */
+export const BENCH_CONV_PATTERN = /bench-conv ([0-9a-f-]{36})/;
+
+/**
+ * The answer guard holds a line until it can tell prose from code, and a line that opens with
+ * " 0~…" looks like neither: the first chunk opens with two words of prose so the line (and
+ * every stamp after it) streams at once, as a real tutor's answer does.
+ */
+const PROSE_OPENER = 'Look here';
 
 /** A chunk's text: " <index>~<µs>" in base 36, about as long as a real token's text. */
 export function encodeStamp(index: number, nowMs: number): string {
-  return ` ${index.toString(36)}~${Math.round(nowMs * 1000).toString(36)}`;
+  const stamp = ` ${index.toString(36)}~${Math.round(nowMs * 1000).toString(36)}`;
+  return index === 0 ? `${PROSE_OPENER}${stamp}` : stamp;
 }
 
 export function decodeStamp(text: string): { index: number; sentAtMs: number } | null {
-  const match = /^ ([0-9a-z]+)~([0-9a-z]+)$/.exec(text);
+  const match = /^(?:Look here)? ([0-9a-z]+)~([0-9a-z]+)$/.exec(text);
   if (!match) return null;
   return { index: parseInt(match[1]!, 36), sentAtMs: parseInt(match[2]!, 36) / 1000 };
 }

@@ -13,11 +13,25 @@ export type WorkerRequest =
       chunks: number;
       turnTimeoutMs: number;
     }
+  | {
+      /** Side by side: each client holds one conversation of `turns` questions in a row. */
+      type: 'conversation';
+      clients: number;
+      turns: number;
+      /** Pause between an answer and the next question, as a student reads and tries. */
+      thinkMs: number;
+      staggerMs: number;
+      chunks: number;
+      turnTimeoutMs: number;
+    }
   | { type: 'close' };
 
 /** One turn as a client saw it; times are on the fake provider's clock (ms). */
 export interface TurnRecord {
   benchId: string;
+  conversationId?: string;
+  /** 1 for a conversation's first question. */
+  turnIndex?: number;
   sentAt: number;
   ackAt?: number;
   metaAt?: number;

@@ -23,6 +23,8 @@ export interface CallRecord {
   purpose: CallPurpose;
   outcome: 'ok' | 'error' | 'interrupted' | 'aborted';
   usage?: TokenUsage;
+  /** Part of `usage` is our estimate (the vendor's count did not arrive in full). */
+  isEstimate?: boolean;
   error?: ProviderError;
   durationMs: number;
 }
@@ -118,13 +120,19 @@ export function callReporter(
   startedAt: number,
   now: () => number,
 ) {
-  return (outcome: CallRecord['outcome'], usage?: TokenUsage, error?: ProviderError) =>
+  return (
+    outcome: CallRecord['outcome'],
+    usage?: TokenUsage,
+    error?: ProviderError,
+    isEstimate = false,
+  ) =>
     options.onCall?.({
       provider: target.provider,
       model: target.model,
       purpose: options.purpose,
       outcome,
       usage,
+      isEstimate,
       error,
       durationMs: now() - startedAt,
     });

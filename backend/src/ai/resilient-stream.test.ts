@@ -172,13 +172,16 @@ describe('streamWithFallback', () => {
   });
 
   it('ends the turn interrupted when the gap between tokens is too long', async () => {
-    const { primary, chain, options } = setup({ tokenGapMs: 50 });
-    primary.enqueue({ text: 'a b c d', stallAfterTokens: 2 });
+    const { primary, chain, options, calls } = setup({ tokenGapMs: 50 });
+    primary.enqueue({ text: 'alpha beta gamma delta', stallAfterTokens: 2 });
     const { text, error } = await run(streamWithFallback(chain, request, options));
-    expect(text).toBe('a b');
+    expect(text).toBe('alpha beta');
     expect(error).toBeInstanceOf(TurnInterruptedError);
     expect((error as TurnInterruptedError).cause.kind).toBe('timeout');
-    expect((error as TurnInterruptedError).usage).toEqual({ inputTokens: 4, outputTokens: 2 });
+    // Anthropic had only sent message_start (input, 1 output token): the output is estimated
+    // from the text received (10 characters → 3 tokens) and flagged.
+    expect((error as TurnInterruptedError).usage).toEqual({ inputTokens: 4, outputTokens: 3 });
+    expect(calls[0]).toMatchObject({ outcome: 'interrupted', isEstimate: true });
   });
 
   it('throws AllProvidersFailedError listing every attempt when nothing answered', async () => {

@@ -15,6 +15,8 @@ import {
   type FailedAttempt,
 } from './fallback-errors.js';
 import { watchStream } from './stream-watchdog.js';
+import { billedUsage, estimateRequestTokens, wasRefused } from './usage-estimate.js';
+import { estimateTokens } from './pedagogy/token-estimate.js';
 import { ProviderError, type ChatRequest, type ProviderName, type TokenUsage } from './types.js';
 
 /**
@@ -66,6 +68,7 @@ export async function* streamWithFallback(
   const { now, policy, sleep } = settle(options);
   const attempts: FailedAttempt[] = [];
   let lastError: ProviderError | undefined;
+  const inputEstimate = estimateRequestTokens(request);
 
   for (const { provider, model } of chain) {
     const breaker = options.breakers?.for(provider.name);
@@ -88,7 +91,16 @@ export async function* streamWithFallback(
         error?: ProviderError,
       ) => {
         isRecorded = true;
-        report(outcome, usage, error);
+        const billed =
+          !usage && !partialText && wasRefused(error)
+            ? { usage: { inputTokens: 0, outputTokens: 0 }, isEstimate: false }
+            : billedUsage(
+                usage,
+                { inputTokens: inputEstimate, outputTokens: estimateTokens(partialText) },
+                outcome === 'ok',
+              );
+        report(outcome, billed.usage, error, billed.isEstimate);
+        return billed.usage;
       };
       try {
         const events = watchStream(
@@ -128,14 +140,8 @@ export async function* streamWithFallback(
         const error = toProviderError(raw, provider.name, options.signal);
         breaker?.recordFailure(error);
         if (partialText) {
-          record('interrupted', error.options.usage, error);
-          throw new TurnInterruptedError(
-            error,
-            partialText,
-            error.options.usage,
-            provider.name,
-            model,
-          );
+          const billed = record('interrupted', error.options.usage, error);
+          throw new TurnInterruptedError(error, partialText, billed, provider.name, model);
         }
         record('error', error.options.usage, error);
         lastError = error;

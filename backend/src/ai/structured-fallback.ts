@@ -10,6 +10,7 @@ import {
   type ResilienceOptions,
 } from './fallback-core.js';
 import { AllProvidersFailedError, type FailedAttempt } from './fallback-errors.js';
+import { billedUsage, estimateRequestTokens, wasRefused } from './usage-estimate.js';
 import {
   ProviderError,
   type ProviderName,
@@ -32,6 +33,8 @@ export async function generateStructuredWithFallback<T>(
   const deadline = now() + options.timeoutMs;
   const attempts: FailedAttempt[] = [];
   let lastError: ProviderError | undefined;
+  // A structured answer arrives whole: a call cut short received no text, only its input counts.
+  const estimate = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
 
   for (const { provider, model } of chain) {
     const breaker = options.breakers?.for(provider.name);
@@ -74,7 +77,18 @@ export async function generateStructuredWithFallback<T>(
           );
         }
         breaker?.recordFailure(error);
-        record(error.kind === 'aborted' ? 'aborted' : 'error', error.options.usage, error);
+        // Counts that came with a response (bad JSON, schema mismatch) are the vendor's own.
+        const vendorUsage = error.options.usage;
+        const billed =
+          !vendorUsage && wasRefused(error)
+            ? { usage: { inputTokens: 0, outputTokens: 0 }, isEstimate: false }
+            : billedUsage(vendorUsage, estimate, vendorUsage !== undefined);
+        record(
+          error.kind === 'aborted' ? 'aborted' : 'error',
+          billed.usage,
+          error,
+          billed.isEstimate,
+        );
         if (error.kind === 'aborted') throw error;
         lastError = error;
         attempts.push({

@@ -79,6 +79,22 @@ export interface MockSettings {
   name?: ProviderName;
   /** Default pause between words, so the demo looks like streaming (0 in tests). */
   tokenDelayMs?: number;
+  /**
+   * A real model's pace for every call: the wait before the first word, then per word; a
+   * structured call answers once its whole generation would be done. Off unless given.
+   */
+  timing?: { firstTokenMs: number; perTokenMs: number };
+}
+
+/**
+ * What a call that ends early (stopped, cut off) carries as the vendor's count, as each vendor
+ * sends it: OpenAI only in the final chunk (so nothing), Anthropic the input and one output
+ * token from message_start, Gemini (and the demo) a running count in every chunk.
+ */
+function partialUsage(name: ProviderName, usage: TokenUsage): TokenUsage | undefined {
+  if (name === 'openai') return undefined;
+  if (name === 'anthropic') return { inputTokens: usage.inputTokens, outputTokens: 1 };
+  return { ...usage };
 }
 
 /** The longest setTimeout Node accepts: "forever" for a stalled call. */
@@ -120,10 +136,13 @@ export function createMockProvider(settings: MockSettings = {}): MockProvider {
     new ProviderError(name, kind, `scripted ${kind} failure`, {
       status: script.status,
       retryAfterMs: script.retryAfterMs,
-      usage,
+      usage: partialUsage(name, usage),
     });
-  const aborted = (usage: TokenUsage) =>
-    new ProviderError(name, 'aborted', 'request aborted', { usage });
+  const aborted = (usage: TokenUsage, isStructured = false) =>
+    new ProviderError(name, 'aborted', 'request aborted', {
+      // A structured call cut short never got its response: no count at all.
+      usage: isStructured ? undefined : partialUsage(name, usage),
+    });
 
   async function* streamChat(
     request: ChatRequest,
@@ -142,12 +161,15 @@ export function createMockProvider(settings: MockSettings = {}): MockProvider {
       outputTokens: 0,
     };
     const delay = script.tokenDelayMs ?? settings.tokenDelayMs ?? 0;
+    const timing = settings.timing;
     if (script.failBeforeFirstToken) throw fail(script, script.failBeforeFirstToken, usage);
     try {
       for (const [index, word] of words.entries()) {
         if (script.failAfterTokens === index)
           throw fail(script, script.kind ?? 'connection', usage);
         if (script.stallAfterTokens === index) await sleep(STALL_MS, options.signal);
+        if (timing)
+          await sleep(index === 0 ? timing.firstTokenMs : timing.perTokenMs, options.signal);
         if (delay > 0) await sleep(delay, options.signal);
         if (options.signal.aborted) throw aborted(usage);
         usage.outputTokens += 1;
@@ -184,10 +206,14 @@ export function createMockProvider(settings: MockSettings = {}): MockProvider {
     try {
       if (script.stallAfterTokens !== undefined) await sleep(STALL_MS, options.signal);
       if (script.tokenDelayMs) await sleep(script.tokenDelayMs, options.signal);
+      if (settings.timing) {
+        const { firstTokenMs, perTokenMs } = settings.timing;
+        await sleep(firstTokenMs + perTokenMs * usage.outputTokens, options.signal);
+      }
     } catch {
-      throw aborted(usage);
+      throw aborted(usage, true);
     }
-    if (options.signal.aborted) throw aborted(usage);
+    if (options.signal.aborted) throw aborted(usage, true);
     try {
       return { value: request.schema.parse(raw), usage };
     } catch (error) {

@@ -43,6 +43,13 @@ function toProviderError(error: unknown, signal: AbortSignal, usage?: TokenUsage
       },
     );
   }
+  // The SDK's connection errors are APIErrors without a status too: not an error chunk.
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new ProviderError('openai', 'connection', 'connection to OpenAI failed', {
+      usage,
+      cause: error,
+    });
+  }
   // An `error` object inside the stream: the server gave up after answering 200.
   if (error instanceof OpenAI.APIError) {
     return new ProviderError('openai', 'server', 'error chunk in stream', { usage, cause: error });

@@ -1,4 +1,13 @@
-import { index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { chatSessions } from './chat.js';
 import { users } from './users.js';
 
@@ -22,6 +31,11 @@ export const usageEvents = pgTable(
     model: text('model').notNull(),
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
+    /**
+     * True when the vendor sent no (or only a partial) count before the call ended (stopped,
+     * timed out, cut off): input estimated from the request, output from the text received.
+     */
+    isEstimate: boolean('is_estimate').notNull().default(false),
     costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
     outcome: text('outcome', { enum: ['ok', 'error', 'interrupted', 'aborted'] }).notNull(),
     errorKind: text('error_kind'),
@@ -32,4 +46,25 @@ export const usageEvents = pgTable(
     index('usage_events_user_created_idx').on(table.userId, table.createdAt),
     index('usage_events_created_idx').on(table.createdAt),
   ],
+);
+
+/**
+ * Tokens and money held for a running turn, so concurrent turns cannot together overspend an
+ * allowance or the budget: limits count usage_events plus the live reservations. A turn deletes
+ * its row when it ends (its calls are in usage_events by then); `expires_at` frees the hold of a
+ * process that died mid-turn.
+ */
+export const usageReservations = pgTable(
+  'usage_reservations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokens: integer('tokens').notNull(),
+    costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('usage_reservations_user_idx').on(table.userId, table.expiresAt)],
 );

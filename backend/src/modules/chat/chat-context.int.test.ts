@@ -30,8 +30,17 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 3_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('conversation context', () => {
-  it('folds messages that leave the history budget into a running summary, one slice at a time', async () => {
+  const summaryCalls = () => provider.calls.filter((call) => call.system === SUMMARY_SYSTEM_PROMPT);
+  async function conversation() {
     const user = await registerThroughApi(t.app);
     const client = await connectClient(await t.listen(), user.accessToken);
     let sessionId: string | undefined;
@@ -45,19 +54,33 @@ describe('conversation context', () => {
       sessionId = ack.sessionId;
       await client.terminalOf(ack.turnId);
     };
-    const summaryCalls = () =>
-      provider.calls.filter((call) => call.system === SUMMARY_SYSTEM_PROMPT);
+    return { user, client, ask };
+  }
 
+  it('folds messages that leave the history budget into a running summary after the turn, one slice at a time', async () => {
+    provider.reset();
+    const { user, client, ask } = await conversation();
     await ask(long('Q1'), classification, { text: long('A1') });
-    await ask(long('Q2'), classification, { text: long('A2') });
     expect(summaryCalls()).toHaveLength(0);
 
-    await ask(long('Q3'), classification, { text: 'SUMMARY-ONE' }, { text: long('A3') });
-    expect(summaryCalls()).toHaveLength(1);
+    // After this answer the next question would not fit Q1 and A1 any more: they are folded
+    // once the answer is done, and the student never waits for it.
+    await ask(long('Q2'), classification, { text: long('A2') }, { text: 'SUMMARY-ONE' });
+    await until(() => summaryCalls().length === 1);
     const firstFold = summaryCalls()[0]!.messages[0]!.content;
     expect(firstFold).toContain('Q1');
     expect(firstFold).not.toContain('Q2');
-    const answerAfterFold = provider.calls.at(-1)!;
+    expect(provider.calls.map((call) => call.kind)).toEqual([
+      'structured',
+      'stream',
+      'structured',
+      'stream',
+      'stream', // the summary, after the second answer
+    ]);
+
+    await until(async () => (await summaryRows(user.body.user.id)) === 1);
+    await ask(long('Q3'), classification, { text: long('A3') }, { text: 'SUMMARY-TWO' });
+    const answerAfterFold = provider.calls.filter((call) => call.kind === 'stream').at(-2)!;
     // The summary is data in the question's turn, never in the system prompt.
     expect(answerAfterFold.system).not.toContain('SUMMARY-ONE');
     const question = answerAfterFold.messages.at(-1)!.content;
@@ -65,21 +88,38 @@ describe('conversation context', () => {
     expect(question.endsWith(long('Q3').trim())).toBe(true);
     expect(answerAfterFold.messages.map((m) => m.content.slice(0, 2))).toEqual(['Q2', 'A2', '<s']);
 
-    await ask(long('Q4'), classification, { text: 'SUMMARY-TWO' }, { text: long('A4') });
+    await until(() => summaryCalls().length === 2);
     const secondFold = summaryCalls()[1]!.messages[0]!.content;
     expect(secondFold).toContain('SUMMARY-ONE'); // builds on the previous summary…
     expect(secondFold).toContain('Q2'); // …with only the newly folded slice
     expect(secondFold).not.toContain('Q1');
+    await until(async () => (await summaryRows(user.body.user.id)) === 2);
+    client.close();
+  });
 
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const usage = await t.database.db
-      .select()
-      .from(usageEvents)
-      .where(eq(usageEvents.userId, user.body.user.id));
-    expect(usage.filter((row) => row.purpose === 'summary')).toHaveLength(2);
+  it('without a summary yet, sends only the most recent messages that fit the budget', async () => {
+    provider.reset();
+    const { client, ask } = await conversation();
+    await ask(long('Q1'), classification, { text: long('A1') });
+    await ask(
+      long('Q2'),
+      classification,
+      { text: long('A2') },
+      { failBeforeFirstToken: 'invalid_request' }, // the summary fails: nothing is stored
+    );
+    await until(() => summaryCalls().length === 1);
+    await ask(long('Q3'), classification, { text: long('A3') }, { text: 'SUMMARY' });
+    const answer = provider.calls.filter((call) => call.kind === 'stream')[3]!;
+    expect(answer.messages.map((m) => m.content.slice(0, 2))).toEqual(['Q2', 'A2', 'Q3']);
+    expect(answer.messages.at(-1)!.content).not.toContain('conversation_summary');
     client.close();
   });
 });
+
+async function summaryRows(userId: string) {
+  const rows = await t.database.db.select().from(usageEvents).where(eq(usageEvents.userId, userId));
+  return rows.filter((row) => row.purpose === 'summary').length;
+}
 
 describe('connections per user', () => {
   it('refuses a connection beyond SOCKET_MAX_CONNECTIONS_PER_USER with a code the client can show', async () => {

@@ -41,6 +41,9 @@ describe('fallback along the provider chain', () => {
         LLM_FALLBACK_PROVIDERS: 'openai',
         LLM_MAX_RETRIES: '1',
         LLM_FIRST_TOKEN_TIMEOUT: '300ms',
+        // Only answers count on the answer breaker (classifications have their own), and these
+        // tests fail the first provider's answers more than five times in a row on purpose.
+        LLM_CIRCUIT_FAILURES: '20',
       },
       undefined,
       {

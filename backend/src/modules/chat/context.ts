@@ -1,6 +1,5 @@
 import type { NotebookContext } from '@hintbook/contracts';
 import {
-  buildSummaryRequest,
   buildTutorSystemPrompt,
   buildTutorUserTurn,
   fitToBudget,
@@ -8,7 +7,7 @@ import {
 import type { EffectiveLevels, HintLevels, TurnReason } from '../../ai/pedagogy/index.js';
 import type { LlmMessage } from '../../ai/types.js';
 import { listVisibleMessagesAfter, type MessageRow } from './messages.repository.js';
-import { updateSessionSummary, type SessionRow } from './sessions.repository.js';
+import type { SessionRow } from './sessions.repository.js';
 import type { TurnDeps } from './turn.types.js';
 
 export interface AnswerContextInput {
@@ -25,8 +24,10 @@ export interface AnswerContextInput {
 
 /**
  * What the tutor sees for one answer: the system prompt (our rules only), then the recent
- * conversation within the token budget, the last question carrying this turn's context as data. Older messages are folded into the session's running summary, one slice at
- * a time, so each fold costs only the messages that just fell out of the window.
+ * conversation within the token budget, the last question carrying this turn's context as data.
+ * No model call happens here: older messages were folded into the session's running summary
+ * after earlier turns (summary.ts); until a summary exists, messages beyond the budget are simply
+ * not sent.
  */
 export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInput) {
   const { session, question } = input;
@@ -35,20 +36,8 @@ export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInp
   ).filter(
     (row) => row.seq < question.seq && row.content.trim() !== '' && row.status !== 'streaming',
   );
-  const { kept, folded } = fitToBudget(history.map(toLlmMessage), deps.limits.historyTokens);
-  let summary = session.summary ?? undefined;
-  if (folded.length > 0) {
-    const foldedRows = history.slice(0, folded.length);
-    const next = await deps.tutor.summarize(
-      buildSummaryRequest({ previousSummary: summary ?? null, messagesToFold: folded }),
-      { userId: question.userId, sessionId: session.id },
-    );
-    // A failed summary keeps the old one; the folded messages are simply not seen this turn.
-    if (next) {
-      summary = next;
-      await updateSessionSummary(deps.db, session.id, next, foldedRows.at(-1)!.seq);
-    }
-  }
+  const { kept } = fitToBudget(history.map(toLlmMessage), deps.limits.historyTokens);
+  const summary = session.summary ?? undefined;
   const rules = {
     hintLevels: input.hintLevels,
     ...(input.reason ? { reason: input.reason } : {}),
@@ -71,7 +60,7 @@ export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInp
   };
 }
 
-function toLlmMessage(row: MessageRow): LlmMessage {
+export function toLlmMessage(row: MessageRow): LlmMessage {
   return { role: row.role, content: row.content };
 }
 

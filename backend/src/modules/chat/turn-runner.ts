@@ -6,8 +6,11 @@ import {
   type TurnKind,
 } from '../../ai/pedagogy/index.js';
 import { createRedactionVault, type RedactionVault } from '../../ai/privacy/redaction.js';
+import { estimateTokens } from '../../ai/pedagogy/token-estimate.js';
+import { estimateRequestTokens } from '../../ai/usage-estimate.js';
 import type { UserRow } from '../users/users.repository.js';
 import { insertRedactionCounts } from '../privacy/redactions.repository.js';
+import { settleReservation, type TurnReservation } from '../usage/quota.service.js';
 import type { ActiveTurn } from './active-turns.js';
 import { buildAnswerContext } from './context.js';
 import { findCourseMaterial } from './course-material.js';
@@ -27,12 +30,12 @@ import { insertGuardTrip } from './guard-trips.repository.js';
 import { redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession, type SessionRow } from './sessions.repository.js';
+import { createSpendMeter, type SpendMeter } from './spend-meter.js';
+import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
+import { endWithoutAnswer, finish, PolicyRefusal, SpendLimitReached } from './turn-endings.js';
 import type { TurnDeps } from './turn.types.js';
 import { resolveTurnRules } from '../exercises/turn-rules.js';
-
-/** The module's AI policy switches the tutor off right now; the message says so in plain words. */
-class PolicyRefusal extends Error {}
 
 export interface RunTurnInput {
   turn: ActiveTurn;
@@ -49,7 +52,12 @@ export interface RunTurnInput {
    * Otherwise the exercise at the workspace's active cell gives it (exercises/turn-rules.ts).
    */
   referenceSolution?: string | undefined;
+  /** What the turn may spend (reserved at its start); settled when it ends. */
+  reservation?: TurnReservation | undefined;
 }
+
+/** The classification's longest answer (see tutor.ts). */
+const CLASSIFICATION_OUTPUT_TOKENS = 400;
 
 /**
  * One answer, start to finish: hint levels → context → stream → store. Emits `chat:turn`,
@@ -60,9 +68,9 @@ export interface RunTurnInput {
  * the answer completed, then the classification (if it came) is folded in for the next turn.
  */
 export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<void> {
-  const { turn, user, session, question, answer } = input;
-  const emit = turnDeps.emitter;
-  // One vault for every call of this turn, so a value has one placeholder in all of them.
+  const { user } = input;
+  // One vault for every call of this turn (the summary after it too), so a value has one
+  // placeholder in all of them.
   const vault = createRedactionVault({
     kinds: turnDeps.privacy.redactionKinds,
     identity: { names: [user.username], email: user.email },
@@ -71,11 +79,53 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
   const deps = isRedacting
     ? { ...turnDeps, tutor: withRedaction(turnDeps.tutor, vault) }
     : turnDeps;
+  const meter = createSpendMeter(input.reservation, (usage) => deps.spending?.costOf(usage) ?? 0);
+  try {
+    const completed = await answerTurn(deps, input, meter, isRedacting ? vault : null);
+    // After chat:done: fold old messages for the next turn, within what this turn reserved.
+    if (completed)
+      await summarizeAfterTurn(deps, {
+        userId: input.user.id,
+        sessionId: input.session.id,
+        signal: input.turn.abort.signal,
+        canAfford: (usage) => meter.wouldExceed(usage) === null,
+      });
+  } finally {
+    // Counted whatever the outcome: the redacted text left either way.
+    if (isRedacting) await storeRedactionCounts(deps, input, vault);
+    await settle(deps, input);
+  }
+}
+
+/** The turn's calls are stored before its hold goes, so no other turn sees the gap. */
+async function settle(deps: TurnDeps, input: RunTurnInput) {
+  if (!input.reservation?.id) return;
+  try {
+    await deps.spending?.flushUsage();
+    await settleReservation(deps, input.reservation);
+  } catch (error) {
+    deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not settle a reservation');
+  }
+}
+
+/**
+ * The answer itself; resolves true when it completed (`chat:done` with status complete). `deps`
+ * already redacts every provider call when `vault` is given.
+ */
+async function answerTurn(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  meter: SpendMeter,
+  vault: RedactionVault | null,
+): Promise<boolean> {
+  const { turn, user, session, question, answer } = input;
+  const emit = deps.emitter;
+  const redact = (text: string) => (vault ? vault.redact(text) : text);
   // What leaves for a provider; planning and evidence keep working on the real text.
-  const outbound = isRedacting
+  const outbound = vault
     ? {
-        question: { ...question, content: vault.redact(question.content) },
-        notebookContext: redactNotebookContext(input.notebookContext, vault.redact),
+        question: { ...question, content: redact(question.content) },
+        notebookContext: redactNotebookContext(input.notebookContext, redact),
       }
     : { question, notebookContext: input.notebookContext };
   emit.toUser(user.id, 'chat:turn', {
@@ -121,22 +171,32 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
         signal: turn.abort.signal,
       }),
     ]);
-    // Not awaited: the verdict is for the next turn. Started before the answer's own call.
-    const classified = deps.tutor
-      .classify(
-        classificationRequestFor(
-          session,
-          outbound.question,
-          history
-            .filter((row) => row.content.trim() !== '')
-            .slice(-6)
-            .map((row) => ({ ...row, content: vault.redact(row.content) })),
-          outbound.notebookContext,
-        ),
-        { userId: user.id, sessionId: session.id, messageId: question.id },
-        classification.signal,
-      )
-      .catch(() => null);
+    // Not awaited: the verdict is for the next turn. Started before the answer's own call,
+    // unless the turn cannot afford it (it is optional: the level then holds).
+    const classificationRequest = classificationRequestFor(
+      session,
+      outbound.question,
+      history
+        .filter((row) => row.content.trim() !== '')
+        .slice(-6)
+        .map((row) => ({ ...row, content: redact(row.content) })),
+      outbound.notebookContext,
+    );
+    const classificationCost = {
+      inputTokens: estimateRequestTokens(classificationRequest),
+      outputTokens: CLASSIFICATION_OUTPUT_TOKENS,
+    };
+    const classified =
+      meter.wouldExceed(classificationCost) === null
+        ? deps.tutor
+            .classify(
+              classificationRequest,
+              { userId: user.id, sessionId: session.id, messageId: question.id },
+              classification.signal,
+            )
+            .catch(() => null)
+        : Promise.resolve(null);
+    if (input.reservation?.id) meter.charge(classificationCost);
     const { hintLevels, reason } = planned.plan;
     const cue = hintCue(hintLevels, reason);
     emit.toUser(user.id, 'chat:meta', {
@@ -163,6 +223,10 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
       }),
     ]);
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
+    // Nothing is sent when the question alone would pass what the turn holds.
+    const inputCost = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
+    const overAtStart = meter.charge(inputCost);
+    if (overAtStart) throw new SpendLimitReached(overAtStart);
     const events = streamGuardedAnswer(deps.tutor, {
       request: { system: request.system, messages: request.messages },
       guardRetrySystem: request.guardRetrySystem,
@@ -173,6 +237,11 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
     });
     for await (const event of events) {
       if (event.type === 'delta') {
+        const over = meter.charge({ inputTokens: 0, outputTokens: estimateTokens(event.text) });
+        if (over) {
+          turn.abort.abort();
+          throw new SpendLimitReached(over);
+        }
         if (event.replace) turn.content = '';
         const delta = {
           sessionId: session.id,
@@ -215,16 +284,15 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
         },
       });
       await learnAfterAnswer(deps, input, classified);
-      return;
+      return true;
     }
     throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
   } catch (error) {
     classification.abort();
     await endWithoutAnswer(deps, input, error);
+    return false;
   } finally {
     turn.abort.signal.removeEventListener('abort', stopClassification);
-    // Counted whatever the outcome: the redacted text left either way.
-    if (isRedacting) await storeRedactionCounts(deps, input, vault);
   }
 }
 
@@ -302,117 +370,4 @@ async function storeTrip(
     { turnId: input.turn.turnId, reason: event.trip.reason, attempt: event.attempt },
     'answer guard tripped',
   );
-}
-
-/** Stopped, interrupted or failed: keep whatever text was shown, and say what happened. */
-async function endWithoutAnswer(
-  deps: TurnDeps,
-  input: RunTurnInput,
-  error: unknown,
-): Promise<void> {
-  const { turn, session, answer } = input;
-  const now = deps.clock();
-  const failure = error instanceof AnswerFailedError ? error : undefined;
-  const usage = failure?.usage;
-  const common = {
-    content: turn.content,
-    completedAt: now,
-    provider: failure?.provider ?? null,
-    model: failure?.model ?? null,
-    inputTokens: usage?.inputTokens ?? null,
-    outputTokens: usage?.outputTokens ?? null,
-  };
-  try {
-    if (error instanceof PolicyRefusal) {
-      await updateMessage(deps.db, answer.id, {
-        ...common,
-        status: 'error',
-        errorCode: 'chat.policy_off',
-      });
-      finish(deps, turn, {
-        name: 'chat:error',
-        payload: {
-          sessionId: session.id,
-          turnId: turn.turnId,
-          messageId: answer.id,
-          content: '',
-          code: 'chat.policy_off',
-          message: error.message,
-          retryable: false,
-        },
-      });
-      return;
-    }
-    if (turn.abort.signal.aborted) {
-      await updateMessage(deps.db, answer.id, {
-        ...common,
-        status: 'interrupted',
-        errorCode: null,
-      });
-      finish(deps, turn, {
-        name: 'chat:done',
-        payload: {
-          sessionId: session.id,
-          turnId: turn.turnId,
-          messageId: answer.id,
-          status: 'interrupted',
-          content: turn.content,
-          usage: { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 },
-        },
-      });
-      return;
-    }
-    if (!failure) deps.logger.error({ err: error, turnId: turn.turnId }, 'turn failed');
-    const shown = turn.content.length > 0;
-    const code = failure ? (shown ? 'ai.interrupted' : 'ai.provider_unavailable') : 'internal';
-    await updateMessage(deps.db, answer.id, {
-      ...common,
-      status: shown ? 'interrupted' : 'error',
-      errorCode: code,
-    });
-    finish(deps, turn, {
-      name: 'chat:error',
-      payload: {
-        sessionId: session.id,
-        turnId: turn.turnId,
-        messageId: answer.id,
-        content: turn.content,
-        code,
-        message: shown
-          ? 'The answer was cut off. What you see is kept; press retry for a full answer.'
-          : 'The tutor could not answer just now. Your question is saved; press retry in a moment.',
-        retryable: true,
-      },
-    });
-  } catch (storeError) {
-    // Even when the database is unreachable the client must get its terminal event.
-    deps.logger.error(
-      { err: storeError, turnId: turn.turnId },
-      'could not store the end of a turn',
-    );
-    finish(deps, turn, {
-      name: 'chat:error',
-      payload: {
-        sessionId: session.id,
-        turnId: turn.turnId,
-        messageId: null,
-        content: turn.content,
-        code: 'database.unavailable',
-        message:
-          'The answer could not be saved because the database is unavailable. Try again in a moment.',
-        retryable: true,
-      },
-    });
-  }
-}
-
-function finish(
-  deps: TurnDeps,
-  turn: ActiveTurn,
-  terminal: Parameters<TurnDeps['activeTurns']['finish']>[1],
-) {
-  deps.activeTurns.finish(turn, terminal);
-  if (terminal.name === 'chat:done')
-    deps.emitter.toUser(turn.userId, 'chat:done', terminal.payload);
-  else deps.emitter.toUser(turn.userId, 'chat:error', terminal.payload);
 }

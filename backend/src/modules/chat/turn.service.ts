@@ -9,7 +9,7 @@ import type { TurnKind } from '../../ai/pedagogy/index.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
 import type { UserRow } from '../users/users.repository.js';
-import { assertTurnAllowed } from '../usage/quota.service.js';
+import { reserveTurn, settleReservation, type TurnReservation } from '../usage/quota.service.js';
 import {
   messageNotFound,
   messageTooLong,
@@ -71,65 +71,76 @@ export async function sendQuestion(
   let session = found;
   if (payload.sessionId && !session) throw sessionNotFound();
   if (session && deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
-  await Promise.all([
+  const [, reservation] = await Promise.all([
     session && releaseOrphanedAnswer(deps, session.id),
-    assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id),
+    reserve(deps, user.id),
   ]);
 
   const isNewSession = !session;
   // A first question from the workspace opens a conversation about that notebook.
   const notebookScope =
     !session && payload.notebook
-      ? await resolveNotebookScope(deps.db, user.id, payload.notebook)
+      ? await storeOrRelease(deps, reservation, () =>
+          resolveNotebookScope(deps.db, user.id, payload.notebook!),
+        )
       : undefined;
-  if (payload.notebook && !session && !notebookScope) throw notebookNotFound();
-  const stored = await deps.db
-    .transaction(async (tx) => {
-      const txDeps = { ...deps, db: tx as unknown as Db };
-      session ??= await createSession(txDeps.db, {
-        userId: user.id,
-        title: notebookScope
-          ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
-          : titleFromQuestion(payload.content),
-        scope: notebookScope?.scope ?? 'general',
-        notebookId: notebookScope?.notebookId ?? null,
-      });
-      if (payload.replacesMessageId)
-        await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
-      const question = await insertMessage(txDeps.db, {
-        sessionId: session.id,
-        userId: user.id,
-        role: 'user',
-        content: payload.content,
-        status: 'complete',
-        clientMessageId: payload.clientMessageId,
-        createdAt: deps.clock(),
-      });
-      const answer = await insertMessage(txDeps.db, {
-        sessionId: session.id,
-        userId: user.id,
-        role: 'assistant',
-        status: 'streaming',
-        replyToId: question.id,
-        createdAt: deps.clock(),
-      });
-      await touchSession(txDeps.db, session.id, deps.clock());
-      return { session, question, answer };
-    })
-    .catch(async (error: unknown) => {
-      // Lost a race: the same client id was stored by a concurrent send, or another answer
-      // in this conversation started first.
-      if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
-        return findDuplicate(deps.db, user.id, payload.clientMessageId);
-      }
-      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
-        throw turnInProgress();
-      throw error;
-    });
+  if (payload.notebook && !session && !notebookScope) {
+    await release(deps, reservation);
+    throw notebookNotFound();
+  }
+  const stored = await storeOrRelease(deps, reservation, () =>
+    deps.db
+      .transaction(async (tx) => {
+        const txDeps = { ...deps, db: tx as unknown as Db };
+        session ??= await createSession(txDeps.db, {
+          userId: user.id,
+          title: notebookScope
+            ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
+            : titleFromQuestion(payload.content),
+          scope: notebookScope?.scope ?? 'general',
+          notebookId: notebookScope?.notebookId ?? null,
+        });
+        if (payload.replacesMessageId)
+          await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
+        const question = await insertMessage(txDeps.db, {
+          sessionId: session.id,
+          userId: user.id,
+          role: 'user',
+          content: payload.content,
+          status: 'complete',
+          clientMessageId: payload.clientMessageId,
+          createdAt: deps.clock(),
+        });
+        const answer = await insertMessage(txDeps.db, {
+          sessionId: session.id,
+          userId: user.id,
+          role: 'assistant',
+          status: 'streaming',
+          replyToId: question.id,
+          createdAt: deps.clock(),
+        });
+        await touchSession(txDeps.db, session.id, deps.clock());
+        return { session, question, answer };
+      })
+      .catch(async (error: unknown) => {
+        // Lost a race: the same client id was stored by a concurrent send, or another answer
+        // in this conversation started first.
+        if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
+          return findDuplicate(deps.db, user.id, payload.clientMessageId);
+        }
+        if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
+          throw turnInProgress();
+        throw error;
+      }),
+  );
   if (!stored) throw new Error('a send that lost a race left no stored message');
-  if (!('answer' in stored)) return stored;
+  if (!('answer' in stored)) {
+    await release(deps, reservation);
+    return stored;
+  }
 
   start(deps, user, stored.session, stored.question, stored.answer, {
+    reservation,
     isNewSession,
     notebookContext: payload.context,
     // Rewording the last question is asking again, not a new attempt.
@@ -141,6 +152,36 @@ export async function sendQuestion(
     turnId: stored.answer.id,
     duplicate: false,
   };
+}
+
+/** Checks the limits and holds what the turn may spend (see quota.service.ts). */
+function reserve(deps: TurnDeps, userId: string): Promise<TurnReservation> {
+  return reserveTurn(
+    { db: deps.db, limits: deps.limits, clock: deps.clock },
+    userId,
+    deps.spending?.estimate() ?? { tokens: 0, costUsd: 0 },
+  );
+}
+
+/** A turn that never started gives its hold back; a failure here only delays that to expiry. */
+async function release(deps: TurnDeps, reservation: TurnReservation) {
+  await settleReservation(deps, reservation).catch((error: unknown) =>
+    deps.logger.warn({ err: error }, 'could not release a usage reservation'),
+  );
+}
+
+/** Runs a step between reserving and starting; when it throws, the hold is given back. */
+async function storeOrRelease<T>(
+  deps: TurnDeps,
+  reservation: TurnReservation,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await release(deps, reservation);
+    throw error;
+  }
 }
 
 /** An answer left `streaming` by a process that died must not block the conversation for good. */
@@ -210,7 +251,7 @@ export async function retryLastQuestion(
   const previous = await findAnswerTo(deps.db, question.id);
   if (previous?.status === 'complete') throw nothingToRetry();
   if (previous?.status === 'streaming') throw turnInProgress();
-  await assertTurnAllowed({ db: deps.db, limits: deps.limits, clock: deps.clock }, user.id);
+  const reservation = await reserve(deps, user.id);
 
   const answer = await deps.db
     .transaction(async (tx) => {
@@ -225,12 +266,17 @@ export async function retryLastQuestion(
         createdAt: deps.clock(),
       });
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
+      await release(deps, reservation);
       if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
         throw turnInProgress();
       throw error;
     });
-  start(deps, user, session, question, answer, { isNewSession: false, kind: 'retry' });
+  start(deps, user, session, question, answer, {
+    reservation,
+    isNewSession: false,
+    kind: 'retry',
+  });
   return { sessionId: session.id, userMessageId: question.id, turnId: answer.id, duplicate: false };
 }
 
@@ -241,6 +287,7 @@ function start(
   question: MessageRow,
   answer: MessageRow,
   options: {
+    reservation: TurnReservation;
     isNewSession: boolean;
     notebookContext?: ChatSendPayload['context'];
     kind: TurnKind;

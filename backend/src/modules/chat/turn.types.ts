@@ -7,6 +7,17 @@ import type { ChatLimits } from '../usage/quota.service.js';
 import type { ActiveTurns } from './active-turns.js';
 import type { CourseRetrieval } from './course-material.js';
 import type { Tutor } from './tutor.types.js';
+import type { TokenUsage } from '../../ai/types.js';
+
+/** What the turn needs to reserve, watch and settle its spending (see quota.service.ts). */
+export interface TurnSpending {
+  /** An upper estimate of one turn: input with full context, the longest answer, side calls. */
+  estimate(): { tokens: number; costUsd: number };
+  /** USD for this many tokens on the answer model now in effect. */
+  costOf(usage: TokenUsage): number;
+  /** Resolves once every usage row already reported is stored (before a reservation goes). */
+  flushUsage(): Promise<void>;
+}
 
 /** Sends socket events to every connection of one user (all their tabs). */
 export interface TurnEmitter {
@@ -29,6 +40,8 @@ export interface TurnDeps {
   privacy: { redactionKinds: ReadonlySet<RedactionKind> };
   /** Course passages for answers; absent, module workspaces get their notebook's own text. */
   retrieval?: CourseRetrieval | undefined;
+  /** Absent (unit tests): no reservation is made beyond the rate limit. */
+  spending?: TurnSpending | undefined;
 }
 
 /** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */

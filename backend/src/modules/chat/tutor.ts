@@ -14,13 +14,22 @@ import {
 import type { Config } from '../../config/env.js';
 import type { Logger } from '../../lib/logger.js';
 import type { LlmMessage } from '../../ai/types.js';
+import { describeFailure } from '../../ai/failure-detail.js';
 import { AnswerFailedError, type AnswerEvent, type CallOwner, type Tutor } from './tutor.types.js';
 
 const SUMMARY_TIMEOUT_MS = 20_000;
+/** The longest summary asked for. */
+export const SUMMARY_OUTPUT_TOKENS = 600;
 
 export interface TutorDeps {
   registry: ProviderRegistry;
+  /** Answers' breakers: what cuts a provider off from answering. */
   breakers: CircuitBreakers;
+  /**
+   * Classification and summary calls have their own, so their timeouts and bad JSON (a small
+   * model's usual failures) never cut answers off from a provider that answers fine.
+   */
+  sideBreakers: CircuitBreakers;
   pricing: PricingTable;
   settings: Config['ai'];
   logger: Logger;
@@ -48,7 +57,7 @@ export function createTutor(deps: TutorDeps): Tutor {
     signal,
     purpose,
     maxRetries: settings.maxRetries,
-    breakers: deps.breakers,
+    breakers: purpose === 'answer' ? deps.breakers : deps.sideBreakers,
     onCall: (call: CallRecord) => deps.recordCall(owner, call),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
@@ -72,21 +81,23 @@ export function createTutor(deps: TutorDeps): Tutor {
         );
         return result.value;
       } catch (error) {
-        deps.logger.warn(
-          { err: error, sessionId: owner.sessionId },
-          'classification failed; hint level holds',
-        );
+        if (!signal?.aborted)
+          deps.logger.warn(
+            { ...describeFailure(error), sessionId: owner.sessionId },
+            'classification failed; hint level holds',
+          );
         return null;
       }
     },
 
-    async summarize(request, owner): Promise<string | null> {
-      const signal = AbortSignal.timeout(SUMMARY_TIMEOUT_MS);
+    async summarize(request, owner, stop): Promise<string | null> {
+      const timeout = AbortSignal.timeout(SUMMARY_TIMEOUT_MS);
+      const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
       let text = '';
       try {
         for await (const event of streamWithFallback(
           smallChain(),
-          { ...request, maxOutputTokens: 600 },
+          { ...request, maxOutputTokens: SUMMARY_OUTPUT_TOKENS },
           {
             ...resilience(owner, 'summary', signal),
             firstTokenMs: settings.timeouts.firstTokenMs,
@@ -97,10 +108,11 @@ export function createTutor(deps: TutorDeps): Tutor {
         }
         return text.trim() || null;
       } catch (error) {
-        deps.logger.warn(
-          { err: error, sessionId: owner.sessionId },
-          'summary failed; keeping the previous one',
-        );
+        if (!stop?.aborted)
+          deps.logger.warn(
+            { ...describeFailure(error), sessionId: owner.sessionId },
+            'summary failed; keeping the previous one',
+          );
         return null;
       }
     },
@@ -150,7 +162,7 @@ async function* streamAnswer(
     if (error instanceof AllProvidersFailedError) {
       deps.onAnswerFailed?.(owner);
       deps.logger.warn(
-        { attempts: error.attempts, sessionId: owner.sessionId },
+        { ...describeFailure(error), sessionId: owner.sessionId },
         'no provider could answer',
       );
       throw new AnswerFailedError(false, undefined, error.lastError?.provider, undefined, {

@@ -27,9 +27,11 @@ export interface Tutor {
     owner: CallOwner,
     signal?: AbortSignal,
   ): Promise<Classification | null>;
+  /** Runs after the turn; `signal` (the turn's stop, or shutdown) aborts it. */
   summarize(
     request: { system: string; messages: LlmMessage[] },
     owner: CallOwner,
+    signal?: AbortSignal,
   ): Promise<string | null>;
   streamAnswer(
     request: { system: string; messages: LlmMessage[] },

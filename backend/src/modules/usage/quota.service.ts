@@ -5,7 +5,16 @@ import type { Clock } from '../../lib/clock.js';
 import { allowanceExhausted, budgetExhausted, chatRateLimited } from '../chat/chat.errors.js';
 import { countQuestionsSince } from '../chat/messages.repository.js';
 import { findUserAllowance } from '../settings/settings.repository.js';
-import { sumCostSince, sumUserTokensSince } from './usage.repository.js';
+import { withTransaction } from '../../db/transaction.js';
+import {
+  createReservation,
+  deleteReservation,
+  lockReservations,
+  sumCostSince,
+  sumReservedCost,
+  sumUserReservedTokens,
+  sumUserTokensSince,
+} from './usage.repository.js';
 
 export type ChatLimits = Config['chat'];
 
@@ -31,28 +40,85 @@ export function windowStarts(now: Date) {
   };
 }
 
+/** What a turn holds while it runs; `null` caps mean no limit applies. */
+export interface TurnReservation {
+  id: string | null;
+  /** Tokens this turn may use in all (its reservation). */
+  capTokens: number | null;
+  /** Money this turn may use in all, in USD. */
+  capUsd: number | null;
+  /** The token window that binds first, for the message when the answer reaches the cap. */
+  binding: { window: 'day' | 'week'; resetsAt: Date };
+}
+
+/** How long a reservation holds if its turn never settles (its process died). */
+const RESERVATION_TTL_MS = 10 * 60_000;
+
 /**
- * Refuses a new turn when the student is over a limit. Every counter is a query over Postgres,
- * so limits hold across restarts and replicas. `0` disables a token allowance or the budget.
+ * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
+ * its estimate, or what is left when that is less. Counters are sums over usage_events plus
+ * the running turns' reservations, under one lock, so concurrent turns (tabs, replicas) cannot
+ * together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
  */
-export async function assertTurnAllowed(deps: QuotaDeps, userId: string): Promise<void> {
+export async function reserveTurn(
+  deps: QuotaDeps,
+  userId: string,
+  estimate: { tokens: number; costUsd: number },
+): Promise<TurnReservation> {
   const now = deps.clock();
   const windows = windowStarts(now);
-  const limits = await limitsForUser(deps, userId);
-  // Independent counters: ask for them together, so a turn starts one round trip later, not four.
-  const [recent, usedToday, usedThisWeek, spent] = await Promise.all([
+  const [limits, recent] = await Promise.all([
+    limitsForUser(deps, userId),
     countQuestionsSince(deps.db, userId, new Date(now.getTime() - 60_000)),
-    limits.dailyTokens > 0 ? sumUserTokensSince(deps.db, userId, windows.day) : 0,
-    limits.weeklyTokens > 0 ? sumUserTokensSince(deps.db, userId, windows.week) : 0,
-    limits.monthlyBudgetUsd > 0 ? sumCostSince(deps.db, windows.month) : 0,
   ]);
+  const binding = { window: 'day' as const, resetsAt: windows.nextDay };
   if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
-  if (limits.dailyTokens > 0 && usedToday >= limits.dailyTokens)
-    throw allowanceExhausted('day', windows.nextDay);
-  if (limits.weeklyTokens > 0 && usedThisWeek >= limits.weeklyTokens) {
-    throw allowanceExhausted('week', windows.nextWeek);
-  }
-  if (limits.monthlyBudgetUsd > 0 && spent >= limits.monthlyBudgetUsd) throw budgetExhausted();
+  const hasTokenLimit = limits.dailyTokens > 0 || limits.weeklyTokens > 0;
+  if (!hasTokenLimit && limits.monthlyBudgetUsd <= 0)
+    return { id: null, capTokens: null, capUsd: null, binding };
+
+  return withTransaction(deps.db, async (tx) => {
+    await lockReservations(tx);
+    // One connection inside the transaction: the counters go one after the other.
+    const usedToday =
+      limits.dailyTokens > 0 ? await sumUserTokensSince(tx, userId, windows.day) : 0;
+    const usedThisWeek =
+      limits.weeklyTokens > 0 ? await sumUserTokensSince(tx, userId, windows.week) : 0;
+    const reserved = hasTokenLimit ? await sumUserReservedTokens(tx, userId, now) : 0;
+    const spent = limits.monthlyBudgetUsd > 0 ? await sumCostSince(tx, windows.month) : 0;
+    const reservedCost = limits.monthlyBudgetUsd > 0 ? await sumReservedCost(tx, now) : 0;
+    const leftToday = limits.dailyTokens > 0 ? limits.dailyTokens - usedToday - reserved : Infinity;
+    const leftThisWeek =
+      limits.weeklyTokens > 0 ? limits.weeklyTokens - usedThisWeek - reserved : Infinity;
+    if (leftToday <= 0) throw allowanceExhausted('day', windows.nextDay);
+    if (leftThisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
+    const leftUsd =
+      limits.monthlyBudgetUsd > 0 ? limits.monthlyBudgetUsd - spent - reservedCost : Infinity;
+    if (leftUsd <= 0) throw budgetExhausted();
+    const tokens = Math.min(estimate.tokens, leftToday, leftThisWeek);
+    const costUsd = Math.min(estimate.costUsd, leftUsd);
+    const id = await createReservation(tx, {
+      userId,
+      tokens,
+      costUsd: Number.isFinite(costUsd) ? costUsd : 0,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+    });
+    return {
+      id,
+      capTokens: hasTokenLimit ? tokens : null,
+      capUsd: limits.monthlyBudgetUsd > 0 ? costUsd : null,
+      binding:
+        leftToday <= leftThisWeek
+          ? binding
+          : { window: 'week' as const, resetsAt: windows.nextWeek },
+    };
+  });
+}
+
+/** The turn ended and its calls are in usage_events: its hold goes. */
+export async function settleReservation(deps: { db: Db }, reservation: TurnReservation) {
+  if (reservation.id) await deleteReservation(deps.db, reservation.id);
 }
 
 /** The installation's limits with the user's own allowance (set by an admin) applied. */

@@ -1,6 +1,6 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { usageEvents } from '../../db/schema/index.js';
+import { usageEvents, usageReservations } from '../../db/schema/index.js';
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
 
@@ -42,4 +42,46 @@ export async function listUsageForUser(db: Db, userId: string) {
     })
     .from(usageEvents)
     .where(eq(usageEvents.userId, userId));
+}
+
+/**
+ * Serialises reservations for the rest of the transaction (all replicas share the database), so
+ * two turns cannot both see the same allowance left. One key for all: reserving is a few short
+ * queries, and the budget is shared by everyone anyway.
+ */
+export async function lockReservations(db: Db): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(727071, 13)`);
+}
+
+/** Tokens the user holds in live reservations (running turns). */
+export async function sumUserReservedTokens(db: Db, userId: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<number>`coalesce(sum(${usageReservations.tokens}), 0)::int` })
+    .from(usageReservations)
+    .where(and(eq(usageReservations.userId, userId), gt(usageReservations.expiresAt, now)));
+  return Number(row?.total ?? 0);
+}
+
+/** Money every running turn holds, in USD. */
+export async function sumReservedCost(db: Db, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<string>`coalesce(sum(${usageReservations.costUsd}), 0)` })
+    .from(usageReservations)
+    .where(gt(usageReservations.expiresAt, now));
+  return Number(row?.total ?? 0);
+}
+
+export async function createReservation(
+  db: Db,
+  reservation: typeof usageReservations.$inferInsert,
+): Promise<string> {
+  const [row] = await db
+    .insert(usageReservations)
+    .values(reservation)
+    .returning({ id: usageReservations.id });
+  return row!.id;
+}
+
+export async function deleteReservation(db: Db, id: string): Promise<void> {
+  await db.delete(usageReservations).where(eq(usageReservations.id, id));
 }

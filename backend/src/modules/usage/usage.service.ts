@@ -32,6 +32,7 @@ export async function recordProviderCall(
       model: call.model,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
+      isEstimate: call.isEstimate ?? false,
       costUsd: deps.pricing.costOf(call.model, usage).costUsd,
       outcome: call.outcome,
       errorKind: call.error?.kind ?? null,

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
  *   PUT  /__fake/default  body: a script, or null to clear it
  *   GET  /__fake/calls    → recorded requests (method, path, headers, parsed body)
  *   POST /__fake/reset    → clears queue, default and calls
+ *   PUT  /__fake/timing   body: a FakeTiming, or null for none
  */
 
 export interface FakeScript {
@@ -38,7 +39,23 @@ export interface FakeScript {
   structured?: unknown;
   /** Ends with the vendor's "max tokens" stop reason instead of a normal stop. */
   stopAtMaxTokens?: boolean;
+  /** Overrides the server's timing for this response (`null`: answer at once). */
+  timing?: FakeTiming | null;
 }
+
+/**
+ * How long a real model takes, applied to every call: the wait before the first token, then one
+ * token's time before each further chunk (each chunk is one token); a non-streamed call
+ * (structured output) answers only once its whole generation would be done. Off by default so
+ * unit tests stay fast; benchmarks turn on REALISTIC_TIMING.
+ */
+export interface FakeTiming {
+  firstTokenMs: number;
+  perTokenMs: number;
+}
+
+/** What a hosted model's small tier looks like from here: 400 ms to the first token, 15 ms a token. */
+export const REALISTIC_TIMING: FakeTiming = { firstTokenMs: 400, perTokenMs: 15 };
 
 export interface RecordedCall {
   method: string;
@@ -87,6 +104,11 @@ export interface StartOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /** Timing for every call (see FakeTiming); none by default. */
+  timing?: FakeTiming;
+  /** Told when each request arrives and when its response ended (benchmarks time round trips). */
+  onRequest?: (body: Record<string, unknown>, path: string) => void;
+  onResponseEnd?: (body: Record<string, unknown>, path: string) => void;
 }
 
 const DEFAULT_CHUNKS = ['Hello', ' from', ' the', ' fake'];
@@ -133,6 +155,7 @@ export async function startFakeServer(
   const queue: FakeScript[] = [];
   const calls: RecordedCall[] = [];
   let fallback: FakeScript | undefined;
+  let timing = options.timing;
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string) {
     const body = await readBody(req);
@@ -142,6 +165,10 @@ export async function startFakeServer(
     }
     if (req.method === 'PUT' && path === '/__fake/default') {
       fallback = (body ?? undefined) as FakeScript | undefined;
+      return sendJson(res, 200, { ok: true });
+    }
+    if (req.method === 'PUT' && path === '/__fake/timing') {
+      timing = (body ?? undefined) as FakeTiming | undefined;
       return sendJson(res, 200, { ok: true });
     }
     if (req.method === 'GET' && path === '/__fake/calls') return sendJson(res, 200, calls);
@@ -159,6 +186,8 @@ export async function startFakeServer(
     if (path.startsWith('/__fake/')) return handleControl(req, res, path.split('?')[0]!);
     const body = (await readBody(req)) as Record<string, unknown> | undefined;
     calls.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    options.onRequest?.(body ?? {}, path);
+    res.once('close', () => options.onResponseEnd?.(body ?? {}, path));
     const script = queue.shift() ?? fallback ?? {};
     const chunks = script.chunks ?? DEFAULT_CHUNKS;
     const ctx: RenderContext = {
@@ -184,15 +213,26 @@ export async function startFakeServer(
         headers,
       );
     }
+    const pace = script.timing === undefined ? timing : (script.timing ?? undefined);
     if (!renderer.isStreaming(path, ctx.body)) {
+      // A vendor never writes (or bills) more than the request's output limit.
+      const limit = maxOutputTokensOf(ctx.body);
+      if (limit !== undefined) ctx.outputTokens = Math.min(ctx.outputTokens, limit);
       if (script.resetAfterChunks !== undefined) return void res.socket?.destroy();
       if (script.stallAfterChunks !== undefined) return; // never answers
+      // The whole generation happens before the one response.
+      if (pace) await delay(pace.firstTokenMs + pace.perTokenMs * ctx.outputTokens);
+      if (res.destroyed) return;
       return sendJson(res, 200, renderer.unary(ctx));
     }
-    await streamResponse(res, ctx);
+    await streamResponse(res, ctx, pace);
   }
 
-  async function streamResponse(res: http.ServerResponse, ctx: RenderContext) {
+  async function streamResponse(
+    res: http.ServerResponse,
+    ctx: RenderContext,
+    pace: FakeTiming | undefined,
+  ) {
     const { script } = ctx;
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -207,6 +247,7 @@ export async function startFakeServer(
       if (script.errorEventAfterChunks === index) return void res.end(renderer.errorEvent(ctx));
       const text = ctx.chunks[index];
       if (text === undefined) break;
+      if (pace) await delay(index === 0 ? pace.firstTokenMs : pace.perTokenMs);
       if (script.chunkDelayMs) await delay(script.chunkDelayMs);
       if (res.destroyed) return;
       res.write(renderer.chunk(ctx, text, index));
@@ -220,6 +261,9 @@ export async function startFakeServer(
       else res.destroy();
     });
   });
+  // Vendors keep idle connections open for a minute or more; Node's 5 s default races the
+  // SDK reusing a connection the server is just closing (a reset no real vendor causes).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -247,6 +291,14 @@ export async function startFakeServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The output limit a request set, in any of the three vendors' spellings. */
+function maxOutputTokensOf(body: Record<string, unknown>): number | undefined {
+  const generation = body.generationConfig as { maxOutputTokens?: unknown } | undefined;
+  const limit =
+    body.max_tokens ?? body.max_completion_tokens ?? generation?.maxOutputTokens ?? undefined;
+  return typeof limit === 'number' ? limit : undefined;
 }
 
 /** One SSE frame; `event` is omitted for vendors that send data lines only. */

@@ -5,8 +5,10 @@ export { startFakeGemini, geminiRenderer } from './gemini.js';
 export { startFakeCohere, cohereRenderer } from './cohere.js';
 export { startFakeVoyage, voyageRenderer } from './voyage.js';
 export {
+  REALISTIC_TIMING,
   startFakeServer,
   type FakeScript,
+  type FakeTiming,
   type FakeServer,
   type RecordedCall,
   type StartOptions,

@@ -1,4 +1,5 @@
 import {
+  REALISTIC_TIMING,
   startFakeAnthropic,
   startFakeCohere,
   startFakeGemini,
@@ -9,6 +10,7 @@ import {
 /**
  * Runs one fake vendor for e2e tests and benchmarks:
  *   tsx src/test/fake-providers/serve.ts <anthropic|openai|gemini|cohere|voyage> [port]
+ * FAKE_TIMING=realistic gives every call REALISTIC_TIMING (400 ms to the first token, 15 ms a token).
  * Prints one JSON line `{"vendor","url","baseUrl","port"}` once listening; script it over HTTP
  * (POST /__fake/script …, see fake-server.ts). Stops on SIGINT/SIGTERM.
  */
@@ -27,6 +29,7 @@ if (!vendor || !(vendor in starters)) {
 }
 const server = await starters[vendor as keyof typeof starters]({
   port: portArg ? Number(portArg) : 0,
+  ...(process.env.FAKE_TIMING === 'realistic' ? { timing: REALISTIC_TIMING } : {}),
 });
 process.stdout.write(
   `${JSON.stringify({ vendor, url: server.url, baseUrl: server.baseUrl, port: server.port })}\n`,

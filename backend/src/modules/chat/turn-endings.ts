@@ -1,0 +1,170 @@
+import type { ActiveTurn } from './active-turns.js';
+import { updateMessage } from './messages.repository.js';
+import type { SpendLimit } from './spend-meter.js';
+import type { RunTurnInput } from './turn-runner.js';
+import { AnswerFailedError } from './tutor.types.js';
+import type { TurnDeps } from './turn.types.js';
+
+/** How a turn that did not complete ends: stored as it stands, exactly one terminal event. */
+
+/** The turn reached what it reserved: ends the answer cleanly, the partial text kept. */
+export class SpendLimitReached extends Error {
+  constructor(readonly limit: SpendLimit) {
+    super(`turn reached its ${limit} cap`);
+  }
+}
+
+/** The module's AI policy switches the tutor off right now; the message says so in plain words. */
+export class PolicyRefusal extends Error {}
+
+/** Stopped, interrupted or failed: keep whatever text was shown, and say what happened. */
+export async function endWithoutAnswer(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  error: unknown,
+): Promise<void> {
+  const { turn, session, answer } = input;
+  const now = deps.clock();
+  const failure = error instanceof AnswerFailedError ? error : undefined;
+  const usage = failure?.usage;
+  const common = {
+    content: turn.content,
+    completedAt: now,
+    provider: failure?.provider ?? null,
+    model: failure?.model ?? null,
+    inputTokens: usage?.inputTokens ?? null,
+    outputTokens: usage?.outputTokens ?? null,
+  };
+  try {
+    if (error instanceof SpendLimitReached) {
+      await endAtSpendLimit(deps, input, error.limit, common);
+      return;
+    }
+    if (error instanceof PolicyRefusal) {
+      await updateMessage(deps.db, answer.id, {
+        ...common,
+        status: 'error',
+        errorCode: 'chat.policy_off',
+      });
+      finish(deps, turn, {
+        name: 'chat:error',
+        payload: {
+          sessionId: session.id,
+          turnId: turn.turnId,
+          messageId: answer.id,
+          content: '',
+          code: 'chat.policy_off',
+          message: error.message,
+          retryable: false,
+        },
+      });
+      return;
+    }
+    if (turn.abort.signal.aborted) {
+      await updateMessage(deps.db, answer.id, {
+        ...common,
+        status: 'interrupted',
+        errorCode: null,
+      });
+      finish(deps, turn, {
+        name: 'chat:done',
+        payload: {
+          sessionId: session.id,
+          turnId: turn.turnId,
+          messageId: answer.id,
+          status: 'interrupted',
+          content: turn.content,
+          usage: { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 },
+        },
+      });
+      return;
+    }
+    if (!failure) deps.logger.error({ err: error, turnId: turn.turnId }, 'turn failed');
+    const shown = turn.content.length > 0;
+    const code = failure ? (shown ? 'ai.interrupted' : 'ai.provider_unavailable') : 'internal';
+    await updateMessage(deps.db, answer.id, {
+      ...common,
+      status: shown ? 'interrupted' : 'error',
+      errorCode: code,
+    });
+    finish(deps, turn, {
+      name: 'chat:error',
+      payload: {
+        sessionId: session.id,
+        turnId: turn.turnId,
+        messageId: answer.id,
+        content: turn.content,
+        code,
+        message: shown
+          ? 'The answer was cut off. What you see is kept; press retry for a full answer.'
+          : 'The tutor could not answer just now. Your question is saved; press retry in a moment.',
+        retryable: true,
+      },
+    });
+  } catch (storeError) {
+    // Even when the database is unreachable the client must get its terminal event.
+    deps.logger.error(
+      { err: storeError, turnId: turn.turnId },
+      'could not store the end of a turn',
+    );
+    finish(deps, turn, {
+      name: 'chat:error',
+      payload: {
+        sessionId: session.id,
+        turnId: turn.turnId,
+        messageId: null,
+        content: turn.content,
+        code: 'database.unavailable',
+        message:
+          'The answer could not be saved because the database is unavailable. Try again in a moment.',
+        retryable: true,
+      },
+    });
+  }
+}
+
+/** The reservation ran out: a plain message, the partial answer kept, nothing to retry now. */
+async function endAtSpendLimit(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  limit: SpendLimit,
+  common: Parameters<typeof updateMessage>[2],
+) {
+  const { turn, session, answer } = input;
+  const code = limit === 'allowance' ? 'chat.allowance_exhausted' : 'chat.budget_exhausted';
+  const binding = input.reservation?.binding;
+  const kept = turn.content.length > 0 ? ' What the tutor wrote so far is kept.' : '';
+  const message =
+    limit === 'allowance'
+      ? `You have used your tutor allowance for this ${binding?.window ?? 'day'}.${kept}` +
+        (binding ? ` It renews ${binding.resetsAt.toUTCString()}.` : '')
+      : `The school’s AI budget ran out during this answer, so the tutor is paused until next month.${kept}`;
+  await updateMessage(deps.db, answer.id, {
+    ...common,
+    status: turn.content.length > 0 ? 'interrupted' : 'error',
+    errorCode: code,
+  });
+  finish(deps, turn, {
+    name: 'chat:error',
+    payload: {
+      sessionId: session.id,
+      turnId: turn.turnId,
+      messageId: answer.id,
+      content: turn.content,
+      code,
+      message,
+      retryable: false,
+    },
+  });
+}
+
+export function finish(
+  deps: TurnDeps,
+  turn: ActiveTurn,
+  terminal: Parameters<TurnDeps['activeTurns']['finish']>[1],
+) {
+  deps.activeTurns.finish(turn, terminal);
+  if (terminal.name === 'chat:done')
+    deps.emitter.toUser(turn.userId, 'chat:done', terminal.payload);
+  else deps.emitter.toUser(turn.userId, 'chat:error', terminal.payload);
+}
