@@ -190,7 +190,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
 
     const ping = await request<{ protocolVersion: number }>(page, { type: 'ping' });
     expect(ping.ok).toBe(true);
-    expect(ping.result.protocolVersion).toBe(1);
+    expect(ping.result.protocolVersion).toBe(2);
     const future = await request(page, { type: 'ping' }, 99);
     expect(future.ok).toBe(false);
     expect(future.error?.code).toBe('unsupported-version');
@@ -250,7 +250,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     // itself gets no answer.
     await lite.evaluate(() =>
       window.postMessage(
-        { protocol: 'hintbook-bridge', version: 1, requestId: 'spoofed', type: 'get-notebook' },
+        { protocol: 'hintbook-bridge', version: 2, requestId: 'spoofed', type: 'get-notebook' },
         '*',
       ),
     );
