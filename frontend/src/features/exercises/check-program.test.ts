@@ -1,4 +1,5 @@
 // @vitest-environment node
+/// <reference types="node" />
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildCheckProgram, parseCheckOutput } from './check-program';
