@@ -3,7 +3,7 @@
  * (served by the repository's nginx from jupyterlite/dist), the built backend, and the AI vendor
  * replaced by the fake OpenAI server. A student opens the seeded starter module, runs cells in
  * the real JupyterLite UI, asks the tutor about an error (the live context must reach the
- * model's system prompt), edits a cell, sees it autosaved and finds it again after a reload.
+ * model), edits a cell, sees it autosaved and finds it again after a reload.
  *
  * Needs `npm run build` and `npm run build:jupyterlite` first.
  */
@@ -95,11 +95,13 @@ function answerCalls(): RecordedCall[] {
   });
 }
 
-/** The system prompt(s) of an OpenAI chat request. */
-function systemText(call: RecordedCall): string {
+/**
+ * Everything the model was sent in an OpenAI chat request. The live context is student-controlled
+ * text, so it travels as delimited data in the user turn, not in the system prompt (issue 12).
+ */
+function promptText(call: RecordedCall): string {
   const { messages } = call.body as { messages: Array<{ role: string; content: unknown }> };
   return messages
-    .filter((message) => message.role === 'system' || message.role === 'developer')
     .map((message) =>
       typeof message.content === 'string' ? message.content : JSON.stringify(message.content),
     )
@@ -177,12 +179,12 @@ describe('the notebook workspace in the browser', () => {
       .waitFor();
     const calls = answerCalls();
     expect(calls.length).toBeGreaterThan(0);
-    const system = systemText(calls.at(-1)!);
-    expect(system).toContain(RAISING_SOURCE);
-    expect(system).toContain('IndexError');
-    expect(system).toContain('list index out of range');
-    expect(system).not.toContain('\u001b');
-    expect(system).not.toContain("<class 'IndexError'>");
+    const prompt = promptText(calls.at(-1)!);
+    expect(prompt).toContain(RAISING_SOURCE);
+    expect(prompt).toContain('IndexError');
+    expect(prompt).toContain('list index out of range');
+    expect(prompt).not.toContain('\u001b');
+    expect(prompt).not.toContain("<class 'IndexError'>");
 
     // Edit a cell: the badge goes to Saving… and then to Saved.
     const exercise = cell(page, 7).locator('.cm-content');
