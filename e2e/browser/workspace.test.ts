@@ -3,7 +3,7 @@
  * (served by the repository's nginx from jupyterlite/dist), the built backend, and the AI vendor
  * replaced by the fake OpenAI server. A student opens the seeded starter module, runs cells in
  * the real JupyterLite UI, asks the tutor about an error (the live context must reach the
- * model's system prompt), edits a cell, sees it autosaved and finds it again after a reload.
+ * model, as data in the question's turn), edits a cell, sees it autosaved and finds it again after a reload.
  *
  * Needs `npm run build` and `npm run build:jupyterlite` first.
  */

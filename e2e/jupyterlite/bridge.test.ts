@@ -85,7 +85,7 @@ function isLoopback(url: string): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 }
 
-function request<T>(page: Page, body: Record<string, unknown>, version = 1): Promise<Response<T>> {
+function request<T>(page: Page, body: Record<string, unknown>, version = 2): Promise<Response<T>> {
   return page.evaluate(([b, v]) => window.hb.request(b, v), [body, version] as const) as Promise<
     Response<T>
   >;
@@ -190,7 +190,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
 
     const ping = await request<{ protocolVersion: number }>(page, { type: 'ping' });
     expect(ping.ok).toBe(true);
-    expect(ping.result.protocolVersion).toBe(1);
+    expect(ping.result.protocolVersion).toBe(2);
     const future = await request(page, { type: 'ping' }, 99);
     expect(future.ok).toBe(false);
     expect(future.error?.code).toBe('unsupported-version');
@@ -250,7 +250,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     // itself gets no answer.
     await lite.evaluate(() =>
       window.postMessage(
-        { protocol: 'hintbook-bridge', version: 1, requestId: 'spoofed', type: 'get-notebook' },
+        { protocol: 'hintbook-bridge', version: 2, requestId: 'spoofed', type: 'get-notebook' },
         '*',
       ),
     );
@@ -287,6 +287,84 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     console.log(`jupyterlite: numpy cell printed: ${numpyText.trim().replace(/\n/g, ' | ')}`);
     expect(blocked).toContain('https://cdn.jsdelivr.net/hintbook-probe');
     expect(outside).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it("checks a cell's current code in the kernel without touching the notebook, and stops an endless loop", async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(
+      () => (window.hb.events as { event: string }[]).some((e) => e.event === 'ready'),
+      undefined,
+      { timeout: 60_000 },
+    );
+    const exercise = {
+      ...notebook,
+      cells: [
+        code('helper', 'def twice(x):\n    return 2 * x'),
+        code('square', 'def square(x):\n    return twice(x)'),
+      ],
+    };
+    const opened = await request(page, {
+      type: 'open-notebook',
+      path: 'modules/check/lesson.ipynb',
+      notebook: exercise,
+    });
+    expect(opened.ok, JSON.stringify(opened.error)).toBe(true);
+    expect((await request(page, { type: 'run-cell', index: 0 })).ok).toBe(true);
+
+    // A stand-in for the SPA's check program: it reads the code, runs it beside the student's
+    // variables and prints one marked line.
+    const program =
+      "import json\nns = dict(globals())\nexec(__hintbook_code__, ns)\nprint('@@mark@@' + json.dumps({'square3': ns['square'](3), 'code': __hintbook_code__}))";
+    type CheckRun = {
+      code: string;
+      stdout: string;
+      timedOut: boolean;
+      durationMs: number;
+      error: { ename: string } | null;
+    };
+    const checked = await request<CheckRun>(page, {
+      type: 'run-check',
+      cellId: 'square',
+      program,
+      timeLimitMs: 10_000,
+    });
+    expect(checked.ok, JSON.stringify(checked.error)).toBe(true);
+    expect(checked.result.timedOut).toBe(false);
+    expect(checked.result.code).toBe('def square(x):\n    return twice(x)');
+    const line = checked.result.stdout.split('\n').find((l) => l.startsWith('@@mark@@'))!;
+    expect(JSON.parse(line.slice('@@mark@@'.length))).toMatchObject({ square3: 6 });
+
+    const missing = await request(page, {
+      type: 'run-check',
+      cellId: 'nope',
+      program,
+      timeLimitMs: 1_000,
+    });
+    expect(missing.error?.code).toBe('not-found');
+
+    const looping = await request<CheckRun>(page, {
+      type: 'run-check',
+      cellId: 'square',
+      program: 'while True:\n    pass',
+      timeLimitMs: 1_500,
+    });
+    expect(looping.ok, JSON.stringify(looping.error)).toBe(true);
+    expect(looping.result.timedOut).toBe(true);
+
+    // The notebook is as it was: no test cell, no output, no execution count from the checks.
+    const after = await request<{
+      notebook: { cells: { id: string; outputs: unknown[]; execution_count: number | null }[] };
+    }>(page, { type: 'get-notebook' });
+    expect(after.result.notebook.cells.map((c) => c.id)).toEqual(['helper', 'square']);
+    expect(after.result.notebook.cells[1]!.outputs).toEqual([]);
+    expect(after.result.notebook.cells[1]!.execution_count).toBeNull();
+
+    // The restarted kernel runs cells again.
+    const rerun = await request<RunResult>(page, { type: 'run-cell', index: 0 });
+    expect(rerun.ok, JSON.stringify(rerun.error)).toBe(true);
+    expect(rerun.result.success).toBe(true);
     await page.close();
   }, 180_000);
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BridgeRequestError, createBridgeClient } from './jupyterlite-bridge';
+import { BRIDGE_PROTOCOL_VERSION } from './jupyterlite-protocol';
 
 const ORIGIN = 'https://hintbook.example';
 
@@ -28,7 +29,7 @@ function setup() {
       origin: from.origin ?? ORIGIN,
     } as MessageEvent);
   }
-  const envelope = { protocol: 'hintbook-bridge', version: 1 };
+  const envelope = { protocol: 'hintbook-bridge', version: BRIDGE_PROTOCOL_VERSION };
   return { client, posted, deliver, envelope, host, frame };
 }
 

@@ -12,6 +12,8 @@
  * - The SPA sends requests with a `requestId` of its choosing; the bridge answers each with one
  *   `response` carrying the same `requestId`, `ok: true` and a `result`, or `ok: false` and an
  *   `error`.
+ * - Version 2 added `run-check` (run an exercise's tests against a cell's current code in the
+ *   kernel, with a time limit, without touching the notebook).
  * - The bridge sends events (no `requestId`) on its own: `ready` once, then `dirty`,
  *   `executed` and `kernel-status` as they happen.
  * - The bridge accepts messages only from its parent window and from an allowed origin (the
@@ -21,7 +23,7 @@
 
 export const BRIDGE_PROTOCOL = 'hintbook-bridge';
 /** Bumped on any incompatible change; a request with another version gets `unsupported-version`. */
-export const BRIDGE_PROTOCOL_VERSION = 1;
+export const BRIDGE_PROTOCOL_VERSION = 2;
 
 interface Envelope {
   protocol: typeof BRIDGE_PROTOCOL;
@@ -130,8 +132,28 @@ export interface RunCellRequest {
   index?: number;
 }
 
+/**
+ * Runs `program` in the student's kernel with `__hintbook_code__` bound to the current source of
+ * the cell `cellId`. Nothing is written into the notebook: no cell, no output, no execution count.
+ * Past `timeLimitMs` the kernel is restarted (an endless loop cannot be stopped otherwise) and the
+ * result says `timedOut`.
+ */
+export interface RunCheckRequest {
+  type: 'run-check';
+  /** The exercise's cell (its nbformat id). */
+  cellId: string;
+  /** Python source; it reads the student's code from `__hintbook_code__`. */
+  program: string;
+  timeLimitMs: number;
+}
+
 export type BridgeRequestBody =
-  PingRequest | OpenNotebookRequest | GetContextRequest | GetNotebookRequest | RunCellRequest;
+  | PingRequest
+  | OpenNotebookRequest
+  | GetContextRequest
+  | GetNotebookRequest
+  | RunCellRequest
+  | RunCheckRequest;
 
 export type BridgeRequest = Envelope & { requestId: string } & BridgeRequestBody;
 
@@ -142,6 +164,16 @@ export interface BridgeResults {
   'get-context': LiveContext;
   'get-notebook': { path: string; notebook: NotebookJSON; dirty: boolean };
   'run-cell': { cell: BridgeCell; success: boolean; error: BridgeError | null };
+  'run-check': {
+    /** The cell's source that was checked. */
+    code: string;
+    /** Everything the program printed to stdout (the SPA picks its result line out of it). */
+    stdout: string;
+    /** An error that escaped the program itself (not the student's code: the program catches that). */
+    error: BridgeError | null;
+    timedOut: boolean;
+    durationMs: number;
+  };
 }
 
 export type BridgeErrorCode =

@@ -2,6 +2,7 @@
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { NotebookActions } from '@jupyterlab/notebook';
+import { runCheck } from './check';
 import { makeError } from './normalise';
 import type { BridgeSettings } from './origins';
 import {
@@ -136,6 +137,11 @@ export class Bridge {
         return this.workspace.getNotebook(request.markClean === true);
       case 'run-cell':
         return this.workspace.runCell(request.index);
+      case 'run-check': {
+        const panel = this.workspace.currentPanel();
+        await this.workspace.kernelReady(panel);
+        return runCheck(panel, request.cellId, request.program, request.timeLimitMs);
+      }
       default:
         throw new BridgeFailure(
           'bad-request',

@@ -196,7 +196,7 @@ export class Workspace {
 
   /** Resolves once the kernel has finished booting (its first `idle`), so a run is not queued
    * behind a boot that failed. */
-  private async kernelReady(panel: NotebookPanel, timeoutMs = 120_000): Promise<void> {
+  async kernelReady(panel: NotebookPanel, timeoutMs = 120_000): Promise<void> {
     await panel.sessionContext.ready;
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -8,12 +8,16 @@ import { getAdminModule, setModulePublished } from '../api';
 import { AdminDataView } from '../components/AdminDataView';
 import { DataFiles } from '../components/DataFiles';
 import { ModuleDetailsForm } from '../components/ModuleDetailsForm';
+import { ModuleExercisesSection } from '../components/ModuleExercisesSection';
 import { ModuleNotebooks } from '../components/ModuleNotebooks';
 import { UploadNotebookForm } from '../components/UploadNotebookForm';
 import { messageOf, useAdminData } from '../hooks/useAdminData';
 import { ModuleGroupsForm } from '../components/ModuleGroupsForm';
 
-/** One module: its details, notebooks (upload, replace, order, preview) and data files. */
+/**
+ * One module: its details, notebooks (upload, replace, order, preview), exercises with the class's
+ * checks, the AI policy and data files.
+ */
 export function AdminModulePage() {
   const { moduleId = '' } = useParams();
   const { state, reload, setData } = useAdminData(
@@ -67,6 +71,7 @@ export function AdminModulePage() {
               <h3>Add a notebook</h3>
               <UploadNotebookForm moduleId={module.id} onUploaded={reload} />
             </section>
+            <ModuleExercisesSection moduleId={module.id} />
             <section className="card" aria-labelledby="module-files">
               <h2 id="module-files">Data files</h2>
               <DataFiles module={module} onChanged={reload} />

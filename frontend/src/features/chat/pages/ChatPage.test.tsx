@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatMessage, MyUsageResponse } from '@hintbook/contracts';
+import type { ChatMessage, LearningModule, MyUsageResponse } from '@hintbook/contracts';
 import { createFakeRealtime } from '../../../test/fake-realtime';
 import { jsonResponse } from '../../../test/fetch-mock';
 import { buildSession, renderSignedIn } from '../../../test/render-app';
@@ -35,9 +35,27 @@ function buildMessage(overrides: Partial<ChatMessage>): ChatMessage {
   };
 }
 
+function examModule(id: string, aiPolicy: LearningModule['aiPolicy']): LearningModule {
+  return {
+    id,
+    slug: id,
+    title: id,
+    description: '',
+    position: 0,
+    published: true,
+    aiPolicy,
+    notebooks: [],
+  };
+}
+
 async function renderChat(
   path = '/chat',
-  { usage = buildUsage(), messages = [] as ChatMessage[], status = 'connected' as const } = {},
+  {
+    usage = buildUsage(),
+    messages = [] as ChatMessage[],
+    status = 'connected' as const,
+    modules = [] as LearningModule[],
+  } = {},
 ) {
   const realtime = createFakeRealtime(status);
   const rendered = await renderSignedIn(path, buildSession(), {
@@ -45,6 +63,7 @@ async function renderChat(
     beforeRender(mock) {
       mock.on('GET /api/chat/sessions', jsonResponse(200, { sessions: [] }));
       mock.on('GET /api/me/usage', jsonResponse(200, usage));
+      mock.on('GET /api/modules', jsonResponse(200, { modules }));
       mock.on(
         `GET /api/chat/sessions/${SESSION}/messages`,
         jsonResponse(200, { messages, nextCursor: null }),
@@ -58,6 +77,23 @@ async function renderChat(
 afterEach(() => sessionStorage.clear());
 
 describe('ChatPage', () => {
+  it('shows an exam window that switches the tutor off before the student types', async () => {
+    const examText = 'The tutor is off during the exam until 11:00 (Europe/Berlin).';
+    await renderChat('/chat', {
+      modules: [
+        examModule('m1', {
+          mode: 'off',
+          maxHintLevel: null,
+          text: examText,
+          until: '2026-06-12T09:00:00.000Z',
+        }),
+        examModule('m2', { mode: 'hints_only', maxHintLevel: 2, text: 'Hints only.', until: null }),
+      ],
+    });
+    expect((await screen.findByRole('note')).textContent).toBe(examText);
+    expect(screen.queryByText('Hints only.')).toBeNull();
+  });
+
   it('sends a first question, streams the answer and announces it when done', async () => {
     const { user, realtime, router, mock, box } = await renderChat();
     mock.on('GET /api/chat/sessions', jsonResponse(200, { sessions: [] }));

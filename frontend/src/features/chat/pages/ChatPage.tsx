@@ -3,6 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import { Alert } from '../../../components/Alert';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
+import { PolicyNotice } from '../../exercises/PolicyNotice';
 import { AllowanceMeter } from '../components/AllowanceMeter';
 import { AnswerAnnouncer } from '../components/AnswerAnnouncer';
 import { Composer } from '../components/Composer';
@@ -12,6 +13,7 @@ import { SessionsSidebar } from '../components/SessionsSidebar';
 import { ChatNotice } from '../components/ChatNotice';
 import { useChatSession } from '../hooks/useChatSession';
 import { useChatSocket, useConnectionState } from '../hooks/useChatSocket';
+import { useExamPolicies } from '../hooks/useExamPolicies';
 import { useMyUsage } from '../hooks/useMyUsage';
 import { useSessions } from '../hooks/useSessions';
 
@@ -24,6 +26,7 @@ export function ChatPage() {
   const connectionState = useConnectionState(connection);
   const sessions = useSessions();
   const { usage, refresh: refreshUsage } = useMyUsage();
+  const examPolicies = useExamPolicies();
   const [isSidebarOpen, setIsSidebarOpen] = useState(false);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const sidebarId = useId();
@@ -110,6 +113,9 @@ export function ChatPage() {
           <h2 className="chat-title" id={`${sidebarId}-title`}>
             {title}
           </h2>
+          {examPolicies.map((policy) => (
+            <PolicyNotice key={policy.text} policy={policy} />
+          ))}
           <ChatNotice notice={state.notice} usage={usage} onDismiss={chat.dismissNotice} />
 
           {state.loadError ? (

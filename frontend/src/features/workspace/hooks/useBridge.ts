@@ -18,6 +18,8 @@ const APP_READY_TIMEOUT_MS = 90_000;
 const OPEN_TIMEOUT_MS = 60_000;
 /** The tutor waits at most this long for the live context; it asks without it otherwise. */
 const CONTEXT_TIMEOUT_MS = 1_500;
+/** Beyond a check's own limit: Python may still be starting, and a restart after a time-out takes a while. */
+const CHECK_EXTRA_WAIT_MS = 120_000;
 
 export type BridgePhase =
   | { step: 'loading-app' }
@@ -151,7 +153,32 @@ export function useBridge(open: OpenRequest | null, options: BridgeOptions) {
     }
   }, []);
 
-  return { frameRef, src: LITE_URL, phase, kernelStatus, startedAt, readNotebook, readContext };
+  /**
+   * Runs a check program against a cell's current code in the kernel (see `run-check`). The
+   * bridge enforces the time limit; this wait also covers a kernel that is still booting.
+   */
+  const runCheck = useCallback(
+    async (request: { cellId: string; program: string; timeLimitMs: number }) => {
+      const client = clientRef.current;
+      if (client === null) throw new Error('The notebook app is not open.');
+      return client.request(
+        { type: 'run-check', ...request },
+        { timeoutMs: request.timeLimitMs + CHECK_EXTRA_WAIT_MS },
+      );
+    },
+    [],
+  );
+
+  return {
+    frameRef,
+    src: LITE_URL,
+    phase,
+    kernelStatus,
+    startedAt,
+    readNotebook,
+    readContext,
+    runCheck,
+  };
 }
 
 /** Fits the bridge's live context into the chat contract's limits. */
@@ -159,6 +186,8 @@ export function toNotebookContext(live: LiveContext): NotebookContext {
   const context: NotebookContext = {};
   const cell = live.activeCell;
   if (cell) {
+    // The cell's nbformat id: the server ties the question to the exercise stored under it.
+    if (cell.id) context.activeCellId = cell.id.slice(0, 100);
     context.activeCellSource = keepEnd(cell.source, 20_000);
     const outputs = cell.outputs
       .map((output) =>

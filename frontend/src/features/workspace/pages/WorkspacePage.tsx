@@ -18,6 +18,7 @@ import { NotebookFrame } from '../components/NotebookFrame';
 import { OriginalChangedNotice } from '../components/OriginalChangedNotice';
 import { SaveStatusBadge } from '../components/SaveStatusBadge';
 import { SplitPane } from '../components/SplitPane';
+import { WorkspaceExercises } from '../components/WorkspaceExercises';
 import { WorkspaceTutor } from '../components/WorkspaceTutor';
 import { useAutosave, useAutosaveState, type Autosave } from '../hooks/useAutosave';
 import { useBridge, type OpenRequest } from '../hooks/useBridge';
@@ -106,6 +107,7 @@ export function WorkspacePage() {
     autosaveRef.current = autosave;
   }, [autosave]);
   const saveState = useAutosaveState(autosave);
+  const handleNotebookCompleted = useCallback(() => setStatus('completed'), []);
 
   async function runAction(action: () => Promise<void>) {
     if (isBusy) return;
@@ -246,7 +248,22 @@ export function WorkspacePage() {
                 ) : null}
               </div>
             }
-            right={<WorkspaceTutor notebook={notebook.ref} getContext={bridge.readContext} />}
+            right={
+              <div className="workspace-side">
+                {target?.kind === 'module_copy' ? (
+                  <WorkspaceExercises
+                    moduleId={target.moduleId}
+                    notebookId={target.notebookId}
+                    runInKernel={bridge.runCheck}
+                    canCheck={
+                      bridge.phase.step === 'starting-python' || bridge.phase.step === 'ready'
+                    }
+                    onNotebookCompleted={handleNotebookCompleted}
+                  />
+                ) : null}
+                <WorkspaceTutor notebook={notebook.ref} getContext={bridge.readContext} />
+              </div>
+            }
           />
         )}
       </div>
