@@ -112,3 +112,27 @@ describe('the answer guard on a stream', () => {
     expect(guard.finish().trip?.reason).toBe('code_lines');
   });
 });
+
+describe('a one-line reference solution', () => {
+  const reference = 'return n * n';
+
+  it('trips on an answer that hands it over, fenced or in a sentence', () => {
+    const fenced = '```python\ndef square(n):\n    return n * n\n```';
+    expect(checkAnswer(fenced, { referenceSolution: reference }).trip).toMatchObject({
+      reason: 'solution_overlap',
+    });
+    expect(
+      checkAnswer('Just write return n * n in the body.', {
+        referenceSolution: reference,
+      }).trip,
+    ).toMatchObject({ reason: 'solution_overlap' });
+  });
+
+  it('lets a hint about it through', () => {
+    expect(
+      checkAnswer('What do you get when you multiply a number by itself? Try it with 3.', {
+        referenceSolution: reference,
+      }).trip,
+    ).toBeNull();
+  });
+});

@@ -8,7 +8,12 @@
  */
 import { classifyLine, closesFence, fenceOpener, isProsePrefix, type Fence } from './code-lines.js';
 import type { HintLevel } from './hint-levels.js';
-import { createNgramCounter, referenceNgrams, wordBoundary } from './solution-overlap.js';
+import {
+  countCodeTokens,
+  createNgramCounter,
+  referenceNgrams,
+  wordBoundary,
+} from './solution-overlap.js';
 
 export type GuardTripReason = 'code_lines' | 'solution_overlap';
 
@@ -195,16 +200,28 @@ export function createStreamGuard(options: GuardOptions = {}): StreamGuard {
   };
 }
 
-/** The overlap stage; without a reference it lets everything through untouched. */
+/**
+ * A reference this short (`n * n`) is too generic to match on: the guard then checks code lines
+ * only.
+ */
+const MIN_REFERENCE_TOKENS = 3;
+
+/**
+ * The overlap stage; without a reference it lets everything through untouched. A reference
+ * shorter than the n-gram (`return n * n`, four tokens) is matched as one whole n-gram of its own
+ * length, so a one-line solution cannot slip through for having no 5-grams.
+ */
 function createOverlapStage(limits: GuardLimits, reference: string | undefined) {
-  const grams = reference?.trim() ? referenceNgrams(reference, { n: limits.ngram }) : undefined;
+  const size = reference?.trim() ? Math.min(limits.ngram, countCodeTokens(reference)) : 0;
+  const grams =
+    reference && size >= MIN_REFERENCE_TOKENS ? referenceNgrams(reference, { n: size }) : undefined;
   if (!grams || grams.size === 0) {
     return {
       pass: (text: string, _isFinal: boolean) => ({ release: text, tripped: false }),
       share: () => 0,
     };
   }
-  const counter = createNgramCounter(grams, { n: limits.ngram });
+  const counter = createNgramCounter(grams, { n: size });
   const tripAt = Math.max(
     Math.min(limits.minOverlapNgrams, grams.size),
     Math.ceil(limits.maxOverlap * grams.size),

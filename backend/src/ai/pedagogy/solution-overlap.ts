@@ -28,6 +28,13 @@ export function referenceNgrams(reference: string, settings: OverlapSettings): S
   return grams;
 }
 
+/** How many code tokens a text has (comments and whitespace dropped). */
+export function countCodeTokens(text: string): number {
+  let tokens = 0;
+  createNgramCounter(new Set(), { n: 1 }).feed(`${text}\n`, () => (tokens += 1));
+  return tokens;
+}
+
 /**
  * Counts the distinct reference n-grams seen in fed text. `feed` takes any chunk, but a word cut
  * at the end of a chunk is tokenised as two words, so callers feed up to a word boundary
