@@ -1,8 +1,11 @@
 /**
  * Exercise checks in Chromium through nginx, on the built SPA, JupyterLite site and backend: a
  * student opens the starter module's "3. Functions", checks the square exercise with wrong code
- * (a named failing test), fixes the code, checks again and passes; the notebook never receives
- * the tests; then an admin sees the two checks on the module's page.
+ * (a named failing test), asks the tutor — whose model answers with the reference solution, which
+ * the answer guard keeps from the student — fixes the code, checks again and passes; nothing the
+ * browser received before the fix holds the reference solution, and the notebook never receives
+ * the tests. The admin sees the two checks, then sets an exam window: the tutor refuses with the
+ * policy in plain words.
  *
  * Needs `npm run build` and `npm run build:jupyterlite` first.
  */
@@ -10,6 +13,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeScript } from '../../backend/src/test/fake-providers/index.js';
 import { openSession, useBrowserSessions } from '../support/browser.js';
 import { repoRoot } from '../support/nginx.js';
 import { useTutorStack } from '../support/tutor-stack.js';
@@ -50,6 +54,40 @@ async function register(page: Page, email: string, username: string) {
   await page.getByRole('heading', { level: 1, name: `Welcome, ${username}` }).waitFor();
 }
 
+/** What a model that ignores the hint rules writes: the exercise's solution, ready to paste. */
+const LEAKING_ANSWER: FakeScript = {
+  structured: {
+    isNewProblem: true,
+    isElaborationRequest: false,
+    showedEffort: true,
+    difficulty: { programming: 1, maths: 1 },
+    problemSummary: 'Writing square(n).',
+  },
+  chunks: [
+    'Sure! ',
+    'Here is the answer:\n\n',
+    '```python\ndef square(n):\n',
+    '    return n * n\n```\n',
+  ],
+};
+const REFERENCE_SOLUTION = 'return n * n';
+
+/** Every /api body and socket.io frame the page received, as text. */
+function recordTraffic(page: Page): string[] {
+  const received: string[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', (frame) => received.push(String(frame.payload))),
+  );
+  page.on('response', (response) => {
+    if (!new URL(response.url()).pathname.startsWith('/api/')) return;
+    void response.text().then(
+      (text) => received.push(text),
+      () => {},
+    );
+  });
+  return received;
+}
+
 function lite(page: Page): FrameLocator {
   return page.frameLocator('iframe[title^="Notebook:"]');
 }
@@ -63,8 +101,10 @@ async function setCellCode(page: Page, index: number, code: string) {
 }
 
 describe('exercise checks in the browser', () => {
-  it('fails a check, passes after a fix, and the admin sees both checks', async () => {
+  it('fails a check, gets a hint not the solution, passes after a fix; the admin sees it and an exam window stops the tutor', async () => {
     const { page, context } = sessions.current();
+    const received = recordTraffic(page);
+    tutor.fake().setDefault(LEAKING_ANSWER);
     const tag = Date.now().toString(36);
     await register(page, `chk-${tag}@example.test`, `chk_${tag}`);
     await page
@@ -93,6 +133,17 @@ describe('exercise checks in the browser', () => {
       .waitFor({ timeout: 60_000 });
     await exercises.getByText('It says: square(3) should be 9').waitFor();
 
+    // Asked about the exercise, the model hands over the solution; the student gets a hint.
+    const composer = page.getByLabel('Your question');
+    await composer.fill('My square is wrong, what is the answer?');
+    await composer.press('Enter');
+    const answered = page.getByRole('article', { name: 'The tutor answered' }).last();
+    await answered.getByText('one step at a time').waitFor({ timeout: 30_000 });
+    expect(await answered.textContent()).not.toContain('n * n');
+    // Nothing the browser received so far (API bodies, socket frames) holds the solution.
+    await expect.poll(() => received.length).toBeGreaterThan(10);
+    expect(received.filter((text) => text.includes(REFERENCE_SOLUTION))).toEqual([]);
+
     await setCellCode(page, SQUARE_CELL, 'def square(n):\n    return n * n');
     await exercises.getByRole('button', { name: CHECK_SQUARE }).click();
     await exercises
@@ -120,8 +171,42 @@ describe('exercise checks in the browser', () => {
       expect(await row.getByRole('cell').first().textContent()).toBe('2');
       await row.getByText('100%').waitFor();
       await admin.page.getByText('Right now:').waitFor();
+
+      // An exam window from an hour ago to an hour from now: the tutor refuses, saying why.
+      const moduleId = new URL(admin.page.url()).pathname.split('/').at(-1)!;
+      const token = await admin.page.evaluate(async () => {
+        const response = await fetch('/api/auth/refresh', {
+          method: 'POST',
+          headers: { 'X-Hintbook-Refresh': '1' },
+        });
+        return ((await response.json()) as { accessToken: string }).accessToken;
+      });
+      const hour = 3_600_000;
+      const local = (ms: number) => new Date(Date.now() + ms).toISOString().slice(0, 16);
+      const saved = await admin.page.request.put(`/api/admin/modules/${moduleId}/ai-policy`, {
+        headers: { Authorization: `Bearer ${token}` },
+        data: {
+          mode: 'on',
+          windows: [
+            {
+              label: 'the exam',
+              start: local(-hour),
+              end: local(hour),
+              timeZone: 'UTC',
+              mode: 'off',
+            },
+          ],
+        },
+      });
+      expect(saved.status(), await saved.text()).toBe(200);
     } finally {
       await admin.close();
     }
+    await composer.fill('Can you help me with is_even?');
+    await composer.press('Enter');
+    await page
+      .getByText(/The tutor is off for this module during the exam until/)
+      .first()
+      .waitFor();
   }, 180_000);
 });
