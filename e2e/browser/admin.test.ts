@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerInBrowser } from '../support/accounts.js';
 import { openSession, useBrowserSessions, type BrowserSession } from '../support/browser.js';
 import { useTutorStack } from '../support/tutor-stack.js';
 
-const PASSWORD = 'correct horse battery staple';
 const ADMIN_EMAIL = 'teacher@school.example';
 const MODULE_TITLE = 'Loops for beginners';
 const NOT_FOR_YOU = 'This page is not for you';
@@ -74,24 +74,6 @@ function expectNoLeaksOrCsp(session: BrowserSession, who: string) {
   expect(session.pageErrors, `${who}: uncaught page errors`).toEqual([]);
 }
 
-async function register(page: Page, email: string, username: string) {
-  await page.goto('/register');
-  await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page
-    .getByRole('group', { name: 'How much programming have you done?' })
-    .getByRole('radio', { name: /New to it/ })
-    .check();
-  await page
-    .getByRole('group', { name: 'How comfortable are you with maths?' })
-    .getByRole('radio', { name: /Getting there/ })
-    .check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { level: 1, name: `Welcome, ${username}` }).waitFor();
-}
-
 function mainNav(page: Page) {
   return page.getByRole('navigation', { name: 'Main' });
 }
@@ -114,7 +96,7 @@ describe('the admin panel in the browser', () => {
 
     // Registering the ADMIN_EMAIL address is not enough: whoever registers it first would take
     // the panel. Until the address is verified the account is a student's, even at /admin.
-    await register(adminPage, ADMIN_EMAIL, 'teacher');
+    await registerInBrowser(adminPage, ADMIN_EMAIL, 'teacher');
     await mainNav(adminPage).getByRole('link', { name: 'Modules' }).waitFor();
     expect(await mainNav(adminPage).getByRole('link', { name: 'Admin', exact: true }).count()).toBe(
       0,
@@ -175,7 +157,7 @@ describe('the admin panel in the browser', () => {
       const studentPage = student.page;
       const tag = Date.now().toString(36);
       const username = `student_${tag}`;
-      await register(studentPage, `student-${tag}@example.test`, username);
+      await registerInBrowser(studentPage, `student-${tag}@example.test`, username);
       expect(await mainNav(studentPage).getByRole('link', { name: 'Admin' }).count()).toBe(0);
 
       await mainNav(studentPage).getByRole('link', { name: 'Modules' }).click();

@@ -14,11 +14,11 @@ import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeScript } from '../../backend/src/test/fake-providers/index.js';
+import { registerInBrowser } from '../support/accounts.js';
 import { openSession, useBrowserSessions } from '../support/browser.js';
 import { repoRoot } from '../support/nginx.js';
 import { useTutorStack } from '../support/tutor-stack.js';
 
-const PASSWORD = 'correct horse battery staple';
 const ADMIN_EMAIL = 'teacher@school.example';
 const NOTEBOOK_TITLE = '3. Functions';
 /** The square exercise's cell in the student's copy of 03-functions.ipynb. */
@@ -35,24 +35,6 @@ const sessions = useBrowserSessions(() => ({
   baseURL: tutor.stack().baseUrl,
   viewport: { width: 1440, height: 900 },
 }));
-
-async function register(page: Page, email: string, username: string) {
-  await page.goto('/register');
-  await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page
-    .getByRole('group', { name: 'How much programming have you done?' })
-    .getByRole('radio', { name: /New to it/ })
-    .check();
-  await page
-    .getByRole('group', { name: 'How comfortable are you with maths?' })
-    .getByRole('radio', { name: /Getting there/ })
-    .check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { level: 1, name: `Welcome, ${username}` }).waitFor();
-}
 
 /** What a model that ignores the hint rules writes: the exercise's solution, ready to paste. */
 const LEAKING_ANSWER: FakeScript = {
@@ -106,7 +88,7 @@ describe('exercise checks in the browser', () => {
     const received = recordTraffic(page);
     tutor.fake().setDefault(LEAKING_ANSWER);
     const tag = Date.now().toString(36);
-    await register(page, `chk-${tag}@example.test`, `chk_${tag}`);
+    await registerInBrowser(page, `chk-${tag}@example.test`, `chk_${tag}`);
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Modules' })
@@ -161,7 +143,7 @@ describe('exercise checks in the browser', () => {
       viewport: { width: 1440, height: 900 },
     });
     try {
-      await register(admin.page, ADMIN_EMAIL, 'teacher');
+      await registerInBrowser(admin.page, ADMIN_EMAIL, 'teacher');
       await tutor.stack().adminCommand(['promote', ADMIN_EMAIL]);
       await admin.page.goto('/admin/content');
       await admin.page.getByRole('link', { name: 'Getting started with Python' }).click();

@@ -3,13 +3,12 @@
  * registers and confirms the address from the mailed link; another forgets the password, resets
  * it from the mail, and finds every earlier sign-in ended.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn, startMailCatcher, type MailCatcher } from '../../backend/src/test/mail-catcher.js';
+import { registerInBrowser, TEST_PASSWORD as PASSWORD } from '../support/accounts.js';
 import { openSession, useBrowserSessions } from '../support/browser.js';
 import { startStack, type Stack } from '../support/stack.js';
 
-const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'seven quiet lanterns glowing';
 const PUBLIC_URL = 'https://tutor.school.example';
 
@@ -36,27 +35,10 @@ function onStack(link: string): string {
   return `${stack.baseUrl}${link.slice(PUBLIC_URL.length)}`;
 }
 
-async function register(page: Page, email: string, username: string) {
-  await page.goto('/register');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page
-    .getByRole('group', { name: 'How much programming have you done?' })
-    .getByRole('radio', { name: /New to it/ })
-    .check();
-  await page
-    .getByRole('group', { name: 'How comfortable are you with maths?' })
-    .getByRole('radio', { name: /Getting there/ })
-    .check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { level: 1, name: `Welcome, ${username}` }).waitFor();
-}
-
 describe('email in the browser', () => {
   it('registers, gets the verification mail, opens the link and is verified', async () => {
     const { page, network, pageErrors } = sessions.current();
-    await register(page, 'mia@school.example', 'mia');
+    await registerInBrowser(page, 'mia@school.example', 'mia');
     const banner = page.getByRole('status', { name: 'Confirm your email address' });
     await banner.getByText('open the link we sent to mia@school.example').waitFor();
 
@@ -76,7 +58,7 @@ describe('email in the browser', () => {
 
   it('resets a forgotten password from the mail; the old password and sign-ins stop working', async () => {
     const { page } = sessions.current();
-    await register(page, 'leo@school.example', 'leo');
+    await registerInBrowser(page, 'leo@school.example', 'leo');
     // Another device stays signed in with the old password.
     const other = await openSession(page.context().browser()!, { baseURL: stack.baseUrl });
     try {
