@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defaultClientConditions, defaultServerConditions, defineConfig } from 'vite';
 import { testReporters } from '../vitest.reporters';
 
 // The backend the dev server proxies to; the SPA itself always calls its own origin.
@@ -14,6 +14,8 @@ export default defineConfig({
     // Read @hintbook/contracts from its TypeScript source, so the SPA never needs a stale dist/.
     conditions: ['@hintbook/source', ...defaultClientConditions],
   },
+  // Tests that run in the node environment (check-program.test.ts) resolve it the same way.
+  ssr: { resolve: { conditions: ['@hintbook/source', ...defaultServerConditions] } },
   server: {
     // Same origin in dev as behind nginx: the refresh cookie (path /api/auth) just works.
     proxy: {
