@@ -7,10 +7,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type FakeScript, type RecordedCall } from '../../backend/src/test/fake-providers/index.js';
+import { registerInBrowser } from '../support/accounts.js';
 import { useBrowserSessions, type BrowserSession } from '../support/browser.js';
 import { useTutorStack } from '../support/tutor-stack.js';
-
-const PASSWORD = 'correct horse battery staple';
 
 /** The backend's default answer model for OpenAI (OPENAI_MODEL); the classifier uses the small one. */
 const ANSWER_MODEL = 'gpt-5-mini';
@@ -51,22 +50,7 @@ function expectCleanSession(session: BrowserSession) {
 async function registerAndOpenTutor(page: Page) {
   counter += 1;
   const tag = `${Date.now().toString(36)}${counter}`;
-  const username = `chat_${tag}`;
-  await page.goto('/register');
-  await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
-  await page.getByLabel('Email').fill(`chat-${tag}@example.test`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page
-    .getByRole('group', { name: 'How much programming have you done?' })
-    .getByRole('radio', { name: /New to it/ })
-    .check();
-  await page
-    .getByRole('group', { name: 'How comfortable are you with maths?' })
-    .getByRole('radio', { name: /Getting there/ })
-    .check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { level: 1, name: `Welcome, ${username}` }).waitFor();
+  await registerInBrowser(page, `chat-${tag}@example.test`, `chat_${tag}`);
 
   await page
     .getByRole('navigation', { name: 'Main' })

@@ -1,3 +1,4 @@
+import type { ChatErrorEvent } from '@hintbook/contracts';
 import type { ActiveTurn } from './active-turns.js';
 import { updateMessage } from './messages.repository.js';
 import type { SpendLimit } from './spend-meter.js';
@@ -46,17 +47,12 @@ export async function endWithoutAnswer(
         status: 'error',
         errorCode: 'chat.policy_off',
       });
-      finish(deps, turn, {
-        name: 'chat:error',
-        payload: {
-          sessionId: session.id,
-          turnId: turn.turnId,
-          messageId: answer.id,
-          content: '',
-          code: 'chat.policy_off',
-          message: error.message,
-          retryable: false,
-        },
+      failTurn(deps, input, {
+        messageId: answer.id,
+        content: '',
+        code: 'chat.policy_off',
+        message: error.message,
+        retryable: false,
       });
       return;
     }
@@ -87,19 +83,14 @@ export async function endWithoutAnswer(
       status: shown ? 'interrupted' : 'error',
       errorCode: code,
     });
-    finish(deps, turn, {
-      name: 'chat:error',
-      payload: {
-        sessionId: session.id,
-        turnId: turn.turnId,
-        messageId: answer.id,
-        content: turn.content,
-        code,
-        message: shown
-          ? 'The answer was cut off. What you see is kept; press retry for a full answer.'
-          : 'The tutor could not answer just now. Your question is saved; press retry in a moment.',
-        retryable: true,
-      },
+    failTurn(deps, input, {
+      messageId: answer.id,
+      content: turn.content,
+      code,
+      message: shown
+        ? 'The answer was cut off. What you see is kept; press retry for a full answer.'
+        : 'The tutor could not answer just now. Your question is saved; press retry in a moment.',
+      retryable: true,
     });
   } catch (storeError) {
     // Even when the database is unreachable the client must get its terminal event.
@@ -107,20 +98,27 @@ export async function endWithoutAnswer(
       { err: storeError, turnId: turn.turnId },
       'could not store the end of a turn',
     );
-    finish(deps, turn, {
-      name: 'chat:error',
-      payload: {
-        sessionId: session.id,
-        turnId: turn.turnId,
-        messageId: null,
-        content: turn.content,
-        code: 'database.unavailable',
-        message:
-          'The answer could not be saved because the database is unavailable. Try again in a moment.',
-        retryable: true,
-      },
+    failTurn(deps, input, {
+      messageId: null,
+      content: turn.content,
+      code: 'database.unavailable',
+      message:
+        'The answer could not be saved because the database is unavailable. Try again in a moment.',
+      retryable: true,
     });
   }
+}
+
+/** Ends the turn with `chat:error` for its session (the one terminal event). */
+function failTurn(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  error: Omit<ChatErrorEvent, 'sessionId' | 'turnId'>,
+) {
+  finish(deps, input.turn, {
+    name: 'chat:error',
+    payload: { sessionId: input.session.id, turnId: input.turn.turnId, ...error },
+  });
 }
 
 /** The reservation ran out: a plain message, the partial answer kept, nothing to retry now. */
@@ -130,7 +128,7 @@ async function endAtSpendLimit(
   limit: SpendLimit,
   common: Parameters<typeof updateMessage>[2],
 ) {
-  const { turn, session, answer } = input;
+  const { turn, answer } = input;
   const code = limit === 'allowance' ? 'chat.allowance_exhausted' : 'chat.budget_exhausted';
   const binding = input.reservation?.binding;
   const kept = turn.content.length > 0 ? ' What the tutor wrote so far is kept.' : '';
@@ -144,17 +142,12 @@ async function endAtSpendLimit(
     status: turn.content.length > 0 ? 'interrupted' : 'error',
     errorCode: code,
   });
-  finish(deps, turn, {
-    name: 'chat:error',
-    payload: {
-      sessionId: session.id,
-      turnId: turn.turnId,
-      messageId: answer.id,
-      content: turn.content,
-      code,
-      message,
-      retryable: false,
-    },
+  failTurn(deps, input, {
+    messageId: answer.id,
+    content: turn.content,
+    code,
+    message,
+    retryable: false,
   });
 }
 
