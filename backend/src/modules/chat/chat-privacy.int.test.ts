@@ -148,10 +148,16 @@ describe('privacy before the provider, through the real OpenAI SDK', () => {
   });
 
   it('shows admins how many values of each kind were withheld, and not the values', async () => {
-    const report = await request(t.app)
-      .get('/api/admin/usage/privacy')
-      .set('Authorization', `Bearer ${admin.accessToken}`)
-      .expect(200);
+    // Counts are stored when the turn has ended, after the summary it may run: wait for them.
+    const privacyReport = () =>
+      request(t.app)
+        .get('/api/admin/usage/privacy')
+        .set('Authorization', `Bearer ${admin.accessToken}`)
+        .expect(200);
+    await expect
+      .poll(async () => (await privacyReport()).body.answers, { timeout: 10_000 })
+      .toBe(1);
+    const report = await privacyReport();
     expect(report.body).toMatchObject({
       redactionKinds: ['name', 'email', 'phone', 'secret'],
       answers: 1,
