@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
-import { createTestApp, type TestApp } from '../../test/harness.js';
-import { adminRoutes } from './admin.routes.js';
-import type { AdminDeps } from './admin.types.js';
-import { ADMIN_EMAIL, listRoutes } from './admin.test-helpers.js';
+import { registerThroughApi, type SignedInUser } from '../test/factories.js';
+import { createTestApp, type TestApp } from '../test/harness.js';
+import { adminRoutes, type AdminDeps } from './admin.routes.js';
+import { ADMIN_EMAIL, listRoutes } from '../test/admin.js';
 
 const ID = '00000000-0000-4000-8000-000000000001';
 

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import request from 'supertest';
-import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
-import type { TestApp } from '../../test/harness.js';
+import { registerAdmin, registerThroughApi, type SignedInUser } from './factories.js';
+import type { TestApp } from './harness.js';
 
 export const ADMIN_EMAIL = 'teacher@school.example';
 

@@ -6,8 +6,8 @@ import { startFakeVoyage, type FakeServer } from '../../test/fake-providers/inde
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
-import { ADMIN_EMAIL, asUser } from '../admin/admin.test-helpers.js';
-import { findModuleIdBySlug } from '../learning/modules.repository.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
+import { findModuleBySlug } from '../learning/modules.repository.js';
 import { seedModule } from '../learning/starter-module.js';
 import { findEmbeddingColumnDimensions } from '../retrieval/retrieval.repository.js';
 
@@ -58,7 +58,7 @@ async function seedCourse(title: string, published: boolean, content: NotebookCo
     },
     () => new Date(),
   );
-  const moduleId = (await findModuleIdBySlug(t.database.db, slug))!;
+  const moduleId = (await findModuleBySlug(t.database.db, slug))!.id;
   const module = await asUser(t, admin).get(`/api/modules/${moduleId}`).expect(200);
   return { moduleId, notebookId: module.body.module.notebooks[0].id as string };
 }

@@ -7,7 +7,7 @@ import { answerGuardTrips, messages, usageEvents } from '../../db/schema/index.j
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient, type RecordedEvent } from '../../test/socket-client.js';
-import { ADMIN_EMAIL, asUser } from '../admin/admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 import { findOwnedSession, updateSessionPedagogy } from './sessions.repository.js';
 
 /** What a model that ignores the hint rules writes: a chatty line, then the whole solution. */

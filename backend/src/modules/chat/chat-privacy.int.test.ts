@@ -6,7 +6,7 @@ import { startFakeOpenAI, type FakeServer } from '../../test/fake-providers/inde
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
-import { ADMIN_EMAIL, asUser } from '../admin/admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 
 /** Planted in the student's message and notebook; none may reach the provider. */
 const PLANTED = {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, count, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { answerGuardTrips } from '../../db/schema/index.js';
 
@@ -24,4 +24,19 @@ export async function listGuardTripsForUser(db: Db, userId: string) {
     .from(answerGuardTrips)
     .where(eq(answerGuardTrips.userId, userId))
     .orderBy(answerGuardTrips.createdAt);
+}
+
+/** Guard trips in [from, to), counted per reason and attempt. */
+export async function countGuardTrips(db: Db, range: { from: Date; to: Date }) {
+  return db
+    .select({
+      reason: answerGuardTrips.reason,
+      attempt: answerGuardTrips.attempt,
+      trips: count(),
+    })
+    .from(answerGuardTrips)
+    .where(
+      and(gte(answerGuardTrips.createdAt, range.from), lt(answerGuardTrips.createdAt, range.to)),
+    )
+    .groupBy(answerGuardTrips.reason, answerGuardTrips.attempt);
 }

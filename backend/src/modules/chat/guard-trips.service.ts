@@ -1,14 +1,20 @@
 import type { AdminGuardTripsResponse, adminGuardTripsQuerySchema } from '@hintbook/contracts';
 import type { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
 import { windowStarts } from '../usage/quota.service.js';
-import type { AdminDeps } from './admin.types.js';
+
+export interface GuardTripReportDeps {
+  db: Db;
+  clock: Clock;
+}
 import { countGuardTrips } from './guard-trips.repository.js';
 
 const DAY_MS = 86_400_000;
 
 /** How often the answer guard stepped in, by reason, and how often only the fallback was left. */
 export async function getGuardTripReport(
-  deps: AdminDeps,
+  deps: GuardTripReportDeps,
   query: z.output<typeof adminGuardTripsQuerySchema>,
 ): Promise<AdminGuardTripsResponse> {
   const to = query.to ? new Date(query.to) : new Date(windowStarts(deps.clock()).nextDay);

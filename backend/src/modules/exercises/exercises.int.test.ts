@@ -7,7 +7,7 @@ import { answerGuardTrips, exerciseAttempts, messages } from '../../db/schema/in
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
-import { ADMIN_EMAIL, asUser } from '../admin/admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 
 /** Distinctive enough that finding it anywhere a student can reach is a leak. */
 const SOLUTION_BODY = [

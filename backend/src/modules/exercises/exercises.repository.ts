@@ -11,7 +11,7 @@ import {
   notebookCopies,
   users,
 } from '../../db/schema/index.js';
-import { moduleVisibleToUser } from '../roster/group-visibility.js';
+import { moduleVisibleToUser } from '../roster/group-visibility.query.js';
 
 const exerciseColumns = {
   id: exercises.id,

@@ -14,7 +14,7 @@ import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { updateCopyStatus } from '../learning/copies.repository.js';
 import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
-import { findModuleNotebook } from '../learning/modules.repository.js';
+import { findModuleNotebook } from '../learning/module-notebooks.repository.js';
 import { policyAt, readAiPolicy } from './ai-policy.js';
 import { exerciseNotFound } from './exercises.errors.js';
 import { exerciseStatus } from './exercise-progress.js';

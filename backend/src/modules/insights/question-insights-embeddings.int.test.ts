@@ -9,7 +9,7 @@ import {
 } from '../../test/fake-providers/index.js';
 import type { SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { ADMIN_EMAIL, adminAndStudent } from '../admin/admin.test-helpers.js';
+import { ADMIN_EMAIL, adminAndStudent } from '../../test/admin.js';
 import { ask, createChat, getInsights, groupTexts } from './question-insights.test-helpers.js';
 
 interface VendorCase {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { ADMIN_EMAIL, adminAndStudent } from '../admin/admin.test-helpers.js';
+import { ADMIN_EMAIL, adminAndStudent } from '../../test/admin.js';
 import { registerThroughApi } from '../../test/factories.js';
 import {
   ask,

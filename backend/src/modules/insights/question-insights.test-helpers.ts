@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { chatSessions, messages, moduleNotebooks, notebookCopies } from '../../db/schema/index.js';
 import type { SignedInUser } from '../../test/factories.js';
 import type { TestApp } from '../../test/harness.js';
-import { asUser } from '../admin/admin.test-helpers.js';
+import { asUser } from '../../test/admin.js';
 import { buildNotebook, createModuleInDb } from '../learning/learning.test-helpers.js';
 
 const HOUR_MS = 3_600_000;

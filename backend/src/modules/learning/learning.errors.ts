@@ -50,3 +50,20 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${bytes} bytes`;
 }
+
+// Module content as the admin edits it (codes kept from when these lived under `admin`).
+export const moduleSlugTaken = () =>
+  new AppError(409, 'admin.module_slug_taken', 'Another module already uses that slug');
+export const notebookSlugTaken = () =>
+  new AppError(409, 'admin.notebook_slug_taken', 'Another notebook of this module uses that slug');
+export const fileNotFound = () => new AppError(404, 'admin.file_not_found', 'No such data file');
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError(
+    413,
+    'admin.file_too_large',
+    `Files may be at most ${Math.round(maxBytes / 1024)} KB`,
+  );
+export const invalidOrder = () =>
+  new AppError(400, 'admin.invalid_order', 'The order must list every item exactly once');
+export const importInvalid = (details: Array<{ path: string; message: string }>) =>
+  new AppError(400, 'admin.import_invalid', 'The import was refused; nothing was changed', details);

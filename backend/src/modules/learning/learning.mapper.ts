@@ -8,11 +8,8 @@ import type {
   PersonalNotebookSummary,
 } from '@hintbook/contracts';
 import type { CopyRow } from './copies.repository.js';
-import type {
-  ModuleNotebookRow,
-  ModuleNotebookSummaryRow,
-  ModuleRow,
-} from './modules.repository.js';
+import type { ModuleNotebookRow, ModuleNotebookSummaryRow } from './module-notebooks.repository.js';
+import type { ModuleRow } from './modules.repository.js';
 import type {
   PersonalNotebookRow,
   PersonalNotebookSummaryRow,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NotebookContent } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { seedModule, type ModuleContent } from './starter-module.js';
-import { findModuleIdBySlug } from './modules.repository.js';
+import { findModuleBySlug } from './modules.repository.js';
 
 /** A small valid notebook whose first cell says `text`. */
 export function buildNotebook(text = 'print("hello")'): NotebookContent {
@@ -52,6 +52,6 @@ export async function createModuleInDb(
     ],
   };
   await seedModule(db, content, () => new Date());
-  const moduleId = (await findModuleIdBySlug(db, slug))!;
+  const moduleId = (await findModuleBySlug(db, slug))!.id;
   return { moduleId, slug };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blankNotebook } from '../learning/notebook-content.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { ADMIN_EMAIL, asUser } from './admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 
 const notebook = (source: string) => ({
   ...blankNotebook(),

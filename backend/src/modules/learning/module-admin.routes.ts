@@ -13,9 +13,13 @@ import {
 import { AppError } from '../../lib/app-error.js';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
-import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
-import { fileNotFound, importInvalid } from './admin.errors.js';
-import type { AdminDeps } from './admin.types.js';
+import {
+  fileNotFound,
+  importInvalid,
+  moduleNotFound,
+  notebookNotFound,
+} from './learning.errors.js';
+import type { ModuleAdminDeps } from './learning.types.js';
 import {
   addNotebook,
   createModule,
@@ -32,7 +36,7 @@ import {
   setModulePublished,
   updateModule,
   updateNotebook,
-} from './admin-modules.service.js';
+} from './module-admin.service.js';
 import { importModuleZip } from './module-import.service.js';
 
 /** Largest zip an import accepts (compressed). */
@@ -48,7 +52,7 @@ const zipBody = express.raw({
 });
 
 /** `/api/admin/modules`: modules, their notebooks and data files, previews and zip imports. */
-export function adminModulesRoutes(deps: AdminDeps): Router {
+export function adminModulesRoutes(deps: ModuleAdminDeps): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
     res.json({ modules: await listAdminModules(deps) });

@@ -12,45 +12,47 @@ import {
 import type { Db } from '../../db/client.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import {
-  moduleNotFound,
-  notebookNotFound,
-  notebookNotNbformat,
-} from '../learning/learning.errors.js';
-import { toDataFile } from '../learning/learning.mapper.js';
-import { listNotebookFiles } from '../learning/modules.repository.js';
-import { measureNotebook, parseNotebookFile } from '../learning/notebook-content.js';
-import {
   fileNotFound,
   fileTooLarge,
   invalidOrder,
+  moduleNotFound,
   moduleSlugTaken,
+  notebookNotFound,
+  notebookNotNbformat,
   notebookSlugTaken,
-} from './admin.errors.js';
-import type { AdminDeps } from './admin.types.js';
+} from './learning.errors.js';
+import { toDataFile } from './learning.mapper.js';
+import type { ModuleAdminDeps } from './learning.types.js';
+import { measureNotebook, parseNotebookFile } from './notebook-content.js';
 import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import {
   deleteFileRow,
-  deleteModuleRow,
-  deleteNotebookRow,
-  findAllModules,
   findFilesOf,
-  findModuleById,
-  findModuleBySlug,
-  findNotebookContent,
-  findNotebooksOf,
-  insertModule,
-  insertNotebook,
-  nextModulePosition,
-  nextNotebookPosition,
-  updateModuleRow,
-  updateNotebookRow,
+  listNotebookFiles,
   upsertFile,
   type AdminFileRow,
-  type AdminModuleRow,
+} from './module-files.repository.js';
+import {
+  deleteNotebookRow,
+  findNotebookContent,
+  findNotebooksOf,
+  insertNotebook,
+  nextNotebookPosition,
+  updateNotebookRow,
   type AdminNotebookRow,
-} from './admin-modules.repository.js';
+} from './module-notebooks.repository.js';
+import {
+  deleteModuleRow,
+  findAllModules,
+  findModuleById,
+  findModuleBySlug,
+  insertModule,
+  nextModulePosition,
+  updateModuleRow,
+  type AdminModuleRow,
+} from './modules.repository.js';
 
-export type ContentDeps = Pick<AdminDeps, 'db' | 'clock' | 'notebooks'>;
+export type ContentDeps = Pick<ModuleAdminDeps, 'db' | 'clock' | 'notebooks'>;
 
 export const toAdminNotebook = (row: AdminNotebookRow): AdminNotebook => ({
   id: row.id,

@@ -10,22 +10,24 @@ import {
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import { titleFromFilename } from '../learning/notebook-content.js';
+import { titleFromFilename } from './notebook-content.js';
 import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
-import { importInvalid } from './admin.errors.js';
+import { importInvalid } from './learning.errors.js';
+import { upsertFile } from './module-files.repository.js';
 import {
-  findModuleBySlug,
   findNotebookContent,
   findNotebooksOf,
-  insertModule,
   insertNotebook,
-  nextModulePosition,
   nextNotebookPosition,
-  updateModuleRow,
   updateNotebookRow,
-  upsertFile,
-} from './admin-modules.repository.js';
-import { getAdminModule, slugify, type ContentDeps } from './admin-modules.service.js';
+} from './module-notebooks.repository.js';
+import {
+  findModuleBySlug,
+  insertModule,
+  nextModulePosition,
+  updateModuleRow,
+} from './modules.repository.js';
+import { getAdminModule, slugify, type ContentDeps } from './module-admin.service.js';
 
 /** What an import may unpack in total: a zip bomb stops here, before it is inflated. */
 export const IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024;

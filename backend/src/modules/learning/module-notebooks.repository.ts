@@ -1,21 +1,11 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { moduleFiles, moduleNotebooks, modules } from '../../db/schema/index.js';
+import { moduleNotebooks, modules } from '../../db/schema/index.js';
+import { visibleModules, type Visibility } from './modules.repository.js';
 
-const moduleColumns = {
-  id: modules.id,
-  slug: modules.slug,
-  title: modules.title,
-  description: modules.description,
-  position: modules.position,
-  published: modules.published,
-  updatedAt: modules.updatedAt,
-};
-export type AdminModuleRow = {
-  [K in keyof typeof moduleColumns]: (typeof modules.$inferSelect)[K];
-};
+// The one writer of `module_notebooks`: the admin's edits, imports and the starter seed.
 
-const notebookColumns = {
+const notebookSummaryColumns = {
   id: moduleNotebooks.id,
   moduleId: moduleNotebooks.moduleId,
   slug: moduleNotebooks.slug,
@@ -23,38 +13,47 @@ const notebookColumns = {
   description: moduleNotebooks.description,
   position: moduleNotebooks.position,
   version: moduleNotebooks.version,
-  updatedAt: moduleNotebooks.updatedAt,
 };
+export type ModuleNotebookSummaryRow = {
+  [K in keyof typeof notebookSummaryColumns]: (typeof moduleNotebooks.$inferSelect)[K];
+};
+export type ModuleNotebookRow = ModuleNotebookSummaryRow & { content: unknown };
+
+const notebookColumns = { ...notebookSummaryColumns, updatedAt: moduleNotebooks.updatedAt };
 export type AdminNotebookRow = {
   [K in keyof typeof notebookColumns]: (typeof moduleNotebooks.$inferSelect)[K];
 };
 
-const fileColumns = {
-  id: moduleFiles.id,
-  moduleId: moduleFiles.moduleId,
-  notebookId: moduleFiles.notebookId,
-  path: moduleFiles.path,
-  mime: moduleFiles.mime,
-  sizeBytes: moduleFiles.sizeBytes,
-};
-export type AdminFileRow = {
-  [K in keyof typeof fileColumns]: (typeof moduleFiles.$inferSelect)[K];
-};
-
-export function findAllModules(db: Db): Promise<AdminModuleRow[]> {
+export function listNotebookSummaries(
+  db: Db,
+  moduleIds: string[],
+): Promise<ModuleNotebookSummaryRow[]> {
+  if (moduleIds.length === 0) return Promise.resolve([]);
   return db
-    .select(moduleColumns)
-    .from(modules)
-    .orderBy(asc(modules.position), asc(modules.title), asc(modules.id));
+    .select(notebookSummaryColumns)
+    .from(moduleNotebooks)
+    .where(inArray(moduleNotebooks.moduleId, moduleIds))
+    .orderBy(asc(moduleNotebooks.position), asc(moduleNotebooks.title), asc(moduleNotebooks.id));
 }
 
-export async function findModuleById(db: Db, id: string): Promise<AdminModuleRow | undefined> {
-  const [row] = await db.select(moduleColumns).from(modules).where(eq(modules.id, id));
-  return row;
-}
-
-export async function findModuleBySlug(db: Db, slug: string): Promise<AdminModuleRow | undefined> {
-  const [row] = await db.select(moduleColumns).from(modules).where(eq(modules.slug, slug));
+/** A notebook of a visible module, with its content; a notebook of another module is missing. */
+export async function findModuleNotebook(
+  db: Db,
+  moduleId: string,
+  notebookId: string,
+  visibility: Visibility,
+): Promise<ModuleNotebookRow | undefined> {
+  const [row] = await db
+    .select({ ...notebookSummaryColumns, content: moduleNotebooks.content })
+    .from(moduleNotebooks)
+    .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
+    .where(
+      and(
+        eq(moduleNotebooks.id, notebookId),
+        eq(moduleNotebooks.moduleId, moduleId),
+        visibleModules(visibility),
+      ),
+    );
   return row;
 }
 
@@ -66,19 +65,36 @@ export function findNotebooksOf(db: Db, moduleId?: string): Promise<AdminNoteboo
     .orderBy(asc(moduleNotebooks.position), asc(moduleNotebooks.title), asc(moduleNotebooks.id));
 }
 
-export function findFilesOf(db: Db, moduleId?: string): Promise<AdminFileRow[]> {
-  return db
-    .select(fileColumns)
-    .from(moduleFiles)
-    .where(moduleId ? eq(moduleFiles.moduleId, moduleId) : undefined)
-    .orderBy(asc(moduleFiles.path));
+export async function findNotebookContent(db: Db, moduleId: string, notebookId: string) {
+  const [row] = await db
+    .select({ ...notebookColumns, content: moduleNotebooks.content })
+    .from(moduleNotebooks)
+    .where(and(eq(moduleNotebooks.id, notebookId), eq(moduleNotebooks.moduleId, moduleId)));
+  return row;
 }
 
-export async function nextModulePosition(db: Db): Promise<number> {
+/** A notebook with its module's title, published or not, for the tutor's retrieval index. */
+export async function findModuleNotebookForIndexing(db: Db, notebookId: string) {
   const [row] = await db
-    .select({ next: sql<number>`coalesce(max(${modules.position}) + 1, 0)::int` })
-    .from(modules);
-  return Number(row?.next ?? 0);
+    .select({
+      id: moduleNotebooks.id,
+      moduleId: moduleNotebooks.moduleId,
+      title: moduleNotebooks.title,
+      content: moduleNotebooks.content,
+      moduleTitle: modules.title,
+    })
+    .from(moduleNotebooks)
+    .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
+    .where(eq(moduleNotebooks.id, notebookId));
+  return row;
+}
+
+export function findModuleNotebookIds(db: Db, moduleId?: string) {
+  return db
+    .select({ id: moduleNotebooks.id })
+    .from(moduleNotebooks)
+    .where(moduleId ? eq(moduleNotebooks.moduleId, moduleId) : undefined)
+    .orderBy(asc(moduleNotebooks.position));
 }
 
 export async function nextNotebookPosition(db: Db, moduleId: string): Promise<number> {
@@ -89,50 +105,7 @@ export async function nextNotebookPosition(db: Db, moduleId: string): Promise<nu
   return Number(row?.next ?? 0);
 }
 
-export async function insertModule(
-  db: Db,
-  values: Pick<typeof modules.$inferInsert, 'slug' | 'title' | 'description' | 'position'> & {
-    now: Date;
-  },
-): Promise<string | undefined> {
-  const { now, ...rest } = values;
-  const [row] = await db
-    .insert(modules)
-    .values({ ...rest, published: false, createdAt: now, updatedAt: now })
-    .onConflictDoNothing({ target: modules.slug })
-    .returning({ id: modules.id });
-  return row?.id;
-}
-
-export async function updateModuleRow(
-  db: Db,
-  id: string,
-  patch: Partial<
-    Pick<typeof modules.$inferInsert, 'slug' | 'title' | 'description' | 'position' | 'published'>
-  >,
-  now: Date,
-): Promise<boolean> {
-  const rows = await db
-    .update(modules)
-    .set({ ...patch, updatedAt: now })
-    .where(eq(modules.id, id))
-    .returning({ id: modules.id });
-  return rows.length > 0;
-}
-
-export async function deleteModuleRow(db: Db, id: string): Promise<boolean> {
-  const rows = await db.delete(modules).where(eq(modules.id, id)).returning({ id: modules.id });
-  return rows.length > 0;
-}
-
-export async function findNotebookContent(db: Db, moduleId: string, notebookId: string) {
-  const [row] = await db
-    .select({ ...notebookColumns, content: moduleNotebooks.content })
-    .from(moduleNotebooks)
-    .where(and(eq(moduleNotebooks.id, notebookId), eq(moduleNotebooks.moduleId, moduleId)));
-  return row;
-}
-
+/** Inserts a notebook unless the module already has its slug; returns the new id, or undefined. */
 export async function insertNotebook(
   db: Db,
   values: Pick<
@@ -178,65 +151,5 @@ export async function deleteNotebookRow(db: Db, moduleId: string, notebookId: st
     .delete(moduleNotebooks)
     .where(and(eq(moduleNotebooks.id, notebookId), eq(moduleNotebooks.moduleId, moduleId)))
     .returning({ id: moduleNotebooks.id });
-  return rows.length > 0;
-}
-
-export async function findFileByPath(
-  db: Db,
-  moduleId: string,
-  notebookId: string | null,
-  path: string,
-): Promise<AdminFileRow | undefined> {
-  const [row] = await db
-    .select(fileColumns)
-    .from(moduleFiles)
-    .where(
-      and(
-        eq(moduleFiles.moduleId, moduleId),
-        notebookId ? eq(moduleFiles.notebookId, notebookId) : isNull(moduleFiles.notebookId),
-        eq(moduleFiles.path, path),
-      ),
-    );
-  return row;
-}
-
-export async function upsertFile(
-  db: Db,
-  values: {
-    moduleId: string;
-    notebookId: string | null;
-    path: string;
-    mime: string;
-    content: Buffer;
-  },
-  now: Date,
-): Promise<AdminFileRow> {
-  const existing = await findFileByPath(db, values.moduleId, values.notebookId, values.path);
-  const data = {
-    mime: values.mime,
-    content: values.content,
-    sizeBytes: values.content.byteLength,
-    updatedAt: now,
-  };
-  if (existing) {
-    const [row] = await db
-      .update(moduleFiles)
-      .set(data)
-      .where(eq(moduleFiles.id, existing.id))
-      .returning(fileColumns);
-    return row!;
-  }
-  const [row] = await db
-    .insert(moduleFiles)
-    .values({ ...values, ...data, createdAt: now })
-    .returning(fileColumns);
-  return row!;
-}
-
-export async function deleteFileRow(db: Db, moduleId: string, fileId: string): Promise<boolean> {
-  const rows = await db
-    .delete(moduleFiles)
-    .where(and(eq(moduleFiles.id, fileId), eq(moduleFiles.moduleId, moduleId)))
-    .returning({ id: moduleFiles.id });
   return rows.length > 0;
 }

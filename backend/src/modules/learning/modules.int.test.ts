@@ -6,11 +6,7 @@ import { notebookCopies } from '../../db/schema/index.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { buildNotebook, createModuleInDb } from './learning.test-helpers.js';
-import {
-  listNotebookSummaries,
-  replaceModuleNotebookContent,
-  setModulePublished,
-} from './modules.repository.js';
+import { listNotebookSummaries } from './module-notebooks.repository.js';
 
 let t: TestApp;
 let student: SignedInUser;
@@ -105,7 +101,10 @@ describe('the module list', () => {
       .expect(200);
     expect(preview.body.module.published).toBe(false);
 
-    await setModulePublished(t.database.db, hidden.moduleId, true, new Date());
+    await request(t.app)
+      .post(`/api/admin/modules/${hidden.moduleId}/publish`)
+      .set(as(admin))
+      .expect(200);
     await request(t.app).get(`/api/modules/${hidden.moduleId}`).set(as(student)).expect(200);
   });
 });
@@ -219,14 +218,12 @@ describe('a student’s copy of a module notebook', () => {
     const resetter = await registerThroughApi(t.app);
     for (const user of [keeper, resetter]) await request(t.app).get(url).set(as(user)).expect(200);
 
-    expect(
-      await replaceModuleNotebookContent(
-        db,
-        original!.id,
-        buildNotebook('print("version two")'),
-        new Date(),
-      ),
-    ).toBe(2);
+    const replaced = await request(t.app)
+      .put(`/api/admin/modules/${changingModule}/notebooks/${original!.id}/content`)
+      .set(as(admin))
+      .send({ content: buildNotebook('print("version two")') })
+      .expect(200);
+    expect(replaced.body.notebook.version).toBe(2);
 
     const notified = await request(t.app).get(url).set(as(keeper)).expect(200);
     expect(notified.body.copy).toMatchObject({

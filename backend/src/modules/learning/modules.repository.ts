@@ -1,7 +1,9 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { contentSeeds, moduleFiles, moduleNotebooks, modules } from '../../db/schema/index.js';
-import { moduleVisibleToUser } from '../roster/group-visibility.js';
+import { modules } from '../../db/schema/index.js';
+import { moduleVisibleToUser } from '../roster/group-visibility.query.js';
+
+// The one writer of `modules`. Notebooks, data files and seeds have their own repositories.
 
 const moduleColumns = {
   id: modules.id,
@@ -14,19 +16,18 @@ const moduleColumns = {
 };
 export type ModuleRow = { [K in keyof typeof moduleColumns]: (typeof modules.$inferSelect)[K] };
 
-const notebookSummaryColumns = {
-  id: moduleNotebooks.id,
-  moduleId: moduleNotebooks.moduleId,
-  slug: moduleNotebooks.slug,
-  title: moduleNotebooks.title,
-  description: moduleNotebooks.description,
-  position: moduleNotebooks.position,
-  version: moduleNotebooks.version,
+const adminModuleColumns = {
+  id: modules.id,
+  slug: modules.slug,
+  title: modules.title,
+  description: modules.description,
+  position: modules.position,
+  published: modules.published,
+  updatedAt: modules.updatedAt,
 };
-export type ModuleNotebookSummaryRow = {
-  [K in keyof typeof notebookSummaryColumns]: (typeof moduleNotebooks.$inferSelect)[K];
+export type AdminModuleRow = {
+  [K in keyof typeof adminModuleColumns]: (typeof modules.$inferSelect)[K];
 };
-export type ModuleNotebookRow = ModuleNotebookSummaryRow & { content: unknown };
 
 /**
  * Students see published modules meant for everyone or for one of their groups; admins
@@ -38,7 +39,8 @@ export interface Visibility {
   userId?: string | undefined;
 }
 
-const visible = (visibility: Visibility) =>
+/** The filter on `modules` for a reader; module-notebooks.repository.ts applies it too. */
+export const visibleModules = (visibility: Visibility) =>
   visibility.includeUnpublished
     ? undefined
     : and(
@@ -53,7 +55,7 @@ export function listModules(db: Db, visibility: Visibility): Promise<ModuleRow[]
   return db
     .select(moduleColumns)
     .from(modules)
-    .where(visible(visibility))
+    .where(visibleModules(visibility))
     .orderBy(asc(modules.position), asc(modules.title), asc(modules.id));
 }
 
@@ -65,137 +67,73 @@ export async function findModule(
   const [row] = await db
     .select(moduleColumns)
     .from(modules)
-    .where(and(eq(modules.id, moduleId), visible(visibility)));
+    .where(and(eq(modules.id, moduleId), visibleModules(visibility)));
   return row;
 }
 
-export function listNotebookSummaries(
-  db: Db,
-  moduleIds: string[],
-): Promise<ModuleNotebookSummaryRow[]> {
-  if (moduleIds.length === 0) return Promise.resolve([]);
+export function findAllModules(db: Db): Promise<AdminModuleRow[]> {
   return db
-    .select(notebookSummaryColumns)
-    .from(moduleNotebooks)
-    .where(inArray(moduleNotebooks.moduleId, moduleIds))
-    .orderBy(asc(moduleNotebooks.position), asc(moduleNotebooks.title), asc(moduleNotebooks.id));
+    .select(adminModuleColumns)
+    .from(modules)
+    .orderBy(asc(modules.position), asc(modules.title), asc(modules.id));
 }
 
-/** A notebook of a visible module, with its content; a notebook of another module is missing. */
-export async function findModuleNotebook(
-  db: Db,
-  moduleId: string,
-  notebookId: string,
-  visibility: Visibility,
-): Promise<ModuleNotebookRow | undefined> {
-  const [row] = await db
-    .select({ ...notebookSummaryColumns, content: moduleNotebooks.content })
-    .from(moduleNotebooks)
-    .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
-    .where(
-      and(
-        eq(moduleNotebooks.id, notebookId),
-        eq(moduleNotebooks.moduleId, moduleId),
-        visible(visibility),
-      ),
-    );
+export async function findModuleById(db: Db, id: string): Promise<AdminModuleRow | undefined> {
+  const [row] = await db.select(adminModuleColumns).from(modules).where(eq(modules.id, id));
   return row;
 }
 
-/** Files for this notebook plus the module-wide ones (notebook_id null). */
-export function listNotebookFiles(db: Db, moduleId: string, notebookId: string) {
-  return db
-    .select({
-      path: moduleFiles.path,
-      mime: moduleFiles.mime,
-      sizeBytes: moduleFiles.sizeBytes,
-      content: moduleFiles.content,
-    })
-    .from(moduleFiles)
-    .where(
-      and(
-        eq(moduleFiles.moduleId, moduleId),
-        or(isNull(moduleFiles.notebookId), eq(moduleFiles.notebookId, notebookId)),
-      ),
-    )
-    .orderBy(asc(moduleFiles.path));
+export async function findModuleBySlug(db: Db, slug: string): Promise<AdminModuleRow | undefined> {
+  const [row] = await db.select(adminModuleColumns).from(modules).where(eq(modules.slug, slug));
+  return row;
 }
 
-/** Replaces an original's content and bumps its version, so copies made earlier see a notice. */
-export async function replaceModuleNotebookContent(
-  db: Db,
-  notebookId: string,
-  content: unknown,
-  now: Date,
-): Promise<number | undefined> {
+export function findModuleIds(db: Db) {
+  return db.select({ id: modules.id }).from(modules);
+}
+
+export async function nextModulePosition(db: Db): Promise<number> {
   const [row] = await db
-    .update(moduleNotebooks)
-    .set({ content, version: sql`${moduleNotebooks.version} + 1`, updatedAt: now })
-    .where(eq(moduleNotebooks.id, notebookId))
-    .returning({ version: moduleNotebooks.version });
-  return row?.version;
-}
-
-export async function setModulePublished(
-  db: Db,
-  moduleId: string,
-  published: boolean,
-  now: Date,
-): Promise<void> {
-  await db.update(modules).set({ published, updatedAt: now }).where(eq(modules.id, moduleId));
-}
-
-export async function findModuleIdBySlug(db: Db, slug: string): Promise<string | undefined> {
-  const [row] = await db.select({ id: modules.id }).from(modules).where(eq(modules.slug, slug));
-  return row?.id;
-}
-
-/** Claims a seed key; false when some boot (this one or another replica) already claimed it. */
-export async function claimContentSeed(db: Db, key: string, now: Date): Promise<boolean> {
-  const claimed = await db
-    .insert(contentSeeds)
-    .values({ key, seededAt: now })
-    .onConflictDoNothing()
-    .returning({ key: contentSeeds.key });
-  return claimed.length > 0;
+    .select({ next: sql<number>`coalesce(max(${modules.position}) + 1, 0)::int` })
+    .from(modules);
+  return Number(row?.next ?? 0);
 }
 
 /** Inserts a module unless its slug is taken; returns the new id, or undefined. */
-export async function createModuleIfSlugFree(
+export async function insertModule(
   db: Db,
-  values: Pick<
-    typeof modules.$inferInsert,
-    'slug' | 'title' | 'description' | 'position' | 'published'
-  >,
+  values: Pick<typeof modules.$inferInsert, 'slug' | 'title' | 'description' | 'position'> & {
+    /** New modules start hidden; the starter module ships published. */
+    published?: boolean;
+    now: Date;
+  },
 ): Promise<string | undefined> {
+  const { now, published = false, ...rest } = values;
   const [row] = await db
     .insert(modules)
-    .values(values)
+    .values({ ...rest, published, createdAt: now, updatedAt: now })
     .onConflictDoNothing({ target: modules.slug })
     .returning({ id: modules.id });
   return row?.id;
 }
 
-export async function createModuleNotebook(
+export async function updateModuleRow(
   db: Db,
-  values: Pick<
-    typeof moduleNotebooks.$inferInsert,
-    'moduleId' | 'slug' | 'title' | 'description' | 'position' | 'content'
+  id: string,
+  patch: Partial<
+    Pick<typeof modules.$inferInsert, 'slug' | 'title' | 'description' | 'position' | 'published'>
   >,
-): Promise<string> {
-  const [row] = await db
-    .insert(moduleNotebooks)
-    .values(values)
-    .returning({ id: moduleNotebooks.id });
-  return row!.id;
+  now: Date,
+): Promise<boolean> {
+  const rows = await db
+    .update(modules)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(modules.id, id))
+    .returning({ id: modules.id });
+  return rows.length > 0;
 }
 
-export async function createModuleFile(
-  db: Db,
-  values: Pick<
-    typeof moduleFiles.$inferInsert,
-    'moduleId' | 'notebookId' | 'path' | 'mime' | 'sizeBytes' | 'content'
-  >,
-): Promise<void> {
-  await db.insert(moduleFiles).values(values);
+export async function deleteModuleRow(db: Db, id: string): Promise<boolean> {
+  const rows = await db.delete(modules).where(eq(modules.id, id)).returning({ id: modules.id });
+  return rows.length > 0;
 }

@@ -6,7 +6,6 @@ import type {
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
-import type { RetrievalIndexer } from '../retrieval/retrieval-indexer.js';
 import {
   createCopyIfMissing,
   findCopy,
@@ -19,15 +18,14 @@ import {
 } from './copies.repository.js';
 import { moduleNotFound, notebookNotFound, versionConflict } from './learning.errors.js';
 import { toLearningModule, toNotebookCopy, type CopyProgress } from './learning.mapper.js';
+import type { ContentChanges } from './learning.types.js';
+import { listNotebookFiles } from './module-files.repository.js';
 import {
-  findModule,
   findModuleNotebook,
-  listModules,
-  listNotebookFiles,
   listNotebookSummaries,
   type ModuleNotebookRow,
-  type Visibility,
-} from './modules.repository.js';
+} from './module-notebooks.repository.js';
+import { findModule, listModules, type Visibility } from './modules.repository.js';
 import { measureNotebook } from './notebook-content.js';
 import { policyAt, readAiPolicy } from '../exercises/ai-policy.js';
 import { exerciseProgressOf } from '../exercises/exercise-progress.js';
@@ -37,7 +35,7 @@ export interface LearningDeps {
   clock: Clock;
   limits: { maxBytes: number; personalMax: number };
   /** A student's own notebook changed: re-index it for their tutor, in the background. */
-  indexer: Pick<RetrievalIndexer, 'personalNotebookChanged'>;
+  indexer: Pick<ContentChanges, 'personalNotebookChanged'>;
 }
 
 /** Who is asking: admins also see unpublished modules (to preview them). */

@@ -149,3 +149,21 @@ export async function deletePersonalNotebook(
     .returning({ id: personalNotebooks.id });
   return deleted.length > 0;
 }
+
+/** A notebook with its owner and content, for the tutor's retrieval index. */
+export async function findPersonalNotebookForIndexing(db: Db, notebookId: string) {
+  const [row] = await db
+    .select({
+      id: personalNotebooks.id,
+      userId: personalNotebooks.userId,
+      title: personalNotebooks.title,
+      content: personalNotebooks.content,
+    })
+    .from(personalNotebooks)
+    .where(eq(personalNotebooks.id, notebookId));
+  return row;
+}
+
+export function findPersonalNotebookIds(db: Db) {
+  return db.select({ id: personalNotebooks.id }).from(personalNotebooks);
+}

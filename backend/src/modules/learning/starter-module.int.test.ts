@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/env.js';
 import { contentSeeds, moduleFiles, moduleNotebooks, modules } from '../../db/schema/index.js';
 import { registerThroughApi } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { findModuleIdBySlug, setModulePublished } from './modules.repository.js';
+import { findModuleBySlug, updateModuleRow } from './modules.repository.js';
 import { readModuleFolder, seedModule, seedStarterModuleAtBoot } from './starter-module.js';
 
 const starterDir = loadConfig({}).notebooks.starterModuleDir;
@@ -83,8 +83,8 @@ describe('the shipped starter module', () => {
       const db = fresh.database.db;
       const content = await readModuleFolder(starterDir);
       expect(await seedModule(db, content, clock)).toBe('seeded');
-      const moduleId = (await findModuleIdBySlug(db, content.slug))!;
-      await setModulePublished(db, moduleId, false, new Date());
+      const moduleId = (await findModuleBySlug(db, content.slug))!.id;
+      await updateModuleRow(db, moduleId, { published: false }, new Date());
       expect(await seedModule(db, content, clock)).toBe('already_seeded');
       expect((await db.select().from(modules).where(eq(modules.id, moduleId)))[0]!.published).toBe(
         false,
@@ -92,7 +92,7 @@ describe('the shipped starter module', () => {
 
       await db.delete(modules).where(eq(modules.id, moduleId));
       expect(await seedModule(db, content, clock)).toBe('already_seeded');
-      expect(await findModuleIdBySlug(db, content.slug)).toBeUndefined();
+      expect(await findModuleBySlug(db, content.slug)).toBeUndefined();
     } finally {
       await fresh.close();
     }
@@ -133,7 +133,7 @@ describe('the shipped starter module', () => {
       { db: t.database.db, clock, logger: silent },
       path.join(dir, 'missing'),
     );
-    expect(await findModuleIdBySlug(t.database.db, 'broken')).toBeUndefined();
+    expect(await findModuleBySlug(t.database.db, 'broken')).toBeUndefined();
     expect(
       await t.database.db.select().from(contentSeeds).where(eq(contentSeeds.key, 'broken@1')),
     ).toEqual([]);

@@ -11,12 +11,10 @@ import type { Db } from '../../db/client.js';
 import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import {
-  claimContentSeed,
-  createModuleFile,
-  createModuleIfSlugFree,
-  createModuleNotebook,
-} from './modules.repository.js';
+import { claimContentSeed } from './content-seeds.repository.js';
+import { upsertFile } from './module-files.repository.js';
+import { insertNotebook } from './module-notebooks.repository.js';
+import { insertModule } from './modules.repository.js';
 
 const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/);
 
@@ -122,38 +120,46 @@ export async function seedModule(
 ): Promise<SeedOutcome> {
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db;
-    if (!(await claimContentSeed(tx, content.seedKey, clock()))) return 'already_seeded';
-    const moduleId = await createModuleIfSlugFree(tx, {
+    const now = clock();
+    if (!(await claimContentSeed(tx, content.seedKey, now))) return 'already_seeded';
+    const moduleId = await insertModule(tx, {
       slug: content.slug,
       title: content.title,
       description: content.description,
       position: content.position,
       published: content.published,
+      now,
     });
     if (!moduleId) return 'slug_taken';
     const notebookIds = new Map<string, string>();
     for (const [position, notebook] of content.notebooks.entries()) {
       const prepared = prepareForStorage(notebook.content, notebook.slug);
-      const id = await createModuleNotebook(tx, {
+      const id = await insertNotebook(tx, {
         moduleId,
         slug: notebook.slug,
         title: notebook.title,
         description: notebook.description,
         position,
         content: prepared.studentContent,
+        now,
       });
-      await storeNotebookExercises(tx, id, prepared, clock());
+      // Two notebooks with one slug: the whole seed is rolled back, like any broken folder.
+      if (!id) throw new Error(`${content.slug}: two notebooks use the slug ${notebook.slug}`);
+      await storeNotebookExercises(tx, id, prepared, now);
       notebookIds.set(notebook.slug, id);
     }
     for (const file of content.files) {
-      await createModuleFile(tx, {
-        moduleId,
-        notebookId: file.notebookSlug ? notebookIds.get(file.notebookSlug)! : null,
-        path: file.path,
-        mime: file.mime,
-        sizeBytes: file.content.byteLength,
-        content: file.content,
-      });
+      await upsertFile(
+        tx,
+        {
+          moduleId,
+          notebookId: file.notebookSlug ? notebookIds.get(file.notebookSlug)! : null,
+          path: file.path,
+          mime: file.mime,
+          content: file.content,
+        },
+        now,
+      );
     }
     return 'seeded';
   });

@@ -6,7 +6,7 @@ import { messages, usageEvents } from '../../db/schema/index.js';
 import { registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
-import { asUser } from '../admin/admin.test-helpers.js';
+import { asUser } from '../../test/admin.js';
 
 const DAY_MS = 86_400_000;
 const provider = createMockProvider({ name: 'anthropic' });

@@ -4,16 +4,18 @@ import {
   deleteChunksOfSource,
   findChunkHashes,
   findChunksToEmbed,
-  findModuleIds,
-  findModuleNotebookForIndexing,
-  findModuleNotebookIds,
-  findPersonalNotebookForIndexing,
-  findPersonalNotebookIds,
-  findTextModuleFiles,
   storeEmbedding,
   upsertChunks,
   type ChunkSource,
 } from './retrieval.repository.js';
+import {
+  findModuleNotebookToIndex,
+  findPersonalNotebookToIndex,
+  listModuleIds,
+  listModuleNotebookIds,
+  listPersonalNotebookIds,
+  listTextModuleFiles,
+} from '../learning/indexable-content.service.js';
 import type { RetrievalDeps } from './retrieval.types.js';
 import { canUseVectors } from './vector-support.js';
 
@@ -83,7 +85,7 @@ export async function embedPendingChunks(
 
 export async function indexModuleNotebook(deps: RetrievalDeps, notebookId: string) {
   const sourceKey = `module_notebook:${notebookId}`;
-  const notebook = await findModuleNotebookForIndexing(deps.db, notebookId);
+  const notebook = await findModuleNotebookToIndex(deps.db, notebookId);
   if (!notebook) return deleteChunksOfSource(deps.db, sourceKey);
   const drafts = chunkNotebook(notebook.content, `${notebook.moduleTitle} · ${notebook.title}`);
   return syncSource(
@@ -95,7 +97,7 @@ export async function indexModuleNotebook(deps: RetrievalDeps, notebookId: strin
 
 /** Every notebook and text data file of a module (after an import, a seed or an edit). */
 export async function indexModule(deps: RetrievalDeps, moduleId: string) {
-  for (const { id } of await findModuleNotebookIds(deps.db, moduleId)) {
+  for (const { id } of await listModuleNotebookIds(deps.db, moduleId)) {
     await indexModuleNotebook(deps, id);
   }
   await indexModuleFiles(deps, [moduleId]);
@@ -104,7 +106,7 @@ export async function indexModule(deps: RetrievalDeps, moduleId: string) {
 /** Returns how many chunks were embedded. */
 async function indexModuleFiles(deps: RetrievalDeps, moduleIds: string[]): Promise<number> {
   let embedded = 0;
-  for (const file of await findTextModuleFiles(deps.db, moduleIds)) {
+  for (const file of await listTextModuleFiles(deps.db, moduleIds)) {
     const text = file.content.toString('utf8');
     if (text.includes('\u0000')) continue; // binary after all
     const result = await syncSource(
@@ -125,7 +127,7 @@ async function indexModuleFiles(deps: RetrievalDeps, moduleIds: string[]): Promi
 /** A student's own notebook: its chunks are visible to that student only. */
 export async function indexPersonalNotebook(deps: RetrievalDeps, notebookId: string) {
   const sourceKey = `personal_notebook:${notebookId}`;
-  const notebook = await findPersonalNotebookForIndexing(deps.db, notebookId);
+  const notebook = await findPersonalNotebookToIndex(deps.db, notebookId);
   if (!notebook) return deleteChunksOfSource(deps.db, sourceKey);
   return syncSource(
     deps,
@@ -150,9 +152,9 @@ export async function backfillRetrieval(
   deps: RetrievalDeps,
   onProgress: (progress: BackfillProgress) => void = () => undefined,
 ) {
-  const moduleIds = (await findModuleIds(deps.db)).map((row) => row.id);
-  const moduleNotebooks = await findModuleNotebookIds(deps.db);
-  const personalNotebooks = await findPersonalNotebookIds(deps.db);
+  const moduleIds = (await listModuleIds(deps.db)).map((row) => row.id);
+  const moduleNotebooks = await listModuleNotebookIds(deps.db);
+  const personalNotebooks = await listPersonalNotebookIds(deps.db);
   const total = moduleNotebooks.length + personalNotebooks.length;
   let done = 0;
   let embedded = 0;

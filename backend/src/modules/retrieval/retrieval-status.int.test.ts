@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../test/harness.js';
 import { readModuleFolder, seedModule } from '../learning/starter-module.js';
 import { STARTER_DIR } from '../retrieval/retrieval.test-helpers.js';
 import { findEmbeddingColumnDimensions } from '../retrieval/retrieval.repository.js';
-import { ADMIN_EMAIL, asUser } from './admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 
 describe('admin: course search status', () => {
   let fake: FakeServer;

@@ -1,15 +1,9 @@
-import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { selectRows } from '../../db/raw.js';
-import {
-  moduleFiles,
-  moduleNotebooks,
-  modules,
-  personalNotebooks,
-  retrievalChunks,
-} from '../../db/schema/index.js';
+import { retrievalChunks } from '../../db/schema/index.js';
 import type { ChunkDraft } from './chunking.js';
-import { moduleVisibleToUser } from '../roster/group-visibility.js';
+import { visibleModuleIds } from '../learning/module-visibility.query.js';
 
 /** Where a set of chunks came from; every chunk of one source shares these columns. */
 export interface ChunkSource {
@@ -152,8 +146,7 @@ export interface SearchScope {
 }
 
 function scopeFilter(scope: SearchScope) {
-  const course = sql`(c.owner_user_id is null and c.module_id in (select id from modules where published
-      and ${moduleVisibleToUser(sql`modules.id`, scope.userId)})
+  const course = sql`(c.owner_user_id is null and c.module_id in (${visibleModuleIds(scope.userId)})
     ${scope.moduleId ? sql`and c.module_id = ${scope.moduleId}` : sql``})`;
   return scope.includeOwn ? sql`(c.owner_user_id = ${scope.userId} or ${course})` : course;
 }
@@ -265,72 +258,6 @@ export function searchChunksByVector(
           from nearest where distance <= ${1 - query.minSimilarity} order by distance`,
     );
   });
-}
-
-export async function findModuleNotebookForIndexing(db: Db, notebookId: string) {
-  const [row] = await db
-    .select({
-      id: moduleNotebooks.id,
-      moduleId: moduleNotebooks.moduleId,
-      title: moduleNotebooks.title,
-      content: moduleNotebooks.content,
-      moduleTitle: modules.title,
-    })
-    .from(moduleNotebooks)
-    .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
-    .where(eq(moduleNotebooks.id, notebookId));
-  return row;
-}
-
-export function findModuleNotebookIds(db: Db, moduleId?: string) {
-  return db
-    .select({ id: moduleNotebooks.id })
-    .from(moduleNotebooks)
-    .where(moduleId ? eq(moduleNotebooks.moduleId, moduleId) : undefined)
-    .orderBy(asc(moduleNotebooks.position));
-}
-
-/** Data files that are text (by MIME type or extension) and small enough to be worth it. */
-export function findTextModuleFiles(db: Db, moduleIds: string[]) {
-  if (moduleIds.length === 0) return Promise.resolve([]);
-  return db
-    .select({
-      id: moduleFiles.id,
-      moduleId: moduleFiles.moduleId,
-      path: moduleFiles.path,
-      content: moduleFiles.content,
-      moduleTitle: modules.title,
-    })
-    .from(moduleFiles)
-    .innerJoin(modules, eq(modules.id, moduleFiles.moduleId))
-    .where(
-      and(
-        inArray(moduleFiles.moduleId, moduleIds),
-        sql`${moduleFiles.sizeBytes} <= 1000000`,
-        sql`(${moduleFiles.mime} like 'text/%' or ${moduleFiles.path} ~* '\\.(csv|tsv|txt|md|json)$')`,
-      ),
-    );
-}
-
-export function findModuleIds(db: Db) {
-  return db.select({ id: modules.id }).from(modules);
-}
-
-export async function findPersonalNotebookForIndexing(db: Db, notebookId: string) {
-  const [row] = await db
-    .select({
-      id: personalNotebooks.id,
-      userId: personalNotebooks.userId,
-      title: personalNotebooks.title,
-      content: personalNotebooks.content,
-    })
-    .from(personalNotebooks)
-    .where(eq(personalNotebooks.id, notebookId));
-  return row;
-}
-
-export function findPersonalNotebookIds(db: Db) {
-  return db.select({ id: personalNotebooks.id }).from(personalNotebooks);
 }
 
 /** Passages by kind of owner, and how many have a vector from `model`. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
-import { asUser } from '../admin/admin.test-helpers.js';
+import { asUser } from '../../test/admin.js';
 import { createModuleInDb } from '../learning/learning.test-helpers.js';
-import { listNotebookSummaries } from '../learning/modules.repository.js';
+import { listNotebookSummaries } from '../learning/module-notebooks.repository.js';
 
 const ADMIN = 'teacher@school.example';
 let t: TestApp;

@@ -8,7 +8,7 @@ import {
   type SignedInUser,
 } from '../../test/factories.js';
 import { startMailCatcher, type MailCatcher } from '../../test/mail-catcher.js';
-import { asUser } from '../admin/admin.test-helpers.js';
+import { asUser } from '../../test/admin.js';
 
 const ADMIN = 'teacher@school.example';
 let mail: MailCatcher;

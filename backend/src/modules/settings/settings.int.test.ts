@@ -6,7 +6,7 @@ import { appSettings, usageEvents } from '../../db/schema/index.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
-import { ADMIN_EMAIL, asUser } from '../admin/admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 
 const classification = {
   structured: {

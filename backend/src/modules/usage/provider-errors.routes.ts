@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { listProviderErrorsQuerySchema } from '@hintbook/contracts';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { parseIdParam, parseQuery } from '../../middleware/validate.js';
-import { providerErrorNotFound } from './admin.errors.js';
-import type { AdminDeps } from './admin.types.js';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import { providerErrorNotFound } from './usage.errors.js';
 import { listProviderErrors, resolveProviderError } from './provider-errors.service.js';
 
 /** `/api/admin/provider-errors`: failed provider calls, and marking them resolved. */
-export function providerErrorsRoutes(deps: AdminDeps): Router {
+export function providerErrorsRoutes(deps: { db: Db; clock: Clock }): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     res.json(

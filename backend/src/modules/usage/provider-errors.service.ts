@@ -12,7 +12,7 @@ import {
   type AuditActor,
 } from '../audit/audit.service.js';
 import type { UsageOwner } from '../usage/usage.service.js';
-import { providerErrorNotFound } from './admin.errors.js';
+import { providerErrorNotFound } from './usage.errors.js';
 import {
   countUnresolvedProviderErrors,
   findProviderErrors,

@@ -2,7 +2,7 @@ import type { MyUsageResponse } from '@hintbook/contracts';
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
-import { allowanceExhausted, budgetExhausted, chatRateLimited } from '../chat/chat.errors.js';
+import { allowanceExhausted, budgetExhausted, chatRateLimited } from './usage.errors.js';
 import { countQuestionsSince } from '../chat/messages.repository.js';
 import { findUserAllowance } from '../settings/settings.repository.js';
 import { withTransaction } from '../../db/transaction.js';

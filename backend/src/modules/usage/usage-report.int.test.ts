@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageEvents } from '../../db/schema/index.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { ADMIN_EMAIL, asUser } from './admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 
 describe('admin: usage and cost', () => {
   let t: TestApp;

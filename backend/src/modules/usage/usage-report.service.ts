@@ -1,15 +1,14 @@
 import type { AdminUsageResponse } from '@hintbook/contracts';
 import type { z } from 'zod';
 import type { adminUsageQuerySchema } from '@hintbook/contracts';
-import { getBudgetStatus, windowStarts } from '../usage/quota.service.js';
-import type { AdminDeps } from './admin.types.js';
-import { sumUsageByPeriod } from './admin-usage.repository.js';
+import { getBudgetStatus, windowStarts, type QuotaDeps } from './quota.service.js';
+import { sumUsageByPeriod } from './usage-report.repository.js';
 
 const DAY_MS = 86_400_000;
 
 /** Usage and cost over a range (default: the last 30 days), grouped for charts, with the budget. */
 export async function getUsageReport(
-  deps: AdminDeps,
+  deps: QuotaDeps,
   query: z.output<typeof adminUsageQuerySchema>,
 ): Promise<AdminUsageResponse> {
   const now = deps.clock();
@@ -40,6 +39,6 @@ export async function getUsageReport(
 }
 
 /** The month's spend against the (runtime) budget; `isWarning` drives the 80 % banner. */
-export function getBudget(deps: AdminDeps) {
+export function getBudget(deps: QuotaDeps) {
   return getBudgetStatus({ db: deps.db, limits: deps.limits, clock: deps.clock });
 }

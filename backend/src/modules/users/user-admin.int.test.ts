@@ -4,7 +4,7 @@ import { chatSessions, messages, usageEvents } from '../../db/schema/index.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
-import { ADMIN_EMAIL, asUser } from './admin.test-helpers.js';
+import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 
 async function auditActions(t: TestApp, admin: SignedInUser, query = '') {
   const res = await asUser(t, admin).get(`/api/admin/audit-log${query}`).expect(200);

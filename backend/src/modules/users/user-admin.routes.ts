@@ -3,8 +3,8 @@ import { listAdminUsersQuerySchema, setUserAllowanceBodySchema } from '@hintbook
 import { sessionNotFound } from '../chat/chat.errors.js';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
-import { adminUserNotFound } from './admin.errors.js';
-import type { AdminDeps } from './admin.types.js';
+import { adminUserNotFound } from './users.errors.js';
+import type { UserAdminDeps } from './users.types.js';
 import {
   deleteUserAccount,
   getUserDetail,
@@ -14,12 +14,12 @@ import {
   issueResetLink,
   setAccountDisabled,
   setUserAllowance,
-} from './admin-users.service.js';
+} from './user-admin.service.js';
 
 const userId = (req: Request) => parseIdParam(req.params.id, adminUserNotFound);
 
 /** `/api/admin/users`: people, their progress and usage, accounts and allowances. */
-export function adminUsersRoutes(deps: AdminDeps): Router {
+export function adminUsersRoutes(deps: UserAdminDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     res.json(await listUsers(deps, parseQuery(listAdminUsersQuerySchema, req.query)));

@@ -16,9 +16,9 @@ import { toChatMessage, toChatSession } from '../chat/chat.mapper.js';
 import { sessionNotFound } from '../chat/chat.errors.js';
 import { deleteUserAllowance, upsertUserAllowance } from '../settings/settings.repository.js';
 import { limitsForUser, windowStarts } from '../usage/quota.service.js';
-import { deleteUser, findUserById } from '../users/users.repository.js';
-import { adminUserNotFound, cannotChangeSelf, transcriptsDisabled } from './admin.errors.js';
-import type { AdminDeps } from './admin.types.js';
+import { deleteUser, findUserById } from './users.repository.js';
+import { adminUserNotFound, cannotChangeSelf, transcriptsDisabled } from './users.errors.js';
+import type { UserAdminDeps } from './users.types.js';
 import {
   countUsers,
   findSessionMessages,
@@ -30,7 +30,7 @@ import {
   setUserDisabled,
   sumUserUsageSince,
   type UserSummaryRow,
-} from './admin-users.repository.js';
+} from './user-admin.repository.js';
 
 type ListQuery = z.output<typeof listAdminUsersQuerySchema>;
 
@@ -55,7 +55,7 @@ function toSummary(row: UserSummaryRow): AdminUserSummary {
 }
 
 export async function listUsers(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   query: ListQuery,
 ): Promise<ListAdminUsersResponse> {
   const filter = {
@@ -70,14 +70,14 @@ export async function listUsers(
   return { users: rows.map(toSummary), total };
 }
 
-async function requireSummary(deps: AdminDeps, userId: string) {
+async function requireSummary(deps: UserAdminDeps, userId: string) {
   const row = await findUserSummary(deps.db, userId, windowStarts(deps.clock()).month);
   if (!row) throw adminUserNotFound();
   return toSummary(row);
 }
 
 export async function getUserDetail(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   userId: string,
 ): Promise<AdminUserDetailResponse> {
   const user = await requireSummary(deps, userId);
@@ -114,7 +114,7 @@ export async function getUserDetail(
  * version), refresh tokens, and open sockets; sign-in then answers `auth.account_disabled`.
  */
 export async function setAccountDisabled(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   actor: AuditActor,
   userId: string,
   disabled: boolean,
@@ -137,7 +137,7 @@ export async function setAccountDisabled(
 }
 
 export async function setUserAllowance(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   actor: AuditActor,
   userId: string,
   body: SetUserAllowanceBody,
@@ -163,7 +163,7 @@ export async function setUserAllowance(
 
 /** Deletes the account and everything it owns (foreign keys cascade); usage rows are anonymised. */
 export async function deleteUserAccount(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   actor: AuditActor,
   userId: string,
 ): Promise<void> {
@@ -189,13 +189,13 @@ export async function deleteUserAccount(
   deps.disconnectUser(userId);
 }
 
-function assertTranscriptsAllowed(deps: AdminDeps) {
+function assertTranscriptsAllowed(deps: UserAdminDeps) {
   if (!deps.canReadTranscripts) throw transcriptsDisabled();
 }
 
 /** A student's conversations; only with ADMIN_CAN_READ_TRANSCRIPTS, and every view is audited. */
 export async function listUserTranscripts(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   actor: AuditActor,
   userId: string,
 ): Promise<AdminSessionsResponse> {
@@ -212,7 +212,7 @@ export async function listUserTranscripts(
 }
 
 export async function readUserTranscript(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   actor: AuditActor,
   userId: string,
   sessionId: string,
@@ -241,7 +241,7 @@ export async function readUserTranscript(
  * delivered it. The link itself is never stored or logged, only that one was issued.
  */
 export async function issueResetLink(
-  deps: AdminDeps,
+  deps: UserAdminDeps,
   actor: AuditActor,
   userId: string,
 ): Promise<{ url: string; expiresAt: string }> {
