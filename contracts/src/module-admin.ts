@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { dataFilePathSchema, notebookContentSchema, notebookDataFileSchema } from './learning.js';
+import { isoDate, uuid } from './admin-common.js';
+
+/** `/api/admin/modules`: modules, their notebooks and data files as the admin edits them. */
+
+export const moduleSlugSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Use lower-case letters, digits and dashes');
+
+export const adminNotebookSchema = z.object({
+  id: uuid,
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  position: z.number().int(),
+  version: z.number().int(),
+  updatedAt: isoDate,
+});
+export type AdminNotebook = z.infer<typeof adminNotebookSchema>;
+
+export const adminDataFileSchema = z.object({
+  id: uuid,
+  path: z.string(),
+  mime: z.string(),
+  sizeBytes: z.number().int(),
+  /** Null: available to every notebook of the module. */
+  notebookId: z.string().nullable(),
+});
+export type AdminDataFile = z.infer<typeof adminDataFileSchema>;
+
+export const adminModuleSchema = z.object({
+  id: uuid,
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  position: z.number().int(),
+  published: z.boolean(),
+  notebooks: z.array(adminNotebookSchema),
+  files: z.array(adminDataFileSchema),
+  updatedAt: isoDate,
+});
+export type AdminModule = z.infer<typeof adminModuleSchema>;
+
+export const listAdminModulesResponseSchema = z.object({ modules: z.array(adminModuleSchema) });
+export type ListAdminModulesResponse = z.infer<typeof listAdminModulesResponseSchema>;
+
+export const adminModuleResponseSchema = z.object({ module: adminModuleSchema });
+export type AdminModuleResponse = z.infer<typeof adminModuleResponseSchema>;
+
+export const createModuleBodySchema = z.object({
+  slug: moduleSlugSchema,
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(2000).default(''),
+});
+export type CreateModuleBody = z.input<typeof createModuleBodySchema>;
+
+export const updateModuleBodySchema = z.object({
+  slug: moduleSlugSchema.optional(),
+  title: z.string().trim().min(1).max(200).optional(),
+  description: z.string().trim().max(2000).optional(),
+});
+export type UpdateModuleBody = z.infer<typeof updateModuleBodySchema>;
+
+/** `PUT /api/admin/modules/order`: every module id, in the new order. */
+export const reorderModulesBodySchema = z.object({ moduleIds: z.array(uuid).max(1000) });
+export type ReorderModulesBody = z.infer<typeof reorderModulesBodySchema>;
+
+/** `PUT /api/admin/modules/:id/notebooks/order`: every notebook id of the module, in order. */
+export const reorderNotebooksBodySchema = z.object({ notebookIds: z.array(uuid).max(1000) });
+export type ReorderNotebooksBody = z.infer<typeof reorderNotebooksBodySchema>;
+
+/** `POST /api/admin/modules/:id/notebooks`: a new notebook (content as JSON or as the file text). */
+export const uploadModuleNotebookBodySchema = z.object({
+  slug: moduleSlugSchema.optional(),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(2000).default(''),
+  content: z.union([z.string(), z.record(z.string(), z.unknown())]),
+});
+export type UploadModuleNotebookBody = z.input<typeof uploadModuleNotebookBodySchema>;
+
+export const updateModuleNotebookBodySchema = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  description: z.string().trim().max(2000).optional(),
+});
+export type UpdateModuleNotebookBody = z.infer<typeof updateModuleNotebookBodySchema>;
+
+/** `PUT …/notebooks/:id/content`: replaces the original; students with a copy get a notice. */
+export const replaceModuleNotebookBodySchema = z.object({
+  content: z.union([z.string(), z.record(z.string(), z.unknown())]),
+});
+export type ReplaceModuleNotebookBody = z.input<typeof replaceModuleNotebookBodySchema>;
+
+export const adminNotebookResponseSchema = z.object({ notebook: adminNotebookSchema });
+export type AdminNotebookResponse = z.infer<typeof adminNotebookResponseSchema>;
+
+/** `POST /api/admin/modules/:id/files`: a data file, base64 in JSON. */
+export const uploadDataFileBodySchema = z.object({
+  path: dataFilePathSchema,
+  mime: z.string().trim().min(1).max(200).default('application/octet-stream'),
+  notebookId: uuid.nullable().default(null),
+  contentBase64: z.base64(),
+});
+export type UploadDataFileBody = z.input<typeof uploadDataFileBodySchema>;
+
+export const adminDataFileResponseSchema = z.object({ file: adminDataFileSchema });
+export type AdminDataFileResponse = z.infer<typeof adminDataFileResponseSchema>;
+
+/** `GET …/notebooks/:id/preview`: exactly what a student opening it would get. */
+export const notebookPreviewResponseSchema = z.object({
+  notebook: adminNotebookSchema.extend({ content: notebookContentSchema }),
+  files: z.array(notebookDataFileSchema),
+});
+export type NotebookPreviewResponse = z.infer<typeof notebookPreviewResponseSchema>;
+
+/**
+ * `POST /api/admin/modules/import` with an `application/zip` body. The zip holds `.ipynb` files
+ * (any folder depth) and optionally a `module.json` ({ slug, title, description }) and data
+ * files under `data/`. The query may give `slug` and `title` instead of module.json.
+ */
+export const importModuleQuerySchema = z.object({
+  slug: moduleSlugSchema.optional(),
+  title: z.string().trim().min(1).max(200).optional(),
+});
+export type ImportModuleQuery = z.infer<typeof importModuleQuerySchema>;
+
+export const importModuleResponseSchema = z.object({
+  module: adminModuleSchema,
+  isNewModule: z.boolean(),
+  notebooksCreated: z.number().int(),
+  notebooksUpdated: z.number().int(),
+  notebooksUnchanged: z.number().int(),
+  filesWritten: z.number().int(),
+});
+export type ImportModuleResponse = z.infer<typeof importModuleResponseSchema>;
