@@ -1,14 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/client.js';
 import { forbidden, unauthenticated } from '../lib/app-error.js';
+import { resolveAuth, type AuthContext } from '../modules/auth/resolve-auth.js';
 import type { AccessTokens } from '../modules/auth/tokens.js';
-import { accountDisabled } from '../modules/auth/auth.errors.js';
-import { findUserById, type UserRow } from '../modules/users/users.repository.js';
-
-export interface AuthContext {
-  user: UserRow;
-  sessionId: string;
-}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,22 +14,6 @@ declare module 'express-serve-static-core' {
 export function readBearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
-}
-
-/**
- * Verifies the access token, then loads the user: the row is the truth for disabled accounts,
- * admin rights and revoked token versions, so a demotion or logout-all applies at once.
- * Shared by HTTP and (later) the socket handshake.
- */
-export async function resolveAuth(db: Db, accessTokens: AccessTokens, token: string | undefined) {
-  if (!token) throw unauthenticated();
-  const claims = accessTokens.verify(token);
-  const user = await findUserById(db, claims.userId);
-  if (!user || user.tokenVersion !== claims.tokenVersion) {
-    throw unauthenticated('Your session ended; sign in again');
-  }
-  if (user.disabledAt) throw accountDisabled();
-  return { user, sessionId: claims.sessionId } satisfies AuthContext;
 }
 
 export function authenticate(db: Db, accessTokens: AccessTokens): RequestHandler {

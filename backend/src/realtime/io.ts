@@ -10,7 +10,7 @@ import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Config } from '../config/env.js';
-import { resolveAuth } from '../middleware/authenticate.js';
+import { resolveAuth } from '../modules/auth/resolve-auth.js';
 import { assertEmailVerifiedIfRequired } from '../middleware/require-verified-email.js';
 import type { AccessTokens } from '../modules/auth/tokens.js';
 import type { UserRow } from '../modules/users/users.repository.js';

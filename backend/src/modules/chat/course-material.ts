@@ -1,7 +1,12 @@
 import type { MaterialSource, NotebookContext } from '@hintbook/contracts';
 import type { Config } from '../../config/env.js';
-import { findOwnedCopyWithOriginal } from '../learning/notebook-scope.repository.js';
-import { courseMaterialText, loadCourseMaterial } from '../learning/notebook-scope.js';
+import type { Db } from '../../db/client.js';
+import type { Logger } from '../../lib/logger.js';
+import {
+  courseMaterialText,
+  findSessionNotebookCopy,
+  loadCourseMaterial,
+} from '../learning/notebook-scope.js';
 import type { RetrievalDeps } from '../retrieval/retrieval.types.js';
 import {
   formatRetrievedMaterial,
@@ -9,7 +14,6 @@ import {
   type RetrievedChunk,
 } from '../retrieval/search.service.js';
 import type { SessionRow } from './sessions.repository.js';
-import type { TurnDeps } from './turn.types.js';
 
 export interface CourseRetrieval {
   deps: RetrievalDeps;
@@ -20,6 +24,13 @@ export interface CourseRetrieval {
 export interface CourseMaterial {
   text: string | undefined;
   sources: MaterialSource[];
+}
+
+/** What finding material needs (a slice of TurnDeps, declared here so the two stay acyclic). */
+export interface CourseMaterialDeps {
+  db: Db;
+  logger: Logger;
+  retrieval?: CourseRetrieval | undefined;
 }
 
 export interface CourseMaterialInput {
@@ -40,7 +51,7 @@ const QUERY_CONTEXT_CHARS = 600;
  * and only theirs. Retrieval failing never fails the answer: it goes on without passages.
  */
 export async function findCourseMaterial(
-  deps: Pick<TurnDeps, 'db' | 'logger' | 'retrieval'>,
+  deps: CourseMaterialDeps,
   input: CourseMaterialInput,
 ): Promise<CourseMaterial> {
   const retrieval = deps.retrieval;
@@ -51,7 +62,7 @@ export async function findCourseMaterial(
     };
   }
   try {
-    const workspace = await notebookCopyOfSession(deps, input);
+    const workspace = await findSessionNotebookCopy(deps.db, input.userId, input.session);
     const chunks = await searchMaterial(retrieval.deps, {
       userId: input.userId,
       moduleId: workspace?.moduleId,
@@ -90,12 +101,6 @@ export function searchQuery(question: string, context?: NotebookContext): string
     parts.push(context.activeCellSource.slice(0, QUERY_CONTEXT_CHARS));
   }
   return parts.join('\n');
-}
-
-/** In a module workspace, the student's copy with its module and original notebook. */
-async function notebookCopyOfSession(deps: Pick<TurnDeps, 'db'>, input: CourseMaterialInput) {
-  if (input.session.scope !== 'module_notebook' || !input.session.notebookId) return undefined;
-  return findOwnedCopyWithOriginal(deps.db, input.userId, input.session.notebookId);
 }
 
 function toSource(chunk: RetrievedChunk): MaterialSource {

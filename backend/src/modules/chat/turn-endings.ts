@@ -2,7 +2,7 @@ import type { ChatErrorEvent } from '@hintbook/contracts';
 import type { ActiveTurn } from './active-turns.js';
 import { updateMessage } from './messages.repository.js';
 import type { SpendLimit } from './spend-meter.js';
-import type { RunTurnInput } from './turn-runner.js';
+import type { RunTurnInput } from './turn.types.js';
 import { AnswerFailedError } from './tutor.types.js';
 import type { TurnDeps } from './turn.types.js';
 

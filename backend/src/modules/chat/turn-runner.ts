@@ -1,24 +1,12 @@
-import type { NotebookContext } from '@hintbook/contracts';
-import {
-  hintCue,
-  type Classification,
-  type GuardTrip,
-  type TurnKind,
-} from '../../ai/pedagogy/index.js';
+import { hintCue, type Classification, type GuardTrip } from '../../ai/pedagogy/index.js';
 import { createRedactionVault, type RedactionVault } from '../../ai/privacy/redaction.js';
 import { estimateTokens } from '../../ai/pedagogy/token-estimate.js';
 import { estimateRequestTokens } from '../../ai/usage-estimate.js';
-import type { UserRow } from '../users/users.repository.js';
 import { insertRedactionCounts } from '../privacy/redactions.repository.js';
-import { settleReservation, type TurnReservation } from '../usage/quota.service.js';
-import type { ActiveTurn } from './active-turns.js';
+import { settleReservation } from '../usage/quota.service.js';
 import { buildAnswerContext } from './context.js';
 import { findCourseMaterial } from './course-material.js';
-import {
-  listRecentVisibleMessages,
-  updateMessage,
-  type MessageRow,
-} from './messages.repository.js';
+import { listRecentVisibleMessages, updateMessage } from './messages.repository.js';
 import {
   classificationRequestFor,
   commitCompletedTurn,
@@ -29,32 +17,13 @@ import {
 import { insertGuardTrip } from './guard-trips.repository.js';
 import { redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
-import { touchSession, type SessionRow } from './sessions.repository.js';
+import { touchSession } from './sessions.repository.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
 import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
 import { endWithoutAnswer, finish, PolicyRefusal, SpendLimitReached } from './turn-endings.js';
-import type { TurnDeps } from './turn.types.js';
+import type { RunTurnInput, TurnDeps } from './turn.types.js';
 import { resolveTurnRules } from '../exercises/turn-rules.js';
-
-export interface RunTurnInput {
-  turn: ActiveTurn;
-  user: UserRow;
-  session: SessionRow;
-  question: MessageRow;
-  answer: MessageRow;
-  notebookContext?: NotebookContext | undefined;
-  /** A retry or an edit-and-resend is never evidence of a new attempt. */
-  kind: TurnKind;
-  isNewSession: boolean;
-  /**
-   * The reference solution for the answer guard's overlap check, when the caller knows it.
-   * Otherwise the exercise at the workspace's active cell gives it (exercises/turn-rules.ts).
-   */
-  referenceSolution?: string | undefined;
-  /** What the turn may spend (reserved at its start); settled when it ends. */
-  reservation?: TurnReservation | undefined;
-}
 
 /** The classification's longest answer (see tutor.ts). */
 const CLASSIFICATION_OUTPUT_TOKENS = 400;

@@ -21,6 +21,7 @@ import {
 } from './chat.errors.js';
 import { titleFromQuestion } from './chat.mapper.js';
 import {
+  countQuestionsSince,
   findAnswerTo,
   findLastVisibleQuestion,
   findMessageByClientId,
@@ -160,6 +161,7 @@ function reserve(deps: TurnDeps, userId: string): Promise<TurnReservation> {
     { db: deps.db, limits: deps.limits, clock: deps.clock },
     userId,
     deps.spending?.estimate() ?? { tokens: 0, costUsd: 0 },
+    (since) => countQuestionsSince(deps.db, userId, since),
   );
 }
 

@@ -1,11 +1,15 @@
-import type { ServerToClientEvents } from '@hintbook/contracts';
+import type { NotebookContext, ServerToClientEvents } from '@hintbook/contracts';
+import type { TurnKind } from '../../ai/pedagogy/index.js';
 import type { RedactionKind } from '../../ai/privacy/redaction.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import type { ChatLimits } from '../usage/quota.service.js';
-import type { ActiveTurns } from './active-turns.js';
+import type { ChatLimits, TurnReservation } from '../usage/quota.service.js';
+import type { UserRow } from '../users/users.repository.js';
+import type { ActiveTurn, ActiveTurns } from './active-turns.js';
 import type { CourseRetrieval } from './course-material.js';
+import type { MessageRow } from './messages.repository.js';
+import type { SessionRow } from './sessions.repository.js';
 import type { Tutor } from './tutor.types.js';
 import type { TokenUsage } from '../../ai/types.js';
 
@@ -47,3 +51,23 @@ export interface TurnDeps {
 /** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */
 export const STREAM_HEARTBEAT_MS = 1_000;
 export const STALE_AFTER_MS = 10_000;
+
+/** One turn as the runner gets it: who, where, what was asked, and what it may spend. */
+export interface RunTurnInput {
+  turn: ActiveTurn;
+  user: UserRow;
+  session: SessionRow;
+  question: MessageRow;
+  answer: MessageRow;
+  notebookContext?: NotebookContext | undefined;
+  /** A retry or an edit-and-resend is never evidence of a new attempt. */
+  kind: TurnKind;
+  isNewSession: boolean;
+  /**
+   * The reference solution for the answer guard's overlap check, when the caller knows it.
+   * Otherwise the exercise at the workspace's active cell gives it (exercises/turn-rules.ts).
+   */
+  referenceSolution?: string | undefined;
+  /** What the turn may spend (reserved at its start); settled when it ends. */
+  reservation?: TurnReservation | undefined;
+}

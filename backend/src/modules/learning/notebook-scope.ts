@@ -41,9 +41,18 @@ export async function loadCourseMaterial(
   userId: string,
   session: { scope: ChatScope; notebookId: string | null },
 ): Promise<string | undefined> {
-  if (session.scope !== 'module_notebook' || !session.notebookId) return undefined;
-  const copy = await findOwnedCopyWithOriginal(db, userId, session.notebookId);
+  const copy = await findSessionNotebookCopy(db, userId, session);
   return copy && courseMaterialText(copy);
+}
+
+/** In a module workspace, the student's copy with its module and original notebook. */
+export async function findSessionNotebookCopy(
+  db: Db,
+  userId: string,
+  session: { scope: ChatScope; notebookId: string | null },
+) {
+  if (session.scope !== 'module_notebook' || !session.notebookId) return undefined;
+  return findOwnedCopyWithOriginal(db, userId, session.notebookId);
 }
 
 /** The module notebook's original cells as text under a "Module · Notebook" header, cut short. */

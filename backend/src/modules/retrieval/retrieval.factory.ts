@@ -8,7 +8,7 @@ import type { PricingTable } from '../../ai/pricing.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { insertUsageEvent } from '../usage/usage.repository.js';
+import { recordEmbeddingCall } from '../usage/usage.service.js';
 import type { RetrievalDeps } from './retrieval.types.js';
 
 /**
@@ -33,26 +33,7 @@ export function createRetrievalDeps(deps: {
       maxRetries: deps.embeddings.maxRetries,
       onCall: async (call) => {
         deps.observeCall?.(call);
-        const usage = { inputTokens: call.inputTokens, outputTokens: 0 };
-        try {
-          await insertUsageEvent(deps.db, {
-            userId: null,
-            sessionId: null,
-            messageId: null,
-            purpose: 'embedding',
-            provider: call.provider,
-            model: call.model,
-            inputTokens: usage.inputTokens,
-            outputTokens: 0,
-            costUsd: deps.pricing.costOf(call.model, usage).costUsd,
-            outcome: call.outcome,
-            errorKind: call.error?.kind ?? null,
-            durationMs: Math.round(call.durationMs),
-            createdAt: deps.clock(),
-          });
-        } catch (error) {
-          logger.error({ err: error, provider: call.provider }, 'could not store embedding usage');
-        }
+        await recordEmbeddingCall({ ...deps, logger }, call);
       },
     });
   return { db: deps.db, clock: deps.clock, logger, embedder };

@@ -11,10 +11,10 @@ import { ProviderError, type ProviderName } from '../../ai/types.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import type { UsageOwner } from '../usage/usage.service.js';
+import { listRecentProviderCalls, type UsageOwner } from '../usage/usage.service.js';
 import { invalidChain, providerTestRateLimited, providerUnavailable } from './settings.errors.js';
 import { modelsFor, SETTING_KEYS, type RuntimeSettings } from './runtime-settings.js';
-import { deleteSetting, findRecentProviderCalls, upsertSetting } from './settings.repository.js';
+import { deleteSetting, upsertSetting } from './settings.repository.js';
 
 const ALL_PROVIDERS: ProviderName[] = ['anthropic', 'openai', 'google', 'mock'];
 const STATUS_WINDOW_MS = 60 * 60_000;
@@ -50,7 +50,7 @@ async function getProviderStatuses(
 ): Promise<ProviderStatus[]> {
   const since = new Date(deps.clock().getTime() - STATUS_WINDOW_MS);
   const recent = new Map(
-    (await findRecentProviderCalls(deps.db, since)).map((row) => [row.provider, row]),
+    (await listRecentProviderCalls(deps.db, since)).map((row) => [row.provider, row]),
   );
   const circuits = deps.breakers.statuses();
   const iso = (value: Date | string | null | undefined) =>

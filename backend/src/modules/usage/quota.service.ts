@@ -3,8 +3,11 @@ import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { allowanceExhausted, budgetExhausted, chatRateLimited } from './usage.errors.js';
-import { countQuestionsSince } from '../chat/messages.repository.js';
-import { findUserAllowance } from '../settings/settings.repository.js';
+import {
+  deleteUserAllowance,
+  findUserAllowance,
+  upsertUserAllowance,
+} from './allowances.repository.js';
 import { withTransaction } from '../../db/transaction.js';
 import {
   createReservation,
@@ -64,12 +67,14 @@ export async function reserveTurn(
   deps: QuotaDeps,
   userId: string,
   estimate: { tokens: number; costUsd: number },
+  /** The student's questions since then (chat owns the messages; usage only counts them). */
+  countQuestionsSince: (since: Date) => Promise<number>,
 ): Promise<TurnReservation> {
   const now = deps.clock();
   const windows = windowStarts(now);
   const [limits, recent] = await Promise.all([
     limitsForUser(deps, userId),
-    countQuestionsSince(deps.db, userId, new Date(now.getTime() - 60_000)),
+    countQuestionsSince(new Date(now.getTime() - 60_000)),
   ]);
   const binding = { window: 'day' as const, resetsAt: windows.nextDay };
   if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
@@ -114,6 +119,20 @@ export async function reserveTurn(
           : { window: 'week' as const, resetsAt: windows.nextWeek },
     };
   });
+}
+
+/** Sets a student's own allowance; both null means "back to the installation default". */
+export async function saveUserAllowance(
+  db: Db,
+  userId: string,
+  allowance: { dailyTokens: number | null; weeklyTokens: number | null },
+  now: Date,
+): Promise<void> {
+  if (allowance.dailyTokens === null && allowance.weeklyTokens === null) {
+    await deleteUserAllowance(db, userId);
+  } else {
+    await upsertUserAllowance(db, { userId, ...allowance }, now);
+  }
 }
 
 /** The turn ended and its calls are in usage_events: its hold goes. */

@@ -85,3 +85,22 @@ export async function createReservation(
 export async function deleteReservation(db: Db, id: string): Promise<void> {
   await db.delete(usageReservations).where(eq(usageReservations.id, id));
 }
+
+/** Per provider over recent calls: counts, the last failure and the last success. */
+export function findRecentProviderCalls(db: Db, since: Date) {
+  const isError = sql`${usageEvents.outcome} in ('error', 'interrupted')`;
+  return db
+    .select({
+      provider: usageEvents.provider,
+      calls: sql<number>`count(*)::int`,
+      errors: sql<number>`(count(*) filter (where ${isError}))::int`,
+      lastErrorAt: sql<Date | null>`max(${usageEvents.createdAt}) filter (where ${isError})`,
+      lastSuccessAt: sql<Date | null>`max(${usageEvents.createdAt}) filter (where ${usageEvents.outcome} = 'ok')`,
+      lastErrorKind: sql<
+        string | null
+      >`(array_agg(${usageEvents.errorKind} order by ${usageEvents.createdAt} desc) filter (where ${isError}))[1]`,
+    })
+    .from(usageEvents)
+    .where(and(gte(usageEvents.createdAt, since)))
+    .groupBy(usageEvents.provider);
+}

@@ -1,9 +1,10 @@
+import type { EmbeddingCallRecord } from '../../ai/embeddings/registry.js';
 import type { CallRecord } from '../../ai/resilient-stream.js';
 import type { PricingTable } from '../../ai/pricing.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { insertUsageEvent } from './usage.repository.js';
+import { findRecentProviderCalls, insertUsageEvent } from './usage.repository.js';
 
 export interface UsageOwner {
   userId: string | null;
@@ -45,4 +46,39 @@ export async function recordProviderCall(
       'could not store usage',
     );
   }
+}
+
+/**
+ * Stores one embedding call (indexing is background work for the whole installation, so it has
+ * no user). Never throws, like recordProviderCall.
+ */
+export async function recordEmbeddingCall(
+  deps: { db: Db; pricing: PricingTable; logger: Logger; clock: Clock },
+  call: EmbeddingCallRecord,
+): Promise<void> {
+  const usage = { inputTokens: call.inputTokens, outputTokens: 0 };
+  try {
+    await insertUsageEvent(deps.db, {
+      userId: null,
+      sessionId: null,
+      messageId: null,
+      purpose: 'embedding',
+      provider: call.provider,
+      model: call.model,
+      inputTokens: usage.inputTokens,
+      outputTokens: 0,
+      costUsd: deps.pricing.costOf(call.model, usage).costUsd,
+      outcome: call.outcome,
+      errorKind: call.error?.kind ?? null,
+      durationMs: Math.round(call.durationMs),
+      createdAt: deps.clock(),
+    });
+  } catch (error) {
+    deps.logger.error({ err: error, provider: call.provider }, 'could not store embedding usage');
+  }
+}
+
+/** Per provider over calls since then: counts, the last failure and the last success. */
+export function listRecentProviderCalls(db: Db, since: Date) {
+  return findRecentProviderCalls(db, since);
 }

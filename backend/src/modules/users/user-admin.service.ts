@@ -14,8 +14,7 @@ import { issuePasswordResetLink } from '../auth/email-links.service.js';
 import { revokeUserRefreshTokens } from '../auth/refresh-tokens.repository.js';
 import { toChatMessage, toChatSession } from '../chat/chat.mapper.js';
 import { sessionNotFound } from '../chat/chat.errors.js';
-import { deleteUserAllowance, upsertUserAllowance } from '../settings/settings.repository.js';
-import { limitsForUser, windowStarts } from '../usage/quota.service.js';
+import { limitsForUser, saveUserAllowance, windowStarts } from '../usage/quota.service.js';
 import { deleteUser, findUserById } from './users.repository.js';
 import { adminUserNotFound, cannotChangeSelf, transcriptsDisabled } from './users.errors.js';
 import type { UserAdminDeps } from './users.types.js';
@@ -146,11 +145,7 @@ export async function setUserAllowance(
   const now = deps.clock();
   await deps.db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db;
-    if (body.dailyTokens === null && body.weeklyTokens === null) {
-      await deleteUserAllowance(tx, userId);
-    } else {
-      await upsertUserAllowance(tx, { userId, ...body }, now);
-    }
+    await saveUserAllowance(tx, userId, body, now);
     await recordAudit(
       tx,
       actor,

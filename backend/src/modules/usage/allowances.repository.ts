@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { userAllowances } from '../../db/schema/index.js';
+
+// Per-user overrides of the token allowances: part of the quota, so usage owns them.
+
+export type AllowanceRow = {
+  userId: string;
+  dailyTokens: number | null;
+  weeklyTokens: number | null;
+};
+
+export async function findUserAllowance(db: Db, userId: string): Promise<AllowanceRow | undefined> {
+  const [row] = await db
+    .select({
+      userId: userAllowances.userId,
+      dailyTokens: userAllowances.dailyTokens,
+      weeklyTokens: userAllowances.weeklyTokens,
+    })
+    .from(userAllowances)
+    .where(eq(userAllowances.userId, userId));
+  return row;
+}
+
+export async function upsertUserAllowance(db: Db, values: AllowanceRow, now: Date): Promise<void> {
+  const set = {
+    dailyTokens: values.dailyTokens,
+    weeklyTokens: values.weeklyTokens,
+    updatedAt: now,
+  };
+  await db
+    .insert(userAllowances)
+    .values({ ...values, updatedAt: now })
+    .onConflictDoUpdate({ target: userAllowances.userId, set });
+}
+
+export async function deleteUserAllowance(db: Db, userId: string): Promise<void> {
+  await db.delete(userAllowances).where(eq(userAllowances.userId, userId));
+}
