@@ -19,7 +19,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/app-error.js';
 import { listGuardTripsForUser } from '../chat/guard-trips.repository.js';
 import { listMessagesForUser } from '../chat/messages.repository.js';
-import { listRedactionCountsForUser } from '../privacy/redactions.repository.js';
+import { listUserRedactionCounts } from '../privacy/redactions.service.js';
 import { findUserPedagogy } from '../chat/pedagogy.repository.js';
 import { listSessions } from '../chat/sessions.repository.js';
 import { listUsageForUser } from '../usage/usage.repository.js';
@@ -105,7 +105,7 @@ export async function exportAccountData(deps: AuthDeps, userId: string) {
     /** Answers the answer guard held back (counts and reasons; the text was never kept). */
     guardTrips: await listGuardTripsForUser(deps.db, userId),
     /** How many values of each kind were replaced before your text reached an AI provider. */
-    redactions: await listRedactionCountsForUser(deps.db, userId),
+    redactions: await listUserRedactionCounts(deps.db, userId),
     /** Every check of an exercise you ran: outcome, failing test, time (your code as a hash). */
     exerciseAttempts: await listAttemptsForUser(deps.db, userId),
     /** Your class groups and the invitations sent to your address. */

@@ -2,7 +2,7 @@ import type { CookieOptions, Request, Response } from 'express';
 import type { AuthSessionResponse } from '@hintbook/contracts';
 import type { AuthSettings, IssuedSession } from './auth.types.js';
 import { toPublicUser } from '../users/users.mapper.js';
-import type { UserRow } from '../users/users.repository.js';
+import type { UserRow } from '../users/users.types.js';
 
 export const REFRESH_COOKIE = 'hintbook_refresh';
 

@@ -22,7 +22,7 @@ import {
 } from '../../ai/pedagogy/index.js';
 import type { NotebookContext } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
-import type { UserRow } from '../users/users.repository.js';
+import type { UserRow } from '../users/users.types.js';
 import { hasStreamingAnswer, type MessageRow } from './messages.repository.js';
 import { findUserPedagogy, upsertUserPedagogy } from './pedagogy.repository.js';
 import {

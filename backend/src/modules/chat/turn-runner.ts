@@ -2,7 +2,7 @@ import { hintCue, type Classification, type GuardTrip } from '../../ai/pedagogy/
 import { createRedactionVault, type RedactionVault } from '../../ai/privacy/redaction.js';
 import { estimateTokens } from '../../ai/pedagogy/token-estimate.js';
 import { estimateRequestTokens } from '../../ai/usage-estimate.js';
-import { insertRedactionCounts } from '../privacy/redactions.repository.js';
+import { recordRedactionCounts } from '../privacy/redactions.service.js';
 import { settleReservation } from '../usage/quota.service.js';
 import { buildAnswerContext } from './context.js';
 import { findCourseMaterial } from './course-material.js';
@@ -270,7 +270,7 @@ async function storeRedactionCounts(deps: TurnDeps, input: RunTurnInput, vault: 
   const counts = vault.counts();
   if (counts.name + counts.email + counts.phone + counts.secret === 0) return;
   try {
-    await insertRedactionCounts(deps.db, {
+    await recordRedactionCounts(deps.db, {
       userId: input.user.id,
       sessionId: input.session.id,
       messageId: input.answer.id,

@@ -8,7 +8,7 @@ import type {
 import type { TurnKind } from '../../ai/pedagogy/index.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
-import type { UserRow } from '../users/users.repository.js';
+import type { UserRow } from '../users/users.types.js';
 import { reserveTurn, settleReservation, type TurnReservation } from '../usage/quota.service.js';
 import {
   messageNotFound,

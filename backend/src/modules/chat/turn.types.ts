@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ChatLimits, TurnReservation } from '../usage/quota.service.js';
-import type { UserRow } from '../users/users.repository.js';
+import type { UserRow } from '../users/users.types.js';
 import type { ActiveTurn, ActiveTurns } from './active-turns.js';
 import type { CourseRetrieval } from './course-material.js';
 import type { MessageRow } from './messages.repository.js';

@@ -19,3 +19,6 @@ export interface UserAdminDeps {
   /** Ends every socket of a user at once (disable, delete). */
   disconnectUser: (userId: string) => void;
 }
+
+/** A user as other domains see it (the row users.repository.ts reads). */
+export type { UserRow } from './users.repository.js';

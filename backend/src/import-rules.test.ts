@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/**
+ * The import rules of docs/architecture.md, run the way `npm run check` runs them (the
+ * dependency-cruiser CLI with backend/.dependency-cruiser.cjs) against a small planted tree, so
+ * each rule is shown to fail on its violation and to pass without it.
+ */
+
+const run = promisify(execFile);
+const CONFIG = fileURLToPath(new URL('../.dependency-cruiser.cjs', import.meta.url));
+/** A root devDependency (package.json), like eslint. */
+const CLI = fileURLToPath(
+  new URL('../../node_modules/dependency-cruiser/bin/dependency-cruise.mjs', import.meta.url),
+);
+
+let root: string | undefined;
+afterEach(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+/** Writes `files` (path → source) under a fresh src/ and returns the rules they break. */
+async function violationsOf(files: Record<string, string>): Promise<string[]> {
+  root = await mkdtemp(path.join(tmpdir(), 'import-rules-'));
+  const all = {
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true },
+      include: ['src'],
+    }),
+    ...files,
+  };
+  for (const [file, source] of Object.entries(all)) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), source);
+  }
+  const args = [CLI, '--config', CONFIG, '--output-type', 'json', 'src'];
+  // The CLI exits non-zero when a rule is broken; the JSON report is on stdout either way.
+  const { stdout } = await run(process.execPath, args, { cwd: root }).catch(
+    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
+  );
+  const report = JSON.parse(stdout) as {
+    summary: { violations: Array<{ rule: { name: string } }> };
+  };
+  return report.summary.violations.map((violation) => violation.rule.name);
+}
+
+const repository = `export const findThing = (id: string) => id;\n`;
+
+// Each case starts the CLI, which loads TypeScript: seconds each on a loaded machine.
+describe('import rules (npm run check:imports)', { timeout: 60_000 }, () => {
+  it('refuses a service that imports another domain’s repository', async () => {
+    const planted = await violationsOf({
+      'src/modules/beta/beta.repository.ts': repository,
+      'src/modules/alpha/alpha.service.ts': `import { findThing } from '../beta/beta.repository.js';\nexport const use = () => findThing('1');\n`,
+    });
+    expect(planted).toEqual(['no-cross-domain-repository']);
+  });
+
+  it('accepts the same call through the other domain’s service, and a domain’s own repository', async () => {
+    const clean = await violationsOf({
+      'src/modules/beta/beta.repository.ts': repository,
+      'src/modules/beta/beta.service.ts': `import { findThing } from './beta.repository.js';\nexport const getThing = (id: string) => findThing(id);\n`,
+      'src/modules/alpha/alpha.repository.ts': repository,
+      'src/modules/alpha/alpha.service.ts': `import { getThing } from '../beta/beta.service.js';\nimport { findThing } from './alpha.repository.js';\nexport const use = () => [getThing('1'), findThing('2')];\n`,
+    });
+    expect(clean).toEqual([]);
+  });
+
+  it('refuses an import cycle, even one made of type-only imports', async () => {
+    const planted = await violationsOf({
+      'src/modules/alpha/turn.ts': `import type { Plan } from './plan.js';\nexport interface Turn { plan: Plan }\n`,
+      'src/modules/alpha/plan.ts': `import type { Turn } from './turn.js';\nexport interface Plan { turn?: Turn }\n`,
+    });
+    expect(planted).toEqual(['no-circular']);
+  });
+
+  it('refuses a route that skips its service for a repository', async () => {
+    const planted = await violationsOf({
+      'src/modules/alpha/alpha.repository.ts': repository,
+      'src/modules/alpha/alpha.routes.ts': `import { findThing } from './alpha.repository.js';\nexport const route = () => findThing('1');\n`,
+    });
+    expect(planted).toEqual(['routes-not-to-repositories']);
+  });
+
+  it('refuses the schema outside repositories and db/', async () => {
+    const planted = await violationsOf({
+      'src/db/schema/index.ts': `export const things = 'things';\n`,
+      'src/modules/alpha/alpha.service.ts': `import { things } from '../../db/schema/index.js';\nexport const table = things;\n`,
+      'src/modules/alpha/alpha.repository.ts': `import { things } from '../../db/schema/index.js';\nexport const table = things;\n`,
+    });
+    expect(planted).toEqual(['drizzle-only-in-repositories']);
+  });
+});
