@@ -79,7 +79,7 @@ export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {
     socket.on(
       'chat:resume',
       handle(chatResumePayloadSchema, (payload) =>
-        resumeTurn(deps, user(), payload, (event, body) => socket.emit(event, body)),
+        resumeTurn(deps, user(), payload, (event, ...args) => socket.emit(event, ...args)),
       ),
     );
   });

@@ -10,6 +10,7 @@ import {
   type UpdateModuleNotebookBody,
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import {
   moduleNotFound,
@@ -121,8 +122,7 @@ async function audited<T>(
   change: (tx: Db, now: Date) => Promise<T & { auditTargetId?: string }>,
 ): Promise<T> {
   const now = deps.clock();
-  return deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  return withTransaction(deps.db, async (tx) => {
     const result = await change(tx, now);
     await recordAudit(
       tx,
