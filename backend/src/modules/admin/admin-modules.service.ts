@@ -1,5 +1,4 @@
 import {
-  notebookContentSchema,
   type AdminDataFile,
   type AdminModule,
   type AdminNotebook,
@@ -12,14 +11,14 @@ import {
 import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import {
-  moduleNotFound,
-  notebookNotFound,
-  notebookNotNbformat,
-} from '../learning/learning.errors.js';
+import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
 import { toDataFile } from '../learning/learning.mapper.js';
 import { listNotebookFiles } from '../learning/modules.repository.js';
-import { measureNotebook, parseNotebookFile } from '../learning/notebook-content.js';
+import {
+  measureNotebook,
+  parseNotebookFile,
+  readNotebookJson,
+} from '../learning/notebook-content.js';
 import {
   fileNotFound,
   fileTooLarge,
@@ -264,16 +263,9 @@ export async function reorderModules(
 /** A notebook from an upload: the file's text, or its JSON; validated as nbformat 4. */
 export function readNotebookBody(content: string | Record<string, unknown>, maxBytes: number) {
   if (typeof content === 'string') return parseNotebookFile(content, maxBytes);
-  const parsed = notebookContentSchema.safeParse(content);
-  if (!parsed.success) {
-    throw notebookNotNbformat(
-      parsed.error.issues
-        .slice(0, 5)
-        .map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
-  measureNotebook(parsed.data, maxBytes);
-  return parsed.data;
+  const notebook = readNotebookJson(content);
+  measureNotebook(notebook, maxBytes);
+  return notebook;
 }
 
 /** `Loops & lists!` → `loops-lists`. */
