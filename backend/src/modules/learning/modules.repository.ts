@@ -102,6 +102,30 @@ export async function findModuleNotebook(
   return row;
 }
 
+/**
+ * The id of a notebook of a visible module, and nothing else: a save checks that the student may
+ * still see the original without reading its content (which can be megabytes).
+ */
+export async function findVisibleModuleNotebookId(
+  db: Db,
+  moduleId: string,
+  notebookId: string,
+  visibility: Visibility,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: moduleNotebooks.id })
+    .from(moduleNotebooks)
+    .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
+    .where(
+      and(
+        eq(moduleNotebooks.id, notebookId),
+        eq(moduleNotebooks.moduleId, moduleId),
+        visible(visibility),
+      ),
+    );
+  return row?.id;
+}
+
 /** Files for this notebook plus the module-wide ones (notebook_id null). */
 export function listNotebookFiles(db: Db, moduleId: string, notebookId: string) {
   return db
