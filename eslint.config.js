@@ -38,6 +38,26 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // One way to open a transaction, typed: withTransaction hands Drizzle's own Tx, which is a Db.
+    // db/client.ts builds the two drivers' query builders and is the only place that casts.
+    files: ['backend/src/**/*.ts'],
+    ignores: ['backend/src/db/client.ts', 'backend/src/db/transaction.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
+          message: 'Open transactions with withTransaction(db, work) from db/transaction.ts.',
+        },
+        {
+          selector:
+            "TSAsExpression[expression.type='TSAsExpression'][typeAnnotation.typeName.name=/^(Db|Tx)$/]",
+          message: 'A transaction is already a Db: take the Tx that withTransaction hands you.',
+        },
+      ],
+    },
+  },
+  {
     // Scripts and test tooling print to the terminal on purpose.
     files: ['scripts/**', 'e2e/**', 'bench/**', 'backend/scripts/**'],
     rules: { 'no-console': 'off' },

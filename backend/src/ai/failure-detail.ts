@@ -1,8 +1,6 @@
 import { AllProvidersFailedError, TurnInterruptedError } from './fallback-errors.js';
 import { ProviderError } from './types.js';
-
-/** The longest error text one log line carries: enough to recognise it, never a whole body. */
-export const MAX_DETAIL_CHARS = 200;
+import { boundedDetail } from '../lib/log-detail.js';
 
 /**
  * One bounded description of a failed AI call, for exactly one log line. Logging the error
@@ -33,6 +31,6 @@ export function describeFailure(error: unknown): {
           : 'unknown',
     ...(inner instanceof ProviderError ? { provider: inner.provider } : {}),
     ...(attempts !== undefined ? { attempts } : {}),
-    detail: text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text,
+    detail: boundedDetail(text),
   };
 }

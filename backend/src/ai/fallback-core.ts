@@ -5,9 +5,13 @@ import {
   type RetryPolicy,
 } from './backoff.js';
 import type { CircuitBreaker, CircuitBreakers } from './circuit-breaker.js';
+import { AllProvidersFailedError, type FailedAttempt } from './fallback-errors.js';
 import { ProviderError, type ChatProvider, type ProviderName, type TokenUsage } from './types.js';
 
-/** What streamWithFallback and generateStructuredWithFallback share: options, records, retry steps. */
+/**
+ * What streamWithFallback and generateStructuredWithFallback share: options, records, and the
+ * walk along the chain (`walkChain`), so both retry, skip and give up by the same rules.
+ */
 
 export interface FallbackTarget {
   provider: ChatProvider;
@@ -82,8 +86,8 @@ export function settle(options: ResilienceOptions) {
   return { now, policy, sleep: options.sleep ?? realSleep };
 }
 
-/** Records a failed call on the breaker and decides between retrying and moving on. */
-export async function afterFailure(
+/** Waits out the retry plan for a failed call, or says to move on to the next provider. */
+async function afterFailure(
   error: ProviderError,
   attempt: number,
   context: {
@@ -106,8 +110,97 @@ export async function afterFailure(
   return 'retry';
 }
 
-export function acquire(breaker: CircuitBreaker | undefined): boolean {
+function acquire(breaker: CircuitBreaker | undefined): boolean {
   return breaker ? breaker.tryAcquire() : true;
+}
+
+/** One try of one provider, as `walkChain` hands it to the caller. */
+export interface ChainAttempt {
+  provider: ChatProvider;
+  model: string;
+  /** 0 for the provider's first try, 1 for its first retry, and so on. */
+  attempt: number;
+  /** Already let this try through; the caller records its success or failure on it. */
+  breaker: CircuitBreaker | undefined;
+  /** Follows the caller's signal (and the deadline); aborting it cancels this try alone. */
+  controller: AbortController;
+  /**
+   * The try failed and the chain may go on: remembers the failure, then waits for a retry or
+   * moves to the next provider. Throws `aborted` when the caller stops during the wait.
+   */
+  failed(error: ProviderError): Promise<void>;
+}
+
+/**
+ * The walk along the chain: for each provider whose circuit lets a call through, one try after
+ * another until the caller returns (a success), throws (a failure that ends everything), or the
+ * retry plan moves on. When the chain runs out, or `timeoutMs` for all tries together has passed,
+ * it throws AllProvidersFailedError with every failed try. The caller's loop body runs each try:
+ *
+ *     for await (const attempt of walkChain(chain, options)) {
+ *       try { return await call(attempt) } catch (error) { await attempt.failed(error) }
+ *     }
+ */
+export async function* walkChain(
+  chain: FallbackTarget[],
+  options: ResilienceOptions,
+  limits: { timeoutMs?: number } = {},
+): AsyncGenerator<ChainAttempt, never, undefined> {
+  const { now, policy, sleep } = settle(options);
+  const deadline = limits.timeoutMs === undefined ? undefined : now() + limits.timeoutMs;
+  const attempts: FailedAttempt[] = [];
+  let lastError: ProviderError | undefined;
+
+  for (const { provider, model } of chain) {
+    const breaker = options.breakers?.for(provider.name);
+    for (let attempt = 0; ; attempt += 1) {
+      if (options.signal.aborted)
+        throw new ProviderError(provider.name, 'aborted', 'request aborted');
+      const remainingMs = deadline === undefined ? undefined : deadline - now();
+      if (remainingMs !== undefined && remainingMs <= 0)
+        throw new AllProvidersFailedError(attempts, lastError);
+      if (!acquire(breaker)) {
+        attempts.push({ provider: provider.name, model, kind: 'circuit_open' });
+        break;
+      }
+      const { controller, dispose } = linkedController(options.signal);
+      const timer =
+        remainingMs === undefined ? undefined : setTimeout(() => controller.abort(), remainingMs);
+      let next: 'retry' | 'next_provider' | undefined;
+      try {
+        yield {
+          provider,
+          model,
+          attempt,
+          breaker,
+          controller,
+          async failed(error) {
+            lastError = error;
+            attempts.push({
+              provider: provider.name,
+              model,
+              kind: error.kind,
+              status: error.options.status,
+            });
+            next = await afterFailure(error, attempt, {
+              policy,
+              sleep,
+              signal: options.signal,
+              now,
+              ...(deadline !== undefined ? { deadline } : {}),
+            });
+          },
+        };
+      } finally {
+        clearTimeout(timer);
+        dispose();
+      }
+      // Asking for the next try without reporting this one as failed is a bug in the caller.
+      if (!next) throw new Error('a fallback try ended without a result or a failure');
+      if (next === 'next_provider') break;
+    }
+  }
+  throw new AllProvidersFailedError(attempts, lastError);
 }
 
 /**

@@ -1,19 +1,13 @@
 import {
-  acquire,
-  afterFailure,
   callReporter,
-  linkedController,
   settle,
   toProviderError,
+  walkChain,
   type CallRecord,
   type FallbackTarget,
   type ResilienceOptions,
 } from './fallback-core.js';
-import {
-  AllProvidersFailedError,
-  TurnInterruptedError,
-  type FailedAttempt,
-} from './fallback-errors.js';
+import { TurnInterruptedError } from './fallback-errors.js';
 import { watchStream } from './stream-watchdog.js';
 import { billedUsage, estimateRequestTokens, wasRefused } from './usage-estimate.js';
 import { estimateTokens } from './pedagogy/token-estimate.js';
@@ -65,110 +59,84 @@ export async function* streamWithFallback(
   request: Omit<ChatRequest, 'model'>,
   options: StreamFallbackOptions,
 ): AsyncGenerator<FallbackEvent> {
-  const { now, policy, sleep } = settle(options);
-  const attempts: FailedAttempt[] = [];
-  let lastError: ProviderError | undefined;
+  const { now } = settle(options);
   const inputEstimate = estimateRequestTokens(request);
 
-  for (const { provider, model } of chain) {
-    const breaker = options.breakers?.for(provider.name);
-    for (let attempt = 0; ; attempt += 1) {
-      if (options.signal.aborted)
-        throw new ProviderError(provider.name, 'aborted', 'request aborted');
-      if (!acquire(breaker)) {
-        attempts.push({ provider: provider.name, model, kind: 'circuit_open' });
-        break;
-      }
-      yield { type: 'attempt', provider: provider.name, model, attempt };
-      const startedAt = now();
-      const { controller, dispose } = linkedController(options.signal);
-      let partialText = '';
-      let isRecorded = false;
-      const report = callReporter(options, { provider: provider.name, model }, startedAt, now);
-      const record = (
-        outcome: CallRecord['outcome'],
-        usage?: TokenUsage,
-        error?: ProviderError,
-      ) => {
-        isRecorded = true;
-        const billed =
-          !usage && !partialText && wasRefused(error)
-            ? { usage: { inputTokens: 0, outputTokens: 0 }, isEstimate: false }
-            : billedUsage(
-                usage,
-                { inputTokens: inputEstimate, outputTokens: estimateTokens(partialText) },
-                outcome === 'ok',
-              );
-        report(outcome, billed.usage, error, billed.isEstimate);
-        return billed.usage;
-      };
-      try {
-        const events = watchStream(
-          provider.streamChat({ ...request, model }, { signal: controller.signal }),
-          {
-            provider: provider.name,
-            firstTokenMs: options.firstTokenMs,
-            tokenGapMs: options.tokenGapMs,
-            signal: options.signal,
-            cancel: () => controller.abort(),
-          },
-        );
-        for await (const event of events) {
-          if (event.type === 'delta') {
-            partialText += event.text;
-            yield event;
-            continue;
-          }
-          breaker?.recordSuccess();
-          record('ok', event.usage);
-          yield {
-            type: 'done',
-            usage: event.usage,
-            provider: provider.name,
-            model,
-            stopReason: event.stopReason,
-          };
-          return;
+  for await (const { provider, model, attempt, breaker, controller, failed } of walkChain(
+    chain,
+    options,
+  )) {
+    yield { type: 'attempt', provider: provider.name, model, attempt };
+    const startedAt = now();
+    let partialText = '';
+    let isRecorded = false;
+    const report = callReporter(options, { provider: provider.name, model }, startedAt, now);
+    const record = (outcome: CallRecord['outcome'], usage?: TokenUsage, error?: ProviderError) => {
+      isRecorded = true;
+      const billed =
+        !usage && !partialText && wasRefused(error)
+          ? { usage: { inputTokens: 0, outputTokens: 0 }, isEstimate: false }
+          : billedUsage(
+              usage,
+              { inputTokens: inputEstimate, outputTokens: estimateTokens(partialText) },
+              outcome === 'ok',
+            );
+      report(outcome, billed.usage, error, billed.isEstimate);
+      return billed.usage;
+    };
+    try {
+      const events = watchStream(
+        provider.streamChat({ ...request, model }, { signal: controller.signal }),
+        {
+          provider: provider.name,
+          firstTokenMs: options.firstTokenMs,
+          tokenGapMs: options.tokenGapMs,
+          signal: options.signal,
+          cancel: () => controller.abort(),
+        },
+      );
+      for await (const event of events) {
+        if (event.type === 'delta') {
+          partialText += event.text;
+          yield event;
+          continue;
         }
-        throw new ProviderError(provider.name, 'bad_response', 'stream ended without a done event');
-      } catch (raw) {
-        if (raw instanceof ProviderError && raw.kind === 'aborted' && options.signal.aborted) {
-          breaker?.recordFailure(raw);
-          record('aborted', raw.options.usage, raw);
-          throw raw;
-        }
-        const error = toProviderError(raw, provider.name, options.signal);
-        breaker?.recordFailure(error);
-        if (partialText) {
-          const billed = record('interrupted', error.options.usage, error);
-          throw new TurnInterruptedError(error, partialText, billed, provider.name, model);
-        }
-        record('error', error.options.usage, error);
-        lastError = error;
-        attempts.push({
+        breaker?.recordSuccess();
+        record('ok', event.usage);
+        yield {
+          type: 'done',
+          usage: event.usage,
           provider: provider.name,
           model,
-          kind: error.kind,
-          status: error.options.status,
-        });
-        const next = await afterFailure(error, attempt, {
-          policy,
-          sleep,
-          signal: options.signal,
-          now,
-        });
-        if (next === 'next_provider') break;
-      } finally {
-        dispose();
-        // The consumer stopped iterating mid-answer (e.g. the socket closed): cancel and count it.
-        if (!isRecorded) {
-          controller.abort();
-          const stopped = new ProviderError(provider.name, 'aborted', 'consumer stopped reading');
-          breaker?.recordFailure(stopped); // frees a half-open probe slot
-          record('aborted', undefined, stopped);
-        }
+          stopReason: event.stopReason,
+        };
+        return;
+      }
+      throw new ProviderError(provider.name, 'bad_response', 'stream ended without a done event');
+    } catch (raw) {
+      if (raw instanceof ProviderError && raw.kind === 'aborted' && options.signal.aborted) {
+        breaker?.recordFailure(raw);
+        record('aborted', raw.options.usage, raw);
+        throw raw;
+      }
+      const error = toProviderError(raw, provider.name, options.signal);
+      breaker?.recordFailure(error);
+      if (partialText) {
+        const billed = record('interrupted', error.options.usage, error);
+        throw new TurnInterruptedError(error, partialText, billed, provider.name, model);
+      }
+      record('error', error.options.usage, error);
+      await failed(error);
+    } finally {
+      // The consumer stopped iterating mid-answer (e.g. the socket closed): cancel and count it.
+      if (!isRecorded) {
+        controller.abort();
+        const stopped = new ProviderError(provider.name, 'aborted', 'consumer stopped reading');
+        breaker?.recordFailure(stopped); // frees a half-open probe slot
+        record('aborted', undefined, stopped);
       }
     }
   }
-  throw new AllProvidersFailedError(attempts, lastError);
+  // walkChain ends by throwing; this line is never reached.
+  throw new Error('the fallback chain ended without an outcome');
 }

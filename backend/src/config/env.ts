@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ProviderName } from '../ai/types.js';
 import { REDACTION_KINDS, type RedactionKind } from '../ai/privacy/redaction-patterns.js';
+import { toErrorDetails } from '../lib/error-details.js';
 
 /**
  * The only place that reads `process.env`. Everything is parsed once at boot; every problem is
@@ -512,7 +513,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || 'env'} ${issue.message}`),
+      toErrorDetails(result.error.issues).map(({ path, message }) => `${path || 'env'} ${message}`),
     );
   }
   return toConfig(result.data);

@@ -2,15 +2,26 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import * as schema from './schema/index.js';
 
-/** What repositories receive: the query builder, identical for both drivers. */
+/**
+ * What repositories receive: the query builder, identical for both drivers, or a transaction
+ * opened on it. Drizzle's `PgTransaction` extends `PgDatabase`, so a `Tx` is a `Db` as it is.
+ */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** An open transaction (see `withTransaction`): every query builder of `Db`, plus `rollback()`. */
+export type Tx = PgTransaction<
+  PgQueryResultHKT,
+  typeof schema,
+  ExtractTablesWithRelations<typeof schema>
+>;
 
 export type DriverName = 'pg' | 'pglite';
 

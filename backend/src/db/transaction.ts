@@ -1,10 +1,10 @@
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 
 /**
- * Runs `work` in one transaction and hands it a `Db`, so repository functions take either. The
- * cast lives here once: Drizzle types a transaction apart from the database it came from, but
- * both offer every query builder the repositories use.
+ * Runs `work` in one transaction: it commits when `work` resolves and rolls back when it throws.
+ * Repository functions take the `Tx` wherever they take a `Db` (a transaction is a `Db`), so no
+ * cast is needed and there is one way to open a transaction.
  */
-export function withTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return db.transaction((tx) => work(tx as unknown as Db));
+export function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(work);
 }

@@ -1,36 +1,22 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { validationFailed } from '../lib/app-error.js';
+import { toErrorDetails } from '../lib/error-details.js';
 
 /**
- * Validates `req.body` once at the edge and replaces it with the parsed value, so handlers get
- * trimmed, defaulted, typed data and never re-parse. Problems come back per field.
+ * A route handler whose body is validated once, at the edge: the schema is named here only, and
+ * the handler gets the parsed value (trimmed, defaulted, typed) and never re-parses. A body that
+ * does not match answers 400 `validation.failed` with one detail per field, before `handle` runs.
  */
-export function validateBody(schema: z.ZodType): RequestHandler {
-  return (req, _res, next) => {
+export function withBody<Schema extends z.ZodType>(
+  schema: Schema,
+  handle: (body: z.output<Schema>, req: Request, res: Response) => Promise<void> | void,
+): RequestHandler {
+  return async (req, res) => {
     const result = schema.safeParse(req.body ?? {});
-    if (!result.success) {
-      next(
-        validationFailed(
-          result.error.issues.map((issue) => ({
-            path: issue.path.join('.'),
-            message: issue.message,
-          })),
-        ),
-      );
-      return;
-    }
-    req.body = result.data;
-    next();
+    if (!result.success) throw validationFailed(toErrorDetails(result.error.issues));
+    await handle(result.data, req, res);
   };
-}
-
-/** The parsed body, typed by the schema that `validateBody` already applied. */
-export function bodyOf<Schema extends z.ZodType>(
-  _schema: Schema,
-  req: { body: unknown },
-): z.output<Schema> {
-  return req.body as z.output<Schema>;
 }
 
 /** Parses query parameters at the edge; Express 5 makes `req.query` read-only, so it returns them. */
@@ -40,9 +26,7 @@ export function parseQuery<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const result = schema.safeParse(query ?? {});
   if (!result.success) {
-    throw validationFailed(
-      result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
+    throw validationFailed(toErrorDetails(result.error.issues));
   }
   return result.data;
 }

@@ -4,8 +4,13 @@ import {
   chatRetryPayloadSchema,
   chatSendPayloadSchema,
   chatStopPayloadSchema,
+  type ClientToServerEvents,
   type RealtimeError,
 } from '@hintbook/contracts';
+import { AppError } from '../lib/app-error.js';
+import { toErrorDetails } from '../lib/error-details.js';
+import { describeUnexpectedError } from '../lib/log-detail.js';
+import type { Logger } from '../lib/logger.js';
 import { toRealtimeError } from '../modules/chat/chat.errors.js';
 import {
   resumeTurn,
@@ -16,28 +21,39 @@ import {
 import type { TurnDeps } from '../modules/chat/turn.types.js';
 import type { HintbookServer, HintbookSocket } from './io.js';
 
-type Ack<T> = (result: T | { ok: false; error: RealtimeError }) => void;
+type ClientEvent = keyof ClientToServerEvents;
+/** What the client sends with `event`, and what its ack callback receives, per the contract. */
+type PayloadOf<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
+type AckOf<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
 /**
- * Validates a payload once, runs the handler, and always acks exactly once, with the result or
- * a stable error. A client that sends no ack callback gets nothing back, and nothing crashes.
+ * Listens for one client event: validates its payload once, runs the handler, and always acks
+ * exactly once, with the result or a stable error. An error nobody expected is logged (one line,
+ * bounded) before the client hears the generic one. A client that sends no ack callback gets
+ * nothing back, and nothing crashes.
  */
-function handle<Schema extends z.ZodType, Result>(
-  schema: Schema,
-  run: (payload: z.output<Schema>) => Promise<Result> | Result,
-) {
-  return async (payload: unknown, ack?: unknown) => {
-    const reply: Ack<Result> = typeof ack === 'function' ? (ack as Ack<Result>) : () => {};
+function listen<E extends ClientEvent>(
+  socket: HintbookSocket,
+  logger: Logger,
+  event: E,
+  schema: z.ZodType<PayloadOf<E>>,
+  run: (payload: PayloadOf<E>) => Promise<AckOf<E>> | AckOf<E>,
+): void {
+  // socket.io cannot type a listener for a generic event name; every listener here takes the
+  // raw payload and ack anyway, which fits each event's signature.
+  const name: ClientEvent = event;
+  socket.on(name, async (payload: unknown, ack?: unknown) => {
+    const reply = (result: AckOf<E> | { ok: false; error: RealtimeError }) => {
+      if (typeof ack === 'function') ack(result);
+    };
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
-      const first = parsed.error.issues[0];
+      const [first] = toErrorDetails(parsed.error.issues, 1);
       reply({
         ok: false,
         error: {
           code: 'realtime.invalid_payload',
-          message: first
-            ? `${first.path.join('.') || 'payload'}: ${first.message}`
-            : 'Invalid payload',
+          message: first ? `${first.path || 'payload'}: ${first.message}` : 'Invalid payload',
           retryable: false,
         },
       });
@@ -46,41 +62,42 @@ function handle<Schema extends z.ZodType, Result>(
     try {
       reply(await run(parsed.data));
     } catch (error) {
-      reply({ ok: false, error: toRealtimeError(error) });
+      const answer = toRealtimeError(error);
+      if (!(error instanceof AppError)) {
+        const context = { event, socketId: socket.id, userId: socket.data.user.id };
+        // An unreachable database is an outage, not a bug: the HTTP side warns about it too.
+        if (answer.code === 'database.unavailable')
+          logger.warn({ ...context, ...describeUnexpectedError(error) }, 'database unavailable');
+        else logger.error({ ...context, ...describeUnexpectedError(error) }, 'socket event failed');
+      }
+      reply({ ok: false, error: answer });
     }
-  };
+  });
 }
 
 export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {
   io.on('connection', (socket: HintbookSocket) => {
     const user = () => socket.data.user;
+    const on = <E extends ClientEvent>(
+      event: E,
+      schema: z.ZodType<PayloadOf<E>>,
+      run: (payload: PayloadOf<E>) => Promise<AckOf<E>> | AckOf<E>,
+    ) => listen(socket, deps.logger, event, schema, run);
 
-    socket.on(
-      'chat:send',
-      handle(chatSendPayloadSchema, async (payload) => ({
-        ok: true as const,
-        ...(await sendQuestion(deps, user(), payload)),
-      })),
-    );
-    socket.on(
-      'chat:retry',
-      handle(chatRetryPayloadSchema, async (payload) => ({
-        ok: true as const,
-        ...(await retryLastQuestion(deps, user(), payload)),
-      })),
-    );
-    socket.on(
-      'chat:stop',
-      handle(chatStopPayloadSchema, (payload) => {
-        stopTurn(deps, user(), payload);
-        return { ok: true as const };
-      }),
-    );
-    socket.on(
-      'chat:resume',
-      handle(chatResumePayloadSchema, (payload) =>
-        resumeTurn(deps, user(), payload, (event, body) => socket.emit(event, body)),
-      ),
+    on('chat:send', chatSendPayloadSchema, async (payload) => ({
+      ok: true as const,
+      ...(await sendQuestion(deps, user(), payload)),
+    }));
+    on('chat:retry', chatRetryPayloadSchema, async (payload) => ({
+      ok: true as const,
+      ...(await retryLastQuestion(deps, user(), payload)),
+    }));
+    on('chat:stop', chatStopPayloadSchema, (payload) => {
+      stopTurn(deps, user(), payload);
+      return { ok: true as const };
+    });
+    on('chat:resume', chatResumePayloadSchema, (payload) =>
+      resumeTurn(deps, user(), payload, (event, ...args) => socket.emit(event, ...args)),
     );
   });
 }

@@ -3,11 +3,10 @@ import {
   checkVectors,
   classifyTransportError,
   EmbeddingError,
-  kindForStatus,
-  parseRetryAfter,
   type EmbeddingProvider,
   type EmbeddingVendorOptions,
 } from './types.js';
+import { kindFromStatus, parseRetryAfter } from '../providers/provider-errors.js';
 
 /**
  * Cohere `POST /v2/embed`. The SDK's own retries are off: the embedder retries with backoff
@@ -58,7 +57,7 @@ export function createCohereEmbeddings(options: EmbeddingVendorOptions): Embeddi
 function toEmbeddingError(error: unknown): EmbeddingError {
   if (error instanceof CohereError && error.statusCode !== undefined) {
     const retryAfterMs = parseRetryAfter(error.rawResponse?.headers);
-    return new EmbeddingError('cohere', kindForStatus(error.statusCode), error.message, {
+    return new EmbeddingError('cohere', kindFromStatus(error.statusCode), error.message, {
       status: error.statusCode,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       cause: error,

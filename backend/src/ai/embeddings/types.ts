@@ -65,30 +65,6 @@ export class EmbeddingError extends Error {
   }
 }
 
-export function kindForStatus(status: number): ProviderErrorKind {
-  if (status === 429) return 'rate_limited';
-  if (status === 503 || status === 529) return 'overloaded';
-  if (status >= 500) return 'server';
-  if (status === 401 || status === 403) return 'auth';
-  return 'invalid_request';
-}
-
-/** `retry-after` in seconds or as an HTTP date; `retry-after-ms` wins when present. */
-export function parseRetryAfter(
-  headers: Headers | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (!headers) return undefined;
-  const ms = Number(headers.get('retry-after-ms'));
-  if (headers.get('retry-after-ms') && Number.isFinite(ms)) return Math.max(0, ms);
-  const raw = headers.get('retry-after');
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 /** Throws unless the vendor sent one finite vector of the right length per text. */
 export function checkVectors(
   provider: EmbeddingProviderName,

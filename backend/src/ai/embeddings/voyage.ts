@@ -3,11 +3,10 @@ import {
   checkVectors,
   classifyTransportError,
   EmbeddingError,
-  kindForStatus,
-  parseRetryAfter,
   type EmbeddingProvider,
   type EmbeddingVendorOptions,
 } from './types.js';
+import { kindFromStatus, parseRetryAfter } from '../providers/provider-errors.js';
 
 /**
  * Voyage `POST /v1/embeddings`. The SDK's own retries are off (the embedder retries and counts
@@ -57,7 +56,7 @@ export function createVoyageEmbeddings(options: EmbeddingVendorOptions): Embeddi
 function toEmbeddingError(error: unknown): EmbeddingError {
   if (error instanceof VoyageAIError && error.statusCode !== undefined) {
     const retryAfterMs = parseRetryAfter(error.rawResponse?.headers);
-    return new EmbeddingError('voyage', kindForStatus(error.statusCode), error.message, {
+    return new EmbeddingError('voyage', kindFromStatus(error.statusCode), error.message, {
       status: error.statusCode,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       cause: error,

@@ -15,7 +15,7 @@ import type { AuthDeps } from '../auth/auth.types.js';
 import { clearRefreshCookie, sendSession } from '../auth/session-cookie.js';
 import { toPublicUser } from '../users/users.mapper.js';
 import { authenticate, requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, validateBody } from '../../middleware/validate.js';
+import { withBody } from '../../middleware/validate.js';
 
 /** The signed-in user's own account, mounted at /api/auth/me. */
 export function accountRoutes(deps: AuthDeps): Router {
@@ -26,25 +26,22 @@ export function accountRoutes(deps: AuthDeps): Router {
     res.json({ user: toPublicUser(requireAuth(req).user) } satisfies MeResponse);
   });
 
-  router.patch('/', validateBody(updateProfileBodySchema), async (req, res) => {
-    const user = await updateProfile(
-      deps,
-      requireAuth(req).user,
-      bodyOf(updateProfileBodySchema, req),
-    );
-    res.json({ user: toPublicUser(user) } satisfies MeResponse);
-  });
+  router.patch(
+    '/',
+    withBody(updateProfileBodySchema, async (body, req, res) => {
+      const user = await updateProfile(deps, requireAuth(req).user, body);
+      res.json({ user: toPublicUser(user) } satisfies MeResponse);
+    }),
+  );
 
-  router.put('/password', validateBody(changePasswordBodySchema), async (req, res) => {
-    const { user, sessionId } = requireAuth(req);
-    const result = await changePassword(
-      deps,
-      user,
-      sessionId,
-      bodyOf(changePasswordBodySchema, req),
-    );
-    sendSession(res, deps.settings, result.user, result.session);
-  });
+  router.put(
+    '/password',
+    withBody(changePasswordBodySchema, async (body, req, res) => {
+      const { user, sessionId } = requireAuth(req);
+      const result = await changePassword(deps, user, sessionId, body);
+      sendSession(res, deps.settings, result.user, result.session);
+    }),
+  );
 
   router.get('/export', async (req, res) => {
     const data = await exportAccountData(deps, requireAuth(req).user.id);
@@ -53,11 +50,14 @@ export function accountRoutes(deps: AuthDeps): Router {
     res.attachment(`hintbook-export-${day}.json`).json(data);
   });
 
-  router.delete('/', validateBody(deleteAccountBodySchema), async (req, res) => {
-    await deleteAccount(deps, requireAuth(req).user, bodyOf(deleteAccountBodySchema, req).password);
-    clearRefreshCookie(res, deps.settings);
-    res.status(204).end();
-  });
+  router.delete(
+    '/',
+    withBody(deleteAccountBodySchema, async (body, req, res) => {
+      await deleteAccount(deps, requireAuth(req).user, body.password);
+      clearRefreshCookie(res, deps.settings);
+      res.status(204).end();
+    }),
+  );
 
   return router;
 }

@@ -27,7 +27,7 @@ import {
 } from './session-cookie.js';
 import { authenticate, requireAuth } from '../../middleware/authenticate.js';
 import { rateLimitPerMinute } from '../../middleware/rate-limit.js';
-import { bodyOf, validateBody } from '../../middleware/validate.js';
+import { withBody } from '../../middleware/validate.js';
 
 /** Sign-in lifecycle under /api/auth. The account itself (/me) lives in modules/account. */
 export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Router {
@@ -44,12 +44,15 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
   const refreshLimit = rateLimitPerMinute({ name: 'refresh', perMinute: perMinute * 10 });
   const signedIn = authenticate(deps.db, deps.accessTokens);
 
-  router.post('/register', limit, validateBody(registerBodySchema), async (req, res) => {
-    const body = bodyOf(registerBodySchema, req);
-    const { user, session } = await registerUser(deps, body, requestMeta(req));
-    await offerVerificationEmail(deps, user);
-    sendSession(res, deps.settings, user, session, 201);
-  });
+  router.post(
+    '/register',
+    limit,
+    withBody(registerBodySchema, async (body, req, res) => {
+      const { user, session } = await registerUser(deps, body, requestMeta(req));
+      await offerVerificationEmail(deps, user);
+      sendSession(res, deps.settings, user, session, 201);
+    }),
+  );
 
   // Keyed by the address too, so one address cannot be flooded with mail from many places.
   const mailLimit = rateLimitPerMinute({
@@ -66,10 +69,14 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
     } satisfies AuthOptionsResponse);
   });
 
-  router.post('/verify-email', limit, validateBody(verifyEmailBodySchema), async (req, res) => {
-    await verifyEmail(deps, bodyOf(verifyEmailBodySchema, req).token);
-    res.status(204).end();
-  });
+  router.post(
+    '/verify-email',
+    limit,
+    withBody(verifyEmailBodySchema, async (body, _req, res) => {
+      await verifyEmail(deps, body.token);
+      res.status(204).end();
+    }),
+  );
 
   router.post('/verify-email/send', mailLimit, signedIn, async (req, res) => {
     const { user } = requireAuth(req);
@@ -80,33 +87,34 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
   router.post(
     '/password-reset',
     mailLimit,
-    validateBody(passwordResetRequestBodySchema),
-    async (req, res) => {
-      await requestPasswordReset(deps, bodyOf(passwordResetRequestBodySchema, req).email);
+    withBody(passwordResetRequestBodySchema, async (body, _req, res) => {
+      await requestPasswordReset(deps, body.email);
       res.status(202).json({
         message:
           'If an account uses this address, a link to choose a new password is on its way. ' +
           'It works for a short while; check your spam folder too.',
       });
-    },
+    }),
   );
 
   router.post(
     '/password-reset/confirm',
     limit,
-    validateBody(passwordResetBodySchema),
-    async (req, res) => {
-      const body = bodyOf(passwordResetBodySchema, req);
+    withBody(passwordResetBodySchema, async (body, _req, res) => {
       await resetPassword(deps, body.token, body.password);
       clearRefreshCookie(res, deps.settings);
       res.status(204).end();
-    },
+    }),
   );
 
-  router.post('/login', loginLimit, validateBody(loginBodySchema), async (req, res) => {
-    const { user, session } = await logIn(deps, bodyOf(loginBodySchema, req), requestMeta(req));
-    sendSession(res, deps.settings, user, session);
-  });
+  router.post(
+    '/login',
+    loginLimit,
+    withBody(loginBodySchema, async (body, req, res) => {
+      const { user, session } = await logIn(deps, body, requestMeta(req));
+      sendSession(res, deps.settings, user, session);
+    }),
+  );
 
   router.post('/refresh', refreshLimit, async (req, res) => {
     if (!req.get(REFRESH_HEADER)) throw refreshHeaderMissing();

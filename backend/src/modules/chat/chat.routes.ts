@@ -19,7 +19,7 @@ import {
   type SessionsDeps,
 } from './sessions.service.js';
 import { requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
+import { parseIdParam, parseQuery, withBody } from '../../middleware/validate.js';
 
 /** Conversations under /api/chat (mounted behind `authenticate`). Streaming goes over socket.io. */
 export function chatRoutes(deps: SessionsDeps): Router {
@@ -32,22 +32,26 @@ export function chatRoutes(deps: SessionsDeps): Router {
     res.json({ sessions: sessions.map(toChatSession) } satisfies ListSessionsResponse);
   });
 
-  router.post('/sessions', validateBody(createSessionBodySchema), async (req, res) => {
-    const { title } = bodyOf(createSessionBodySchema, req);
-    const session = await startSession(deps, requireAuth(req).user.id, title);
-    res.status(201).json({ session: toChatSession(session) } satisfies SessionResponse);
-  });
+  router.post(
+    '/sessions',
+    withBody(createSessionBodySchema, async ({ title }, req, res) => {
+      const session = await startSession(deps, requireAuth(req).user.id, title);
+      res.status(201).json({ session: toChatSession(session) } satisfies SessionResponse);
+    }),
+  );
 
-  router.patch('/sessions/:id', validateBody(renameSessionBodySchema), async (req, res) => {
-    const { title } = bodyOf(renameSessionBodySchema, req);
-    const session = await renameMySession(
-      deps,
-      requireAuth(req).user.id,
-      sessionId(req.params.id),
-      title,
-    );
-    res.json({ session: toChatSession(session) } satisfies SessionResponse);
-  });
+  router.patch(
+    '/sessions/:id',
+    withBody(renameSessionBodySchema, async ({ title }, req, res) => {
+      const session = await renameMySession(
+        deps,
+        requireAuth(req).user.id,
+        sessionId(req.params.id),
+        title,
+      );
+      res.json({ session: toChatSession(session) } satisfies SessionResponse);
+    }),
+  );
 
   router.delete('/sessions/:id', async (req, res) => {
     await deleteMySession(deps, requireAuth(req).user.id, sessionId(req.params.id));

@@ -22,6 +22,7 @@ import {
 } from '../../ai/pedagogy/index.js';
 import type { NotebookContext } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import type { UserRow } from '../users/users.types.js';
 import { hasStreamingAnswer, type MessageRow } from './messages.repository.js';
 import { findUserPedagogy, upsertUserPedagogy } from './pedagogy.repository.js';
@@ -116,8 +117,7 @@ export async function commitCompletedTurn(
   answerId: string,
   planned: PlannedTurn,
 ): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  await withTransaction(deps.db, async (db) => {
     const row = await findSessionPedagogyForUpdate(db, sessionId);
     if (!row) return;
     const next = completeTurn(readSessionState(row.pedagogy), {
@@ -156,8 +156,7 @@ export async function learnFromClassification(
   classification: Classification | null,
 ): Promise<void> {
   if (!classification) return;
-  await deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  await withTransaction(deps.db, async (db) => {
     const row = await findSessionPedagogyForUpdate(db, input.sessionId);
     if (!row || (await hasStreamingAnswer(db, input.sessionId))) return;
     const user = await loadUserState(db, input.user);

@@ -8,6 +8,7 @@ import type {
 import type { TurnKind } from '../../ai/pedagogy/index.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import type { UserRow } from '../users/users.types.js';
 import { reserveTurn, settleReservation, type TurnReservation } from '../usage/quota.service.js';
 import {
@@ -40,7 +41,7 @@ import {
 import { runTurn } from './turn-runner.js';
 import { notebookNotFound } from '../learning/learning.errors.js';
 import { resolveNotebookScope } from '../learning/notebook-scope.js';
-import { STALE_AFTER_MS, type TurnDeps } from './turn.types.js';
+import { STALE_AFTER_MS, type ReplayEmitter, type TurnDeps } from './turn.types.js';
 
 export interface TurnStarted {
   sessionId: string;
@@ -90,49 +91,47 @@ export async function sendQuestion(
     throw notebookNotFound();
   }
   const stored = await storeOrRelease(deps, reservation, () =>
-    deps.db
-      .transaction(async (tx) => {
-        const txDeps = { ...deps, db: tx as unknown as Db };
-        session ??= await createSession(txDeps.db, {
-          userId: user.id,
-          title: notebookScope
-            ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
-            : titleFromQuestion(payload.content),
-          scope: notebookScope?.scope ?? 'general',
-          notebookId: notebookScope?.notebookId ?? null,
-        });
-        if (payload.replacesMessageId)
-          await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
-        const question = await insertMessage(txDeps.db, {
-          sessionId: session.id,
-          userId: user.id,
-          role: 'user',
-          content: payload.content,
-          status: 'complete',
-          clientMessageId: payload.clientMessageId,
-          createdAt: deps.clock(),
-        });
-        const answer = await insertMessage(txDeps.db, {
-          sessionId: session.id,
-          userId: user.id,
-          role: 'assistant',
-          status: 'streaming',
-          replyToId: question.id,
-          createdAt: deps.clock(),
-        });
-        await touchSession(txDeps.db, session.id, deps.clock());
-        return { session, question, answer };
-      })
-      .catch(async (error: unknown) => {
-        // Lost a race: the same client id was stored by a concurrent send, or another answer
-        // in this conversation started first.
-        if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
-          return findDuplicate(deps.db, user.id, payload.clientMessageId);
-        }
-        if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
-          throw turnInProgress();
-        throw error;
-      }),
+    withTransaction(deps.db, async (tx) => {
+      const txDeps = { ...deps, db: tx };
+      session ??= await createSession(txDeps.db, {
+        userId: user.id,
+        title: notebookScope
+          ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
+          : titleFromQuestion(payload.content),
+        scope: notebookScope?.scope ?? 'general',
+        notebookId: notebookScope?.notebookId ?? null,
+      });
+      if (payload.replacesMessageId)
+        await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
+      const question = await insertMessage(txDeps.db, {
+        sessionId: session.id,
+        userId: user.id,
+        role: 'user',
+        content: payload.content,
+        status: 'complete',
+        clientMessageId: payload.clientMessageId,
+        createdAt: deps.clock(),
+      });
+      const answer = await insertMessage(txDeps.db, {
+        sessionId: session.id,
+        userId: user.id,
+        role: 'assistant',
+        status: 'streaming',
+        replyToId: question.id,
+        createdAt: deps.clock(),
+      });
+      await touchSession(txDeps.db, session.id, deps.clock());
+      return { session, question, answer };
+    }).catch(async (error: unknown) => {
+      // Lost a race: the same client id was stored by a concurrent send, or another answer
+      // in this conversation started first.
+      if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
+        return findDuplicate(deps.db, user.id, payload.clientMessageId);
+      }
+      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
+        throw turnInProgress();
+      throw error;
+    }),
   );
   if (!stored) throw new Error('a send that lost a race left no stored message');
   if (!('answer' in stored)) {
@@ -255,25 +254,22 @@ export async function retryLastQuestion(
   if (previous?.status === 'streaming') throw turnInProgress();
   const reservation = await reserve(deps, user.id);
 
-  const answer = await deps.db
-    .transaction(async (tx) => {
-      if (previous) await markReplaced(tx as unknown as Db, [previous.id], deps.clock());
-      return insertMessage(tx as unknown as Db, {
-        sessionId: session.id,
-        userId: user.id,
-        role: 'assistant',
-        status: 'streaming',
-        replyToId: question.id,
-        clientMessageId: payload.clientMessageId,
-        createdAt: deps.clock(),
-      });
-    })
-    .catch(async (error: unknown) => {
-      await release(deps, reservation);
-      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
-        throw turnInProgress();
-      throw error;
+  const answer = await withTransaction(deps.db, async (tx) => {
+    if (previous) await markReplaced(tx, [previous.id], deps.clock());
+    return insertMessage(tx, {
+      sessionId: session.id,
+      userId: user.id,
+      role: 'assistant',
+      status: 'streaming',
+      replyToId: question.id,
+      clientMessageId: payload.clientMessageId,
+      createdAt: deps.clock(),
     });
+  }).catch(async (error: unknown) => {
+    await release(deps, reservation);
+    if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx')) throw turnInProgress();
+    throw error;
+  });
   start(deps, user, session, question, answer, {
     reservation,
     isNewSession: false,
@@ -324,14 +320,15 @@ export async function resumeTurn(
   deps: TurnDeps,
   user: UserRow,
   payload: ChatResumePayload,
-  send: (event: 'chat:delta' | 'chat:done' | 'chat:error', body: never) => void,
+  send: ReplayEmitter,
 ): Promise<ChatResumeAck> {
   const active = deps.activeTurns.get(payload.turnId);
   if (active && active.userId === user.id) {
-    for (const delta of active.deltas)
-      if (delta.seq > payload.afterSeq) send('chat:delta', delta as never);
-    if (active.terminal) send(active.terminal.name, active.terminal.payload as never);
-    return { ok: true, state: active.terminal ? 'finished' : 'streaming' };
+    for (const delta of active.deltas) if (delta.seq > payload.afterSeq) send('chat:delta', delta);
+    const { terminal } = active;
+    if (terminal?.name === 'chat:done') send('chat:done', terminal.payload);
+    if (terminal?.name === 'chat:error') send('chat:error', terminal.payload);
+    return { ok: true, state: terminal ? 'finished' : 'streaming' };
   }
   let answer = await findOwnedMessage(deps.db, user.id, payload.turnId);
   if (!answer || answer.sessionId !== payload.sessionId) throw messageNotFound();
@@ -350,7 +347,7 @@ export async function resumeTurn(
       code: answer.errorCode ?? 'ai.provider_unavailable',
       message: 'The tutor could not finish this answer. Press retry.',
       retryable: true,
-    } as never);
+    });
   } else {
     send('chat:done', {
       sessionId: answer.sessionId,
@@ -359,7 +356,7 @@ export async function resumeTurn(
       status: answer.status === 'interrupted' ? 'interrupted' : 'complete',
       content: answer.content,
       usage: { inputTokens: answer.inputTokens ?? 0, outputTokens: answer.outputTokens ?? 0 },
-    } as never);
+    });
   }
   return { ok: true, state: 'finished' };
 }

@@ -32,6 +32,15 @@ export interface TurnEmitter {
   ): void;
 }
 
+/** What a reconnecting client can be sent again: the deltas it missed and the turn's ending. */
+export type ReplayEventName = 'chat:delta' | 'chat:done' | 'chat:error';
+
+/** Sends one replayed event to the socket that asked to resume (not to the user's other tabs). */
+export type ReplayEmitter = <E extends ReplayEventName>(
+  event: E,
+  ...args: Parameters<ServerToClientEvents[E]>
+) => void;
+
 export interface TurnDeps {
   db: Db;
   clock: Clock;

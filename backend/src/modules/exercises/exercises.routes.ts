@@ -8,7 +8,7 @@ import {
   type RecordAttemptResponse,
 } from '@hintbook/contracts';
 import { requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, parseIdParam, validateBody } from '../../middleware/validate.js';
+import { parseIdParam, withBody } from '../../middleware/validate.js';
 import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
 import { exerciseNotFound } from './exercises.errors.js';
 import {
@@ -34,11 +34,13 @@ export function exercisesRoutes(deps: ExerciseDeps): Router {
     const tests = await getExerciseTests(deps, viewerOf(req), exerciseId(req));
     res.set('Cache-Control', 'no-store').json(tests satisfies ExerciseTestsResponse);
   });
-  router.post('/:exerciseId/attempts', validateBody(recordAttemptBodySchema), async (req, res) => {
-    const body = bodyOf(recordAttemptBodySchema, req);
-    const result = await recordAttempt(deps, viewerOf(req), exerciseId(req), body);
-    res.status(201).json(result satisfies RecordAttemptResponse);
-  });
+  router.post(
+    '/:exerciseId/attempts',
+    withBody(recordAttemptBodySchema, async (body, req, res) => {
+      const result = await recordAttempt(deps, viewerOf(req), exerciseId(req), body);
+      res.status(201).json(result satisfies RecordAttemptResponse);
+    }),
+  );
   return router;
 }
 
@@ -66,9 +68,7 @@ export function adminExercisesRoutes(deps: Pick<ExerciseDeps, 'db' | 'clock'>): 
   });
   router.patch(
     '/:moduleId/exercises/:exerciseId',
-    validateBody(updateExerciseBodySchema),
-    async (req, res) => {
-      const body = bodyOf(updateExerciseBodySchema, req);
+    withBody(updateExerciseBodySchema, async (body, req, res) => {
       const exercise = await updateExercise(
         deps,
         requireAuth(req).user,
@@ -77,11 +77,13 @@ export function adminExercisesRoutes(deps: Pick<ExerciseDeps, 'db' | 'clock'>): 
         body,
       );
       res.json({ exercise });
-    },
+    }),
   );
-  router.put('/:moduleId/ai-policy', validateBody(moduleAiPolicySchema), async (req, res) => {
-    const policy = bodyOf(moduleAiPolicySchema, req);
-    res.json(await setModuleAiPolicy(deps, requireAuth(req).user, moduleId(req), policy));
-  });
+  router.put(
+    '/:moduleId/ai-policy',
+    withBody(moduleAiPolicySchema, async (policy, req, res) => {
+      res.json(await setModuleAiPolicy(deps, requireAuth(req).user, moduleId(req), policy));
+    }),
+  );
   return router;
 }

@@ -10,6 +10,7 @@ import type {
   UpdateExerciseBody,
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { updateCopyStatus } from '../learning/copies.repository.js';
@@ -232,8 +233,7 @@ export async function updateExercise(
   patch: UpdateExerciseBody,
 ): Promise<AdminExercise> {
   const now = deps.clock();
-  return deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  return withTransaction(deps.db, async (tx) => {
     const row = await updateExerciseSettings(tx, moduleId, exerciseId, patch, now);
     if (!row) throw exerciseNotFound();
     await recordAudit(
@@ -259,8 +259,7 @@ export async function setModuleAiPolicy(
   policy: ModuleAiPolicy,
 ) {
   const now = deps.clock();
-  await deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  await withTransaction(deps.db, async (tx) => {
     const before = await findModulePolicy(tx, moduleId);
     if (!before || !(await updateModulePolicy(tx, moduleId, policy, now))) throw moduleNotFound();
     await recordAudit(

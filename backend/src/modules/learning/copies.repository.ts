@@ -30,6 +30,21 @@ export async function findCopy(
   return row;
 }
 
+/** Only the save counter of the caller's copy: what a conflicting save answers with. */
+export async function findCopyVersion(
+  db: Db,
+  userId: string,
+  moduleNotebookId: string,
+): Promise<number | undefined> {
+  const [row] = await db
+    .select({ version: notebookCopies.version })
+    .from(notebookCopies)
+    .where(
+      and(eq(notebookCopies.userId, userId), eq(notebookCopies.moduleNotebookId, moduleNotebookId)),
+    );
+  return row?.version;
+}
+
 /** First open: two tabs opening at once both end up with the one copy. */
 export async function createCopyIfMissing(
   db: Db,

@@ -35,7 +35,7 @@ import {
   saveMyNotebook,
 } from './personal-notebooks.service.js';
 import { requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, parseIdParam, validateBody } from '../../middleware/validate.js';
+import { parseIdParam, withBody } from '../../middleware/validate.js';
 
 const IPYNB_TYPE = 'application/x-ipynb+json';
 
@@ -74,28 +74,28 @@ export function modulesRoutes(deps: LearningDeps): Router {
     res.json({ copy } satisfies NotebookCopyResponse);
   });
 
-  router.put(copyPath, validateBody(saveNotebookBodySchema), async (req, res) => {
-    const saved = await saveCopy(
-      deps,
-      viewerOf(req),
-      ...ids(req),
-      bodyOf(saveNotebookBodySchema, req),
-    );
-    res.json({
-      version: saved.version,
-      status: saved.status,
-      updatedAt: saved.updatedAt.toISOString(),
-    } satisfies SaveNotebookResponse);
-  });
+  router.put(
+    copyPath,
+    withBody(saveNotebookBodySchema, async (body, req, res) => {
+      const saved = await saveCopy(deps, viewerOf(req), ...ids(req), body);
+      res.json({
+        version: saved.version,
+        status: saved.status,
+        updatedAt: saved.updatedAt.toISOString(),
+      } satisfies SaveNotebookResponse);
+    }),
+  );
 
-  router.patch(copyPath, validateBody(updateCopyStatusBodySchema), async (req, res) => {
-    const { status } = bodyOf(updateCopyStatusBodySchema, req);
-    const updated = await markCopyStatus(deps, viewerOf(req), ...ids(req), status);
-    res.json({
-      status: updated.status,
-      updatedAt: updated.updatedAt.toISOString(),
-    } satisfies CopyStatusResponse);
-  });
+  router.patch(
+    copyPath,
+    withBody(updateCopyStatusBodySchema, async ({ status }, req, res) => {
+      const updated = await markCopyStatus(deps, viewerOf(req), ...ids(req), status);
+      res.json({
+        status: updated.status,
+        updatedAt: updated.updatedAt.toISOString(),
+      } satisfies CopyStatusResponse);
+    }),
+  );
 
   router.post(`${copyPath}/reset`, async (req, res) => {
     const copy = await resetCopy(deps, viewerOf(req), ...ids(req));
@@ -131,33 +131,39 @@ export function personalNotebooksRoutes(deps: LearningDeps): Router {
     } satisfies ListPersonalNotebooksResponse);
   });
 
-  router.post('/', validateBody(createPersonalNotebookBodySchema), async (req, res) => {
-    const body = bodyOf(createPersonalNotebookBodySchema, req);
-    const notebook = await addNotebook(deps, requireAuth(req).user.id, body);
-    res
-      .status(201)
-      .json({ notebook: toPersonalNotebook(notebook) } satisfies PersonalNotebookResponse);
-  });
+  router.post(
+    '/',
+    withBody(createPersonalNotebookBodySchema, async (body, req, res) => {
+      const notebook = await addNotebook(deps, requireAuth(req).user.id, body);
+      res
+        .status(201)
+        .json({ notebook: toPersonalNotebook(notebook) } satisfies PersonalNotebookResponse);
+    }),
+  );
 
   router.get('/:id', async (req, res) => {
     const notebook = await getMyNotebook(deps, requireAuth(req).user.id, id(req));
     res.json({ notebook: toPersonalNotebook(notebook) } satisfies PersonalNotebookResponse);
   });
 
-  router.put('/:id', validateBody(saveNotebookBodySchema), async (req, res) => {
-    const body = bodyOf(saveNotebookBodySchema, req);
-    const saved = await saveMyNotebook(deps, requireAuth(req).user.id, id(req), body);
-    res.json({
-      version: saved.version,
-      updatedAt: saved.updatedAt.toISOString(),
-    } satisfies SaveNotebookResponse);
-  });
+  router.put(
+    '/:id',
+    withBody(saveNotebookBodySchema, async (body, req, res) => {
+      const saved = await saveMyNotebook(deps, requireAuth(req).user.id, id(req), body);
+      res.json({
+        version: saved.version,
+        updatedAt: saved.updatedAt.toISOString(),
+      } satisfies SaveNotebookResponse);
+    }),
+  );
 
-  router.patch('/:id', validateBody(renamePersonalNotebookBodySchema), async (req, res) => {
-    const { title } = bodyOf(renamePersonalNotebookBodySchema, req);
-    const notebook = await renameMyNotebook(deps, requireAuth(req).user.id, id(req), title);
-    res.json({ notebook: toPersonalNotebook(notebook) } satisfies PersonalNotebookResponse);
-  });
+  router.patch(
+    '/:id',
+    withBody(renamePersonalNotebookBodySchema, async ({ title }, req, res) => {
+      const notebook = await renameMyNotebook(deps, requireAuth(req).user.id, id(req), title);
+      res.json({ notebook: toPersonalNotebook(notebook) } satisfies PersonalNotebookResponse);
+    }),
+  );
 
   router.delete('/:id', async (req, res) => {
     await deleteMyNotebook(deps, requireAuth(req).user.id, id(req));

@@ -12,7 +12,7 @@ import {
 } from '@hintbook/contracts';
 import { AppError } from '../../lib/app-error.js';
 import { requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
+import { parseIdParam, parseQuery, withBody } from '../../middleware/validate.js';
 import {
   fileNotFound,
   importInvalid,
@@ -57,12 +57,14 @@ export function adminModulesRoutes(deps: ModuleAdminDeps): Router {
   router.get('/', async (_req, res) => {
     res.json({ modules: await listAdminModules(deps) });
   });
-  router.post('/', validateBody(createModuleBodySchema), async (req, res) => {
-    const body = bodyOf(createModuleBodySchema, req);
-    const created = await createModule(deps, actor(req), body);
-    deps.indexer.moduleChanged(created.id);
-    res.status(201).json({ module: created });
-  });
+  router.post(
+    '/',
+    withBody(createModuleBodySchema, async (body, req, res) => {
+      const created = await createModule(deps, actor(req), body);
+      deps.indexer.moduleChanged(created.id);
+      res.status(201).json({ module: created });
+    }),
+  );
   router.post(
     '/import',
     (req, res, next) => {
@@ -87,20 +89,24 @@ export function adminModulesRoutes(deps: ModuleAdminDeps): Router {
       res.json(imported);
     },
   );
-  router.put('/order', validateBody(reorderModulesBodySchema), async (req, res) => {
-    const { moduleIds } = bodyOf(reorderModulesBodySchema, req);
-    res.json({ modules: await reorderModules(deps, actor(req), moduleIds) });
-  });
+  router.put(
+    '/order',
+    withBody(reorderModulesBodySchema, async ({ moduleIds }, req, res) => {
+      res.json({ modules: await reorderModules(deps, actor(req), moduleIds) });
+    }),
+  );
   router.get('/:moduleId', async (req, res) => {
     res.json({ module: await getAdminModule(deps.db, moduleId(req)) });
   });
-  router.patch('/:moduleId', validateBody(updateModuleBodySchema), async (req, res) => {
-    const body = bodyOf(updateModuleBodySchema, req);
-    const updated = await updateModule(deps, actor(req), moduleId(req), body);
-    // The module's title is part of every citation of its material.
-    deps.indexer.moduleChanged(updated.id);
-    res.json({ module: updated });
-  });
+  router.patch(
+    '/:moduleId',
+    withBody(updateModuleBodySchema, async (body, req, res) => {
+      const updated = await updateModule(deps, actor(req), moduleId(req), body);
+      // The module's title is part of every citation of its material.
+      deps.indexer.moduleChanged(updated.id);
+      res.json({ module: updated });
+    }),
+  );
   router.delete('/:moduleId', async (req, res) => {
     await deleteModule(deps, actor(req), moduleId(req));
     res.status(204).end();
@@ -113,45 +119,37 @@ export function adminModulesRoutes(deps: ModuleAdminDeps): Router {
   });
   router.post(
     '/:moduleId/notebooks',
-    validateBody(uploadModuleNotebookBodySchema),
-    async (req, res) => {
-      const body = bodyOf(uploadModuleNotebookBodySchema, req);
+    withBody(uploadModuleNotebookBodySchema, async (body, req, res) => {
       const content = readNotebookBody(body.content, deps.notebooks.maxBytes);
       const notebook = await addNotebook(deps, actor(req), moduleId(req), { ...body, content });
       deps.indexer.moduleNotebookChanged(notebook.id);
       res.status(201).json({ notebook });
-    },
+    }),
   );
   router.put(
     '/:moduleId/notebooks/order',
-    validateBody(reorderNotebooksBodySchema),
-    async (req, res) => {
-      const { notebookIds } = bodyOf(reorderNotebooksBodySchema, req);
+    withBody(reorderNotebooksBodySchema, async ({ notebookIds }, req, res) => {
       res.json({ module: await reorderNotebooks(deps, actor(req), moduleId(req), notebookIds) });
-    },
+    }),
   );
   router.patch(
     '/:moduleId/notebooks/:notebookId',
-    validateBody(updateModuleNotebookBodySchema),
-    async (req, res) => {
-      const body = bodyOf(updateModuleNotebookBodySchema, req);
+    withBody(updateModuleNotebookBodySchema, async (body, req, res) => {
       const notebook = await updateNotebook(deps, actor(req), moduleId(req), notebookId(req), body);
       deps.indexer.moduleNotebookChanged(notebook.id);
       res.json({ notebook });
-    },
+    }),
   );
   router.put(
     '/:moduleId/notebooks/:notebookId/content',
-    validateBody(replaceModuleNotebookBodySchema),
-    async (req, res) => {
-      const body = bodyOf(replaceModuleNotebookBodySchema, req);
+    withBody(replaceModuleNotebookBodySchema, async (body, req, res) => {
       const content = readNotebookBody(body.content, deps.notebooks.maxBytes);
       const notebook = await updateNotebook(deps, actor(req), moduleId(req), notebookId(req), {
         content,
       });
       deps.indexer.moduleNotebookChanged(notebook.id);
       res.json({ notebook });
-    },
+    }),
   );
   router.delete('/:moduleId/notebooks/:notebookId', async (req, res) => {
     await deleteNotebook(deps, actor(req), moduleId(req), notebookId(req));
@@ -160,12 +158,14 @@ export function adminModulesRoutes(deps: ModuleAdminDeps): Router {
   router.get('/:moduleId/notebooks/:notebookId/preview', async (req, res) => {
     res.json(await previewNotebook(deps, moduleId(req), notebookId(req)));
   });
-  router.post('/:moduleId/files', validateBody(uploadDataFileBodySchema), async (req, res) => {
-    const body = bodyOf(uploadDataFileBodySchema, req);
-    const file = await putDataFile(deps, actor(req), moduleId(req), body);
-    deps.indexer.moduleChanged(moduleId(req));
-    res.status(201).json({ file });
-  });
+  router.post(
+    '/:moduleId/files',
+    withBody(uploadDataFileBodySchema, async (body, req, res) => {
+      const file = await putDataFile(deps, actor(req), moduleId(req), body);
+      deps.indexer.moduleChanged(moduleId(req));
+      res.status(201).json({ file });
+    }),
+  );
   router.delete('/:moduleId/files/:fileId', async (req, res) => {
     const fileId = parseIdParam(req.params.fileId, fileNotFound);
     await deleteDataFile(deps, actor(req), moduleId(req), fileId);

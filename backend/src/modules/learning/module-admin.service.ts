@@ -1,5 +1,4 @@
 import {
-  notebookContentSchema,
   type AdminDataFile,
   type AdminModule,
   type AdminNotebook,
@@ -10,6 +9,7 @@ import {
   type UpdateModuleNotebookBody,
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import {
   fileNotFound,
@@ -18,12 +18,11 @@ import {
   moduleNotFound,
   moduleSlugTaken,
   notebookNotFound,
-  notebookNotNbformat,
   notebookSlugTaken,
 } from './learning.errors.js';
 import { toDataFile } from './learning.mapper.js';
 import type { ModuleAdminDeps } from './learning.types.js';
-import { measureNotebook, parseNotebookFile } from './notebook-content.js';
+import { measureNotebook, parseNotebookFile, readNotebookJson } from './notebook-content.js';
 import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import {
   deleteFileRow,
@@ -123,8 +122,7 @@ async function audited<T>(
   change: (tx: Db, now: Date) => Promise<T & { auditTargetId?: string }>,
 ): Promise<T> {
   const now = deps.clock();
-  return deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  return withTransaction(deps.db, async (tx) => {
     const result = await change(tx, now);
     await recordAudit(
       tx,
@@ -266,16 +264,9 @@ export async function reorderModules(
 /** A notebook from an upload: the file's text, or its JSON; validated as nbformat 4. */
 export function readNotebookBody(content: string | Record<string, unknown>, maxBytes: number) {
   if (typeof content === 'string') return parseNotebookFile(content, maxBytes);
-  const parsed = notebookContentSchema.safeParse(content);
-  if (!parsed.success) {
-    throw notebookNotNbformat(
-      parsed.error.issues
-        .slice(0, 5)
-        .map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
-  measureNotebook(parsed.data, maxBytes);
-  return parsed.data;
+  const notebook = readNotebookJson(content);
+  measureNotebook(notebook, maxBytes);
+  return notebook;
 }
 
 /** `Loops & lists!` → `loops-lists`. */

@@ -8,7 +8,7 @@ import {
   type ImportModuleResponse,
   type NotebookContent,
 } from '@hintbook/contracts';
-import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { titleFromFilename } from './notebook-content.js';
 import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
@@ -190,8 +190,7 @@ export async function importModuleZip(
   const parsed = parseModuleZip(zip, query, deps.notebooks.maxBytes);
   const now = deps.clock();
   const counts = { created: 0, updated: 0, unchanged: 0 };
-  const { moduleId, isNewModule } = await deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  const { moduleId, isNewModule } = await withTransaction(deps.db, async (tx) => {
     let module = await findModuleBySlug(tx, parsed.slug);
     const isNewModule = !module;
     if (!module) {

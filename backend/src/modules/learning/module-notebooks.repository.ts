@@ -153,3 +153,27 @@ export async function deleteNotebookRow(db: Db, moduleId: string, notebookId: st
     .returning({ id: moduleNotebooks.id });
   return rows.length > 0;
 }
+
+/**
+ * The id of a notebook of a visible module, and nothing else: a save checks that the student may
+ * still see the original without reading its content (which can be megabytes).
+ */
+export async function findVisibleModuleNotebookId(
+  db: Db,
+  moduleId: string,
+  notebookId: string,
+  visibility: Visibility,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: moduleNotebooks.id })
+    .from(moduleNotebooks)
+    .innerJoin(modules, eq(modules.id, moduleNotebooks.moduleId))
+    .where(
+      and(
+        eq(moduleNotebooks.id, notebookId),
+        eq(moduleNotebooks.moduleId, moduleId),
+        visibleModules(visibility),
+      ),
+    );
+  return row?.id;
+}

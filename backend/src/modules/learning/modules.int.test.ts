@@ -7,6 +7,7 @@ import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { buildNotebook, createModuleInDb } from './learning.test-helpers.js';
 import { listNotebookSummaries } from './module-notebooks.repository.js';
+import { updateModuleRow } from './modules.repository.js';
 
 let t: TestApp;
 let student: SignedInUser;
@@ -172,6 +173,30 @@ describe('a student’s copy of a module notebook', () => {
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('notebooks.too_large');
     expect((await open(user, firstId)).version).toBe(version);
+  });
+
+  it('refuses a save once the module is hidden, and keeps the copy as it was', async () => {
+    const hideable = await createModuleInDb(t.database.db, { notebooks: 1 });
+    const [notebook] = await listNotebookSummaries(t.database.db, [hideable.moduleId]);
+    const url = copyUrl(notebook!.id, hideable.moduleId);
+    const saveHere = (text: string, baseVersion: number) =>
+      request(t.app)
+        .put(url)
+        .set(as(student))
+        .send({ content: buildNotebook(text), baseVersion });
+    const opened = (await request(t.app).get(url).set(as(student)).expect(200)).body
+      .copy as NotebookCopy;
+    await saveHere('print("before")', opened.version).expect(200);
+
+    await updateModuleRow(t.database.db, hideable.moduleId, { published: false }, new Date());
+    const refused = await saveHere('print("while hidden")', opened.version + 1).expect(404);
+    expect(refused.body.error.code).toBe('notebooks.not_found');
+
+    await updateModuleRow(t.database.db, hideable.moduleId, { published: true }, new Date());
+    const after = (await request(t.app).get(url).set(as(student)).expect(200)).body
+      .copy as NotebookCopy;
+    expect(after.version).toBe(opened.version + 1);
+    expect(after.content.cells[1]!.source).toBe('print("before")');
   });
 
   it('lets the student mark it completed and back in progress', async () => {

@@ -9,6 +9,7 @@ import type { Clock } from '../../lib/clock.js';
 import {
   createCopyIfMissing,
   findCopy,
+  findCopyVersion,
   listCopyProgress,
   resetCopyContent,
   saveCopyContent,
@@ -22,6 +23,7 @@ import type { ContentChanges } from './learning.types.js';
 import { listNotebookFiles } from './module-files.repository.js';
 import {
   findModuleNotebook,
+  findVisibleModuleNotebookId,
   listNotebookSummaries,
   type ModuleNotebookRow,
 } from './module-notebooks.repository.js';
@@ -123,20 +125,28 @@ export async function saveCopy(
   notebookId: string,
   body: SaveNotebookBody,
 ) {
-  const original = await findOriginal(deps, viewer, moduleId, notebookId);
+  // Autosave runs every few seconds: it checks the original is still visible and reads the
+  // copy's version without loading either notebook's content.
+  const originalId = await findVisibleModuleNotebookId(
+    deps.db,
+    moduleId,
+    notebookId,
+    visibilityFor(viewer),
+  );
+  if (!originalId) throw notebookNotFound();
   const sizeBytes = measureNotebook(body.content, deps.limits.maxBytes);
   const saved = await saveCopyContent(deps.db, {
     userId: viewer.id,
-    moduleNotebookId: original.id,
+    moduleNotebookId: originalId,
     baseVersion: body.baseVersion,
     content: body.content,
     sizeBytes,
     now: deps.clock(),
   });
   if (saved) return saved;
-  const current = await findCopy(deps.db, viewer.id, original.id);
-  if (!current) throw notebookNotFound();
-  throw versionConflict(current.version);
+  const currentVersion = await findCopyVersion(deps.db, viewer.id, originalId);
+  if (currentVersion === undefined) throw notebookNotFound();
+  throw versionConflict(currentVersion);
 }
 
 export async function markCopyStatus(

@@ -1,4 +1,5 @@
 import { notebookContentSchema, type NotebookContent } from '@hintbook/contracts';
+import { toErrorDetails } from '../../lib/error-details.js';
 import { notebookNotJson, notebookNotNbformat, notebookTooLarge } from './learning.errors.js';
 
 /** Size of a notebook as stored (its JSON text, UTF-8); refuses one over `maxBytes`. */
@@ -20,15 +21,13 @@ export function parseNotebookFile(text: string, maxBytes: number): NotebookConte
   } catch {
     throw notebookNotJson();
   }
+  return readNotebookJson(json);
+}
+
+/** Parsed JSON as an nbformat 4 notebook; a mismatch names its first few problems. */
+export function readNotebookJson(json: unknown): NotebookContent {
   const result = notebookContentSchema.safeParse(json);
-  if (!result.success) {
-    throw notebookNotNbformat(
-      result.error.issues.slice(0, 5).map((issue) => ({
-        path: issue.path.join('.'),
-        message: issue.message,
-      })),
-    );
-  }
+  if (!result.success) throw notebookNotNbformat(toErrorDetails(result.error.issues, 5));
   return result.data;
 }
 

@@ -1,5 +1,5 @@
 import type { CreatePersonalNotebookBody, SaveNotebookBody } from '@hintbook/contracts';
-import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import { notebookLimitReached, notebookNotFound, versionConflict } from './learning.errors.js';
 import type { LearningDeps } from './modules.service.js';
 import {
@@ -41,8 +41,7 @@ export async function addNotebook(
   const sizeBytes = measureNotebook(content, deps.limits.maxBytes);
   const title = body.title ?? titleFromFilename(body.filename) ?? 'Untitled';
   const now = deps.clock();
-  const created = await deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  const created = await withTransaction(deps.db, async (tx) => {
     await lockUserForNotebookCreation(tx, userId);
     if ((await countPersonalNotebooks(tx, userId)) >= deps.limits.personalMax) {
       throw notebookLimitReached(deps.limits.personalMax);

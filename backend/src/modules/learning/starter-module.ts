@@ -8,6 +8,7 @@ import {
   type NotebookContent,
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
@@ -118,8 +119,7 @@ export async function seedModule(
   content: ModuleContent,
   clock: Clock,
 ): Promise<SeedOutcome> {
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  return withTransaction(db, async (tx) => {
     const now = clock();
     if (!(await claimContentSeed(tx, content.seedKey, now))) return 'already_seeded';
     const moduleId = await insertModule(tx, {

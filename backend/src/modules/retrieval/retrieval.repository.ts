@@ -1,5 +1,6 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import { selectRows } from '../../db/raw.js';
 import { retrievalChunks } from '../../db/schema/index.js';
 import type { ChunkDraft } from './chunking.js';
@@ -237,8 +238,7 @@ export function searchChunksByVector(
   query: { vector: number[]; model: string; minSimilarity: number },
   limit: number,
 ) {
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  return withTransaction(db, async (tx) => {
     // The '[0]'::vector literal is parsed first, which loads pgvector on this connection, so
     // current_setting sees its settings even on the connection's first vector query.
     await tx.execute(

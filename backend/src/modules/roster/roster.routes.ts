@@ -5,7 +5,7 @@ import {
   moduleGroupsBodySchema,
 } from '@hintbook/contracts';
 import { requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, parseIdParam, validateBody } from '../../middleware/validate.js';
+import { parseIdParam, withBody } from '../../middleware/validate.js';
 import { invitationNotFound, moduleNotFoundForGroups } from './roster.errors.js';
 import {
   getModuleGroups,
@@ -21,10 +21,12 @@ import {
 /** `/api/admin/roster`, `/api/admin/invitations`, `/api/admin/groups` (admins only). */
 export function rosterAdminRoutes(deps: RosterDeps): Router {
   const router = Router();
-  router.post('/roster', validateBody(importRosterBodySchema), async (req, res) => {
-    const body = bodyOf(importRosterBodySchema, req);
-    res.status(201).json(await importRoster(deps, requireAuth(req).user, body));
-  });
+  router.post(
+    '/roster',
+    withBody(importRosterBodySchema, async (body, req, res) => {
+      res.status(201).json(await importRoster(deps, requireAuth(req).user, body));
+    }),
+  );
   router.get('/invitations', async (_req, res) => {
     res.json({ invitations: await listInvitations(deps) });
   });
@@ -37,11 +39,13 @@ export function rosterAdminRoutes(deps: RosterDeps): Router {
     const moduleId = parseIdParam(req.params.moduleId, moduleNotFoundForGroups);
     res.json(await getModuleGroups(deps, moduleId));
   });
-  router.put('/module-groups/:moduleId', validateBody(moduleGroupsBodySchema), async (req, res) => {
-    const moduleId = parseIdParam(req.params.moduleId, moduleNotFoundForGroups);
-    const body = bodyOf(moduleGroupsBodySchema, req);
-    res.json(await setModuleGroups(deps, requireAuth(req).user, moduleId, body.groupIds));
-  });
+  router.put(
+    '/module-groups/:moduleId',
+    withBody(moduleGroupsBodySchema, async (body, req, res) => {
+      const moduleId = parseIdParam(req.params.moduleId, moduleNotFoundForGroups);
+      res.json(await setModuleGroups(deps, requireAuth(req).user, moduleId, body.groupIds));
+    }),
+  );
   router.get('/groups', async (_req, res) => {
     res.json({ groups: await listGroups(deps) });
   });
@@ -51,8 +55,11 @@ export function rosterAdminRoutes(deps: RosterDeps): Router {
 /** `POST /api/auth/invitation`: the registration page shows whom an invitation is for. */
 export function invitationLookupRoutes(deps: Pick<RosterDeps, 'db' | 'clock'>): Router {
   const router = Router();
-  router.post('/', validateBody(invitationLookupBodySchema), async (req, res) => {
-    res.json(await lookUpInvitation(deps, bodyOf(invitationLookupBodySchema, req).token));
-  });
+  router.post(
+    '/',
+    withBody(invitationLookupBodySchema, async (body, _req, res) => {
+      res.json(await lookUpInvitation(deps, body.token));
+    }),
+  );
   return router;
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { adminProviderNameSchema, updateAiSettingsBodySchema } from '@hintbook/contracts';
 import { notFound } from '../../lib/app-error.js';
 import { requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, validateBody } from '../../middleware/validate.js';
+import { withBody } from '../../middleware/validate.js';
 import {
   getAiSettings,
   testProvider,
@@ -16,10 +16,13 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   router.get('/', async (_req, res) => {
     res.json(await getAiSettings(deps));
   });
-  router.put('/', validateBody(updateAiSettingsBodySchema), async (req, res) => {
-    const { user } = requireAuth(req);
-    res.json(await updateAiSettings(deps, user, bodyOf(updateAiSettingsBodySchema, req)));
-  });
+  router.put(
+    '/',
+    withBody(updateAiSettingsBodySchema, async (body, req, res) => {
+      const { user } = requireAuth(req);
+      res.json(await updateAiSettings(deps, user, body));
+    }),
+  );
   router.post('/providers/:name/test', async (req, res) => {
     const name = adminProviderNameSchema.safeParse(req.params.name);
     if (!name.success) throw notFound('No such provider');

@@ -9,6 +9,7 @@ import { DEMO_MODEL, type ProviderRegistry } from '../../ai/registry.js';
 import { streamWithFallback, type CallRecord } from '../../ai/resilient-stream.js';
 import { ProviderError, type ProviderName } from '../../ai/types.js';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { listRecentProviderCalls, type UsageOwner } from '../usage/usage.service.js';
@@ -85,8 +86,7 @@ export async function updateAiSettings(
   if (body.chain) assertChainUsable(deps.registry, body.chain);
   const now = deps.clock();
   const current = deps.runtime.current();
-  await deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  await withTransaction(deps.db, async (tx) => {
     const write = async (key: string, value: unknown) => {
       if (value === null) await deleteSetting(tx, key);
       else if (value !== undefined) await upsertSetting(tx, key, value, actor.id, now);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { listProviderErrorsQuerySchema } from '@hintbook/contracts';
 import type { CallRecord } from '../../ai/resilient-stream.js';
 import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import {
@@ -132,8 +133,7 @@ export async function resolveProviderError(
   id: string,
 ): Promise<ProviderErrorEntry> {
   const now = deps.clock();
-  return deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  return withTransaction(deps.db, async (tx) => {
     const row = await resolveProviderErrorRow(tx, id, actor.id, now);
     if (!row) throw providerErrorNotFound();
     await recordAudit(

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { listAdminUsersQuerySchema, setUserAllowanceBodySchema } from '@hintbook/contracts';
 import { sessionNotFound } from '../chat/chat.errors.js';
 import { requireAuth } from '../../middleware/authenticate.js';
-import { bodyOf, parseIdParam, parseQuery, validateBody } from '../../middleware/validate.js';
+import { parseIdParam, parseQuery, withBody } from '../../middleware/validate.js';
 import { adminUserNotFound } from './users.errors.js';
 import type { UserAdminDeps } from './users.types.js';
 import {
@@ -36,10 +36,12 @@ export function adminUsersRoutes(deps: UserAdminDeps): Router {
   router.post('/:id/reset-link', async (req, res) => {
     res.status(201).json(await issueResetLink(deps, requireAuth(req).user, userId(req)));
   });
-  router.put('/:id/allowance', validateBody(setUserAllowanceBodySchema), async (req, res) => {
-    const body = bodyOf(setUserAllowanceBodySchema, req);
-    res.json({ user: await setUserAllowance(deps, requireAuth(req).user, userId(req), body) });
-  });
+  router.put(
+    '/:id/allowance',
+    withBody(setUserAllowanceBodySchema, async (body, req, res) => {
+      res.json({ user: await setUserAllowance(deps, requireAuth(req).user, userId(req), body) });
+    }),
+  );
   router.delete('/:id', async (req, res) => {
     await deleteUserAccount(deps, requireAuth(req).user, userId(req));
     res.status(204).end();

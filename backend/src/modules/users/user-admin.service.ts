@@ -8,7 +8,7 @@ import type {
 } from '@hintbook/contracts';
 import type { z } from 'zod';
 import type { listAdminUsersQuerySchema } from '@hintbook/contracts';
-import type { Db } from '../../db/client.js';
+import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { issuePasswordResetLink } from '../auth/email-links.service.js';
 import { revokeUserRefreshTokens } from '../auth/refresh-tokens.repository.js';
@@ -120,8 +120,7 @@ export async function setAccountDisabled(
 ): Promise<AdminUserSummary> {
   if (userId === actor.id) throw cannotChangeSelf();
   const now = deps.clock();
-  await deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  await withTransaction(deps.db, async (tx) => {
     if (!(await setUserDisabled(tx, userId, disabled ? now : null, now))) throw adminUserNotFound();
     if (disabled) await revokeUserRefreshTokens(tx, userId, now);
     await recordAudit(
@@ -143,8 +142,7 @@ export async function setUserAllowance(
 ): Promise<AdminUserSummary> {
   if (!(await findUserById(deps.db, userId))) throw adminUserNotFound();
   const now = deps.clock();
-  await deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  await withTransaction(deps.db, async (tx) => {
     await saveUserAllowance(tx, userId, body, now);
     await recordAudit(
       tx,
@@ -166,8 +164,7 @@ export async function deleteUserAccount(
   const user = await findUserById(deps.db, userId);
   if (!user) throw adminUserNotFound();
   const now = deps.clock();
-  await deps.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+  await withTransaction(deps.db, async (tx) => {
     await deleteUser(tx, userId);
     await recordAudit(
       tx,
