@@ -61,14 +61,14 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   pool.on('error', (error) => {
     options.logger?.warn({ err: error }, 'idle database connection lost');
   });
-  const db = drizzlePg(pool, { schema, casing: 'snake_case' }) as unknown as Db;
+  const db: Db = drizzlePg(pool, { schema, casing: 'snake_case' });
   return {
     db,
     driver: 'pg',
     async withConnection(work) {
       const client = await pool.connect();
       try {
-        return await work(drizzlePg(client, { schema, casing: 'snake_case' }) as unknown as Db);
+        return await work(drizzlePg(client, { schema, casing: 'snake_case' }));
       } finally {
         client.release();
       }
@@ -84,7 +84,7 @@ function openPglite(dataDir: string): Database {
   // pgvector is bundled so the embedded database searches course material by meaning too,
   // exactly like the production image (migration 0006 creates the column where it exists).
   const client = new PGlite(location, { extensions: { vector } });
-  const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  const db: Db = drizzlePglite(client, { schema, casing: 'snake_case' });
   return {
     db,
     driver: 'pglite',
