@@ -74,3 +74,31 @@ def read_package_list(path: Path) -> list[Package]:
     if not packages:
         raise ListError(f"{path}: lists no package")
     return packages
+
+
+def main() -> int:
+    """For the build script: print the pip requirements (with hashes) or names of one source."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("packages_file", type=Path)
+    parser.add_argument("--source", choices=SOURCES, required=True)
+    parser.add_argument("--format", choices=("requirements", "wheel-prefix"), required=True)
+    args = parser.parse_args()
+    try:
+        packages = [p for p in read_package_list(args.packages_file) if p.source == args.source]
+    except (ListError, OSError) as error:
+        print(f"package_list: ERROR: {error}", file=sys.stderr)
+        return 1
+    for package in packages:
+        if args.format == "requirements":
+            print(f"{package.name}=={package.version} --hash=sha256:{package.sha256}")
+        else:
+            # Wheel file names spell the project with underscores (pyodide_kernel-0.6.1-…).
+            print(f"{package.name.replace('-', '_')}-{package.version}-")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

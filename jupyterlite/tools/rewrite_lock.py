@@ -184,10 +184,13 @@ def build_lock(
         entries[entry["name"]], requirements[entry["name"]] = entry, reqs
         shipped_files.add(file_name)
 
+    # The standard library zip is part of the core (npm `pyodide`), not a package.
     unlisted = sorted(
         p.name
         for p in dist_dir.iterdir()
-        if p.suffix in (".whl", ".zip") and p.name not in shipped_files
+        if p.suffix in (".whl", ".zip")
+        and p.name not in shipped_files
+        and p.name != "python_stdlib.zip"
     )
     problems.extend(f"{name} is in the site but not in packages.txt" for name in unlisted)
 
