@@ -157,7 +157,8 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
       JSON.parse(config)['jupyter-config-data'].litePluginSettings[
         '@jupyterlite/pyodide-kernel-extension:kernel'
       ];
-    expect(kernel.pyodideUrl).toBe('./static/pyodide/pyodide.mjs');
+    // The kernel's build step points it at the classic script, which its worker imports.
+    expect(kernel.pyodideUrl).toBe('./static/pyodide/pyodide.js');
     expect(kernel.disablePyPIFallback).toBe(true);
     const lock = JSON.parse(
       await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json'), 'utf8'),
