@@ -2,13 +2,14 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { patchWaitAsync } from './atomics-fix';
+import { patchSharedAnswerWrites, patchWaitAsync } from './atomics-fix';
 import { Bridge } from './bridge';
 import { readBridgeSettings } from './origins';
 import { Workspace } from './workspace';
 
 // At module load, before the kernel extension imports coincident on first kernel start.
 patchWaitAsync();
+patchSharedAnswerWrites();
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@hintbook/jupyterlite-bridge:plugin',
