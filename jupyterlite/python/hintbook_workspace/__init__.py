@@ -3,30 +3,60 @@
 - While a cell's imports load packages from the site (numpy, scipy, …), the cell shows which
   ones and how large they are; the note goes away once they are loaded.
 - A matplotlib figure shown inline carries a short description in its output metadata
-  (`hintbook_description`), which the bridge gives the tutor instead of the image.
+  (`hintbook_description`), which the bridge gives the tutor instead of the image. The hook goes
+  in when matplotlib-inline's backend is first imported, so nothing of matplotlib loads early.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import json
 import sys
 import time
 from importlib import resources
 
 DESCRIPTION_KEY = "hintbook_description"
+INLINE_BACKEND = "matplotlib_inline.backend_inline"
 
 
 def install() -> None:
     import pyodide_kernel.kernel as kernel_module
-    from IPython import get_ipython
 
     original = kernel_module._load_packages_from_imports
     kernel_module._load_packages_from_imports = _with_progress(original)
-    shell = get_ipython()
-    if shell is not None:
-        # Registered before matplotlib-inline's own post_execute hook (added when pyplot is
-        # first imported), so figures flushed at the end of a cell are already described.
-        shell.events.register("post_execute", _describe_inline_figures)
+    # matplotlib-inline's backend is imported by the first `import matplotlib.pyplot`, and
+    # `plt.show()` may display a figure in that same cell: describe figures from the moment the
+    # module exists.
+    if INLINE_BACKEND in sys.modules:
+        _describe_inline_figures(sys.modules[INLINE_BACKEND])
+    else:
+        sys.meta_path.insert(0, _AfterImport(INLINE_BACKEND, _describe_inline_figures))
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Calls `then(module)` right after the module named `name` is first executed."""
+
+    def __init__(self, name: str, then) -> None:
+        self.name = name
+        self.then = then
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+        then = self.then
+
+        def exec_then(module) -> None:
+            exec_module(module)
+            then(module)
+
+        spec.loader.exec_module = exec_then
+        return spec
 
 
 def _file_sizes() -> dict[str, int]:
@@ -117,19 +147,15 @@ def describe_figure(figure) -> str:
     return text
 
 
-def _describe_inline_figures() -> None:
-    backend = sys.modules.get("matplotlib_inline.backend_inline")
-    if backend is None or getattr(backend, "_hintbook_described", False):
-        return
+def _describe_inline_figures(backend) -> None:
     fetch = backend._fetch_figure_metadata
 
     def fetch_with_description(figure):
         metadata = dict(fetch(figure) or {})
         try:
             metadata[DESCRIPTION_KEY] = describe_figure(figure)
-        except Exception:
+        except Exception:  # a description is a nicety: never let it break a plot
             pass
         return metadata
 
     backend._fetch_figure_metadata = fetch_with_description
-    backend._hintbook_described = True
