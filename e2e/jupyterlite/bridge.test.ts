@@ -243,7 +243,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     expect(numpyText).toContain(
       'missing: seaborn is not available in this workspace: this Hintbook build does not include it',
     );
-    expect(numpyMs).toBeLessThan(5_000);
+    // How long numpy takes to load is a target of bench/workspace-load.ts, not of this test.
 
     const probe = await request<RunResult>(page, { type: 'run-cell', index: 3 });
     expect(probe.ok).toBe(true);
