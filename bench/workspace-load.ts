@@ -12,19 +12,28 @@ import { repoRoot } from '../e2e/support/nginx.js';
 import { assertBuildIsFresh, startStack, type Stack } from '../e2e/support/stack.js';
 import { printTable, type Row } from './lib/report.js';
 import { round } from './lib/stats.js';
+import { NUMPY_CELL, runNewCell, runPlotCell } from './lib/workspace-science.js';
 
 /**
  * Hintbook's workspace-load benchmark: the built SPA, backend and JupyterLite site behind the
  * repository's nginx (the e2e stack), opened in Debian's Chromium. Cold load (empty HTTP cache),
- * warm load (same browser context, cache populated) and the bytes a cold load moves. See
- * bench/README.md, "Workspace load".
+ * warm load (same browser context, cache populated) and the bytes a cold load moves, then the
+ * first `import numpy` after each load and, on an empty cache, the data notebook's pandas +
+ * matplotlib plot (bench/lib/workspace-science.ts). See bench/README.md, "Workspace load".
  *   node --import tsx bench/workspace-load.ts [--quick]
  */
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 3;
 const blockServiceWorkers = process.env.BENCH_BLOCK_SW === '1';
-const TARGETS = { coldReadyS: 10, warmReadyS: 4, coldMb: 8 };
+const TARGETS = {
+  coldReadyS: 10,
+  warmReadyS: 4,
+  coldMb: 8,
+  numpyWarmS: 1,
+  numpyColdS: 3,
+  plotColdS: 8,
+};
 /** MB here is 10^6 bytes. */
 const MB = 1_000_000;
 const READY_TIMEOUT_MS = 90_000;
@@ -32,6 +41,7 @@ const READY_TIMEOUT_MS = 90_000;
 const UNCOMPRESSED_FLAG_BYTES = 100 * 1024;
 const PASSWORD = 'a bench password that is long enough';
 const NOTEBOOK_TITLE = '2. Lists and loops';
+const DATA_NOTEBOOK_TITLE = '4. A small data task';
 /** Formats that are compressed already: gzip would win little on them. */
 const PRECOMPRESSED_FORMAT = /\.(whl|zip|png|jpe?g|gif|webp|woff2?|gz|br)$/i;
 /** Non-loopback traffic goes to this dead proxy and fails; Chromium never proxies loopback. */
@@ -85,6 +95,8 @@ interface LoadResult {
   readyMs: number;
   /** Loading panel gone → the first code cell's output on screen (informational). */
   firstCellMs: number | null;
+  /** A new cell's `import numpy` run → its output (numpy cold on a cold load, cached on warm). */
+  numpyMs: number | null;
   /** When each loading step began and the panel went, in ms since navigation start (in page). */
   steps: Array<{ step: string; atMs: number }>;
   transfers: Transfer[];
@@ -268,14 +280,21 @@ async function measureLoad(
   } catch (error) {
     console.warn(`warning: ${kind} run ${run}: the first cell did not print: ${String(error)}`);
   }
+  let numpyMs: number | null = null;
+  try {
+    numpyMs = await runNewCell(page, 1, NUMPY_CELL, 'numpy ready', 60_000);
+  } catch (error) {
+    console.warn(`warning: ${kind} run ${run}: import numpy did not finish: ${String(error)}`);
+  }
   await page.close();
-  return { kind, run, readyMs, firstCellMs, steps, transfers, nginx, nonLoopback };
+  return { kind, run, readyMs, firstCellMs, numpyMs, steps, transfers, nginx, nonLoopback };
 }
 
 /** Registers a new student through the UI (as the e2e test does) and finds the starter notebook. */
 async function registerStudent(): Promise<{
   state: Awaited<ReturnType<BrowserContext['storageState']>>;
   workspacePath: string;
+  dataNotebookPath: string;
   blocked: string[];
 }> {
   const context = await browser!.newContext({ baseURL: stack!.baseUrl });
@@ -307,10 +326,15 @@ async function registerStudent(): Promise<{
     .getByRole('link', { name: NOTEBOOK_TITLE })
     .getAttribute('href');
   if (!href) throw new Error(`no link to "${NOTEBOOK_TITLE}" on the modules page`);
+  const dataHref = await page
+    .getByRole('region', { name: 'Getting started with Python' })
+    .getByRole('link', { name: DATA_NOTEBOOK_TITLE })
+    .getAttribute('href');
+  if (!dataHref) throw new Error(`no link to "${DATA_NOTEBOOK_TITLE}" on the modules page`);
   // Cookies only (the refresh token): the timed context starts with an empty HTTP cache.
   const state = await context.storageState();
   await context.close();
-  return { state, workspacePath: href, blocked: guard.blocked };
+  return { state, workspacePath: href, dataNotebookPath: dataHref, blocked: guard.blocked };
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
@@ -367,6 +391,7 @@ async function main() {
   log(`Chromium ${browser.version()}`);
 
   const loads: LoadResult[] = [];
+  const plotColdMs: number[] = [];
   const setupBlocked: string[] = [];
   const serviceWorkers = new Set<string>();
   for (let run = 1; run <= RUNS; run += 1) {
@@ -374,14 +399,16 @@ async function main() {
     setupBlocked.push(...student.blocked);
     // No context.route() here: Playwright disables the HTTP cache while routing is on, which
     // would make every load cold. The dead proxy keeps non-loopback traffic off the network.
-    const context = await browser.newContext({
-      baseURL: stack.baseUrl,
-      viewport: { width: 1440, height: 900 },
-      storageState: student.state,
-      proxy: { server: DEAD_PROXY, bypass: '<loopback>' },
-      // BENCH_BLOCK_SW=1: without JupyterLite's service worker, to see what it costs or saves.
-      serviceWorkers: blockServiceWorkers ? 'block' : 'allow',
-    });
+    const newContext = () =>
+      browser!.newContext({
+        baseURL: stack!.baseUrl,
+        viewport: { width: 1440, height: 900 },
+        storageState: student.state,
+        proxy: { server: DEAD_PROXY, bypass: '<loopback>' },
+        // BENCH_BLOCK_SW=1: without JupyterLite's service worker, to see what it costs or saves.
+        serviceWorkers: blockServiceWorkers ? 'block' : 'allow',
+      });
+    const context = await newContext();
     try {
       const cold = await measureLoad(context, student.workspacePath, 'cold', run, accessLog);
       loads.push(cold);
@@ -397,9 +424,28 @@ async function main() {
     } finally {
       await context.close();
     }
+    // The data notebook's plot on an empty cache: pandas, matplotlib and their dependencies
+    // all come over the network on this first import.
+    const plotContext = await newContext();
+    try {
+      const page = await plotContext.newPage();
+      await page.goto(student.dataNotebookPath, { waitUntil: 'commit' });
+      await page.locator('.loading-steps').waitFor({ timeout: READY_TIMEOUT_MS });
+      await page
+        .locator('.loading-steps')
+        .waitFor({ state: 'detached', timeout: READY_TIMEOUT_MS });
+      const ms = await runPlotCell(page, READY_TIMEOUT_MS);
+      plotColdMs.push(ms);
+      log(`plot ${run}: pandas + matplotlib + plot shown in ${seconds(ms)} (empty cache)`);
+    } catch (error) {
+      console.warn(`warning: run ${run}: the data notebook's plot did not show: ${String(error)}`);
+    } finally {
+      await plotContext.close();
+    }
   }
   const { nonLoopback } = report({
     loads,
+    plotColdMs,
     setupBlocked,
     serviceWorkers: [...serviceWorkers],
     loadBefore,
@@ -409,6 +455,7 @@ async function main() {
 
 function report(figures: {
   loads: LoadResult[];
+  plotColdMs: number[];
   setupBlocked: string[];
   serviceWorkers: string[];
   loadBefore: number[];
@@ -422,6 +469,9 @@ function report(figures: {
   const coldReady = stats(cold.map((load) => load.readyMs));
   const warmReady = stats(warm.map((load) => load.readyMs));
   const coldBytes = stats(coldSummaries.map((s) => s.encodedBytes));
+  const numpyCold = cold.map((load) => load.numpyMs).filter((ms): ms is number => ms !== null);
+  const numpyWarm = warm.map((load) => load.numpyMs).filter((ms): ms is number => ms !== null);
+  const medianOrNaN = (values: number[]) => (values.length ? median(values) : NaN);
   const firstCell = (runs: LoadResult[]) => {
     const values = runs.map((load) => load.firstCellMs).filter((ms): ms is number => ms !== null);
     return values.length ? seconds(median(values)) : 'n/a';
@@ -522,6 +572,24 @@ function report(figures: {
       target: '—',
     },
     {
+      metric: `First \`import numpy\` after a warm load (files cached; median of ${numpyWarm.length})`,
+      measured: seconds(medianOrNaN(numpyWarm)),
+      target: `≤ ${TARGETS.numpyWarmS} s`,
+      pass: medianOrNaN(numpyWarm) <= TARGETS.numpyWarmS * 1000,
+    },
+    {
+      metric: `First \`import numpy\` after a cold load (files fetched; median of ${numpyCold.length})`,
+      measured: seconds(medianOrNaN(numpyCold)),
+      target: `≤ ${TARGETS.numpyColdS} s`,
+      pass: medianOrNaN(numpyCold) <= TARGETS.numpyColdS * 1000,
+    },
+    {
+      metric: `\`import pandas, matplotlib\` + first plot shown, empty cache (median of ${figures.plotColdMs.length})`,
+      measured: seconds(medianOrNaN(figures.plotColdMs)),
+      target: `≤ ${TARGETS.plotColdS} s`,
+      pass: medianOrNaN(figures.plotColdMs) <= TARGETS.plotColdS * 1000,
+    },
+    {
       metric: 'Non-loopback requests (every load and sign-up)',
       measured: `${nonLoopback.length}`,
       target: '0',
@@ -582,6 +650,7 @@ function report(figures: {
       run: load.run,
       readyMs: round(load.readyMs, 0),
       firstCellMs: round(load.firstCellMs ?? NaN, 0),
+      numpyMs: round(load.numpyMs ?? NaN, 0),
       steps: load.steps,
       ...summaries[i],
     }));
@@ -603,6 +672,7 @@ function report(figures: {
         targets: TARGETS,
         summary: rows,
         cold: { readyMs: coldReady, encodedBytes: coldBytes, runs: perRun(cold, coldSummaries) },
+        plotColdMs: figures.plotColdMs.map((ms) => round(ms, 0)),
         warm: { readyMs: warmReady, runs: perRun(warm, warmSummaries) },
         coldTop10: top,
         uncompressed,

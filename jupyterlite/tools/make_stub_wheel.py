@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Build the wheel that makes `import numpy` fail fast and clearly when numpy is not shipped.
+"""Build the wheel that makes `import seaborn` fail fast and clearly when seaborn is not shipped.
 
 For each module named in --module that no wheel in --dist-dir provides, the stub wheel holds a
 package whose __init__ raises ModuleNotFoundError with a message a student can act on. Without
-it the import fails with a bare "No module named 'numpy'" (or, with Pyodide's stock lock, a hint
-to micropip-install a package the site does not have). `except ImportError` still works.
+it the import fails with a bare "No module named 'seaborn'" (or, with Pyodide's stock lock, a
+hint to micropip-install a package the site does not have). `except ImportError` still works.
 
 The wheel is written reproducibly (fixed timestamps, sorted entries) so its sha256, and with it
 the lock file and the build stamp, only change when the module list changes.
 
-Usage: make_stub_wheel.py --dist-dir DIR --module numpy --module pandas ...
+Usage: make_stub_wheel.py --dist-dir DIR --module seaborn --module sympy ...
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ EPOCH = (1980, 1, 1, 0, 0, 0)
 STUB = '''"""Stand-in: {module} is not part of this Hintbook workspace build."""
 
 raise ModuleNotFoundError(
-    "{module} is not available in this workspace: this Hintbook build does not include it "
-    "(no WebAssembly build of {module} could be obtained when the site was built). "
+    "{module} is not available in this workspace: this Hintbook build does not include it. "
     "Ask your teacher which packages this workspace has.",
     name={module!r},
 )
@@ -55,14 +54,14 @@ def record_line(path: str, data: bytes) -> str:
     return f"{path},sha256={digest},{len(data)}"
 
 
-def write_wheel(dist_dir: Path, modules: list[str]) -> Path:
-    dist_info = f"{NAME}-{VERSION}.dist-info"
-    files: dict[str, bytes] = {
-        f"{module}/__init__.py": STUB.format(module=module).encode() for module in modules
-    }
+def write_wheel(
+    dist_dir: Path, name: str, version: str, summary: str, files: dict[str, bytes]
+) -> Path:
+    """A pure wheel of FILES, byte-for-byte the same for the same input."""
+    dist_info = f"{name}-{version}.dist-info"
+    files = dict(files)
     files[f"{dist_info}/METADATA"] = (
-        f"Metadata-Version: 2.1\nName: {NAME}\nVersion: {VERSION}\n"
-        "Summary: Clear errors for packages this Hintbook build does not ship.\n"
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n"
     ).encode()
     files[f"{dist_info}/WHEEL"] = (
         "Wheel-Version: 1.0\nGenerator: hintbook\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
@@ -71,7 +70,7 @@ def write_wheel(dist_dir: Path, modules: list[str]) -> Path:
     record.append(f"{dist_info}/RECORD,,")
     files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
 
-    out = dist_dir / f"{NAME}-{VERSION}-py3-none-any.whl"
+    out = dist_dir / f"{name}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as wheel:
         for path, data in sorted(files.items()):
             info = zipfile.ZipInfo(path, EPOCH)
@@ -79,6 +78,12 @@ def write_wheel(dist_dir: Path, modules: list[str]) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             wheel.writestr(info, data)
     return out
+
+
+def write_stub_wheel(dist_dir: Path, modules: list[str]) -> Path:
+    files = {f"{module}/__init__.py": STUB.format(module=module).encode() for module in modules}
+    summary = "Clear errors for packages this Hintbook build does not ship."
+    return write_wheel(dist_dir, NAME, VERSION, summary, files)
 
 
 def main() -> int:
@@ -94,7 +99,7 @@ def main() -> int:
     if not missing:
         print("make_stub_wheel: every listed module is shipped; no stub wheel")
         return 0
-    out = write_wheel(args.dist_dir, missing)
+    out = write_stub_wheel(args.dist_dir, missing)
     print(f"make_stub_wheel: {out.name} stands in for: {', '.join(missing)}")
     return 0
 

@@ -1,14 +1,18 @@
 /** JupyterLite plugin: starts the Hintbook bridge when the workspace runs inside the SPA. */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { patchWaitAsync } from './atomics-fix';
+import { patchSharedAnswerWrites, patchWaitAsync } from './atomics-fix';
 import { Bridge } from './bridge';
+import { answerServerContentsLocally } from './no-server-contents';
 import { readBridgeSettings } from './origins';
 import { Workspace } from './workspace';
 
 // At module load, before the kernel extension imports coincident on first kernel start.
 patchWaitAsync();
+patchSharedAnswerWrites();
+answerServerContentsLocally(PageConfig.getBaseUrl());
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@hintbook/jupyterlite-bridge:plugin',

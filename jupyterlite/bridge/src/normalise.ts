@@ -80,11 +80,33 @@ export function toBridgeOutput(output: Record<string, unknown>, maxChars: number
   }
   const data = (output.data ?? {}) as Record<string, unknown>;
   const plain = data['text/plain'];
+  const description = imageDescription(data, (output.metadata ?? {}) as Record<string, unknown>);
   return {
     type: outputType === 'execute_result' ? 'execute_result' : 'display_data',
-    text: plain === undefined ? null : clip(stripAnsi(joinText(plain)), maxChars),
+    text: description ?? (plain === undefined ? null : clip(stripAnsi(joinText(plain)), maxChars)),
     mimeTypes: Object.keys(data),
   };
+}
+
+/**
+ * An image output in words: the kernel's description of a matplotlib figure
+ * (`hintbook_description`, set by jupyterlite/python/hintbook_workspace), else its text form.
+ * The image itself (base64) never leaves the notebook.
+ */
+function imageDescription(
+  data: Record<string, unknown>,
+  metadata: Record<string, unknown>,
+): string | null {
+  const image = Object.keys(data).find((type) => type.startsWith('image/'));
+  if (!image) {
+    return null;
+  }
+  const described = metadata.hintbook_description;
+  if (typeof described === 'string' && described) {
+    return `[${image}] ${described}`;
+  }
+  const plain = joinText(data['text/plain']);
+  return plain ? `[${image}] ${stripAnsi(plain)}` : `[${image}]`;
 }
 
 /** A cell's nbformat JSON (from `cell.model.toJSON()`) as the bridge reports it. */

@@ -115,7 +115,17 @@ export class Workspace {
       parts.forEach((_, i) => wanted.add(parts.slice(0, i + 1).join('/')));
     }
     for (const folder of [...wanted].sort((a, b) => a.length - b.length)) {
-      await contents.save(folder, { type: 'directory' });
+      const exists = await contents.get(folder, { content: false }).then(
+        () => true,
+        () => false,
+      );
+      if (exists) {
+        continue;
+      }
+      // JupyterLite 0.6's drive makes an untitled *file* when asked to save a directory at a
+      // new path; a new untitled folder renamed into place works on every version.
+      const made = await contents.newUntitled({ path: PathExt.dirname(folder), type: 'directory' });
+      await contents.rename(made.path, folder);
     }
   }
 
