@@ -62,36 +62,48 @@ export async function sendQuestion(
   if (payload.content.length > deps.limits.messageMaxLength)
     throw messageTooLong(deps.limits.messageMaxLength);
 
-  // Independent reads side by side: each one delays the first token.
-  const [duplicate, found] = await Promise.all([
+  // Independent of each other, and each one delays the first token: side by side. The hold is
+  // taken at once and given back when the send turns out to be a resend or cannot go on; its
+  // refusal (a limit) counts only once the send is known to be new.
+  const holding = reserve(deps, user.id);
+  holding.catch(() => undefined);
+  const [duplicate, found, notebookScope] = await Promise.all([
     findDuplicate(deps.db, user.id, payload.clientMessageId),
     payload.sessionId ? findOwnedSession(deps.db, user.id, payload.sessionId) : undefined,
-  ]);
-  if (duplicate) return duplicate;
+    // A first question from the workspace opens a conversation about that notebook.
+    !payload.sessionId && payload.notebook
+      ? resolveNotebookScope(deps.db, user.id, payload.notebook)
+      : undefined,
+  ]).catch(async (error: unknown) => {
+    await giveBack(deps, holding);
+    throw error;
+  });
+  if (duplicate) {
+    await giveBack(deps, holding);
+    return duplicate;
+  }
   let session = found;
-  if (payload.sessionId && !session) throw sessionNotFound();
-  if (session && deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
-  const [, reservation] = await Promise.all([
-    session && releaseOrphanedAnswer(deps, session.id),
-    reserve(deps, user.id),
-  ]);
+  const refusal =
+    payload.sessionId && !session
+      ? sessionNotFound()
+      : session && deps.activeTurns.runningInSession(session.id)
+        ? turnInProgress()
+        : payload.notebook && !session && !notebookScope
+          ? notebookNotFound()
+          : undefined;
+  if (refusal) {
+    await giveBack(deps, holding);
+    throw refusal;
+  }
+  const reservation = await holding;
 
   const isNewSession = !session;
-  // A first question from the workspace opens a conversation about that notebook.
-  const notebookScope =
-    !session && payload.notebook
-      ? await storeOrRelease(deps, reservation, () =>
-          resolveNotebookScope(deps.db, user.id, payload.notebook!),
-        )
-      : undefined;
-  if (payload.notebook && !session && !notebookScope) {
-    await release(deps, reservation);
-    throw notebookNotFound();
-  }
   const stored = await storeOrRelease(deps, reservation, () =>
     deps.db
       .transaction(async (tx) => {
         const txDeps = { ...deps, db: tx as unknown as Db };
+        // An answer left `streaming` by a process that died must not block the conversation.
+        if (session) await releaseOrphanedAnswer(txDeps, session.id);
         session ??= await createSession(txDeps.db, {
           userId: user.id,
           title: notebookScope
@@ -168,6 +180,12 @@ async function release(deps: TurnDeps, reservation: TurnReservation) {
   await settleReservation(deps, reservation).catch((error: unknown) =>
     deps.logger.warn({ err: error }, 'could not release a usage reservation'),
   );
+}
+
+/** Gives back a hold taken beside the first reads; a refused hold holds nothing. */
+async function giveBack(deps: TurnDeps, holding: Promise<TurnReservation>) {
+  const reservation = await holding.catch(() => null);
+  if (reservation) await release(deps, reservation);
 }
 
 /** Runs a step between reserving and starting; when it throws, the hold is given back. */
