@@ -26,6 +26,7 @@ import {
   findMessageByClientId,
   findOwnedMessage,
   insertMessage,
+  insertQuestionWithAnswer,
   interruptStaleAnswers,
   markReplaced,
   type MessageRow,
@@ -82,7 +83,7 @@ export async function sendQuestion(
     await giveBack(deps, holding);
     return duplicate;
   }
-  let session = found;
+  const session = found;
   const refusal =
     payload.sessionId && !session
       ? sessionNotFound()
@@ -98,45 +99,49 @@ export async function sendQuestion(
   const reservation = await holding;
 
   const isNewSession = !session;
-  const stored = await storeOrRelease(deps, reservation, () =>
-    deps.db
-      .transaction(async (tx) => {
-        const txDeps = { ...deps, db: tx as unknown as Db };
-        // An answer left `streaming` by a process that died must not block the conversation.
-        if (session) await releaseOrphanedAnswer(txDeps, session.id);
-        session ??= await createSession(txDeps.db, {
+  // The question and its placeholder answer, together or not at all.
+  const store = () =>
+    deps.db.transaction(async (tx) => {
+      const txDeps = { ...deps, db: tx as unknown as Db };
+      const now = deps.clock();
+      const target =
+        session ??
+        (await createSession(txDeps.db, {
+          // As touchSession would leave it: a new conversation's first message is this one.
+          lastMessageAt: now,
+          updatedAt: now,
           userId: user.id,
           title: notebookScope
             ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
             : titleFromQuestion(payload.content),
           scope: notebookScope?.scope ?? 'general',
           notebookId: notebookScope?.notebookId ?? null,
-        });
-        if (payload.replacesMessageId)
-          await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
-        const question = await insertMessage(txDeps.db, {
-          sessionId: session.id,
-          userId: user.id,
-          role: 'user',
-          content: payload.content,
-          status: 'complete',
-          clientMessageId: payload.clientMessageId,
-          createdAt: deps.clock(),
-        });
-        const answer = await insertMessage(txDeps.db, {
-          sessionId: session.id,
-          userId: user.id,
-          role: 'assistant',
-          status: 'streaming',
-          replyToId: question.id,
-          createdAt: deps.clock(),
-        });
-        await touchSession(txDeps.db, session.id, deps.clock());
-        return { session, question, answer };
+        }));
+      if (payload.replacesMessageId)
+        await replaceLastQuestion(txDeps, target, user.id, payload.replacesMessageId);
+      const { question, answer } = await insertQuestionWithAnswer(txDeps.db, {
+        sessionId: target.id,
+        userId: user.id,
+        content: payload.content,
+        clientMessageId: payload.clientMessageId,
+        createdAt: now,
+      });
+      if (session) await touchSession(txDeps.db, target.id, now);
+      return { session: target, question, answer };
+    });
+  const stored = await storeOrRelease(deps, reservation, () =>
+    store()
+      .catch(async (error: unknown) => {
+        // An answer left `streaming` by a process that died blocks its conversation until it is
+        // ended. Looked for only when one is in the way: no extra write on every turn.
+        if (!session || !isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
+          throw error;
+        await releaseOrphanedAnswer(deps, session.id);
+        return store();
       })
       .catch(async (error: unknown) => {
         // Lost a race: the same client id was stored by a concurrent send, or another answer
-        // in this conversation started first.
+        // in this conversation is running.
         if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
           return findDuplicate(deps.db, user.id, payload.clientMessageId);
         }
