@@ -274,6 +274,33 @@ describe('a turn over socket.io', () => {
     client.close();
   });
 
+  it('asking again in a conversation whose last answer was left by a dead process ends that answer and answers', async () => {
+    const client = await connectClient(baseUrl, student.accessToken);
+    primary.enqueue(classification(), { text: 'first' });
+    const first = (await send(client, {})) as { turnId: string; sessionId: string };
+    await client.terminalOf(first.turnId);
+    const [orphan] = await t.database.db
+      .insert(messages)
+      .values({
+        sessionId: first.sessionId,
+        userId: student.body.user.id,
+        role: 'assistant',
+        status: 'streaming',
+        content: 'left behind',
+        createdAt: new Date(t.clock().getTime() - 60_000),
+      })
+      .returning();
+
+    primary.enqueue(classification(), { text: 'second' });
+    const next = (await send(client, { sessionId: first.sessionId })) as { turnId: string };
+    expect(next.turnId).toEqual(expect.any(String));
+    const end = await client.terminalOf(next.turnId);
+    expect(end).toMatchObject({ name: 'chat:done', payload: { content: 'second' } });
+    const [ended] = await t.database.db.select().from(messages).where(eq(messages.id, orphan!.id));
+    expect(ended).toMatchObject({ status: 'interrupted', content: 'left behind' });
+    client.close();
+  });
+
   it('writes the partial answer and a heartbeat to the database while it streams', async () => {
     primary.enqueue(classification(), { text: 'one two three four', stallAfterTokens: 2 });
     const client = await connectClient(baseUrl, student.accessToken);

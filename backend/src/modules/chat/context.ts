@@ -12,6 +12,8 @@ import type { TurnDeps } from './turn.types.js';
 
 export interface AnswerContextInput {
   session: SessionRow;
+  /** The conversation since its summary (`loadAnswerHistory`). */
+  history: MessageRow[];
   question: MessageRow;
   hintLevels: HintLevels;
   /** Why the answer is at this level; a hold tells the tutor to say what to try next. */
@@ -22,6 +24,22 @@ export interface AnswerContextInput {
   courseMaterial?: string | undefined;
 }
 
+/** The messages the answer may see: what came after the running summary, before the question. */
+export async function loadAnswerHistory(
+  deps: Pick<TurnDeps, 'db'>,
+  session: SessionRow,
+  question: MessageRow,
+): Promise<MessageRow[]> {
+  const rows = await listVisibleMessagesAfter(
+    deps.db,
+    session.id,
+    session.summarizedThroughSeq ?? 0,
+  );
+  return rows.filter(
+    (row) => row.seq < question.seq && row.content.trim() !== '' && row.status !== 'streaming',
+  );
+}
+
 /**
  * What the tutor sees for one answer: the system prompt (our rules only), then the recent
  * conversation within the token budget, the last question carrying this turn's context as data.
@@ -29,13 +47,8 @@ export interface AnswerContextInput {
  * after earlier turns (summary.ts); until a summary exists, messages beyond the budget are simply
  * not sent.
  */
-export async function buildAnswerContext(deps: TurnDeps, input: AnswerContextInput) {
-  const { session, question } = input;
-  const history = (
-    await listVisibleMessagesAfter(deps.db, session.id, session.summarizedThroughSeq ?? 0)
-  ).filter(
-    (row) => row.seq < question.seq && row.content.trim() !== '' && row.status !== 'streaming',
-  );
+export function buildAnswerContext(deps: TurnDeps, input: AnswerContextInput) {
+  const { session, question, history } = input;
   const { kept } = fitToBudget(history.map(toLlmMessage), deps.limits.historyTokens);
   const summary = session.summary ?? undefined;
   const rules = {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages } from '../../db/schema/index.js';
@@ -42,6 +43,36 @@ export async function findAnswerTo(db: Db, questionId: string): Promise<MessageR
 export async function insertMessage(db: Db, values: NewMessageRow): Promise<MessageRow> {
   const [row] = await db.insert(messages).values(values).returning();
   return row!;
+}
+
+/**
+ * A question and its `streaming` placeholder answer in one statement (one round trip before the
+ * first token instead of two). The question's id is made here so the answer can point at it;
+ * rows take their `seq` in the order given, so the question comes first.
+ */
+export async function insertQuestionWithAnswer(
+  db: Db,
+  values: {
+    sessionId: string;
+    userId: string;
+    content: string;
+    clientMessageId: string;
+    createdAt: Date;
+  },
+): Promise<{ question: MessageRow; answer: MessageRow }> {
+  const questionId = randomUUID();
+  const { content, clientMessageId, ...common } = values;
+  const rows = await db
+    .insert(messages)
+    .values([
+      { ...common, id: questionId, role: 'user', status: 'complete', content, clientMessageId },
+      { ...common, role: 'assistant', status: 'streaming', replyToId: questionId },
+    ])
+    .returning();
+  const question = rows.find((row) => row.id === questionId);
+  const answer = rows.find((row) => row.id !== questionId);
+  if (!question || !answer) throw new Error('a question and its answer were not both stored');
+  return { question, answer };
 }
 
 /** Visible messages, newest page first in storage order; returned oldest → newest. */

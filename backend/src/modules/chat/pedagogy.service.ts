@@ -35,7 +35,7 @@ import type { TurnDeps } from './turn.types.js';
 import type { TurnRules } from '../exercises/turn-rules.js';
 
 /** The user's pedagogy state, started from (or restarted at a changed) self-assessment. */
-async function loadUserState(db: Db, user: UserRow): Promise<UserPedagogyState> {
+export async function loadUserState(db: Db, user: UserRow): Promise<UserPedagogyState> {
   const row = await findUserPedagogy(db, user.id);
   const selfAssessed = { programming: user.programmingLevel, maths: user.mathsLevel };
   if (!row) return initialUserState(selfAssessed);
@@ -59,13 +59,13 @@ export interface PlannedTurn {
 }
 
 /**
- * The hint levels for one answer from stored state and local evidence: database reads only, no
- * model call, so the answer starts at once. Writes nothing; see `commitCompletedTurn`.
+ * The hint levels for one answer from stored state (the session row and `loadUserState`, read
+ * beside the turn's other reads) and local evidence: no model call and no read of its own, so the
+ * answer starts at once. Writes nothing; see `commitCompletedTurn`.
  */
-export async function planHintLevels(
-  deps: Pick<TurnDeps, 'db'>,
+export function planHintLevels(
+  user: UserPedagogyState,
   input: {
-    user: UserRow;
     session: SessionRow;
     question: MessageRow;
     notebookContext?: NotebookContext | undefined;
@@ -73,10 +73,9 @@ export async function planHintLevels(
     /** The exercise and module policy the turn falls under (exercises/turn-rules.ts). */
     rules?: TurnRules | undefined;
   },
-): Promise<PlannedTurn> {
+): PlannedTurn {
   // A corrupt or missing stored state starts fresh rather than failing the turn.
   const session = readSessionState(input.session.pedagogy);
-  const user = await loadUserState(deps.db, input.user);
   const evidence =
     input.kind === 'new'
       ? findEvidence({

@@ -66,7 +66,10 @@ function escapeLike(text: string): string {
 
 export async function createSession(
   db: Db,
-  values: Pick<typeof chatSessions.$inferInsert, 'userId' | 'title' | 'scope' | 'notebookId'>,
+  values: Pick<
+    typeof chatSessions.$inferInsert,
+    'userId' | 'title' | 'scope' | 'notebookId' | 'lastMessageAt' | 'updatedAt'
+  >,
 ): Promise<SessionRow> {
   const [row] = await db.insert(chatSessions).values(values).returning(sessionColumns);
   return row!;

@@ -4,13 +4,14 @@ import { estimateTokens } from '../../ai/pedagogy/token-estimate.js';
 import { estimateRequestTokens } from '../../ai/usage-estimate.js';
 import { recordRedactionCounts } from '../privacy/redactions.service.js';
 import { settleReservation } from '../usage/quota.service.js';
-import { buildAnswerContext } from './context.js';
+import { buildAnswerContext, loadAnswerHistory } from './context.js';
 import { findCourseMaterial } from './course-material.js';
 import { listRecentVisibleMessages, updateMessage } from './messages.repository.js';
 import {
   classificationRequestFor,
   commitCompletedTurn,
   learnFromClassification,
+  loadUserState,
   planHintLevels,
   type PlannedTurn,
 } from './pedagogy.service.js';
@@ -111,35 +112,49 @@ async function answerTurn(
   turn.abort.signal.addEventListener('abort', stopClassification, { once: true });
 
   try {
-    const rules = await resolveTurnRules(deps.db, {
+    // Every read before the first token goes side by side; the plan itself reads nothing.
+    // Retrieval stops early when the rules switch the tutor off (its query may go to a vendor).
+    const retrieval = new AbortController();
+    const stopRetrieval = () => retrieval.abort();
+    turn.abort.signal.addEventListener('abort', stopRetrieval, { once: true });
+    const rulesRead = resolveTurnRules(deps.db, {
       userId: user.id,
       session,
       questionSeq: question.seq,
       notebookContext: input.notebookContext,
       now: deps.clock(),
     });
-    // Enforced here, for every turn (chat, workspace, retry): the tutor is off, so no model call.
-    if (rules.policy?.mode === 'off') throw new PolicyRefusal(rules.policy.text);
-    // Independent of each other, and all before the first token: run them side by side.
-    const [planned, history, material] = await Promise.all([
-      planHintLevels(deps, {
-        user,
-        session,
-        question,
-        notebookContext: input.notebookContext,
-        kind: input.kind,
-        rules,
+    const reads = Promise.all([
+      rulesRead.then((rules) => {
+        // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.
+        if (rules.policy?.mode === 'off') {
+          retrieval.abort();
+          throw new PolicyRefusal(rules.policy.text);
+        }
+        return rules;
       }),
+      loadUserState(deps.db, user),
       listRecentVisibleMessages(deps.db, session.id, question.seq, 8),
+      loadAnswerHistory(deps, session, question),
       // The query is embedded by a vendor when vectors are on: it goes out redacted too.
       findCourseMaterial(deps, {
         userId: user.id,
         session,
         question: outbound.question.content,
         notebookContext: outbound.notebookContext,
-        signal: turn.abort.signal,
+        signal: retrieval.signal,
       }),
-    ]);
+    ]).finally(() => turn.abort.signal.removeEventListener('abort', stopRetrieval));
+    // The reads that lose to a refusal must not surface as unhandled rejections.
+    reads.catch(() => undefined);
+    const [rules, pedagogy, history, answerHistory, material] = await reads;
+    const planned = planHintLevels(pedagogy, {
+      session,
+      question,
+      notebookContext: input.notebookContext,
+      kind: input.kind,
+      rules,
+    });
     // Not awaited: the verdict is for the next turn. Started before the answer's own call,
     // unless the turn cannot afford it (it is optional: the level then holds).
     const classificationRequest = classificationRequestFor(
@@ -174,23 +189,24 @@ async function answerTurn(
       hintCue: cue,
       sources: material.sources,
     });
-    const [request] = await Promise.all([
-      buildAnswerContext(deps, {
-        session,
-        question: outbound.question,
-        hintLevels,
-        reason,
-        effectiveLevels: planned.effectiveLevels,
-        notebookContext: outbound.notebookContext,
-        courseMaterial: material.text,
-      }),
-      updateMessage(deps.db, answer.id, {
-        hintLevelProgramming: hintLevels.programming,
-        hintLevelMaths: hintLevels.maths,
-        hintCue: cue,
-        sources: material.sources,
-      }),
-    ]);
+    const request = buildAnswerContext(deps, {
+      session,
+      history: answerHistory,
+      question: outbound.question,
+      hintLevels,
+      reason,
+      effectiveLevels: planned.effectiveLevels,
+      notebookContext: outbound.notebookContext,
+      courseMaterial: material.text,
+    });
+    // Not waited for before the answer call; the answer's own last write waits for it.
+    const levelsStored = updateMessage(deps.db, answer.id, {
+      hintLevelProgramming: hintLevels.programming,
+      hintLevelMaths: hintLevels.maths,
+      hintCue: cue,
+      sources: material.sources,
+    });
+    levelsStored.catch(() => undefined);
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
     // Nothing is sent when the question alone would pass what the turn holds.
     const inputCost = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
@@ -229,6 +245,7 @@ async function answerTurn(
         continue;
       }
       const now = deps.clock();
+      await levelsStored;
       await updateMessage(deps.db, answer.id, {
         content: turn.content,
         status: 'complete',

@@ -28,6 +28,7 @@ import {
   findMessageByClientId,
   findOwnedMessage,
   insertMessage,
+  insertQuestionWithAnswer,
   interruptStaleAnswers,
   markReplaced,
   type MessageRow,
@@ -64,74 +65,92 @@ export async function sendQuestion(
   if (payload.content.length > deps.limits.messageMaxLength)
     throw messageTooLong(deps.limits.messageMaxLength);
 
-  // Independent reads side by side: each one delays the first token.
-  const [duplicate, found] = await Promise.all([
+  // Independent of each other, and each one delays the first token: side by side. The hold is
+  // taken at once and given back when the send turns out to be a resend or cannot go on; its
+  // refusal (a limit) counts only once the send is known to be new.
+  const holding = reserve(deps, user.id);
+  holding.catch(() => undefined);
+  const [duplicate, found, notebookScope] = await Promise.all([
     findDuplicate(deps.db, user.id, payload.clientMessageId),
     payload.sessionId ? findOwnedSession(deps.db, user.id, payload.sessionId) : undefined,
-  ]);
-  if (duplicate) return duplicate;
-  let session = found;
-  if (payload.sessionId && !session) throw sessionNotFound();
-  if (session && deps.activeTurns.runningInSession(session.id)) throw turnInProgress();
-  const [, reservation] = await Promise.all([
-    session && releaseOrphanedAnswer(deps, session.id),
-    reserve(deps, user.id),
-  ]);
+    // A first question from the workspace opens a conversation about that notebook.
+    !payload.sessionId && payload.notebook
+      ? resolveNotebookScope(deps.db, user.id, payload.notebook)
+      : undefined,
+  ]).catch(async (error: unknown) => {
+    await giveBack(deps, holding);
+    throw error;
+  });
+  if (duplicate) {
+    await giveBack(deps, holding);
+    return duplicate;
+  }
+  const session = found;
+  const refusal =
+    payload.sessionId && !session
+      ? sessionNotFound()
+      : session && deps.activeTurns.runningInSession(session.id)
+        ? turnInProgress()
+        : payload.notebook && !session && !notebookScope
+          ? notebookNotFound()
+          : undefined;
+  if (refusal) {
+    await giveBack(deps, holding);
+    throw refusal;
+  }
+  const reservation = await holding;
 
   const isNewSession = !session;
-  // A first question from the workspace opens a conversation about that notebook.
-  const notebookScope =
-    !session && payload.notebook
-      ? await storeOrRelease(deps, reservation, () =>
-          resolveNotebookScope(deps.db, user.id, payload.notebook!),
-        )
-      : undefined;
-  if (payload.notebook && !session && !notebookScope) {
-    await release(deps, reservation);
-    throw notebookNotFound();
-  }
-  const stored = await storeOrRelease(deps, reservation, () =>
+  // The question and its placeholder answer, together or not at all.
+  const store = () =>
     withTransaction(deps.db, async (tx) => {
       const txDeps = { ...deps, db: tx };
-      session ??= await createSession(txDeps.db, {
-        userId: user.id,
-        title: notebookScope
-          ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
-          : titleFromQuestion(payload.content),
-        scope: notebookScope?.scope ?? 'general',
-        notebookId: notebookScope?.notebookId ?? null,
-      });
+      const now = deps.clock();
+      const target =
+        session ??
+        (await createSession(txDeps.db, {
+          // As touchSession would leave it: a new conversation's first message is this one.
+          lastMessageAt: now,
+          updatedAt: now,
+          userId: user.id,
+          title: notebookScope
+            ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
+            : titleFromQuestion(payload.content),
+          scope: notebookScope?.scope ?? 'general',
+          notebookId: notebookScope?.notebookId ?? null,
+        }));
       if (payload.replacesMessageId)
-        await replaceLastQuestion(txDeps, session, user.id, payload.replacesMessageId);
-      const question = await insertMessage(txDeps.db, {
-        sessionId: session.id,
+        await replaceLastQuestion(txDeps, target, user.id, payload.replacesMessageId);
+      const { question, answer } = await insertQuestionWithAnswer(txDeps.db, {
+        sessionId: target.id,
         userId: user.id,
-        role: 'user',
         content: payload.content,
-        status: 'complete',
         clientMessageId: payload.clientMessageId,
-        createdAt: deps.clock(),
+        createdAt: now,
       });
-      const answer = await insertMessage(txDeps.db, {
-        sessionId: session.id,
-        userId: user.id,
-        role: 'assistant',
-        status: 'streaming',
-        replyToId: question.id,
-        createdAt: deps.clock(),
-      });
-      await touchSession(txDeps.db, session.id, deps.clock());
-      return { session, question, answer };
-    }).catch(async (error: unknown) => {
-      // Lost a race: the same client id was stored by a concurrent send, or another answer
-      // in this conversation started first.
-      if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
-        return findDuplicate(deps.db, user.id, payload.clientMessageId);
-      }
-      if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
-        throw turnInProgress();
-      throw error;
-    }),
+      if (session) await touchSession(txDeps.db, target.id, now);
+      return { session: target, question, answer };
+    });
+  const stored = await storeOrRelease(deps, reservation, () =>
+    store()
+      .catch(async (error: unknown) => {
+        // An answer left `streaming` by a process that died blocks its conversation until it is
+        // ended. Looked for only when one is in the way: no extra write on every turn.
+        if (!session || !isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
+          throw error;
+        await releaseOrphanedAnswer(deps, session.id);
+        return store();
+      })
+      .catch(async (error: unknown) => {
+        // Lost a race: the same client id was stored by a concurrent send, or another answer
+        // in this conversation is running.
+        if (isUniqueViolation(error, 'messages_user_client_id_idx')) {
+          return findDuplicate(deps.db, user.id, payload.clientMessageId);
+        }
+        if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
+          throw turnInProgress();
+        throw error;
+      }),
   );
   if (!stored) throw new Error('a send that lost a race left no stored message');
   if (!('answer' in stored)) {
@@ -169,6 +188,12 @@ async function release(deps: TurnDeps, reservation: TurnReservation) {
   await settleReservation(deps, reservation).catch((error: unknown) =>
     deps.logger.warn({ err: error }, 'could not release a usage reservation'),
   );
+}
+
+/** Gives back a hold taken beside the first reads; a refused hold holds nothing. */
+async function giveBack(deps: TurnDeps, holding: Promise<TurnReservation>) {
+  const reservation = await holding.catch(() => null);
+  if (reservation) await release(deps, reservation);
 }
 
 /** Runs a step between reserving and starting; when it throws, the hold is given back. */

@@ -14,8 +14,7 @@ import {
   deleteReservation,
   lockReservations,
   sumCostSince,
-  sumReservedCost,
-  sumUserReservedTokens,
+  sumSpendingTotals,
   sumUserTokensSince,
 } from './usage.repository.js';
 
@@ -83,22 +82,22 @@ export async function reserveTurn(
     return { id: null, capTokens: null, capUsd: null, binding };
 
   return withTransaction(deps.db, async (tx) => {
-    await lockReservations(tx);
-    // One connection inside the transaction: the counters go one after the other.
-    const usedToday =
-      limits.dailyTokens > 0 ? await sumUserTokensSince(tx, userId, windows.day) : 0;
-    const usedThisWeek =
-      limits.weeklyTokens > 0 ? await sumUserTokensSince(tx, userId, windows.week) : 0;
-    const reserved = hasTokenLimit ? await sumUserReservedTokens(tx, userId, now) : 0;
-    const spent = limits.monthlyBudgetUsd > 0 ? await sumCostSince(tx, windows.month) : 0;
-    const reservedCost = limits.monthlyBudgetUsd > 0 ? await sumReservedCost(tx, now) : 0;
-    const leftToday = limits.dailyTokens > 0 ? limits.dailyTokens - usedToday - reserved : Infinity;
+    await lockReservations(tx, limits.monthlyBudgetUsd > 0 ? 'installation' : { userId });
+    const totals = await sumSpendingTotals(tx, { userId, ...windows, now });
+    const leftToday =
+      limits.dailyTokens > 0
+        ? limits.dailyTokens - totals.usedToday - totals.reservedTokens
+        : Infinity;
     const leftThisWeek =
-      limits.weeklyTokens > 0 ? limits.weeklyTokens - usedThisWeek - reserved : Infinity;
+      limits.weeklyTokens > 0
+        ? limits.weeklyTokens - totals.usedThisWeek - totals.reservedTokens
+        : Infinity;
     if (leftToday <= 0) throw allowanceExhausted('day', windows.nextDay);
     if (leftThisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
     const leftUsd =
-      limits.monthlyBudgetUsd > 0 ? limits.monthlyBudgetUsd - spent - reservedCost : Infinity;
+      limits.monthlyBudgetUsd > 0
+        ? limits.monthlyBudgetUsd - totals.spentThisMonth - totals.reservedCost
+        : Infinity;
     if (leftUsd <= 0) throw budgetExhausted();
     const tokens = Math.min(estimate.tokens, leftToday, leftThisWeek);
     const costUsd = Math.min(estimate.costUsd, leftUsd);

@@ -1,5 +1,6 @@
 import { and, eq, gt, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { selectRows } from '../../db/raw.js';
 import { usageEvents, usageReservations } from '../../db/schema/index.js';
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
@@ -49,8 +50,59 @@ export async function listUsageForUser(db: Db, userId: string) {
  * two turns cannot both see the same allowance left. One key for all: reserving is a few short
  * queries, and the budget is shared by everyone anyway.
  */
-export async function lockReservations(db: Db): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(727071, 13)`);
+/**
+ * Serialises reservations that could overspend together: installation-wide when a monthly budget
+ * applies, else per user (token allowances are per user), so students do not queue behind each
+ * other when only allowances are set.
+ */
+export async function lockReservations(db: Db, scope: { userId: string } | 'installation') {
+  await db.execute(
+    scope === 'installation'
+      ? sql`select pg_advisory_xact_lock(727071, 13)`
+      : sql`select pg_advisory_xact_lock(727072, hashtext(${scope.userId}))`,
+  );
+}
+
+export interface SpendingTotals {
+  usedToday: number;
+  usedThisWeek: number;
+  reservedTokens: number;
+  spentThisMonth: number;
+  reservedCost: number;
+}
+
+/**
+ * Every counter a reservation checks, in one round trip: a turn waits for this before its first
+ * token, and inside the reservation's transaction the queries would otherwise go one by one.
+ */
+export async function sumSpendingTotals(
+  db: Db,
+  input: { userId: string; day: Date; week: Date; month: Date; now: Date },
+): Promise<SpendingTotals> {
+  const userTokens = (since: Date) => sql`(
+    select coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::bigint
+    from ${usageEvents}
+    where ${usageEvents.userId} = ${input.userId} and ${usageEvents.createdAt} >= ${since})`;
+  const [row] = await selectRows<Record<keyof SpendingTotals, string | number>>(
+    db,
+    sql`select
+      ${userTokens(input.day)} as "usedToday",
+      ${userTokens(input.week)} as "usedThisWeek",
+      (select coalesce(sum(${usageReservations.tokens}), 0)::bigint from ${usageReservations}
+        where ${usageReservations.userId} = ${input.userId}
+          and ${usageReservations.expiresAt} > ${input.now}) as "reservedTokens",
+      (select coalesce(sum(${usageEvents.costUsd}), 0) from ${usageEvents}
+        where ${usageEvents.createdAt} >= ${input.month}) as "spentThisMonth",
+      (select coalesce(sum(${usageReservations.costUsd}), 0) from ${usageReservations}
+        where ${usageReservations.expiresAt} > ${input.now}) as "reservedCost"`,
+  );
+  return {
+    usedToday: Number(row?.usedToday ?? 0),
+    usedThisWeek: Number(row?.usedThisWeek ?? 0),
+    reservedTokens: Number(row?.reservedTokens ?? 0),
+    spentThisMonth: Number(row?.spentThisMonth ?? 0),
+    reservedCost: Number(row?.reservedCost ?? 0),
+  };
 }
 
 /** Tokens the user holds in live reservations (running turns). */
