@@ -2,7 +2,10 @@
  * The Hintbook bridge protocol: messages between the Hintbook SPA (parent window) and the
  * bridge extension inside the JupyterLite iframe, sent with `window.postMessage`.
  *
- * Self-contained on purpose (no imports) so the SPA can share this file as is.
+ * The one copy, shared by both sides: the SPA imports `@hintbook/contracts/workspace-bridge`, and
+ * the bridge extension (built outside the npm workspaces, see scripts/build-jupyterlite.sh)
+ * compiles it through the symlink `jupyterlite/bridge/src/protocol.ts`. Hence no imports at all:
+ * the bridge's own TypeScript build must be able to compile it on its own.
  *
  * - Every message carries `protocol: 'hintbook-bridge'` and `version`; anything else is
  *   ignored, so other postMessage traffic on the page is harmless.

@@ -1,0 +1,1 @@
+../../../contracts/src/workspace-bridge.ts
