@@ -1,4 +1,10 @@
-/** A module or notebook slug suggested from a title: `Getting Started!` → `getting-started`. */
+/**
+ * A module or notebook slug suggested from a title: `Getting Started!` → `getting-started`,
+ * `Résumé basics` → `resume-basics` (accents folded, not turned into dashes). One copy for the
+ * SPA's suggestion and the server's default, so both propose the same slug. At most 80
+ * characters, as `moduleSlugSchema` allows; empty when nothing usable is left (the caller picks
+ * a fallback).
+ */
 export function slugify(title: string): string {
   return title
     .normalize('NFKD')

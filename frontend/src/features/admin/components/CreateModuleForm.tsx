@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
+import { slugify } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { createModule } from '../api';
 import { messageOf } from '../hooks/useAdminData';
-import { slugify } from '../slugify';
 import { TextAreaField } from './TextAreaField';
 
 /** Title, address (slug, suggested from the title) and description of a new, unpublished module. */
