@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
+import { Alert } from './Alert';
+import { Button } from './Button';
 import type { AdminData } from '../hooks/useAdminData';
 
 interface AdminDataViewProps<T> {

@@ -1,5 +1,5 @@
-import { Alert } from '../../../components/Alert';
-import { Button } from '../../../components/Button';
+import { Alert } from './Alert';
+import { Button } from './Button';
 import type { PagedList } from '../hooks/usePagedList';
 
 /** Under a paged list: loading, failure, "nothing here", or the button for older entries. */

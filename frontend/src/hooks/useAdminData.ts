@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../../../lib/api-client';
-import { messageOf } from '../../../lib/form-errors';
+import { ApiError } from '../lib/api-client';
+import { messageOf } from '../lib/form-errors';
 
 export type AdminData<T> =
   | { status: 'loading' }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { failureFromError, type FieldErrors, type FormFailure } from './form-errors';
+import { failureFromError, type FieldErrors, type FormFailure } from '../lib/form-errors';
 
 interface UseApiFormOptions<F extends string> {
   fields: readonly F[];

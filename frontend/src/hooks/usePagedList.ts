@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../../../lib/api-client';
+import { ApiError } from '../lib/api-client';
 import { messageOf } from './useAdminData';
 
 interface Page<T> {

@@ -4,9 +4,9 @@ import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { Page } from '../../../components/Page';
 import { listAuditLog } from '../api';
-import { PagedListStatus } from '../components/PagedListStatus';
-import { formatDateTime } from '../format';
-import { usePagedList } from '../hooks/usePagedList';
+import { PagedListStatus } from '../../../components/PagedListStatus';
+import { formatDateTime } from '../../../lib/format';
+import { usePagedList } from '../../../hooks/usePagedList';
 
 interface Filters {
   action: string;

@@ -3,7 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import { Alert } from '../../../components/Alert';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
-import { PolicyNotice } from '../../exercises/PolicyNotice';
+import { PolicyNotice } from '../../exercises/components/PolicyNotice';
 import { AllowanceMeter } from '../components/AllowanceMeter';
 import { AnswerAnnouncer } from '../components/AnswerAnnouncer';
 import { Composer } from '../components/Composer';

@@ -2,11 +2,11 @@ import { useState, type FormEvent } from 'react';
 import type { AiPolicyNow, ModuleAiPolicy } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
-import { setModuleAiPolicy } from '../exercises-api';
-import { messageOf } from '../hooks/useAdminData';
+import { setModuleAiPolicy } from '../api';
+import { messageOf } from '../../../hooks/useAdminData';
 import { describePolicy, HELP_LEVEL_OPTIONS } from '../policy-words';
 import { PolicyWindowFields, type PolicyWindow } from './PolicyWindowFields';
-import { SelectField } from './SelectField';
+import { SelectField } from '../../../components/SelectField';
 
 interface AiPolicyEditorProps {
   moduleId: string;

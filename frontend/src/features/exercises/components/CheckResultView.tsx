@@ -1,4 +1,4 @@
-import { describeCheck, type CheckResult } from './check-result';
+import { describeCheck, type CheckResult } from '../check-result';
 
 /** The outcome of one Check, in plain words, announced to screen readers. */
 export function CheckResultView({ result }: { result: CheckResult }) {

@@ -3,10 +3,10 @@ import type { AdminExercise } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { updateExercise } from '../exercises-api';
-import { messageOf } from '../hooks/useAdminData';
+import { updateExercise } from '../api';
+import { messageOf } from '../../../hooks/useAdminData';
 import { HELP_LEVEL_OPTIONS } from '../policy-words';
-import { SelectField } from './SelectField';
+import { SelectField } from '../../../components/SelectField';
 
 interface ExerciseLimitsFormProps {
   moduleId: string;

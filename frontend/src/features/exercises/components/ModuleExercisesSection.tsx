@@ -1,7 +1,7 @@
 import type { AdminExercise, ModuleExercisesResponse } from '@hintbook/contracts';
-import { getModuleExercises } from '../exercises-api';
-import { useAdminData } from '../hooks/useAdminData';
-import { AdminDataView } from './AdminDataView';
+import { getModuleExercises } from '../api';
+import { useAdminData } from '../../../hooks/useAdminData';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { AiPolicyEditor } from './AiPolicyEditor';
 import { ExercisesTable } from './ExercisesTable';
 import { StuckStudents } from './StuckStudents';

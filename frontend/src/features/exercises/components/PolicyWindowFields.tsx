@@ -2,7 +2,7 @@ import type { ModuleAiPolicy } from '@hintbook/contracts';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { HELP_LEVEL_OPTIONS } from '../policy-words';
-import { SelectField } from './SelectField';
+import { SelectField } from '../../../components/SelectField';
 
 export type PolicyWindow = ModuleAiPolicy['windows'][number];
 

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { StuckStudent } from '@hintbook/contracts';
-import { formatDateTime } from '../format';
+import { formatDateTime } from '../../../lib/format';
 
 /** Students with several failed checks, no pass, and a check in the last 30 minutes. */
 export function StuckStudents({ stuck }: { stuck: StuckStudent[] }) {

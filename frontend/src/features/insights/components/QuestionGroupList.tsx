@@ -1,5 +1,5 @@
 import type { AskedQuestion, QuestionGroup } from '@hintbook/contracts';
-import { formatCount, formatDateTime, formatPercent } from '../format';
+import { formatCount, formatDateTime, formatPercent } from '../../../lib/format';
 
 interface QuestionGroupListProps {
   /** Largest first, as the API sends them. */

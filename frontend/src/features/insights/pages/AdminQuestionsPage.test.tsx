@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { errorResponse, jsonResponse } from '../../../test/fetch-mock';
 import { buildSession, buildUser, renderSignedIn } from '../../../test/render-app';
-import { adminModule, questionInsights } from '../test-fixtures';
+import { adminModule, questionInsights } from '../../../test/admin-fixtures';
 
 const adminSession = buildSession({ user: buildUser({ isAdmin: true }) });
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');

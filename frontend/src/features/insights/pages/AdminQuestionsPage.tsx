@@ -2,13 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { Page } from '../../../components/Page';
-import { getQuestionInsights, listAdminModules } from '../api';
-import { AdminDataView } from '../components/AdminDataView';
+import { getQuestionInsights } from '../api';
+import { listAdminModules } from '../../learning/content-api';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { GroupingNote } from '../components/GroupingNote';
 import { QuestionGroupList } from '../components/QuestionGroupList';
-import { SelectField } from '../components/SelectField';
-import { formatCount, formatDate } from '../format';
-import { useAdminData } from '../hooks/useAdminData';
+import { SelectField } from '../../../components/SelectField';
+import { formatCount, formatDate } from '../../../lib/format';
+import { useAdminData } from '../../../hooks/useAdminData';
 import { toRangeQuery, type QuestionRange, type RangeChoice } from '../question-range';
 
 const ranges = [

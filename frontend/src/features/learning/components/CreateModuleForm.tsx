@@ -3,9 +3,9 @@ import { slugify } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { createModule } from '../api';
-import { messageOf } from '../hooks/useAdminData';
-import { TextAreaField } from './TextAreaField';
+import { createModule } from '../content-api';
+import { messageOf } from '../../../hooks/useAdminData';
+import { TextAreaField } from '../../../components/TextAreaField';
 
 /** Title, address (slug, suggested from the title) and description of a new, unpublished module. */
 export function CreateModuleForm({ onCreated }: { onCreated(): void }) {

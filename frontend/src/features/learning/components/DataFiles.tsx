@@ -3,11 +3,11 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { deleteDataFile, uploadDataFile } from '../api';
-import { formatBytes } from '../format';
-import { messageOf } from '../hooks/useAdminData';
+import { deleteDataFile, uploadDataFile } from '../content-api';
+import { formatBytes } from '../../../lib/format';
+import { messageOf } from '../../../hooks/useAdminData';
 import { readFileBase64 } from '../read-file';
-import { SelectField } from './SelectField';
+import { SelectField } from '../../../components/SelectField';
 
 interface DataFilesProps {
   module: AdminModule;

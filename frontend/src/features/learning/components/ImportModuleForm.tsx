@@ -3,8 +3,8 @@ import type { ImportModuleResponse } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { importModuleZip } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { importModuleZip } from '../content-api';
+import { messageOf } from '../../../hooks/useAdminData';
 
 interface ImportModuleFormProps {
   onImported: () => void;

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { LearningModule } from '@hintbook/contracts';
-import { PolicyNotice } from '../../exercises/PolicyNotice';
+import { PolicyNotice } from '../../exercises/components/PolicyNotice';
 import { NotebookProgress, NotebookStatusTag } from './NotebookProgress';
 
 /** One module: its notebooks in order, each with the student's status, and overall progress. */

@@ -3,9 +3,9 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { updateModule } from '../api';
-import { messageOf } from '../hooks/useAdminData';
-import { TextAreaField } from './TextAreaField';
+import { updateModule } from '../content-api';
+import { messageOf } from '../../../hooks/useAdminData';
+import { TextAreaField } from '../../../components/TextAreaField';
 
 interface ModuleDetailsFormProps {
   module: AdminModule;

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import type { AdminModule, AdminNotebook } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
-import { deleteModuleNotebook, reorderNotebooks, replaceModuleNotebook } from '../api';
-import { formatDateTime } from '../format';
-import { messageOf } from '../hooks/useAdminData';
-import { moveItem } from '../move-item';
+import { deleteModuleNotebook, reorderNotebooks, replaceModuleNotebook } from '../content-api';
+import { formatDateTime } from '../../../lib/format';
+import { messageOf } from '../../../hooks/useAdminData';
+import { moveItem } from '../../../lib/move-item';
 import { readFileText } from '../read-file';
 import { NotebookPreview } from './NotebookPreview';
 

@@ -1,7 +1,7 @@
-import { previewNotebook } from '../api';
-import { formatBytes } from '../format';
-import { useAdminData } from '../hooks/useAdminData';
-import { AdminDataView } from './AdminDataView';
+import { previewNotebook } from '../content-api';
+import { formatBytes } from '../../../lib/format';
+import { useAdminData } from '../../../hooks/useAdminData';
+import { AdminDataView } from '../../../components/AdminDataView';
 
 interface NotebookPreviewProps {
   moduleId: string;

@@ -2,8 +2,8 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { uploadModuleNotebook } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { uploadModuleNotebook } from '../content-api';
+import { messageOf } from '../../../hooks/useAdminData';
 import { readFileText, titleFromFilename } from '../read-file';
 
 interface UploadNotebookFormProps {

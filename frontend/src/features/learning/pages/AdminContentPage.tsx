@@ -4,13 +4,13 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
-import { listAdminModules, reorderModules, setModulePublished } from '../api';
-import { AdminDataView } from '../components/AdminDataView';
+import { listAdminModules, reorderModules, setModulePublished } from '../content-api';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { CreateModuleForm } from '../components/CreateModuleForm';
 import { ImportModuleForm } from '../components/ImportModuleForm';
-import { formatCount } from '../format';
-import { messageOf, useAdminData } from '../hooks/useAdminData';
-import { moveItem } from '../move-item';
+import { formatCount } from '../../../lib/format';
+import { messageOf, useAdminData } from '../../../hooks/useAdminData';
+import { moveItem } from '../../../lib/move-item';
 
 /** Every module, published or not, in course order: create, reorder, publish. */
 export function AdminContentPage() {

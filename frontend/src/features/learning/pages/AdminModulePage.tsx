@@ -4,15 +4,15 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
-import { getAdminModule, setModulePublished } from '../api';
-import { AdminDataView } from '../components/AdminDataView';
+import { getAdminModule, setModulePublished } from '../content-api';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { DataFiles } from '../components/DataFiles';
 import { ModuleDetailsForm } from '../components/ModuleDetailsForm';
-import { ModuleExercisesSection } from '../components/ModuleExercisesSection';
+import { ModuleExercisesSection } from '../../exercises/components/ModuleExercisesSection';
 import { ModuleNotebooks } from '../components/ModuleNotebooks';
 import { UploadNotebookForm } from '../components/UploadNotebookForm';
-import { messageOf, useAdminData } from '../hooks/useAdminData';
-import { ModuleGroupsForm } from '../components/ModuleGroupsForm';
+import { messageOf, useAdminData } from '../../../hooks/useAdminData';
+import { ModuleGroupsForm } from '../../roster/components/ModuleGroupsForm';
 
 /**
  * One module: its details, notebooks (upload, replace, order, preview), exercises with the class's

@@ -1,5 +1,5 @@
 import type { RetrievalStatus } from '@hintbook/contracts';
-import { formatCount } from '../format';
+import { formatCount } from '../../../lib/format';
 
 /** Why search is by words only, in the operator's terms: what to set or install. */
 const FULL_TEXT_REASONS: Record<NonNullable<RetrievalStatus['reason']>, string> = {

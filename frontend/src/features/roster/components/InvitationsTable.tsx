@@ -3,8 +3,8 @@ import type { Invitation } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { revokeInvitation } from '../api';
-import { formatDate } from '../format';
-import { messageOf } from '../hooks/useAdminData';
+import { formatDate } from '../../../lib/format';
+import { messageOf } from '../../../hooks/useAdminData';
 
 const STATUS: Record<Invitation['status'], string> = {
   pending: 'Waiting',

@@ -4,7 +4,7 @@ import type { ClassGroup } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { getModuleGroups, listClassGroups, setModuleGroups } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { messageOf } from '../../../hooks/useAdminData';
 
 /** Who a module is for: everyone, or the members of the groups ticked here. */
 export function ModuleGroupsForm({ moduleId }: { moduleId: string }) {

@@ -5,7 +5,7 @@ import { Button } from '../../../components/Button';
 import { CheckboxField } from '../../../components/CheckboxField';
 import { getAuthOptions } from '../../auth/api';
 import { importRoster } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { messageOf } from '../../../hooks/useAdminData';
 import { RosterResults } from './RosterResults';
 
 /** Paste or upload a class list; shows what happened to every row, with links to hand out. */

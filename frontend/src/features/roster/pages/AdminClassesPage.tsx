@@ -1,11 +1,11 @@
 import { Link } from 'react-router';
 import { Page } from '../../../components/Page';
 import { listClassGroups, listInvitations } from '../api';
-import { AdminDataView } from '../components/AdminDataView';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { InvitationsTable } from '../components/InvitationsTable';
 import { RosterImportForm } from '../components/RosterImportForm';
-import { formatCount } from '../format';
-import { useAdminData } from '../hooks/useAdminData';
+import { formatCount } from '../../../lib/format';
+import { useAdminData } from '../../../hooks/useAdminData';
 
 /** Class lists: import one, see the groups and who has joined, withdraw invitations. */
 export function AdminClassesPage() {

@@ -8,7 +8,7 @@ import type {
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { updateAiSettings } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { messageOf } from '../../../hooks/useAdminData';
 import { settingsUpdate } from '../settings-diff';
 import { ChainEditor } from './ChainEditor';
 import { LimitsFields, limitsFromText, limitsToText, type LimitsText } from './LimitsFields';

@@ -1,7 +1,7 @@
 import type { AdminProviderName, ProviderStatus } from '@hintbook/contracts';
 import { Button } from '../../../components/Button';
-import { providerLabel } from '../labels';
-import { moveItem } from '../move-item';
+import { providerLabel } from '../provider-labels';
+import { moveItem } from '../../../lib/move-item';
 
 interface ChainEditorProps {
   chain: AdminProviderName[];

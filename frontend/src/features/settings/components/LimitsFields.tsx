@@ -1,6 +1,6 @@
 import type { ChatLimitsSettings } from '@hintbook/contracts';
 import { FormField } from '../../../components/FormField';
-import { formatCount, formatUsd } from '../format';
+import { formatCount, formatUsd } from '../../../lib/format';
 
 type LimitKey = keyof ChatLimitsSettings;
 export type LimitsText = Record<LimitKey, string>;

@@ -1,6 +1,6 @@
 import type { AdminProviderName, AiSettings } from '@hintbook/contracts';
 import { FormField } from '../../../components/FormField';
-import { providerLabel } from '../labels';
+import { providerLabel } from '../provider-labels';
 
 interface ModelsFieldsProps {
   providers: AdminProviderName[];

@@ -1,6 +1,6 @@
 import type { ProviderStatus } from '@hintbook/contracts';
-import { formatCount, formatMaybeDateTime } from '../format';
-import { circuitLabel, providerLabel } from '../labels';
+import { formatCount, formatMaybeDateTime } from '../../../lib/format';
+import { circuitLabel, providerLabel } from '../provider-labels';
 
 /** Per provider: in the chain or not, circuit state, calls and errors of the last hour. */
 export function ProviderStatusTable({ providers }: { providers: ProviderStatus[] }) {

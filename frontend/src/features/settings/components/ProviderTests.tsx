@@ -2,9 +2,9 @@ import { useState } from 'react';
 import type { AdminProviderName, ProviderStatus, ProviderTestResponse } from '@hintbook/contracts';
 import { Button } from '../../../components/Button';
 import { testProvider } from '../api';
-import { formatCount } from '../format';
-import { messageOf } from '../hooks/useAdminData';
-import { providerLabel } from '../labels';
+import { formatCount } from '../../../lib/format';
+import { messageOf } from '../../../hooks/useAdminData';
+import { providerLabel } from '../provider-labels';
 
 type Result =
   | { status: 'running' }

@@ -1,10 +1,10 @@
 import { Page } from '../../../components/Page';
 import { getAiSettings } from '../api';
-import { AdminDataView } from '../components/AdminDataView';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { AiSettingsForm } from '../components/AiSettingsForm';
 import { ProviderStatusTable } from '../components/ProviderStatusTable';
 import { ProviderTests } from '../components/ProviderTests';
-import { useAdminData } from '../hooks/useAdminData';
+import { useAdminData } from '../../../hooks/useAdminData';
 
 /** Provider chain, models and limits: environment defaults, saved overrides, provider tests. */
 export function AdminSettingsPage() {

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import type { BudgetStatus } from '@hintbook/contracts';
-import { budget } from '../test-fixtures';
+import { budget } from '../../../test/admin-fixtures';
 import { BudgetBanner } from './BudgetBanner';
 
 function renderBanner(status: BudgetStatus) {

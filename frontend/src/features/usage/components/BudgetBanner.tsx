@@ -1,6 +1,6 @@
 import type { BudgetStatus } from '@hintbook/contracts';
 import { Link } from 'react-router';
-import { formatPercent, formatUsd } from '../format';
+import { formatPercent, formatUsd } from '../../../lib/format';
 
 /** 80 % of the month's budget or more: tell the admin before students are turned away. */
 export function BudgetBanner({ budget }: { budget: BudgetStatus }) {

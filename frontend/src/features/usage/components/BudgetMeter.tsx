@@ -1,5 +1,5 @@
 import type { BudgetStatus } from '@hintbook/contracts';
-import { formatPercent, formatUsd } from '../format';
+import { formatPercent, formatUsd } from '../../../lib/format';
 
 /** The month's spend against the budget, as a labelled meter and in words. */
 export function BudgetMeter({ budget }: { budget: BudgetStatus }) {

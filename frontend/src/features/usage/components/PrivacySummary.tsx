@@ -1,5 +1,5 @@
 import type { AdminPrivacyResponse } from '@hintbook/contracts';
-import { formatCount } from '../format';
+import { formatCount } from '../../../lib/format';
 
 const KIND_LABELS = {
   name: 'names',

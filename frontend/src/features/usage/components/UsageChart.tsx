@@ -8,7 +8,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatCompact, formatCount, formatPeriod, formatUsd } from '../format';
+import { formatCompact, formatCount, formatPeriod, formatUsd } from '../../../lib/format';
 import type { UsageChartData, UsageMetric } from '../usage-series';
 
 // Distinguishable in light and dark mode, and for the common colour-vision deficiencies.

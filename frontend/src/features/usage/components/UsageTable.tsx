@@ -1,5 +1,5 @@
 import type { AdminUsageResponse } from '@hintbook/contracts';
-import { formatCount, formatPeriod, formatUsd } from '../format';
+import { formatCount, formatPeriod, formatUsd } from '../../../lib/format';
 import { pointLabel } from '../usage-series';
 
 const headings = { model: 'Model', provider: 'Provider', user: 'User' } as const;

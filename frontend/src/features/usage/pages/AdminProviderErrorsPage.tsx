@@ -4,12 +4,12 @@ import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
 import { listProviderErrors, resolveProviderError } from '../api';
-import { PagedListStatus } from '../components/PagedListStatus';
-import { SelectField } from '../components/SelectField';
-import { formatDateTime } from '../format';
-import { messageOf } from '../hooks/useAdminData';
-import { usePagedList } from '../hooks/usePagedList';
-import { providerLabel } from '../labels';
+import { PagedListStatus } from '../../../components/PagedListStatus';
+import { SelectField } from '../../../components/SelectField';
+import { formatDateTime } from '../../../lib/format';
+import { messageOf } from '../../../hooks/useAdminData';
+import { usePagedList } from '../../../hooks/usePagedList';
+import { providerLabel } from '../../settings/provider-labels';
 
 type Status = 'unresolved' | 'resolved' | 'all';
 

@@ -1,12 +1,12 @@
 import { lazy, Suspense, useState } from 'react';
 import { Page } from '../../../components/Page';
 import { getUsage } from '../api';
-import { AdminDataView } from '../components/AdminDataView';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { BudgetBanner } from '../components/BudgetBanner';
-import { SelectField } from '../components/SelectField';
+import { SelectField } from '../../../components/SelectField';
 import { UsageTable } from '../components/UsageTable';
-import { formatCount, formatDate, formatUsd } from '../format';
-import { useAdminData } from '../hooks/useAdminData';
+import { formatCount, formatDate, formatUsd } from '../../../lib/format';
+import { useAdminData } from '../../../hooks/useAdminData';
 import { toChartData, type UsageMetric } from '../usage-series';
 
 // The charting library is the biggest part of the panel: only this page loads it.

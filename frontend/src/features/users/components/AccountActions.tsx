@@ -3,7 +3,7 @@ import type { AdminUserSummary } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { setUserDisabled } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { messageOf } from '../../../hooks/useAdminData';
 
 interface AccountActionsProps {
   user: AdminUserSummary;

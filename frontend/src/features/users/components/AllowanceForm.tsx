@@ -4,7 +4,7 @@ import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { setUserAllowance } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { messageOf } from '../../../hooks/useAdminData';
 
 interface AllowanceFormProps {
   user: AdminUserSummary;

@@ -4,7 +4,7 @@ import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { deleteUser } from '../api';
-import { messageOf } from '../hooks/useAdminData';
+import { messageOf } from '../../../hooks/useAdminData';
 
 interface DeleteUserFormProps {
   user: AdminUserSummary;

@@ -3,8 +3,8 @@ import type { AdminUserSummary } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { issueResetLink } from '../api';
-import { messageOf } from '../hooks/useAdminData';
-import { formatMaybeDateTime } from '../format';
+import { messageOf } from '../../../hooks/useAdminData';
+import { formatMaybeDateTime } from '../../../lib/format';
 
 /**
  * A password reset link to hand to the person (mail not set up, or not arriving). Shown once:

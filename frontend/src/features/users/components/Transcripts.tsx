@@ -3,8 +3,8 @@ import type { ChatMessage, ChatSession } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { listUserMessages, listUserSessions } from '../api';
-import { formatDateTime } from '../format';
-import { messageOf } from '../hooks/useAdminData';
+import { formatDateTime } from '../../../lib/format';
+import { messageOf } from '../../../hooks/useAdminData';
 
 interface TranscriptsProps {
   userId: string;

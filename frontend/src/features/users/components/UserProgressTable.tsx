@@ -1,5 +1,5 @@
 import type { AdminUserProgress } from '@hintbook/contracts';
-import { formatDateTime } from '../format';
+import { formatDateTime } from '../../../lib/format';
 
 const statusLabels = {
   not_started: 'Not started',

@@ -1,5 +1,5 @@
 import type { AdminUserDetailResponse } from '@hintbook/contracts';
-import { formatCount, formatUsd } from '../format';
+import { formatCount, formatUsd } from '../../../lib/format';
 
 type Usage = AdminUserDetailResponse['usage'];
 

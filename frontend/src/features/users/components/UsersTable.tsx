@@ -1,6 +1,6 @@
 import type { AdminUserSummary } from '@hintbook/contracts';
 import { Link } from 'react-router';
-import { formatCount, formatMaybeDateTime, formatUsd } from '../format';
+import { formatCount, formatMaybeDateTime, formatUsd } from '../../../lib/format';
 
 /** One row per person, the username linking to their page. */
 export function UsersTable({ users }: { users: AdminUserSummary[] }) {

@@ -3,15 +3,15 @@ import type { AdminUserDetailResponse, AdminUserSummary } from '@hintbook/contra
 import { Page } from '../../../components/Page';
 import { getUser } from '../api';
 import { AccountActions } from '../components/AccountActions';
-import { AdminDataView } from '../components/AdminDataView';
+import { AdminDataView } from '../../../components/AdminDataView';
 import { AllowanceForm } from '../components/AllowanceForm';
 import { DeleteUserForm } from '../components/DeleteUserForm';
 import { ResetLinkAction } from '../components/ResetLinkAction';
 import { Transcripts } from '../components/Transcripts';
 import { UserProgressTable } from '../components/UserProgressTable';
 import { UserUsage } from '../components/UserUsage';
-import { formatDate, formatMaybeDateTime } from '../format';
-import { useAdminData } from '../hooks/useAdminData';
+import { formatDate, formatMaybeDateTime } from '../../../lib/format';
+import { useAdminData } from '../../../hooks/useAdminData';
 
 /** One person: usage, progress, account controls and (if allowed) their conversations. */
 export function AdminUserPage() {

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { jsonResponse } from '../../../test/fetch-mock';
 import { buildSession, buildUser, renderSignedIn } from '../../../test/render-app';
-import { adminUser } from '../test-fixtures';
+import { adminUser } from '../../../test/admin-fixtures';
 
 const adminSession = buildSession({ user: buildUser({ isAdmin: true }) });
 const page = (users = [adminUser()]) => jsonResponse(200, { users, total: users.length });

@@ -3,12 +3,13 @@ import { useSearchParams } from 'react-router';
 import type { ListAdminUsersQuery } from '@hintbook/contracts';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
-import { listClassGroups, listUsers } from '../api';
-import { AdminDataView } from '../components/AdminDataView';
-import { SelectField } from '../components/SelectField';
+import { listClassGroups } from '../../roster/api';
+import { listUsers } from '../api';
+import { AdminDataView } from '../../../components/AdminDataView';
+import { SelectField } from '../../../components/SelectField';
 import { UsersTable } from '../components/UsersTable';
-import { formatCount } from '../format';
-import { useAdminData } from '../hooks/useAdminData';
+import { formatCount } from '../../../lib/format';
+import { useAdminData } from '../../../hooks/useAdminData';
 
 type Status = 'all' | 'active' | 'disabled';
 type Sort = 'last_active' | 'usage' | 'created' | 'email';
