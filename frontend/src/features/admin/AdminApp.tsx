@@ -25,7 +25,11 @@ const sections = [
   { to: '/admin/audit', label: 'Audit log' },
 ];
 
-/** The admin panel: its own section navigation and pages, all in one lazily loaded chunk. */
+/**
+ * The admin panel's shell: section navigation and routes. Each page lives with the domain it
+ * administers (learning, users, roster, …); only this file imports them, so they all still
+ * arrive in the one lazily loaded chunk.
+ */
 export function AdminApp() {
   return (
     <div className="admin">
