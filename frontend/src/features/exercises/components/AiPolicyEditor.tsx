@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AiPolicyNow, ModuleAiPolicy } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
-import { setModuleAiPolicy } from '../api';
+import { setModuleAiPolicy } from '../admin-api';
 import { messageOf } from '../../../hooks/useAdminData';
 import { describePolicy, HELP_LEVEL_OPTIONS } from '../policy-words';
 import { PolicyWindowFields, type PolicyWindow } from './PolicyWindowFields';

@@ -3,7 +3,7 @@ import type { AdminExercise } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { updateExercise } from '../api';
+import { updateExercise } from '../admin-api';
 import { messageOf } from '../../../hooks/useAdminData';
 import { HELP_LEVEL_OPTIONS } from '../policy-words';
 import { SelectField } from '../../../components/SelectField';

@@ -1,5 +1,5 @@
 import type { AdminExercise, ModuleExercisesResponse } from '@hintbook/contracts';
-import { getModuleExercises } from '../api';
+import { getModuleExercises } from '../admin-api';
 import { useAdminData } from '../../../hooks/useAdminData';
 import { AdminDataView } from '../../../components/AdminDataView';
 import { AiPolicyEditor } from './AiPolicyEditor';

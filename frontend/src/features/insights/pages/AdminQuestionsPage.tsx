@@ -3,7 +3,7 @@ import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { Page } from '../../../components/Page';
 import { getQuestionInsights } from '../api';
-import { listAdminModules } from '../../learning/content-api';
+import { listAdminModules } from '../../learning/admin-api';
 import { AdminDataView } from '../../../components/AdminDataView';
 import { GroupingNote } from '../components/GroupingNote';
 import { QuestionGroupList } from '../components/QuestionGroupList';

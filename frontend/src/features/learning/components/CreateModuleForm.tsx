@@ -3,7 +3,7 @@ import { slugify } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { createModule } from '../content-api';
+import { createModule } from '../admin-api';
 import { messageOf } from '../../../hooks/useAdminData';
 import { TextAreaField } from '../../../components/TextAreaField';
 

@@ -3,7 +3,7 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { deleteDataFile, uploadDataFile } from '../content-api';
+import { deleteDataFile, uploadDataFile } from '../admin-api';
 import { formatBytes } from '../../../lib/format';
 import { messageOf } from '../../../hooks/useAdminData';
 import { readFileBase64 } from '../read-file';

@@ -3,7 +3,7 @@ import type { ImportModuleResponse } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { importModuleZip } from '../content-api';
+import { importModuleZip } from '../admin-api';
 import { messageOf } from '../../../hooks/useAdminData';
 
 interface ImportModuleFormProps {

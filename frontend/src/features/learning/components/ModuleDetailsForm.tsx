@@ -3,7 +3,7 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { updateModule } from '../content-api';
+import { updateModule } from '../admin-api';
 import { messageOf } from '../../../hooks/useAdminData';
 import { TextAreaField } from '../../../components/TextAreaField';
 

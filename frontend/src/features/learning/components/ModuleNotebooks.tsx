@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { AdminModule, AdminNotebook } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
-import { deleteModuleNotebook, reorderNotebooks, replaceModuleNotebook } from '../content-api';
+import { deleteModuleNotebook, reorderNotebooks, replaceModuleNotebook } from '../admin-api';
 import { formatDateTime } from '../../../lib/format';
 import { messageOf } from '../../../hooks/useAdminData';
 import { moveItem } from '../../../lib/move-item';

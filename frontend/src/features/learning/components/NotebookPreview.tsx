@@ -1,4 +1,4 @@
-import { previewNotebook } from '../content-api';
+import { previewNotebook } from '../admin-api';
 import { formatBytes } from '../../../lib/format';
 import { useAdminData } from '../../../hooks/useAdminData';
 import { AdminDataView } from '../../../components/AdminDataView';

@@ -2,7 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
-import { uploadModuleNotebook } from '../content-api';
+import { uploadModuleNotebook } from '../admin-api';
 import { messageOf } from '../../../hooks/useAdminData';
 import { readFileText, titleFromFilename } from '../read-file';
 

@@ -4,7 +4,7 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
-import { listAdminModules, reorderModules, setModulePublished } from '../content-api';
+import { listAdminModules, reorderModules, setModulePublished } from '../admin-api';
 import { AdminDataView } from '../../../components/AdminDataView';
 import { CreateModuleForm } from '../components/CreateModuleForm';
 import { ImportModuleForm } from '../components/ImportModuleForm';

@@ -4,7 +4,7 @@ import type { AdminModule } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
-import { getAdminModule, setModulePublished } from '../content-api';
+import { getAdminModule, setModulePublished } from '../admin-api';
 import { AdminDataView } from '../../../components/AdminDataView';
 import { DataFiles } from '../components/DataFiles';
 import { ModuleDetailsForm } from '../components/ModuleDetailsForm';
