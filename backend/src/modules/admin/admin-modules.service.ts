@@ -1,6 +1,5 @@
 import {
   notebookContentSchema,
-  slugify,
   type AdminDataFile,
   type AdminModule,
   type AdminNotebook,
@@ -10,6 +9,7 @@ import {
   type UpdateModuleBody,
   type UpdateModuleNotebookBody,
 } from '@hintbook/contracts';
+import { slugify } from '@hintbook/contracts/slugify';
 import type { Db } from '../../db/client.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import {

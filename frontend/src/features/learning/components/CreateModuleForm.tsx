@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { slugify } from '@hintbook/contracts';
+import { slugify } from '@hintbook/contracts/slugify';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
