@@ -85,13 +85,16 @@ command -v npm >/dev/null || die "npm not found: install Node.js with npm (see R
 done_step
 
 # Every input of the site, hashed: unchanged inputs mean the existing dist is current.
+# The bridge protocol lives in contracts/ (bridge/src/protocol.ts is a symlink to it, which
+# `-type f` skips), so it is listed by its own path.
 inputs_hash() {
   {
     cd "$root"
     find scripts/build-jupyterlite.sh jupyterlite/requirements.txt jupyterlite/pins.env \
       jupyterlite/packages.txt jupyterlite/site jupyterlite/tools jupyterlite/python \
       jupyterlite/bridge/package.json jupyterlite/bridge/package-lock.json \
-      jupyterlite/bridge/tsconfig.json jupyterlite/bridge/src -type f -not -name '*.pyc' |
+      jupyterlite/bridge/tsconfig.json jupyterlite/bridge/src contracts/src/workspace-bridge.ts \
+      -type f -not -name '*.pyc' |
       LC_ALL=C sort | xargs sha256sum
   } | sha256sum | cut -d' ' -f1
 }

@@ -4,7 +4,7 @@
  * linter such as hadolint is installable here), .dockerignore, and the shell scripts.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -278,6 +278,17 @@ describe('Dockerfiles (structural checks; hadolint cannot be installed here)', (
     expect(web.text).toContain('scripts/build-jupyterlite.sh');
     expect(web.text).toContain('COPY nginx/nginx.conf /etc/nginx/nginx.conf');
     expect(web.stages.at(-1)!.base).toMatch(/^nginx:/);
+  });
+
+  it('the bridge compiles the one protocol in contracts/, which the JupyterLite stage receives', () => {
+    // A copy in place of the symlink would compile just as well and then drift from the SPA's.
+    const bridgeProtocol = path.join(repoRoot, 'jupyterlite/bridge/src/protocol.ts');
+    expect(lstatSync(bridgeProtocol).isSymbolicLink()).toBe(true);
+    expect(realpathSync(bridgeProtocol)).toBe(
+      realpathSync(path.join(repoRoot, 'contracts/src/workspace-bridge.ts')),
+    );
+    const ignored = read('.dockerignore').split('\n');
+    expect(ignored.filter((line) => /^(\*\*\/)?contracts\b/.test(line))).toEqual([]);
   });
 
   it('the backup image runs as the postgres user with a PostgreSQL client matching the server', () => {

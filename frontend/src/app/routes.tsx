@@ -8,7 +8,7 @@ import { ResetPasswordPage } from '../features/auth/pages/ResetPasswordPage';
 import { VerifyEmailPage } from '../features/auth/pages/VerifyEmailPage';
 import { SignInPage } from '../features/auth/pages/SignInPage';
 import { HomePage } from '../features/home/pages/HomePage';
-import { ModulesPage } from '../features/modules/pages/ModulesPage';
+import { ModulesPage } from '../features/learning/pages/ModulesPage';
 import { ProfilePage } from '../features/profile/pages/ProfilePage';
 import { AppShell } from './AppShell';
 import { NotFoundPage } from './NotFoundPage';

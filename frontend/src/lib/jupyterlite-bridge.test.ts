@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BridgeRequestError, createBridgeClient } from './jupyterlite-bridge';
-import { BRIDGE_PROTOCOL_VERSION } from './jupyterlite-protocol';
+import { BRIDGE_PROTOCOL_VERSION } from '@hintbook/contracts/workspace-bridge';
 
 const ORIGIN = 'https://hintbook.example';
 

@@ -7,9 +7,9 @@ import {
   type BridgeEventBody,
   type BridgeRequestBody,
   type BridgeResults,
-} from './jupyterlite-protocol';
+} from '@hintbook/contracts/workspace-bridge';
 
-export type * from './jupyterlite-protocol';
+export type * from '@hintbook/contracts/workspace-bridge';
 
 /** A request the bridge refused or never answered. `code` adds `timeout` to the bridge's own. */
 export class BridgeRequestError extends Error {

@@ -8,6 +8,7 @@ import {
   type UpdateModuleBody,
   type UpdateModuleNotebookBody,
 } from '@hintbook/contracts';
+import { slugify } from '@hintbook/contracts/slugify';
 import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
@@ -269,15 +270,9 @@ export function readNotebookBody(content: string | Record<string, unknown>, maxB
   return notebook;
 }
 
-/** `Loops & lists!` → `loops-lists`. */
-export function slugify(text: string): string {
-  const slug = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-  return slug || 'notebook';
+/** A notebook's default slug: the shared `slugify`, or `notebook` when nothing usable is left. */
+export function notebookSlugFrom(text: string): string {
+  return slugify(text) || 'notebook';
 }
 
 export async function addNotebook(
@@ -286,7 +281,7 @@ export async function addNotebook(
   moduleId: string,
   body: { slug?: string | undefined; title: string; description: string; content: NotebookContent },
 ): Promise<AdminNotebook> {
-  const slug = body.slug ?? slugify(body.title);
+  const slug = body.slug ?? notebookSlugFrom(body.title);
   const prepared = prepareForStorage(body.content);
   const { row } = await audited(
     deps,

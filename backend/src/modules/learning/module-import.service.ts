@@ -27,7 +27,7 @@ import {
   nextModulePosition,
   updateModuleRow,
 } from './modules.repository.js';
-import { getAdminModule, slugify, type ContentDeps } from './module-admin.service.js';
+import { getAdminModule, notebookSlugFrom, type ContentDeps } from './module-admin.service.js';
 
 /** What an import may unpack in total: a zip bomb stops here, before it is inflated. */
 export const IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
@@ -136,7 +136,7 @@ export function parseModuleZip(
       }
       notebooks.push({
         // The path decides the slug, so importing the same files again updates them.
-        slug: slugify(path.replace(/\.ipynb$/i, '').replace(/\//g, '-')),
+        slug: notebookSlugFrom(path.replace(/\.ipynb$/i, '').replace(/\//g, '-')),
         title: titleFromFilename(path) ?? path,
         path,
         content: parsed.data,

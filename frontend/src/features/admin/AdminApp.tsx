@@ -1,17 +1,17 @@
 import { NavLink, Route, Routes } from 'react-router';
 import { NotFoundPage } from '../../app/NotFoundPage';
 import './admin.css';
-import { AdminAuditPage } from './pages/AdminAuditPage';
-import { AdminClassesPage } from './pages/AdminClassesPage';
-import { AdminContentPage } from './pages/AdminContentPage';
-import { AdminModulePage } from './pages/AdminModulePage';
+import { AdminAuditPage } from '../audit/pages/AdminAuditPage';
+import { AdminClassesPage } from '../roster/pages/AdminClassesPage';
+import { AdminContentPage } from '../learning/pages/AdminContentPage';
+import { AdminModulePage } from '../learning/pages/AdminModulePage';
 import { AdminOverviewPage } from './pages/AdminOverviewPage';
-import { AdminProviderErrorsPage } from './pages/AdminProviderErrorsPage';
-import { AdminQuestionsPage } from './pages/AdminQuestionsPage';
-import { AdminSettingsPage } from './pages/AdminSettingsPage';
-import { AdminUsagePage } from './pages/AdminUsagePage';
-import { AdminUserPage } from './pages/AdminUserPage';
-import { AdminUsersPage } from './pages/AdminUsersPage';
+import { AdminProviderErrorsPage } from '../usage/pages/AdminProviderErrorsPage';
+import { AdminQuestionsPage } from '../insights/pages/AdminQuestionsPage';
+import { AdminSettingsPage } from '../settings/pages/AdminSettingsPage';
+import { AdminUsagePage } from '../usage/pages/AdminUsagePage';
+import { AdminUserPage } from '../users/pages/AdminUserPage';
+import { AdminUsersPage } from '../users/pages/AdminUsersPage';
 
 const sections = [
   { to: '/admin', label: 'Overview', end: true },
@@ -25,7 +25,11 @@ const sections = [
   { to: '/admin/audit', label: 'Audit log' },
 ];
 
-/** The admin panel: its own section navigation and pages, all in one lazily loaded chunk. */
+/**
+ * The admin panel's shell: section navigation and routes. Each page lives with the domain it
+ * administers (learning, users, roster, …); only this file imports them, so they all still
+ * arrive in the one lazily loaded chunk.
+ */
 export function AdminApp() {
   return (
     <div className="admin">

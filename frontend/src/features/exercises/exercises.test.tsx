@@ -1,7 +1,7 @@
 import { render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { CheckResultView } from './CheckResultView';
-import { PolicyNotice } from './PolicyNotice';
+import { CheckResultView } from './components/CheckResultView';
+import { PolicyNotice } from './components/PolicyNotice';
 
 describe('the result of a check', () => {
   it('says plainly that it passed', () => {

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse } from '../../../test/fetch-mock';
 import { buildSession, buildUser, renderSignedIn } from '../../../test/render-app';
-import { aiSettings, budget, noErrors } from '../test-fixtures';
+import { aiSettings, budget, noErrors } from '../../../test/admin-fixtures';
 
 const adminSession = buildSession({ user: buildUser({ isAdmin: true, username: 'teach' }) });
 

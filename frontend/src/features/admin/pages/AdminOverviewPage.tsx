@@ -1,20 +1,16 @@
 import { Link } from 'react-router';
 import { Page } from '../../../components/Page';
-import {
-  getAiSettings,
-  getBudget,
-  getPrivacyReport,
-  getRetrievalStatus,
-  listProviderErrors,
-} from '../api';
-import { AdminDataView } from '../components/AdminDataView';
-import { BudgetBanner } from '../components/BudgetBanner';
-import { BudgetMeter } from '../components/BudgetMeter';
-import { PrivacySummary } from '../components/PrivacySummary';
-import { ProviderStatusTable } from '../components/ProviderStatusTable';
-import { RetrievalStatusSummary } from '../components/RetrievalStatusSummary';
-import { formatCount } from '../format';
-import { useAdminData } from '../hooks/useAdminData';
+import { getAiSettings } from '../../settings/api';
+import { getBudget, getPrivacyReport, listProviderErrors } from '../../usage/api';
+import { getRetrievalStatus } from '../../retrieval/api';
+import { AdminDataView } from '../../../components/AdminDataView';
+import { BudgetBanner } from '../../usage/components/BudgetBanner';
+import { BudgetMeter } from '../../usage/components/BudgetMeter';
+import { PrivacySummary } from '../../usage/components/PrivacySummary';
+import { ProviderStatusTable } from '../../settings/components/ProviderStatusTable';
+import { RetrievalStatusSummary } from '../../retrieval/components/RetrievalStatusSummary';
+import { formatCount } from '../../../lib/format';
+import { useAdminData } from '../../../hooks/useAdminData';
 
 /** The admin's landing page: money, AI health, and where to go next. */
 export function AdminOverviewPage() {

@@ -7,7 +7,7 @@ import { FormField } from '../../../components/FormField';
 import { Page } from '../../../components/Page';
 import { readText } from '../../../lib/form-data';
 import { failureFromIssues } from '../../../lib/form-errors';
-import { useApiForm } from '../../../lib/useApiForm';
+import { useApiForm } from '../../../hooks/useApiForm';
 import { requestPasswordReset } from '../api';
 
 const FIELDS = ['email'] as const;

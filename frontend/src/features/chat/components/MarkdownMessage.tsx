@@ -4,7 +4,7 @@ import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import { safeUrl } from '../urls';
 import { CodeBlock } from './CodeBlock';
-import { useMathRenderer } from './useMathRenderer';
+import { useMathRenderer } from '../hooks/useMathRenderer';
 
 const remarkPlugins = [remarkGfm, remarkMath];
 

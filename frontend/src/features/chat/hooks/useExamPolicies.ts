@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AiPolicyNow } from '@hintbook/contracts';
-import { listModules } from '../../modules/api';
+import { listModules } from '../../learning/api';
 
 /**
  * Module policies that switch the tutor off right now for a time window (an exam): the server

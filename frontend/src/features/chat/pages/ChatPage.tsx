@@ -1,16 +1,12 @@
 import { useCallback, useId, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { Alert } from '../../../components/Alert';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
-import { PolicyNotice } from '../../exercises/PolicyNotice';
+import { PolicyNotice } from '../../exercises/components/PolicyNotice';
 import { AllowanceMeter } from '../components/AllowanceMeter';
-import { AnswerAnnouncer } from '../components/AnswerAnnouncer';
-import { Composer } from '../components/Composer';
+import { ChatConversation } from '../components/ChatConversation';
 import { ConnectionBadge } from '../components/ConnectionBadge';
-import { MessageList } from '../components/MessageList';
 import { SessionsSidebar } from '../components/SessionsSidebar';
-import { ChatNotice } from '../components/ChatNotice';
 import { useChatSession } from '../hooks/useChatSession';
 import { useChatSocket, useConnectionState } from '../hooks/useChatSocket';
 import { useExamPolicies } from '../hooks/useExamPolicies';
@@ -44,18 +40,7 @@ export function ChatPage() {
     onSessionsChanged: reloadSessions,
     onUsageChanged: refreshUsage,
   });
-  const { state, send, retry, loadOlder } = chat;
-  const isTurnActive = state.turn !== null;
-
-  const handleEdit = useCallback(
-    async (messageId: string, content: string) => {
-      const isAccepted = await send(content, messageId);
-      // The edited bubble is gone; the question box is where the conversation continues.
-      if (isAccepted) composerRef.current?.focus();
-      return isAccepted;
-    },
-    [send],
-  );
+  const { state } = chat;
 
   function focusComposerSoon() {
     requestAnimationFrame(() => composerRef.current?.focus());
@@ -74,14 +59,7 @@ export function ChatPage() {
   const title =
     sessions.sessions.find((session) => session.id === state.sessionId)?.title ??
     (state.sessionId ? 'Chat' : 'New chat');
-  const canSend = usage?.tutorAvailable !== false && usage?.installationPaused !== true;
-  const composerStatus = state.pendingSend?.isWaitingForConnection
-    ? 'Waiting for the connection: your question is sent as soon as it is back.'
-    : connectionState.status === 'offline'
-      ? 'You are offline. Your draft is kept.'
-      : isTurnActive
-        ? 'The tutor is answering. You can stop the answer at any time.'
-        : null;
+  const draftKey = `${user.id}:${routeSessionId ?? state.sessionId ?? 'new'}`;
 
   return (
     <Page title={title} heading="Tutor">
@@ -116,46 +94,20 @@ export function ChatPage() {
           {examPolicies.map((policy) => (
             <PolicyNotice key={policy.text} policy={policy} />
           ))}
-          <ChatNotice notice={state.notice} usage={usage} onDismiss={chat.dismissNotice} />
-
-          {state.loadError ? (
-            <Alert tone="error">{state.loadError}</Alert>
-          ) : state.isLoading ? (
-            <p className="loading" role="status">
-              Loading the conversation…
-            </p>
-          ) : state.messages.length === 0 ? (
-            <div className="chat-empty prose">
+          <ChatConversation
+            chat={chat}
+            connectionState={connectionState}
+            usage={usage}
+            draftKey={draftKey}
+            composerRef={composerRef}
+            emptyHint={
               <p>
                 Ask about your code, an error message or an idea you are stuck on. The tutor starts
                 with hints and gets more concrete only when you need it.
               </p>
-            </div>
-          ) : (
-            <MessageList
-              messages={state.messages}
-              isTurnActive={isTurnActive}
-              hasOlder={state.nextCursor !== null}
-              isLoadingOlder={chat.isLoadingOlder}
-              isRetrying={state.isRetrying}
-              onLoadOlder={loadOlder}
-              onEdit={handleEdit}
-              onRetry={retry}
-            />
-          )}
-
-          <Composer
-            key={`${user.id}:${routeSessionId ?? state.sessionId ?? 'new'}`}
-            draftKey={`${user.id}:${routeSessionId ?? state.sessionId ?? 'new'}`}
-            inputRef={composerRef}
-            isTurnActive={isTurnActive}
-            canSend={canSend}
-            status={composerStatus}
-            onSend={send}
-            onStop={chat.stop}
+            }
           />
         </section>
-        <AnswerAnnouncer announcement={state.announcement} />
       </div>
     </Page>
   );

@@ -1,7 +1,7 @@
 import type { StudentExercise } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
-import { CheckResultView } from '../CheckResultView';
+import { CheckResultView } from './CheckResultView';
 import type { CheckState, ExerciseList as ExerciseListState } from '../hooks/useExerciseChecks';
 
 interface ExerciseListProps {

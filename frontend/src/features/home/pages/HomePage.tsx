@@ -3,8 +3,8 @@ import { Link } from 'react-router';
 import type { LearningModule } from '@hintbook/contracts';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
-import { PolicyNotice } from '../../exercises/PolicyNotice';
-import { listModules } from '../../modules/api';
+import { PolicyNotice } from '../../exercises/components/PolicyNotice';
+import { listModules } from '../../learning/api';
 
 /** The signed-in landing page: the tutor, and where the student is in each module. */
 export function HomePage() {

@@ -6,7 +6,7 @@ import { CheckboxField } from '../../../components/CheckboxField';
 import { FormField } from '../../../components/FormField';
 import { readText } from '../../../lib/form-data';
 import { failureFromIssues, type FieldErrors } from '../../../lib/form-errors';
-import { useApiForm } from '../../../lib/useApiForm';
+import { useApiForm } from '../../../hooks/useApiForm';
 import { deleteAccount } from '../api';
 
 const FIELDS = ['password', 'confirm'] as const;

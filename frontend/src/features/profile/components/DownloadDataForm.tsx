@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
-import { useApiForm } from '../../../lib/useApiForm';
+import { useApiForm } from '../../../hooks/useApiForm';
 import { useDownloadMyData } from '../hooks/useDownloadMyData';
 
 const NO_FIELDS = [] as const;

@@ -5,7 +5,7 @@ import { Button } from '../../../components/Button';
 import { FormField } from '../../../components/FormField';
 import { readText } from '../../../lib/form-data';
 import { failureFromIssues } from '../../../lib/form-errors';
-import { useApiForm } from '../../../lib/useApiForm';
+import { useApiForm } from '../../../hooks/useApiForm';
 import { SkillLevelField } from '../../auth/components/SkillLevelField';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
 import { readSkillLevel } from '../../auth/skill-levels';

@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
-import { useApiForm } from '../../../lib/useApiForm';
+import { useApiForm } from '../../../hooks/useApiForm';
 import { signOutEverywhere } from '../../auth/api';
 
 const NO_FIELDS = [] as const;

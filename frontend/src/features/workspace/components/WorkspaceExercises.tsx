@@ -1,4 +1,4 @@
-import { PolicyNotice } from '../../exercises/PolicyNotice';
+import { PolicyNotice } from '../../exercises/components/PolicyNotice';
 import { ExerciseList } from '../../exercises/components/ExerciseList';
 import { useExerciseChecks } from '../../exercises/hooks/useExerciseChecks';
 import type { RunInKernel } from '../../exercises/run-check';

@@ -1,13 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { NotebookContext, NotebookRef } from '@hintbook/contracts';
-import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
-import { AnswerAnnouncer } from '../../chat/components/AnswerAnnouncer';
-import { Composer } from '../../chat/components/Composer';
+import { ChatConversation, type SessionLookup } from '../../chat/components/ChatConversation';
 import { ConnectionBadge } from '../../chat/components/ConnectionBadge';
-import { MessageList } from '../../chat/components/MessageList';
-import { ChatNotice } from '../../chat/components/ChatNotice';
 import { useChatSession } from '../../chat/hooks/useChatSession';
 import { useChatSocket, useConnectionState } from '../../chat/hooks/useChatSocket';
 import { useMyUsage } from '../../chat/hooks/useMyUsage';
@@ -19,10 +15,8 @@ interface WorkspaceTutorProps {
   getContext(): Promise<NotebookContext | undefined>;
 }
 
-type Lookup = { status: 'loading' } | { status: 'done' } | { status: 'failed'; message: string };
-
 /**
- * The tutor beside the notebook: the chat page's own pieces, scoped to this notebook. It picks
+ * The tutor beside the notebook: the chat page's conversation, scoped to this notebook. It picks
  * up the notebook's latest conversation; the first question otherwise starts one.
  */
 export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
@@ -31,7 +25,7 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
   const connectionState = useConnectionState(connection);
   const { usage, refresh: refreshUsage } = useMyUsage();
   const [sessionId, setSessionId] = useState<string | null>(null);
-  const [lookup, setLookup] = useState<Lookup>({ status: 'loading' });
+  const [lookup, setLookup] = useState<SessionLookup>({ status: 'loading' });
   const composerRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
@@ -60,19 +54,7 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
     onSessionsChanged: noop,
     onUsageChanged: refreshUsage,
   });
-  const { state } = chat;
-  const isTurnActive = state.turn !== null;
-  const canSend =
-    lookup.status === 'done' &&
-    usage?.tutorAvailable !== false &&
-    usage?.installationPaused !== true;
-  const composerStatus = state.pendingSend?.isWaitingForConnection
-    ? 'Waiting for the connection: your question is sent as soon as it is back.'
-    : connectionState.status === 'offline'
-      ? 'You are offline. Your draft is kept.'
-      : isTurnActive
-        ? 'The tutor is answering. You can stop the answer at any time.'
-        : null;
+  const isTurnActive = chat.state.turn !== null;
   const draftKey = `${user.id}:notebook:${notebook.id}:${sessionId ?? 'new'}`;
 
   return (
@@ -94,45 +76,20 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
           </Button>
         ) : null}
       </div>
-      <ChatNotice notice={state.notice} usage={usage} onDismiss={chat.dismissNotice} />
-      {lookup.status === 'failed' ? (
-        <Alert tone="error">{lookup.message}</Alert>
-      ) : state.loadError ? (
-        <Alert tone="error">{state.loadError}</Alert>
-      ) : lookup.status === 'loading' || state.isLoading ? (
-        <p className="loading" role="status">
-          Loading the conversation…
-        </p>
-      ) : state.messages.length === 0 ? (
-        <div className="chat-empty prose">
+      <ChatConversation
+        chat={chat}
+        connectionState={connectionState}
+        usage={usage}
+        draftKey={draftKey}
+        composerRef={composerRef}
+        sessionLookup={lookup}
+        emptyHint={
           <p>
             Stuck on a cell or an error? Ask here. The tutor sees the cell you are on and the last
             error, and starts with hints.
           </p>
-        </div>
-      ) : (
-        <MessageList
-          messages={state.messages}
-          isTurnActive={isTurnActive}
-          hasOlder={state.nextCursor !== null}
-          isLoadingOlder={chat.isLoadingOlder}
-          isRetrying={state.isRetrying}
-          onLoadOlder={chat.loadOlder}
-          onEdit={(messageId, content) => chat.send(content, messageId)}
-          onRetry={chat.retry}
-        />
-      )}
-      <Composer
-        key={draftKey}
-        draftKey={draftKey}
-        inputRef={composerRef}
-        isTurnActive={isTurnActive}
-        canSend={canSend}
-        status={composerStatus}
-        onSend={chat.send}
-        onStop={chat.stop}
+        }
       />
-      <AnswerAnnouncer announcement={state.announcement} />
     </section>
   );
 }

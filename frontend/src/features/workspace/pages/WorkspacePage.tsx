@@ -1,18 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { NotebookStatus } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
-import {
-  keepCopy,
-  loadWorkspaceNotebook,
-  resetCopy,
-  saveWorkspaceNotebook,
-  setCopyStatus,
-  type WorkspaceNotebook,
-  type WorkspaceTarget,
-} from '../api';
+import { keepCopy, resetCopy, setCopyStatus, type WorkspaceTarget } from '../api';
 import { LoadingSteps } from '../components/LoadingSteps';
 import { NotebookFrame } from '../components/NotebookFrame';
 import { OriginalChangedNotice } from '../components/OriginalChangedNotice';
@@ -20,14 +12,7 @@ import { SaveStatusBadge } from '../components/SaveStatusBadge';
 import { SplitPane } from '../components/SplitPane';
 import { WorkspaceExercises } from '../components/WorkspaceExercises';
 import { WorkspaceTutor } from '../components/WorkspaceTutor';
-import { useAutosave, useAutosaveState, type Autosave } from '../hooks/useAutosave';
-import { useBridge, type OpenRequest } from '../hooks/useBridge';
-import { classifySaveError, forLite, litePath } from '../workspace-notebook';
-
-type Loaded =
-  | { status: 'loading' }
-  | { status: 'failed'; message: string }
-  | { status: 'ready'; notebook: WorkspaceNotebook; generation: number };
+import { useWorkspaceNotebook } from '../hooks/useWorkspaceNotebook';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : 'Something went wrong.';
@@ -49,65 +34,12 @@ export function WorkspacePage() {
     if (id) return { kind: 'personal', id };
     return null;
   }, [moduleId, notebookId, id]);
-  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
-  const [status, setStatus] = useState<NotebookStatus | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
   const [capabilities] = useState(checkCapabilities);
-  const autosaveRef = useRef<Autosave | null>(null);
-
-  const show = useCallback((notebook: WorkspaceNotebook) => {
-    setLoaded((current) => ({
-      status: 'ready',
-      notebook,
-      generation: current.status === 'ready' ? current.generation + 1 : 0,
-    }));
-    setStatus(notebook.copy?.status ?? null);
-  }, []);
-
-  useEffect(() => {
-    if (target === null) return;
-    const controller = new AbortController();
-    loadWorkspaceNotebook(target, controller.signal).then(show, (error: unknown) => {
-      if (!controller.signal.aborted) setLoaded({ status: 'failed', message: messageOf(error) });
-    });
-    return () => controller.abort();
-  }, [target, show]);
-
-  const notebook = loaded.status === 'ready' ? loaded.notebook : null;
-  const sessionKey =
-    loaded.status === 'ready' ? `${loaded.notebook.ref.id}:${loaded.generation}` : null;
-  const openRequest = useMemo<OpenRequest | null>(
-    () =>
-      notebook && sessionKey
-        ? {
-            key: sessionKey,
-            path: litePath(notebook),
-            notebook: forLite(notebook),
-            files: notebook.files,
-          }
-        : null,
-    [notebook, sessionKey],
-  );
-
-  const bridge = useBridge(capabilities.hasWasm ? openRequest : null, {
-    onDirty: () => autosaveRef.current?.markDirty(),
-  });
-  const autosave = useAutosave(sessionKey, notebook?.version ?? null, {
-    read: bridge.readNotebook,
-    save: async (content, baseVersion, options) => {
-      if (target === null) throw new Error('No notebook');
-      const result = await saveWorkspaceNotebook(target, content, baseVersion, options);
-      if (result.status) setStatus(result.status);
-      return result;
-    },
-    classify: classifySaveError,
-  });
-  useEffect(() => {
-    autosaveRef.current = autosave;
-  }, [autosave]);
-  const saveState = useAutosaveState(autosave);
-  const handleNotebookCompleted = useCallback(() => setStatus('completed'), []);
+  const workspace = useWorkspaceNotebook(target, capabilities.hasWasm);
+  const { loaded, notebook, status, setStatus, show, bridge, autosave, saveState } = workspace;
+  const handleNotebookCompleted = useCallback(() => setStatus('completed'), [setStatus]);
 
   async function runAction(action: () => Promise<void>) {
     if (isBusy) return;
@@ -123,23 +55,17 @@ export function WorkspacePage() {
   }
 
   async function reloadFromServer() {
-    if (target === null) return;
-    await runAction(async () => show(await loadWorkspaceNotebook(target)));
+    await runAction(workspace.reload);
   }
 
   async function keepMine() {
-    if (target === null || autosave === null) return;
+    if (autosave === null) return;
     if (
       !window.confirm('Keep your version? It replaces the one saved elsewhere, which is then gone.')
     ) {
       return;
     }
-    await runAction(async () => {
-      const state = autosave.getState();
-      const known = state.status === 'conflict' ? state.currentVersion : null;
-      const current = known ?? (await loadWorkspaceNotebook(target)).version;
-      await autosave.keepMine(current);
-    });
+    await runAction(workspace.keepMine);
   }
 
   async function changeStatus(next: NotebookStatus) {
@@ -210,16 +136,7 @@ export function WorkspacePage() {
         ) : null}
         {notebook?.copy?.originalUpdated && target?.kind === 'module_copy' ? (
           <OriginalChangedNotice
-            onKeep={() =>
-              runAction(async () => {
-                const kept = await keepCopy(target);
-                setLoaded((current) =>
-                  current.status === 'ready'
-                    ? { ...current, notebook: { ...current.notebook, copy: kept.copy } }
-                    : current,
-                );
-              })
-            }
+            onKeep={() => runAction(async () => workspace.setCopy((await keepCopy(target)).copy))}
             onStartOver={() => runAction(async () => show(await resetCopy(target)))}
           />
         ) : null}

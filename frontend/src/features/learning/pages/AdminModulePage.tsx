@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import type { AdminModule } from '@hintbook/contracts';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { Page } from '../../../components/Page';
+import { getAdminModule, setModulePublished } from '../admin-api';
+import { AdminDataView } from '../../../components/AdminDataView';
+import { DataFiles } from '../components/DataFiles';
+import { ModuleDetailsForm } from '../components/ModuleDetailsForm';
+import { ModuleExercisesSection } from '../../exercises/components/ModuleExercisesSection';
+import { ModuleNotebooks } from '../components/ModuleNotebooks';
+import { UploadNotebookForm } from '../components/UploadNotebookForm';
+import { messageOf, useAdminData } from '../../../hooks/useAdminData';
+import { ModuleGroupsForm } from '../../roster/components/ModuleGroupsForm';
+
+/**
+ * One module: its details, notebooks (upload, replace, order, preview), exercises with the class's
+ * checks, the AI policy and data files.
+ */
+export function AdminModulePage() {
+  const { moduleId = '' } = useParams();
+  const { state, reload, setData } = useAdminData(
+    (signal) => getAdminModule(moduleId, signal),
+    moduleId,
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [isPublishing, setIsPublishing] = useState(false);
+  const title = state.status === 'ready' ? state.data.title : 'Module';
+
+  async function handlePublish(module: AdminModule) {
+    if (isPublishing) return;
+    setIsPublishing(true);
+    setError(null);
+    try {
+      setData(await setModulePublished(module.id, !module.published));
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setIsPublishing(false);
+    }
+  }
+
+  return (
+    <Page title={title}>
+      <p>
+        <Link to="/admin/content">Back to all modules</Link>
+      </p>
+      <AdminDataView state={state} what="the module" onRetry={reload}>
+        {(module) => (
+          <div className="stack">
+            {error ? <Alert tone="error">{error}</Alert> : null}
+            <div className="publish-bar">
+              <p role="status">
+                {module.published
+                  ? 'Published: students see this module.'
+                  : 'Draft: students do not see this module yet.'}
+              </p>
+              <Button
+                variant={module.published ? 'secondary' : 'primary'}
+                isBusy={isPublishing}
+                busyLabel="Saving…"
+                onClick={() => void handlePublish(module)}
+              >
+                {module.published ? 'Unpublish module' : 'Publish module'}
+              </Button>
+            </div>
+            <section className="card" aria-labelledby="module-notebooks">
+              <h2 id="module-notebooks">Notebooks</h2>
+              <ModuleNotebooks module={module} onChanged={reload} />
+              <h3>Add a notebook</h3>
+              <UploadNotebookForm moduleId={module.id} onUploaded={reload} />
+            </section>
+            <ModuleExercisesSection moduleId={module.id} />
+            <section className="card" aria-labelledby="module-files">
+              <h2 id="module-files">Data files</h2>
+              <DataFiles module={module} onChanged={reload} />
+            </section>
+            <section className="card" aria-labelledby="module-groups">
+              <h2 id="module-groups">Who sees it</h2>
+              <ModuleGroupsForm moduleId={module.id} />
+            </section>
+            <section className="card" aria-labelledby="module-details">
+              <h2 id="module-details">Details</h2>
+              <ModuleDetailsForm module={module} onSaved={setData} />
+            </section>
+          </div>
+        )}
+      </AdminDataView>
+    </Page>
+  );
+}

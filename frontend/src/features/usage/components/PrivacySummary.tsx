@@ -1,0 +1,30 @@
+import type { AdminPrivacyResponse } from '@hintbook/contracts';
+import { formatCount } from '../../../lib/format';
+
+const KIND_LABELS = {
+  name: 'names',
+  email: 'email addresses',
+  phone: 'phone numbers',
+  secret: 'secrets',
+} as const;
+
+/** One line each: what the providers never saw in the last 30 days, and how long chats stay. */
+export function PrivacySummary({ report }: { report: AdminPrivacyResponse }) {
+  const counts = (Object.keys(KIND_LABELS) as Array<keyof typeof KIND_LABELS>)
+    .filter((kind) => report.redactionKinds.includes(kind))
+    .map((kind) => `${formatCount(report.redactions[kind])} ${KIND_LABELS[kind]}`);
+  return (
+    <>
+      <p>
+        {report.redactionKinds.length === 0
+          ? 'Redaction is off: students’ text reaches the AI providers as written.'
+          : `Replaced before reaching the AI providers in the last 30 days (${formatCount(report.answers)} answers): ${counts.join(', ')}.`}
+      </p>
+      <p>
+        {report.chatRetentionDays === null
+          ? 'Conversations are kept until students delete them.'
+          : `Conversations untouched for ${formatCount(report.chatRetentionDays)} days are deleted nightly; usage and cost stay.`}
+      </p>
+    </>
+  );
+}
