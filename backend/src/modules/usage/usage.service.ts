@@ -29,16 +29,8 @@ export async function recordProviderCall(
       sessionId: owner.sessionId ?? null,
       messageId: owner.messageId ?? null,
       purpose: call.purpose,
-      provider: call.provider,
-      model: call.model,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
       isEstimate: call.isEstimate ?? false,
-      costUsd: deps.pricing.costOf(call.model, usage).costUsd,
-      outcome: call.outcome,
-      errorKind: call.error?.kind ?? null,
-      durationMs: Math.round(call.durationMs),
-      createdAt: deps.clock(),
+      ...callColumns(deps, call, usage),
     });
   } catch (error) {
     deps.logger.error(
@@ -63,15 +55,7 @@ export async function recordEmbeddingCall(
       sessionId: null,
       messageId: null,
       purpose: 'embedding',
-      provider: call.provider,
-      model: call.model,
-      inputTokens: usage.inputTokens,
-      outputTokens: 0,
-      costUsd: deps.pricing.costOf(call.model, usage).costUsd,
-      outcome: call.outcome,
-      errorKind: call.error?.kind ?? null,
-      durationMs: Math.round(call.durationMs),
-      createdAt: deps.clock(),
+      ...callColumns(deps, call, usage),
     });
   } catch (error) {
     deps.logger.error({ err: error, provider: call.provider }, 'could not store embedding usage');
@@ -81,4 +65,29 @@ export async function recordEmbeddingCall(
 /** Per provider over calls since then: counts, the last failure and the last success. */
 export function listRecentProviderCalls(db: Db, since: Date) {
   return findRecentProviderCalls(db, since);
+}
+
+/** The columns every stored call shares: vendor, the vendor's token counts, cost, outcome. */
+function callColumns(
+  deps: { pricing: PricingTable; clock: Clock },
+  call: {
+    provider: string;
+    model: string;
+    outcome: 'ok' | 'error' | 'interrupted' | 'aborted';
+    error?: { kind: string } | undefined;
+    durationMs: number;
+  },
+  usage: { inputTokens: number; outputTokens: number },
+) {
+  return {
+    provider: call.provider,
+    model: call.model,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costUsd: deps.pricing.costOf(call.model, usage).costUsd,
+    outcome: call.outcome,
+    errorKind: call.error?.kind ?? null,
+    durationMs: Math.round(call.durationMs),
+    createdAt: deps.clock(),
+  };
 }
