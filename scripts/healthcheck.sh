@@ -16,7 +16,8 @@ Usage: scripts/healthcheck.sh [--url URL] [--no-compose] [--insecure] [--cert-wa
   --disk-warn-percent N  warn when a file system is fuller than N percent [85]; 95: down
   --backup-dir DIR       also check the newest backup in this host folder is under 26 hours old
   -h, --help             this help
-Exit codes: 0 OK, 1 warning, 2 down. Environment: COMPOSE_FILE_PATH, ENV_FILE.
+Exit codes: 0 OK, 1 warning, 2 down. Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml] or compose's own COMPOSE_FILE and
+COMPOSE_PROJECT_NAME, ENV_FILE [.env].
 USAGE
 }
 
@@ -30,10 +31,13 @@ env_value() {
 }
 
 compose() {
+  local files=(-f "$compose_file")
+  # Compose's own COMPOSE_FILE (say, with an override file) counts when COMPOSE_FILE_PATH is unset.
+  if [[ -z "${COMPOSE_FILE_PATH:-}" && -n "${COMPOSE_FILE:-}" ]]; then files=(); fi
   if docker compose version >/dev/null 2>&1; then
-    docker compose -f "$compose_file" "$@"
+    docker compose "${files[@]}" "$@"
   else
-    docker-compose -f "$compose_file" "$@"
+    docker-compose "${files[@]}" "$@"
   fi
 }
 

@@ -17,7 +17,8 @@ Steps: backup → images → migrate (advisory lock; the old backend keeps servi
 nginx reload → web, certbot, backup → scripts/healthcheck.sh.
 Migrations must stay compatible with the previous release while it still runs (expand, then
 contract in a later release). Roll back: restore the backup taken in step 1 (docs/operations.md).
-Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml].
+Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml] or compose's own COMPOSE_FILE and
+COMPOSE_PROJECT_NAME.
 USAGE
 }
 
@@ -25,10 +26,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 compose_file="${COMPOSE_FILE_PATH:-docker-compose.prod.yml}"
 
 compose() {
+  local files=(-f "$compose_file")
+  # Compose's own COMPOSE_FILE (say, with an override file) counts when COMPOSE_FILE_PATH is unset.
+  if [[ -z "${COMPOSE_FILE_PATH:-}" && -n "${COMPOSE_FILE:-}" ]]; then files=(); fi
   if docker compose version >/dev/null 2>&1; then
-    docker compose -f "$compose_file" "$@"
+    docker compose "${files[@]}" "$@"
   else
-    docker-compose -f "$compose_file" "$@"
+    docker-compose "${files[@]}" "$@"
   fi
 }
 
