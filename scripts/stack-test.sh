@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/stack-test.sh [--keep] [--help]
+Usage: scripts/stack-test.sh [--official-images] [--keep] [--help]
 
   1. base images: scripts/build-base-images.sh (local stand-ins for the official images; cached)
   2. images: db, backend, web, backup (and the fake AI vendor) built from this checkout, FROM
@@ -21,8 +21,10 @@ Usage: scripts/stack-test.sh [--keep] [--help]
      database of a second, empty stack and compare the row counts of every table
   8. tear everything down (containers, networks, volumes; the images stay as cache)
 
-  --keep      leave the stacks running (tear down later with the command it prints)
-  -h, --help  this help
+  --official-images  skip step 1: build FROM the official images the Dockerfiles name (a machine
+                     that can pull them, e.g. GitHub's runners)
+  --keep             leave the stacks running (tear down later with the command it prints)
+  -h, --help         this help
 Needs: root, a running Docker engine, docker-compose (1.29) or docker compose, debootstrap,
 openssl, node with this checkout's npm dependencies, Chromium (/usr/bin/chromium).
 Environment: HINTBOOK_TEST_REPORTS (a folder: the step summary is written there as
@@ -33,9 +35,11 @@ USAGE
 }
 
 keep=0
+official=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --keep) keep=1; shift ;;
+    --official-images) official=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "stack-test.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -116,11 +120,19 @@ trap on_exit EXIT
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # --- 1 -----------------------------------------------------------------------------------------
-step "base images (scripts/build-base-images.sh)"
-scripts/build-base-images.sh --env-file "$work/base-images.env"
+if [[ "$official" -eq 0 ]]; then
+  step "base images (scripts/build-base-images.sh)"
+  scripts/build-base-images.sh --env-file "$work/base-images.env"
+  step_done
+else
+  # The Dockerfiles' defaults; certbot as docker-compose.prod.yml names it.
+  printf 'CERTBOT_IMAGE=%s\n' "$(sed -n 's/^    image: \(certbot\/certbot:.*\)$/\1/p' docker-compose.prod.yml)" \
+    >"$work/base-images.env"
+fi
 # shellcheck disable=SC1091 # written just above: NODE_IMAGE=… lines
 source "$work/base-images.env"
-step_done
+# --build-arg NAME=value for each base image named, none with --official-images.
+base_arg() { if [[ -n "${!1:-}" ]]; then printf '%s\n' --build-arg "$1=${!1}"; fi; }
 
 # --- 2 -----------------------------------------------------------------------------------------
 step "images (db, backend, web, backup, fake AI vendor)"
@@ -138,13 +150,16 @@ build() {
   fi
   printf '  %-36s %4ss\n' "$tag" "$((SECONDS - started_at))"
 }
-build "$prefix/db:$version" -f db/Dockerfile --build-arg "PGVECTOR_IMAGE=$PGVECTOR_IMAGE"
-build "$prefix/backend:$version" -f backend/Dockerfile --target runtime --build-arg "NODE_IMAGE=$NODE_IMAGE"
+mapfile -t node_arg < <(base_arg NODE_IMAGE)
+mapfile -t web_args < <(base_arg NODE_IMAGE; base_arg PYTHON_IMAGE; base_arg NGINX_IMAGE)
+mapfile -t db_arg < <(base_arg PGVECTOR_IMAGE)
+mapfile -t backup_arg < <(base_arg POSTGRES_IMAGE)
+build "$prefix/db:$version" -f db/Dockerfile "${db_arg[@]}"
+build "$prefix/backend:$version" -f backend/Dockerfile --target runtime "${node_arg[@]}"
 # The fake vendor runs from the backend's dependency stage (tsx and the sources' imports).
-build "$prefix/backend-deps:$version" -f backend/Dockerfile --target deps --build-arg "NODE_IMAGE=$NODE_IMAGE"
-build "$prefix/web:$version" -f frontend/Dockerfile --target web --build-arg "NODE_IMAGE=$NODE_IMAGE" \
-  --build-arg "PYTHON_IMAGE=$PYTHON_IMAGE" --build-arg "NGINX_IMAGE=$NGINX_IMAGE"
-build "$prefix/backup:$version" -f backup/Dockerfile --build-arg "POSTGRES_IMAGE=$POSTGRES_IMAGE"
+build "$prefix/backend-deps:$version" -f backend/Dockerfile --target deps "${node_arg[@]}"
+build "$prefix/web:$version" -f frontend/Dockerfile --target web "${web_args[@]}"
+build "$prefix/backup:$version" -f backup/Dockerfile "${backup_arg[@]}"
 step_done
 
 # --- 3 -----------------------------------------------------------------------------------------

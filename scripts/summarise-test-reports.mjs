@@ -17,7 +17,9 @@ if (argument === '--help' || argument === '-h') {
 }
 const directory = argument ?? '.ci-reports';
 if (!existsSync(directory)) {
-  console.error(`summarise-test-reports: no folder ${directory} (no test wrote a report)\n${usage}`);
+  console.error(
+    `summarise-test-reports: no folder ${directory} (no test wrote a report)\n${usage}`,
+  );
   process.exit(2);
 }
 const totals = { passed: 0, failed: 0, skipped: 0 };
