@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Backup sidecar: one backup at start when the newest is more than a day old, then one every day
-# at BACKUP_TIME (HH:MM, in TZ, default UTC). A failed run is logged and retried the next day;
-# the container's health check turns unhealthy when no backup is younger than 26 hours.
+# at BACKUP_TIME (HH:MM, in TZ, default UTC). A failed run is logged, reported to
+# BACKUP_ALERT_URL when set, and retried the next day; the container's health check turns
+# unhealthy when no backup is younger than 26 hours.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: entrypoint.sh [--check | --once | --help]
   (none)    run the daily schedule (BACKUP_TIME, default 02:30; TZ, default UTC)
-  --once    one backup now, then exit
+  --once    one backup now, then exit: 0 when it worked, 1 (and an alert) when it failed
   --check   exit 0 when the newest backup in BACKUP_DIR is younger than 26 hours
+Environment: BACKUP_DIR [/backups], BACKUP_TIME [02:30], TZ [UTC], BACKUP_PREFIX [hintbook],
+  BACKUP_ALERT_URL  a webhook: a failed backup POSTs {"text": "...", "source": "hintbook-backup"}
+  (the shape Slack, Mattermost, Discord's /slack endpoint and most chat tools accept)
+and those of backup.sh (backup.sh --help).
 USAGE
 }
 
@@ -22,11 +27,24 @@ newest_is_recent() {
     -mmin "-$minutes" -print -quit 2>/dev/null)" ]]
 }
 
+# Tells a person: a log line nobody reads is not an alert.
+alert() {
+  local text="$1" escaped
+  echo "backup: ALERT: $text" >&2
+  [[ -n "${BACKUP_ALERT_URL:-}" ]] || return 0
+  escaped="${text//\\/\\\\}"
+  escaped="${escaped//\"/\\\"}"
+  curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+    --data "{\"text\":\"$escaped\",\"source\":\"hintbook-backup\"}" "$BACKUP_ALERT_URL" >/dev/null ||
+    echo "backup: the alert could not be delivered to BACKUP_ALERT_URL" >&2
+}
+
 run_backup() {
   if backup.sh --dir "$dir"; then
     echo "backup: done at $(date -u +%FT%TZ)"
   else
-    echo "backup: FAILED at $(date -u +%FT%TZ); next try at the next scheduled time" >&2
+    alert "Hintbook backup FAILED at $(date -u +%FT%TZ) on ${HOSTNAME:-the backup container} (database ${PGDATABASE:-?} on ${PGHOST:-?}): see its log"
+    return 1
   fi
 }
 
@@ -40,7 +58,7 @@ seconds_until() {
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
   --check) newest_is_recent $((26 * 60)); exit ;;
-  --once) run_backup; exit 0 ;;
+  --once) run_backup; exit ;;
   "") ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -52,12 +70,13 @@ if [[ ! "$time_of_day" =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]]; then
 fi
 trap 'exit 0' TERM INT
 if ! newest_is_recent $((24 * 60)); then
-  run_backup
+  run_backup || true
 fi
 while true; do
   wait_for="$(seconds_until "$time_of_day")"
   echo "backup: next backup at $time_of_day (${TZ:-UTC}), in ${wait_for}s"
   sleep "$wait_for" &
   wait $!
-  run_backup
+  # A failure has alerted; the schedule goes on (the next night may work).
+  run_backup || true
 done

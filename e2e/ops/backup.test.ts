@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -290,4 +292,59 @@ describe('backup and restore drill on a real PostgreSQL server', () => {
       expect(await tableFingerprints(target)).toEqual(before);
     },
   );
+});
+
+describe('the backup sidecar when a backup fails', () => {
+  it('--once exits non-zero and posts an alert to BACKUP_ALERT_URL', async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = http.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-backup-alert-'));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      const result = await execFileAsync(
+        path.join(repoRoot, 'backup', 'entrypoint.sh'),
+        ['--once'],
+        {
+          env: {
+            PATH: `${path.join(repoRoot, 'scripts')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+            HOME: os.tmpdir(),
+            BACKUP_DIR: dir,
+            // Nothing listens there: pg_dump fails as it does when the database is down.
+            DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closedPort}/hintbook`,
+            BACKUP_ALERT_URL: `http://127.0.0.1:${port}/hook`,
+          },
+        },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code?: number; stderr?: string }) => ({
+          code: error.code ?? -1,
+          stderr: error.stderr ?? '',
+        }),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/ALERT: Hintbook backup FAILED/);
+      expect(received).toHaveLength(1);
+      const alert = JSON.parse(received[0]!) as { text: string; source: string };
+      expect(alert.source).toBe('hintbook-backup');
+      expect(alert.text).toMatch(/^Hintbook backup FAILED at \d{4}-\d\d-\d\dT/);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      receiver.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
