@@ -1,5 +1,6 @@
 # Local stand-in for certbot/certbot:v<version>: certbot from PyPI in a venv on Debian's Python,
-# with `certbot` as the entrypoint like the official image.
+# with `certbot` as the entrypoint like the official image. The libraries it was released with
+# are pinned: newer pyOpenSSL dropped APIs certbot 3.1 calls.
 ARG DEBIAN_IMAGE
 FROM ${DEBIAN_IMAGE}
 ARG CERTBOT_VERSION
@@ -10,7 +11,7 @@ RUN apt-get update -qq \
     && rm -rf /var/lib/apt/lists/* \
     && python3 -m venv /opt/certbot \
     && /opt/certbot/bin/pip install --quiet --disable-pip-version-check --no-cache-dir \
-       "certbot==${CERTBOT_VERSION}" \
+       "certbot==${CERTBOT_VERSION}" pyOpenSSL==24.3.0 cryptography==44.0.3 josepy==1.15.0 \
     && ln -s /opt/certbot/bin/certbot /usr/local/bin/certbot \
     && certbot --version
 ENTRYPOINT ["certbot"]
