@@ -427,7 +427,11 @@ describe('docs/operations.md', () => {
     const uses = [...guide.matchAll(/(?:scripts\/)?\b([a-z-]+\.sh)((?:\s+--[a-z-]+)*)/g)];
     expect(uses.length).toBeGreaterThan(10);
     for (const [, script, flags] of uses) {
-      const file = path.join(repoRoot, 'scripts', script ?? '');
+      // scripts/, or the backup container's entrypoint (backup/entrypoint.sh).
+      const file =
+        ['scripts', 'backup']
+          .map((dir) => path.join(repoRoot, dir, script ?? ''))
+          .find((candidate) => existsSync(candidate)) ?? '';
       expect(existsSync(file), script).toBe(true);
       const { stdout: help } = await execFileAsync(file, ['--help'], {
         env: { PATH: process.env.PATH },
