@@ -14,7 +14,8 @@ Usage: scripts/stack-test.sh [--official-images] [--keep] [--help]
   3. docker-compose.prod.yml up, with a test override: a self-signed certificate for localhost,
      the project's fake OpenAI server on the compose network, ports on 127.0.0.1 only
   4. wait until db, backend and web are healthy
-  5. scripts/healthcheck.sh against it
+  5. scripts/healthcheck.sh against it; the backend container recreated by hand at another
+     address, and nginx still reaching it without a reload
   6. Chromium through nginx over HTTPS (e2e/stack/production-stack.test.ts): register, open the
      workspace (cross-origin isolated, Python runs), a tutor answer streamed over socket.io
   7. backup (backup.sh in the backup container), verify-backup.sh, then restore into the
@@ -240,6 +241,27 @@ step_done
 step "scripts/healthcheck.sh"
 # The test certificate lasts 30 days; the backup sidecar writes its first backup at start.
 scripts/healthcheck.sh --url "https://localhost:$https_port" --insecure
+step_done
+
+step "backend recreated by hand: nginx reaches the new container without a reload"
+backend_ip() { docker inspect -f "{{(index .NetworkSettings.Networks \"${project}_edge\").IPAddress}}" "$(stack ps -q backend)"; }
+before="$(backend_ip)"
+stack rm --stop --force backend >/dev/null 2>&1
+# A placeholder takes the freed address, so the new container surely gets another one.
+placeholder="$(docker run -d --rm --network "${project}_edge" --entrypoint sleep "$prefix/backend:$version" 600)"
+stack up -d --no-deps backend
+wait_healthy
+after="$(backend_ip)"
+docker rm -f "$placeholder" >/dev/null
+[[ "$before" != "$after" ]] || { echo "stack-test.sh: the backend kept its address $before" >&2; exit 1; }
+health=""
+for _ in $(seq 1 30); do
+  health="$(curl -ks -o /dev/null -w '%{http_code}' "https://localhost:$https_port/api/health" || true)"
+  [[ "$health" == 200 ]] && break
+  sleep 1
+done
+[[ "$health" == 200 ]] || { echo "stack-test.sh: nginx answers $health after the backend moved" >&2; exit 1; }
+echo "  backend moved from $before to $after; nginx answers 200 without a reload"
 step_done
 
 # --- 6 -----------------------------------------------------------------------------------------
