@@ -18,9 +18,11 @@ Usage: scripts/stack-test.sh [--official-images] [--keep] [--help]
      address, and nginx still reaching it without a reload
   6. Chromium through nginx over HTTPS (e2e/stack/production-stack.test.ts): register, open the
      workspace (cross-origin isolated, Python runs), a tutor answer streamed over socket.io
-  7. backup (backup.sh in the backup container), verify-backup.sh, then restore into the
+  7. scripts/upgrade.sh --no-images while a loop requests /api/health through nginx: the swap of
+     the backend must fail none of them
+  8. backup (backup.sh in the backup container), verify-backup.sh, then restore into the
      database of a second, empty stack and compare the row counts of every table
-  8. tear everything down (containers, networks, volumes; the images stay as cache)
+  9. tear everything down (containers, networks, volumes; the images stay as cache)
 
   --official-images  skip step 1: build FROM the official images the Dockerfiles name (a machine
                      that can pull them, e.g. GitHub's runners)
@@ -269,6 +271,32 @@ step "Chromium over HTTPS: register, workspace with Python, tutor answer over so
 HINTBOOK_STACK_URL="https://localhost:$https_port" HINTBOOK_STACK_SPKI="$spki" \
   HINTBOOK_STACK_FAKE="http://127.0.0.1:$fake_port" HINTBOOK_STACK_ACCOUNT_FILE="$work/account" \
   HINTBOOK_TEST_REPORT_NAME=stack npx vitest run --root e2e stack/production-stack.test.ts
+step_done
+
+step "scripts/upgrade.sh swapping the backend under a steady request loop: zero failed requests"
+loop_file="$work/requests.txt"
+: >"$loop_file"
+(
+  while [[ ! -f "$work/stop-requests" ]]; do
+    curl -ks -o /dev/null -w '%{http_code}\n' --max-time 10 "https://localhost:$https_port/api/health" \
+      >>"$loop_file" || echo "curl-failed" >>"$loop_file"
+    sleep 0.05
+  done
+) &
+loop_pid=$!
+sleep 2
+scripts/upgrade.sh --no-images --yes
+sleep 2
+touch "$work/stop-requests"
+wait "$loop_pid"
+total="$(wc -l <"$loop_file" | tr -d ' ')"
+failed="$(grep -cvx 200 "$loop_file" || true)"
+echo "  $total requests during the upgrade, $failed failed"
+if [[ "$failed" -ne 0 || "$total" -lt 20 ]]; then
+  sort "$loop_file" | uniq -c >&2
+  echo "stack-test.sh: requests failed while upgrade.sh swapped the backend" >&2
+  exit 1
+fi
 step_done
 
 # --- 7 -----------------------------------------------------------------------------------------
