@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -346,5 +346,119 @@ describe('the backup sidecar when a backup fails', () => {
       receiver.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+const hasRclone = ['/usr/bin/rclone', '/usr/local/bin/rclone'].some((file) => existsSync(file));
+
+/** rclone's SFTP server on loopback: stands in for the off-site storage. */
+async function startSftpServer(root: string) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn(
+    'rclone',
+    ['serve', 'sftp', root, '--addr', `127.0.0.1:${port}`, '--user', 'offsite', '--pass', 'pw'],
+    { env: { PATH: process.env.PATH, HOME: root }, stdio: 'ignore' },
+  );
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const isOpen = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(socket.end() !== undefined));
+      socket.on('error', () => resolve(false));
+    });
+    if (isOpen) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { stdout: obscured } = await execFileAsync('rclone', ['obscure', 'pw']);
+  return {
+    remote: `:sftp,host=127.0.0.1,port=${port},user=offsite,pass=${obscured.trim()}:copies`,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+describe.skipIf(!hasAge || !hasRclone)('the off-site copy (rclone, SFTP on loopback)', () => {
+  it('copies every backup encrypted off the server, keeps its retention there, and restores from it after the server is lost', async () => {
+    const database = await seededDatabase('offsite');
+    const before = await tableFingerprints(database);
+    const served = await mkdtemp(path.join(workDir, 'sftp-'));
+    const sftp = await startSftpServer(served);
+    try {
+      const keyFile = path.join(workDir, 'offsite.key');
+      await execFileAsync('age-keygen', ['-o', keyFile]);
+      const recipient = /public key: (age1\w+)/.exec(await readFile(keyFile, 'utf8'))![1]!;
+      // A copy from 40 days ago waits off-site: the retention (30 days) removes it.
+      const copies = path.join(served, 'copies');
+      await mkdir(copies, { recursive: true });
+      const stale = path.join(copies, 'hintbook-20200101T023000Z.dump.age');
+      await writeFile(stale, 'old');
+      const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+      await utimes(stale, longAgo, longAgo);
+
+      const dir = path.join(workDir, 'offsite-local');
+      const refused = await runScript(
+        'backup.sh',
+        ['--dir', dir],
+        envFor(database, { BACKUP_OFFSITE: sftp.remote }),
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/BACKUP_OFFSITE needs encryption/);
+
+      const backup = await runScript(
+        'backup.sh',
+        ['--dir', dir],
+        envFor(database, { BACKUP_OFFSITE: sftp.remote, BACKUP_AGE_RECIPIENTS: recipient }),
+      );
+      expect(backup.code, backup.stderr).toBe(0);
+      expect(backup.stderr).not.toContain('pass=');
+      const name = path.basename(backup.stdout.trim());
+      expect((await readdir(copies)).sort()).toEqual([name, `${name}.sha256`]);
+      expect((await readFile(path.join(copies, name))).subarray(0, 21).toString()).toBe(
+        'age-encryption.org/v1',
+      );
+
+      // The server is lost: its backups and its database are gone.
+      await rm(dir, { recursive: true, force: true });
+      await dropDatabase(database);
+      const fetched = path.join(workDir, 'offsite-fetched');
+      for (const file of [name, `${name}.sha256`]) {
+        await execFileAsync('rclone', [
+          'copy',
+          '--config',
+          '/dev/null',
+          `${sftp.remote}/${file}`,
+          fetched,
+        ]);
+      }
+      const restore = await runScript(
+        'restore.sh',
+        ['--identity', keyFile, path.join(fetched, name)],
+        envFor(database),
+      );
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(await tableFingerprints(database)).toEqual(before);
+    } finally {
+      sftp.stop();
+    }
+  });
+
+  it('fails the backup (exit 1) when the off-site copy cannot be made', async () => {
+    const database = await seededDatabase('offsite-down');
+    const keyFile = path.join(workDir, 'offsite-down.key');
+    await execFileAsync('age-keygen', ['-o', keyFile]);
+    const recipient = /public key: (age1\w+)/.exec(await readFile(keyFile, 'utf8'))![1]!;
+    const result = await runScript(
+      'backup.sh',
+      ['--dir', path.join(workDir, 'offsite-down')],
+      envFor(database, {
+        // Nothing listens on port 1.
+        BACKUP_OFFSITE: ':sftp,host=127.0.0.1,port=1,user=x,pass=x:copies',
+        BACKUP_AGE_RECIPIENTS: recipient,
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/off-site copy of .* FAILED/);
   });
 });
