@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Backup sidecar: one backup at start when the newest is more than a day old, then one every day
-# at BACKUP_TIME (HH:MM, in TZ, default UTC). A failed run is logged, reported to
-# BACKUP_ALERT_URL when set, and retried the next day; the container's health check turns
-# unhealthy when no backup is younger than 26 hours.
+# at BACKUP_TIME (HH:MM, in TZ, default UTC), and once a week (BACKUP_VERIFY_WEEKDAY) a restore of
+# the newest backup into a scratch database to prove it (verify-backup.sh). A failed backup or
+# verification is logged, reported to BACKUP_ALERT_URL when set, and tried again at the next
+# turn; the container's health check turns unhealthy when no backup is younger than 26 hours.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: entrypoint.sh [--check | --once | --help]
+Usage: entrypoint.sh [--check | --once | --verify | --help]
   (none)    run the daily schedule (BACKUP_TIME, default 02:30; TZ, default UTC)
   --once    one backup now, then exit: 0 when it worked, 1 (and an alert) when it failed
+  --verify  verify the newest backup now (verify-backup.sh): 0 verified, 1 (and an alert) not
   --check   exit 0 when the newest backup in BACKUP_DIR is younger than 26 hours
 Environment: BACKUP_DIR [/backups], BACKUP_TIME [02:30], TZ [UTC], BACKUP_PREFIX [hintbook],
-  BACKUP_ALERT_URL  a webhook: a failed backup POSTs {"text": "...", "source": "hintbook-backup"}
+  BACKUP_VERIFY_WEEKDAY  day of the weekly verification after the backup, 1 (Monday) to 7
+                         (Sunday), 0 never [7]; encrypted backups need BACKUP_AGE_IDENTITY_FILE
+  BACKUP_ALERT_URL  a webhook: a failure POSTs {"text": "...", "source": "hintbook-backup"}
   (the shape Slack, Mattermost, Discord's /slack endpoint and most chat tools accept)
 and those of backup.sh (backup.sh --help).
 USAGE
@@ -48,6 +52,39 @@ run_backup() {
   fi
 }
 
+newest_backup() {
+  find "$dir" -maxdepth 1 -type f \( -name "$prefix-*.dump" -o -name "$prefix-*.dump.age" \) \
+    -printf '%T@ %p\n' 2>/dev/null | sort -rn | head -n 1 | cut -d ' ' -f 2-
+}
+
+run_verification() {
+  local newest
+  newest="$(newest_backup)"
+  if [[ -z "$newest" ]]; then
+    alert "Hintbook backup verification FAILED at $(date -u +%FT%TZ): no backup in $dir to verify"
+    return 1
+  fi
+  if verify-backup.sh "$newest"; then
+    echo "backup: verified $newest at $(date -u +%FT%TZ)"
+  else
+    alert "Hintbook backup verification FAILED at $(date -u +%FT%TZ) for $(basename "$newest"): it did not restore as dumped; see the backup log"
+    return 1
+  fi
+}
+
+verify_weekday="${BACKUP_VERIFY_WEEKDAY:-7}"
+if [[ ! "$verify_weekday" =~ ^[0-7]$ ]]; then
+  echo "backup: BACKUP_VERIFY_WEEKDAY must be 0 (never) or 1 (Monday) to 7 (Sunday)" >&2
+  exit 2
+fi
+# The nightly run: the backup, then on the verification day a restore test of it.
+nightly() {
+  run_backup || return 0
+  if [[ "$verify_weekday" != 0 && "$(date +%u)" == "$verify_weekday" ]]; then
+    run_verification || true
+  fi
+}
+
 seconds_until() {
   local hh="${1%%:*}" mm="${1##*:}" now target
   now=$(( 10#$(date +%H) * 3600 + 10#$(date +%M) * 60 + 10#$(date +%S) ))
@@ -59,6 +96,7 @@ case "${1:-}" in
   -h|--help) usage; exit 0 ;;
   --check) newest_is_recent $((26 * 60)); exit ;;
   --once) run_backup; exit ;;
+  --verify) run_verification; exit ;;
   "") ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -78,5 +116,5 @@ while true; do
   sleep "$wait_for" &
   wait $!
   # A failure has alerted; the schedule goes on (the next night may work).
-  run_backup || true
+  nightly
 done

@@ -294,18 +294,46 @@ describe('backup and restore drill on a real PostgreSQL server', () => {
   );
 });
 
-describe('the backup sidecar when a backup fails', () => {
-  it('--once exits non-zero and posts an alert to BACKUP_ALERT_URL', async () => {
-    const received: string[] = [];
-    const receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        received.push(body);
-        res.end('ok');
-      });
+/** A webhook receiver on loopback: collects the bodies posted to it. */
+async function startAlertReceiver() {
+  const received: string[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push(body);
+      res.end('ok');
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => receiver.close() };
+}
+
+/** Runs the backup container's entrypoint on this machine, scripts/ on its PATH. */
+async function runSidecar(args: string[], env: Record<string, string>): Promise<ScriptResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      path.join(repoRoot, 'backup', 'entrypoint.sh'),
+      args,
+      {
+        env: {
+          PATH: `${path.join(repoRoot, 'scripts')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+          HOME: os.tmpdir(),
+          ...env,
+        },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+describe('the backup sidecar when something fails', () => {
+  it('--once exits non-zero and posts an alert to BACKUP_ALERT_URL', async () => {
+    const receiver = await startAlertReceiver();
     const closedPort = await new Promise<number>((resolve) => {
       const probe = http.createServer().listen(0, '127.0.0.1', () => {
         const { port } = probe.address() as AddressInfo;
@@ -314,34 +342,43 @@ describe('the backup sidecar when a backup fails', () => {
     });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-backup-alert-'));
     try {
-      const { port } = receiver.address() as AddressInfo;
-      const result = await execFileAsync(
-        path.join(repoRoot, 'backup', 'entrypoint.sh'),
-        ['--once'],
-        {
-          env: {
-            PATH: `${path.join(repoRoot, 'scripts')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-            HOME: os.tmpdir(),
-            BACKUP_DIR: dir,
-            // Nothing listens there: pg_dump fails as it does when the database is down.
-            DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closedPort}/hintbook`,
-            BACKUP_ALERT_URL: `http://127.0.0.1:${port}/hook`,
-          },
-        },
-      ).then(
-        () => ({ code: 0, stderr: '' }),
-        (error: { code?: number; stderr?: string }) => ({
-          code: error.code ?? -1,
-          stderr: error.stderr ?? '',
-        }),
-      );
+      const result = await runSidecar(['--once'], {
+        BACKUP_DIR: dir,
+        // Nothing listens there: pg_dump fails as it does when the database is down.
+        DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closedPort}/hintbook`,
+        BACKUP_ALERT_URL: receiver.url,
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/ALERT: Hintbook backup FAILED/);
-      expect(received).toHaveLength(1);
-      const alert = JSON.parse(received[0]!) as { text: string; source: string };
+      expect(receiver.received).toHaveLength(1);
+      const alert = JSON.parse(receiver.received[0]!) as { text: string; source: string };
       expect(alert.source).toBe('hintbook-backup');
       expect(alert.text).toMatch(/^Hintbook backup FAILED at \d{4}-\d\d-\d\dT/);
       expect(await readdir(dir)).toEqual([]);
+    } finally {
+      receiver.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--verify exits non-zero and alerts when the newest backup does not restore', async () => {
+    const receiver = await startAlertReceiver();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-verify-alert-'));
+    try {
+      // Checksummed, so intact as a file, but not a pg_dump archive.
+      const name = 'hintbook-20250101T023000Z.dump';
+      await writeFile(path.join(dir, name), 'not a dump');
+      await execFileAsync('sh', ['-c', `sha256sum ${name} > ${name}.sha256`], { cwd: dir });
+      const result = await runSidecar(['--verify'], {
+        BACKUP_DIR: dir,
+        DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/hintbook',
+        BACKUP_ALERT_URL: receiver.url,
+      });
+      expect(result.code).toBe(1);
+      expect(receiver.received).toHaveLength(1);
+      expect(JSON.parse(receiver.received[0]!)).toMatchObject({
+        text: expect.stringMatching(/verification FAILED .* for hintbook-20250101T023000Z\.dump/),
+      });
     } finally {
       receiver.close();
       await rm(dir, { recursive: true, force: true });
