@@ -66,7 +66,7 @@ done
 local_cas() { find /usr/local/share/ca-certificates -maxdepth 1 -name '*.crt' -type f 2>/dev/null | LC_ALL=C sort; }
 quiet_build() {
   local output
-  output="$(docker build "$@" 2>&1)" || { printf '%s\n' "$output" >&2; return 1; }
+  output="$(docker build --force-rm "$@" 2>&1)" || { printf '%s\n' "$output" >&2; return 1; }
 }
 short_hash() { sha256sum | cut -c1-16; }
 

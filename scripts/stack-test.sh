@@ -146,7 +146,7 @@ done
 build() {
   local tag="$1" started_at=$SECONDS output
   shift
-  if ! output="$(docker build "${build_args[@]}" "$@" -t "$tag" . 2>&1)"; then
+  if ! output="$(docker build --force-rm "${build_args[@]}" "$@" -t "$tag" . 2>&1)"; then
     printf '%s\n' "$output" | tail -n 60 >&2
     echo "stack-test.sh: building $tag failed" >&2
     return 1
@@ -206,12 +206,13 @@ services:
     image: $prefix/backend-deps:$version
     init: true
     working_dir: /app
-    command: ['node_modules/.bin/tsx', 'fake/serve.ts', 'openai', '8080']
+    command: ['node_modules/.bin/tsx', 'backend/src/test/fake-providers/serve.ts', 'openai', '8080']
     environment:
       FAKE_HOST: 0.0.0.0
       FAKE_TIMING: realistic
     volumes:
-      - $root/backend/src/test/fake-providers:/app/fake:ro
+      # The fake imports a little of the backend's own code (the mock embedder).
+      - $root/backend/src:/app/backend/src:ro
     ports:
       - '127.0.0.1:$fake_port:8080'
     networks: [edge]

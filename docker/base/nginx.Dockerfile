@@ -7,7 +7,10 @@ RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
        nginx-light gettext-base curl \
     && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled /var/www/html \
-    && mkdir -p /etc/nginx/conf.d /docker-entrypoint.d /usr/share/nginx/html \
+    && mkdir -p /etc/nginx/conf.d /etc/nginx/logs /docker-entrypoint.d /usr/share/nginx/html \
+    # The official build's prefix is /etc/nginx, Debian's /usr/share/nginx: relative paths in
+    # nginx.conf (logs/access.log) must land in the same place.
+    && ln -s /etc/nginx/logs /usr/share/nginx/logs \
     && nginx -v
 COPY nginx-entrypoint.sh /docker-entrypoint.sh
 ENTRYPOINT ["/docker-entrypoint.sh"]
