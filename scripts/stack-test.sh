@@ -216,6 +216,12 @@ services:
     ports:
       - '127.0.0.1:$fake_port:8080'
     networks: [edge]
+  backup:
+    # Healthy as soon as its first backup exists (it takes one at start), not after the
+    # production start period of ten minutes: healthcheck.sh looks at it in step 5.
+    healthcheck:
+      interval: 5s
+      start_period: 5s
 YAML
 stack up -d --no-build
 step_done
