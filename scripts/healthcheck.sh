@@ -12,7 +12,7 @@ Usage: scripts/healthcheck.sh [--url URL] [--no-compose] [--insecure] [--cert-wa
                               [--disk-warn-percent N] [--backup-dir DIR]
                               [--alert-url URL] [--alert-after-minutes N]
 
-  --url URL              public address [https://<first of DOMAINS in .env>]
+  --url URL              public address [https://<first of DOMAINS in .env>[:HTTPS_PORT]]
   --no-compose           skip the docker compose checks (e.g. when run from another machine)
   --insecure             do not verify the TLS certificate (self-signed, staging)
   --cert-warn-days N     warn when the certificate expires within N days [14]; below 3: down
@@ -74,6 +74,10 @@ if [[ -z "$url" ]]; then
   domains="$(env_value DOMAINS)"
   first="${domains%% *}"
   url="https://${first:-localhost}"
+  # A published port other than 443 (HTTPS_PORT, possibly with an address: 127.0.0.1:8443).
+  https_port="$(env_value HTTPS_PORT || true)"
+  https_port="${https_port##*:}"
+  if [[ -n "$https_port" && "$https_port" != 443 ]]; then url="$url:$https_port"; fi
 fi
 url="${url%/}"
 
