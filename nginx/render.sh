@@ -26,9 +26,12 @@ Environment (defaults in brackets):
   NGINX_SSL_CERTIFICATE       [/etc/letsencrypt/live/$NGINX_CERT_NAME/fullchain.pem]
   NGINX_SSL_CERTIFICATE_KEY   [.../privkey.pem]   NGINX_SSL_TRUSTED_CERTIFICATE [.../chain.pem]
   NGINX_CLIENT_MAX_BODY_SIZE  [10m]
-  NGINX_AUTH_RATE             [10r/s]     NGINX_AUTH_BURST        [20]
+  NGINX_AUTH_RATE             [10r/s]     NGINX_AUTH_BURST        [100]   (/api/auth/, per address)
+  NGINX_API_RATE              [30r/s]     NGINX_API_BURST         [300]   (/api/, per address)
+  NGINX_SOCKET_RATE           [10r/s]     NGINX_SOCKET_BURST      [200]   (/socket.io/ requests)
+  NGINX_SOCKET_CONNECTIONS    [150]       open /socket.io/ connections per address
   NGINX_HSTS                  [max-age=63072000]
-  NGINX_RESOLVER              [127.0.0.11] (Docker's DNS; used for OCSP stapling)
+  NGINX_RESOLVER              [127.0.0.11] (Docker's DNS: the backend's address, OCSP stapling)
 USAGE
 }
 
@@ -67,7 +70,12 @@ first_domain="${domains%% *}"
 : "${NGINX_SSL_TRUSTED_CERTIFICATE:=/etc/letsencrypt/live/$NGINX_CERT_NAME/chain.pem}"
 : "${NGINX_CLIENT_MAX_BODY_SIZE:=10m}"
 : "${NGINX_AUTH_RATE:=10r/s}"
-: "${NGINX_AUTH_BURST:=20}"
+: "${NGINX_AUTH_BURST:=100}"
+: "${NGINX_API_RATE:=30r/s}"
+: "${NGINX_API_BURST:=300}"
+: "${NGINX_SOCKET_RATE:=10r/s}"
+: "${NGINX_SOCKET_BURST:=200}"
+: "${NGINX_SOCKET_CONNECTIONS:=150}"
 : "${NGINX_HSTS:=max-age=63072000}"
 : "${NGINX_RESOLVER:=127.0.0.11}"
 
@@ -91,7 +99,8 @@ check() {
 names='NGINX_SERVER_NAME NGINX_HTTP_LISTEN NGINX_HTTPS_LISTEN NGINX_BACKEND_UPSTREAM
   NGINX_SPA_ROOT NGINX_JUPYTERLITE_ROOT NGINX_ACME_ROOT NGINX_SSL_CERTIFICATE
   NGINX_SSL_CERTIFICATE_KEY NGINX_SSL_TRUSTED_CERTIFICATE NGINX_CLIENT_MAX_BODY_SIZE
-  NGINX_AUTH_RATE NGINX_AUTH_BURST NGINX_HSTS NGINX_RESOLVER'
+  NGINX_AUTH_RATE NGINX_AUTH_BURST NGINX_API_RATE NGINX_API_BURST NGINX_SOCKET_RATE
+  NGINX_SOCKET_BURST NGINX_SOCKET_CONNECTIONS NGINX_HSTS NGINX_RESOLVER'
 
 vars=''
 for var in $names; do

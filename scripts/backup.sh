@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR/..
 # Nightly (or on demand) backup of Hintbook's PostgreSQL database: pg_dump in custom format
-# (compressed), optional encryption to an age recipient, a sha256 checksum beside it, and
-# retention. Runs in the backup container (cron) and on a host with the PostgreSQL client.
+# (compressed), optional encryption to an age recipient, a sha256 checksum beside it, retention,
+# and an off-site copy (rclone) so the backups survive losing the server. Runs in the backup
+# container (daily) and on a host with the PostgreSQL client.
 set -euo pipefail
 
 usage() {
@@ -21,9 +22,17 @@ Options (and environment):
   --name PREFIX          file name prefix                [BACKUP_PREFIX, default hintbook]
   BACKUP_AGE_RECIPIENTS  age public keys (age1..., space separated): encrypt to them
   BACKUP_AGE_RECIPIENTS_FILE   or a file of recipients, one per line
+  BACKUP_OFFSITE         an rclone destination: after the dump, the encrypted file and its
+                         checksum are copied there, and this prefix's files older than
+                         BACKUP_OFFSITE_RETENTION_DAYS [BACKUP_RETENTION_DAYS] deleted there.
+                         A remote inline, e.g. ':s3,provider=AWS,access_key_id=…,secret_access_key=…,
+                         region=eu-central-1:bucket/hintbook' or ':sftp,host=…,user=…,pass=<rclone
+                         obscure …>:backups/hintbook'. Needs encryption (BACKUP_AGE_RECIPIENTS).
   -h, --help             this help
 
-Restore with scripts/restore.sh FILE; test a backup with scripts/verify-backup.sh FILE.
+Restore with scripts/restore.sh FILE; test a backup with scripts/verify-backup.sh FILE. An
+off-site copy comes back with: rclone copy "$BACKUP_OFFSITE/NAME" DIR (and NAME.sha256).
+Exit codes: 0 done, 1 the dump or the off-site copy failed, 2 usage.
 USAGE
 }
 
@@ -52,6 +61,20 @@ fi
 if [[ ! "$prefix" =~ ^[A-Za-z0-9._-]+$ ]]; then
   echo "backup.sh: the prefix may hold letters, digits, '.', '_' and '-' only" >&2
   exit 2
+fi
+
+offsite="${BACKUP_OFFSITE:-}"
+offsite_retention="${BACKUP_OFFSITE_RETENTION_DAYS:-$retention}"
+if [[ -n "$offsite" ]]; then
+  if [[ -z "${BACKUP_AGE_RECIPIENTS:-}${BACKUP_AGE_RECIPIENTS_FILE:-}" ]]; then
+    echo "backup.sh: BACKUP_OFFSITE needs encryption: set BACKUP_AGE_RECIPIENTS (the copy leaves this server)" >&2
+    exit 2
+  fi
+  command -v rclone >/dev/null || { echo "backup.sh: BACKUP_OFFSITE is set but 'rclone' is not installed" >&2; exit 2; }
+  [[ "$offsite_retention" =~ ^[0-9]+$ ]] || {
+    echo "backup.sh: BACKUP_OFFSITE_RETENTION_DAYS must be a whole number of days" >&2
+    exit 2
+  }
 fi
 
 pg_env_init
@@ -94,5 +117,23 @@ if [[ "$retention" -gt 0 ]]; then
        -o -name "$prefix-*.partial" \) \
     -mtime "+$((retention - 1))" ! -name "$(basename "$file")*" -print -delete |
     sed 's/^/backup.sh: removed (older than retention) /' >&2
+fi
+
+if [[ -n "$offsite" ]]; then
+  # The destination is never printed: an inline remote carries its credentials.
+  rclone_quiet=(--quiet --retries 3 --low-level-retries 5)
+  # An inline remote needs no configuration file; a named one comes from RCLONE_CONFIG.
+  [[ -n "${RCLONE_CONFIG:-}" ]] || rclone_quiet+=(--config /dev/null)
+  if ! rclone copy "${rclone_quiet[@]}" --include "$(basename "$file")" --include "$(basename "$file").sha256" \
+    "$(dirname "$file")" "$offsite"; then
+    echo "backup.sh: the off-site copy of $file FAILED (BACKUP_OFFSITE)" >&2
+    exit 1
+  fi
+  echo "backup.sh: copied $(basename "$file") and its checksum off-site" >&2
+  if [[ "$offsite_retention" -gt 0 ]]; then
+    rclone delete "${rclone_quiet[@]}" --min-age "${offsite_retention}d" \
+      --include "$prefix-*.dump*" --include "$prefix-*.sha256" "$offsite" ||
+      echo "backup.sh: could not apply the off-site retention (the copy itself is there)" >&2
+  fi
 fi
 printf '%s\n' "$file"

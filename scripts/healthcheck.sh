@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # One look at a Hintbook installation: containers, disk space, database and migrations (through
 # /api/health), AI provider status, certificate expiry, and the age of the newest backup.
-# Exit status for monitoring: 0 all OK, 1 a warning, 2 something is down.
+# Exit status for monitoring: 0 all OK, 1 a warning, 2 something is down. Run every minute or
+# so from cron with an alert address, it tells a person when a problem has lasted
+# --alert-after-minutes (and again when it is over).
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: scripts/healthcheck.sh [--url URL] [--no-compose] [--insecure] [--cert-warn-days N]
                               [--disk-warn-percent N] [--backup-dir DIR]
+                              [--alert-url URL] [--alert-after-minutes N]
 
-  --url URL              public address [https://<first of DOMAINS in .env>]
+  --url URL              public address [https://<first of DOMAINS in .env>[:HTTPS_PORT]]
   --no-compose           skip the docker compose checks (e.g. when run from another machine)
   --insecure             do not verify the TLS certificate (self-signed, staging)
   --cert-warn-days N     warn when the certificate expires within N days [14]; below 3: down
   --disk-warn-percent N  warn when a file system is fuller than N percent [85]; 95: down
   --backup-dir DIR       also check the newest backup in this host folder is under 26 hours old
+  --alert-url URL        a webhook [ALERT_URL in .env]: once a warning or failure has lasted
+                         --alert-after-minutes, POST {"text": "...", "source": "hintbook-health"}
+                         with what is wrong; once more when all is OK again
+  --alert-after-minutes N  [5] (state in HINTBOOK_HEALTH_STATE [/var/tmp/hintbook-health.state])
   -h, --help             this help
-Exit codes: 0 OK, 1 warning, 2 down. Environment: COMPOSE_FILE_PATH, ENV_FILE.
+Exit codes: 0 OK, 1 warning, 2 down. Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml] or compose's own COMPOSE_FILE and
+COMPOSE_PROJECT_NAME, ENV_FILE [.env].
 USAGE
 }
 
@@ -30,10 +38,13 @@ env_value() {
 }
 
 compose() {
+  local files=(-f "$compose_file")
+  # Compose's own COMPOSE_FILE (say, with an override file) counts when COMPOSE_FILE_PATH is unset.
+  if [[ -z "${COMPOSE_FILE_PATH:-}" && -n "${COMPOSE_FILE:-}" ]]; then files=(); fi
   if docker compose version >/dev/null 2>&1; then
-    docker compose -f "$compose_file" "$@"
+    docker compose "${files[@]}" "$@"
   else
-    docker-compose -f "$compose_file" "$@"
+    docker-compose "${files[@]}" "$@"
   fi
 }
 
@@ -43,6 +54,8 @@ insecure=0
 cert_warn_days=14
 disk_warn=85
 backup_dir=""
+alert_url=""
+alert_after=5
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --url) url="${2:?--url needs a value}"; shift 2 ;;
@@ -51,6 +64,8 @@ while [[ $# -gt 0 ]]; do
     --cert-warn-days) cert_warn_days="${2:?}"; shift 2 ;;
     --disk-warn-percent) disk_warn="${2:?}"; shift 2 ;;
     --backup-dir) backup_dir="${2:?}"; shift 2 ;;
+    --alert-url) alert_url="${2:?}"; shift 2 ;;
+    --alert-after-minutes) alert_after="${2:?}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "healthcheck.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -59,13 +74,22 @@ if [[ -z "$url" ]]; then
   domains="$(env_value DOMAINS)"
   first="${domains%% *}"
   url="https://${first:-localhost}"
+  # A published port other than 443 (HTTPS_PORT, possibly with an address: 127.0.0.1:8443).
+  https_port="$(env_value HTTPS_PORT || true)"
+  https_port="${https_port##*:}"
+  if [[ -n "$https_port" && "$https_port" != 443 ]]; then url="$url:$https_port"; fi
 fi
 url="${url%/}"
 
+[[ -n "$alert_url" ]] || alert_url="$(env_value ALERT_URL || true)"
+[[ "$alert_after" =~ ^[0-9]+$ ]] || { echo "healthcheck.sh: --alert-after-minutes takes minutes" >&2; exit 2; }
+
 status=0
+problems=""
 report() {
   local level="$1" what="$2" detail="$3"
   printf '%-5s %-14s %s\n' "$level" "$what" "$detail"
+  [[ "$level" == OK ]] || problems+="$level $what: $detail"$'\n'
   case "$level" in
     WARN) [[ $status -lt 1 ]] && status=1 ;;
     DOWN) status=2 ;;
@@ -169,6 +193,41 @@ elif [[ "$use_compose" -eq 1 ]] && command -v docker >/dev/null 2>&1; then
     report OK backup "a backup younger than 26 hours exists"
   else
     report WARN backup "no backup younger than 26 hours (docker compose -f $compose_file logs backup)"
+  fi
+fi
+
+# --- alert ------------------------------------------------------------------------------------
+json_string() {
+  local value="${1//\\/\\\\}"
+  value="${value//\"/\\\"}"
+  value="${value//$'\n'/\\n}"
+  value="${value//$'\t'/ }"
+  printf '"%s"' "$value"
+}
+post_alert() {
+  curl --silent --show-error --max-time 20 --fail -H 'Content-Type: application/json' \
+    --data "{\"text\":$(json_string "$1"),\"source\":\"hintbook-health\"}" "$alert_url" >/dev/null ||
+    echo "healthcheck.sh: the alert could not be delivered to $alert_url" >&2
+}
+if [[ -n "$alert_url" ]]; then
+  # One line per state: "since <epoch>" when the trouble began, "alerted" once told.
+  state_file="${HINTBOOK_HEALTH_STATE:-/var/tmp/hintbook-health.state}"
+  now="$(date +%s)"
+  if [[ "$status" -eq 0 ]]; then
+    if grep -qx alerted "$state_file" 2>/dev/null; then
+      post_alert "Hintbook at $url is healthy again."
+    fi
+    rm -f "$state_file"
+  else
+    since="$(sed -n 's/^since //p' "$state_file" 2>/dev/null || true)"
+    if [[ -z "$since" ]]; then
+      since="$now"
+      echo "since $now" >"$state_file"
+    fi
+    if (( now - since >= alert_after * 60 )) && ! grep -qx alerted "$state_file"; then
+      post_alert "Hintbook at $url needs attention (for $(( (now - since) / 60 )) min):"$'\n'"$problems"
+      echo alerted >>"$state_file"
+    fi
   fi
 fi
 

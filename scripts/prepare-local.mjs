@@ -8,7 +8,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const installOnly = process.argv.includes('--install-only');
+const usage = `Usage: node scripts/prepare-local.mjs [--install-only] [--help]
+
+Run by \`npm start\` and \`npm test\` before they start: checks Node (>= 20.19), runs npm ci when
+package-lock.json is newer than node_modules, then (unless --install-only) rebuilds contracts,
+backend and frontend where their sources are newer than their dist folders, and the JupyterLite
+site when its inputs changed.
+  --install-only  only the Node check and the install
+  -h, --help      this help`;
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(usage);
+  process.exit(0);
+}
+const unknown = args.filter((arg) => arg !== '--install-only');
+if (unknown.length > 0) {
+  console.error(`prepare-local: unknown argument: ${unknown.join(' ')}\n${usage}`);
+  process.exit(2);
+}
+const installOnly = args.includes('--install-only');
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {

@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Upgrades a running Hintbook: backup, new images (built here or pulled), migrations applied by
-# the new image while the old backend still serves, then each service replaced in turn. Users
-# see a few seconds of 502 at most while the backend container is swapped.
+# the new image while the old backend still serves, then each service replaced in turn. The
+# backend is swapped without a failed request: the new container starts beside the old one,
+# nginx sends requests to both, and the old one stops only once the new one is healthy.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/upgrade.sh [--build | --pull] [--no-backup] [--yes]
+Usage: scripts/upgrade.sh [--build | --pull | --no-images] [--no-backup] [--yes]
 
   --build      build the images from this checkout (default; `git pull` first)
   --pull       pull prebuilt images named by HINTBOOK_IMAGE_PREFIX and HINTBOOK_VERSION in .env
+  --no-images  use the images already tagged so (built or loaded beforehand)
   --no-backup  skip the backup taken before migrating (not recommended)
   --yes        do not ask for confirmation
   -h, --help   this help
-Steps: backup → images → migrate (advisory lock; the old backend keeps serving) → backend →
-nginx reload → web, certbot, backup → scripts/healthcheck.sh.
+Steps: backup → images → migrate (advisory lock; the old backend keeps serving) → a new backend
+beside the old one, the old one stopped once the new one is healthy (no failed request) →
+web (if its image changed), certbot, backup → scripts/healthcheck.sh.
 Migrations must stay compatible with the previous release while it still runs (expand, then
 contract in a later release). Roll back: restore the backup taken in step 1 (docs/operations.md).
-Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml].
+Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml] or compose's own COMPOSE_FILE and
+COMPOSE_PROJECT_NAME.
 USAGE
 }
 
@@ -25,10 +29,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 compose_file="${COMPOSE_FILE_PATH:-docker-compose.prod.yml}"
 
 compose() {
+  local files=(-f "$compose_file")
+  # Compose's own COMPOSE_FILE (say, with an override file) counts when COMPOSE_FILE_PATH is unset.
+  if [[ -z "${COMPOSE_FILE_PATH:-}" && -n "${COMPOSE_FILE:-}" ]]; then files=(); fi
   if docker compose version >/dev/null 2>&1; then
-    docker compose -f "$compose_file" "$@"
+    docker compose "${files[@]}" "$@"
   else
-    docker-compose -f "$compose_file" "$@"
+    docker-compose "${files[@]}" "$@"
   fi
 }
 
@@ -39,6 +46,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --build) mode=build; shift ;;
     --pull) mode=pull; shift ;;
+    --no-images) mode=none; shift ;;
     --no-backup) backup=0; shift ;;
     --yes|-y) assume_yes=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -61,28 +69,45 @@ fi
 step "2/6 New images ($mode)"
 if [[ "$mode" == pull ]]; then
   compose pull backend web backup certbot db
-else
+elif [[ "$mode" == build ]]; then
   compose build --pull backend web backup
+else
+  echo "using the images already tagged"
 fi
 
 step "3/6 Migrations, with the new backend image (the running backend keeps serving)"
 compose run --rm --no-deps -T backend node backend/dist/db/migrate.cli.js
 
-step "4/6 Backend"
-compose up -d --no-deps backend
+step "4/6 Backend: the new one beside the old one, then the old one stopped"
+healthy() {
+  [[ "$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$1" 2>/dev/null)" == healthy ]]
+}
+old_backends="$(compose ps -q backend)"
+compose up -d --no-deps --no-recreate --scale backend=2 backend
+new_backend=""
 for _ in $(seq 1 60); do
-  state="$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$(compose ps -q backend)" 2>/dev/null || true)"
-  [[ "$state" == healthy ]] && break
+  for id in $(compose ps -q backend); do
+    if [[ "$old_backends" != *"$id"* ]] && healthy "$id"; then new_backend="$id"; fi
+  done
+  [[ -n "$new_backend" ]] && break
   sleep 2
 done
-if [[ "${state:-}" != healthy ]]; then
-  echo "upgrade.sh: the new backend is not healthy after 2 minutes:" \
-    "docker compose -f $compose_file logs backend" >&2
+if [[ -z "$new_backend" ]]; then
+  echo "upgrade.sh: the new backend is not healthy after 2 minutes; the old one still serves." \
+    "Look at: docker compose -f $compose_file logs backend" >&2
   exit 1
 fi
+# nginx asks Docker's DNS again after 10 s (nginx/templates/http.conf.template): from then on it
+# knows both addresses, and retries a refused connection on the other one.
+sleep 11
+for id in $old_backends; do
+  # The old backend finishes what it is answering (graceful shutdown), then is removed.
+  docker stop --time 30 "$id" >/dev/null
+  docker rm "$id" >/dev/null
+done
+echo "backend replaced: $(docker inspect -f '{{.Name}}' "$new_backend")"
 
-step "5/6 nginx: re-resolve the backend (graceful reload), then the new web image"
-compose exec -T web nginx -s reload
+step "5/6 web (recreated only when its image or settings changed)"
 compose up -d --no-deps web
 
 step "6/6 Sidecars"

@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -290,4 +292,210 @@ describe('backup and restore drill on a real PostgreSQL server', () => {
       expect(await tableFingerprints(target)).toEqual(before);
     },
   );
+});
+
+/** A webhook receiver on loopback: collects the bodies posted to it. */
+async function startAlertReceiver() {
+  const received: string[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push(body);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => receiver.close() };
+}
+
+/** Runs the backup container's entrypoint on this machine, scripts/ on its PATH. */
+async function runSidecar(args: string[], env: Record<string, string>): Promise<ScriptResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      path.join(repoRoot, 'backup', 'entrypoint.sh'),
+      args,
+      {
+        env: {
+          PATH: `${path.join(repoRoot, 'scripts')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+          HOME: os.tmpdir(),
+          ...env,
+        },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+describe('the backup sidecar when something fails', () => {
+  it('--once exits non-zero and posts an alert to BACKUP_ALERT_URL', async () => {
+    const receiver = await startAlertReceiver();
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = http.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-backup-alert-'));
+    try {
+      const result = await runSidecar(['--once'], {
+        BACKUP_DIR: dir,
+        // Nothing listens there: pg_dump fails as it does when the database is down.
+        DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closedPort}/hintbook`,
+        BACKUP_ALERT_URL: receiver.url,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/ALERT: Hintbook backup FAILED/);
+      expect(receiver.received).toHaveLength(1);
+      const alert = JSON.parse(receiver.received[0]!) as { text: string; source: string };
+      expect(alert.source).toBe('hintbook-backup');
+      expect(alert.text).toMatch(/^Hintbook backup FAILED at \d{4}-\d\d-\d\dT/);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      receiver.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--verify exits non-zero and alerts when the newest backup does not restore', async () => {
+    const receiver = await startAlertReceiver();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-verify-alert-'));
+    try {
+      // Checksummed, so intact as a file, but not a pg_dump archive.
+      const name = 'hintbook-20250101T023000Z.dump';
+      await writeFile(path.join(dir, name), 'not a dump');
+      await execFileAsync('sh', ['-c', `sha256sum ${name} > ${name}.sha256`], { cwd: dir });
+      const result = await runSidecar(['--verify'], {
+        BACKUP_DIR: dir,
+        DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/hintbook',
+        BACKUP_ALERT_URL: receiver.url,
+      });
+      expect(result.code).toBe(1);
+      expect(receiver.received).toHaveLength(1);
+      expect(JSON.parse(receiver.received[0]!)).toMatchObject({
+        text: expect.stringMatching(/verification FAILED .* for hintbook-20250101T023000Z\.dump/),
+      });
+    } finally {
+      receiver.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const hasRclone = ['/usr/bin/rclone', '/usr/local/bin/rclone'].some((file) => existsSync(file));
+
+/** rclone's SFTP server on loopback: stands in for the off-site storage. */
+async function startSftpServer(root: string) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn(
+    'rclone',
+    ['serve', 'sftp', root, '--addr', `127.0.0.1:${port}`, '--user', 'offsite', '--pass', 'pw'],
+    { env: { PATH: process.env.PATH, HOME: root }, stdio: 'ignore' },
+  );
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const isOpen = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(socket.end() !== undefined));
+      socket.on('error', () => resolve(false));
+    });
+    if (isOpen) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { stdout: obscured } = await execFileAsync('rclone', ['obscure', 'pw']);
+  return {
+    remote: `:sftp,host=127.0.0.1,port=${port},user=offsite,pass=${obscured.trim()}:copies`,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+describe.skipIf(!hasAge || !hasRclone)('the off-site copy (rclone, SFTP on loopback)', () => {
+  it('copies every backup encrypted off the server, keeps its retention there, and restores from it after the server is lost', async () => {
+    const database = await seededDatabase('offsite');
+    const before = await tableFingerprints(database);
+    const served = await mkdtemp(path.join(workDir, 'sftp-'));
+    const sftp = await startSftpServer(served);
+    try {
+      const keyFile = path.join(workDir, 'offsite.key');
+      await execFileAsync('age-keygen', ['-o', keyFile]);
+      const recipient = /public key: (age1\w+)/.exec(await readFile(keyFile, 'utf8'))![1]!;
+      // A copy from 40 days ago waits off-site: the retention (30 days) removes it.
+      const copies = path.join(served, 'copies');
+      await mkdir(copies, { recursive: true });
+      const stale = path.join(copies, 'hintbook-20200101T023000Z.dump.age');
+      await writeFile(stale, 'old');
+      const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+      await utimes(stale, longAgo, longAgo);
+
+      const dir = path.join(workDir, 'offsite-local');
+      const refused = await runScript(
+        'backup.sh',
+        ['--dir', dir],
+        envFor(database, { BACKUP_OFFSITE: sftp.remote }),
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/BACKUP_OFFSITE needs encryption/);
+
+      const backup = await runScript(
+        'backup.sh',
+        ['--dir', dir],
+        envFor(database, { BACKUP_OFFSITE: sftp.remote, BACKUP_AGE_RECIPIENTS: recipient }),
+      );
+      expect(backup.code, backup.stderr).toBe(0);
+      expect(backup.stderr).not.toContain('pass=');
+      const name = path.basename(backup.stdout.trim());
+      expect((await readdir(copies)).sort()).toEqual([name, `${name}.sha256`]);
+      expect((await readFile(path.join(copies, name))).subarray(0, 21).toString()).toBe(
+        'age-encryption.org/v1',
+      );
+
+      // The server is lost: its backups and its database are gone.
+      await rm(dir, { recursive: true, force: true });
+      await dropDatabase(database);
+      const fetched = path.join(workDir, 'offsite-fetched');
+      for (const file of [name, `${name}.sha256`]) {
+        await execFileAsync('rclone', [
+          'copy',
+          '--config',
+          '/dev/null',
+          `${sftp.remote}/${file}`,
+          fetched,
+        ]);
+      }
+      const restore = await runScript(
+        'restore.sh',
+        ['--identity', keyFile, path.join(fetched, name)],
+        envFor(database),
+      );
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(await tableFingerprints(database)).toEqual(before);
+    } finally {
+      sftp.stop();
+    }
+  });
+
+  it('fails the backup (exit 1) when the off-site copy cannot be made', async () => {
+    const database = await seededDatabase('offsite-down');
+    const keyFile = path.join(workDir, 'offsite-down.key');
+    await execFileAsync('age-keygen', ['-o', keyFile]);
+    const recipient = /public key: (age1\w+)/.exec(await readFile(keyFile, 'utf8'))![1]!;
+    const result = await runScript(
+      'backup.sh',
+      ['--dir', path.join(workDir, 'offsite-down')],
+      envFor(database, {
+        // Nothing listens on port 1.
+        BACKUP_OFFSITE: ':sftp,host=127.0.0.1,port=1,user=x,pass=x:copies',
+        BACKUP_AGE_RECIPIENTS: recipient,
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/off-site copy of .* FAILED/);
+  });
 });

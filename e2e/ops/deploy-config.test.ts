@@ -1,11 +1,12 @@
 /**
  * What can be checked without a Docker engine: both compose files against the Compose
  * Specification schema and docker-compose's own parser, the Dockerfiles' structure (no Dockerfile
- * linter such as hadolint is installable here), .dockerignore, and the shell scripts.
+ * linter such as hadolint is installable here), .dockerignore, and the scripts. Building and
+ * running the images is scripts/stack-test.sh's job.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,7 +120,9 @@ describe('compose files', () => {
     }
     expect(JSON.stringify(services.backend.healthcheck)).toContain('/api/health');
     expect(services.backend.depends_on).toEqual({ db: { condition: 'service_healthy' } });
-    expect(services.db.image).toMatch(/^pgvector\/pgvector:[0-9.]+-pg\d+$/);
+    expect(services.db.image).toBe(
+      '${HINTBOOK_IMAGE_PREFIX:-hintbook}/db:${HINTBOOK_VERSION:-latest}',
+    );
     expect(services.redis.profiles).toEqual(['scale']);
     expect(Object.keys(volumes ?? {})).toEqual(
       expect.arrayContaining(['db-data', 'letsencrypt', 'backups']),
@@ -220,10 +223,17 @@ function parseDockerfile(file: string): DockerfileInfo {
   return { file, text, args, stages };
 }
 
+/**
+ * The images are built and run by scripts/stack-test.sh (in .ci/run whenever a Docker engine can
+ * start); these checks say what a build alone would not.
+ */
 describe('Dockerfiles (structural checks; hadolint cannot be installed here)', () => {
-  const dockerfiles = ['backend/Dockerfile', 'frontend/Dockerfile', 'backup/Dockerfile'].map(
-    parseDockerfile,
-  );
+  const dockerfiles = [
+    'backend/Dockerfile',
+    'frontend/Dockerfile',
+    'backup/Dockerfile',
+    'db/Dockerfile',
+  ].map(parseDockerfile);
 
   it.each(dockerfiles.map((info) => [info.file, info] as const))(
     '%s pins every base image to a version tag',
@@ -234,6 +244,22 @@ describe('Dockerfiles (structural checks; hadolint cannot be installed here)', (
         expect(stage.base, `${info.file}: ${stage.base}`).toMatch(
           /^[\w./-]+:v?\d+(\.\d+)+[\w.-]*$/,
         );
+      }
+    },
+  );
+
+  it.each(dockerfiles.map((info) => [info.file, info] as const))(
+    '%s takes every outside base image as a build argument, defaulting to an official one',
+    (_file, info) => {
+      const stageNames = new Set(info.stages.map((stage) => stage.name));
+      const rawFroms = [...info.text.matchAll(/^FROM (\S+)/gm)].map((match) => match[1] ?? '');
+      for (const from of rawFroms) {
+        if (stageNames.has(from)) continue;
+        expect(from, `${info.file}: FROM ${from}`).toMatch(/^\$\{[A-Z_]+_IMAGE\}$/);
+      }
+      expect(Object.keys(info.args).length).toBeGreaterThan(0);
+      for (const image of Object.values(info.args)) {
+        expect(image).not.toMatch(/^hintbook-base\//);
       }
     },
   );
@@ -294,9 +320,8 @@ describe('Dockerfiles (structural checks; hadolint cannot be installed here)', (
   it('the backup image runs as the postgres user with a PostgreSQL client matching the server', () => {
     const backup = dockerfiles[2]!;
     expect(backup.stages.at(-1)!.lines).toContain('USER postgres');
-    const serverMajor = /pgvector\/pgvector:[\d.]+-pg(\d+)/.exec(
-      read('docker-compose.prod.yml'),
-    )![1];
+    const db = dockerfiles[3]!;
+    const serverMajor = /^pgvector\/pgvector:[\d.]+-pg(\d+)$/.exec(db.stages.at(-1)!.base)![1];
     expect(backup.stages.at(-1)!.base).toMatch(new RegExp(`^postgres:${serverMajor}\\.`));
   });
 
@@ -344,6 +369,44 @@ describe('shell scripts', () => {
     },
   );
 
+  it.each(['scripts/prepare-local.mjs', 'scripts/summarise-test-reports.mjs'])(
+    '%s --help exits 0, says how to use it and starts nothing',
+    async (script) => {
+      const started = Date.now();
+      const { stdout } = await execFileAsync(process.execPath, [script, '--help'], {
+        cwd: repoRoot,
+      });
+      expect(stdout).toMatch(/^Usage:/);
+      // prepare-local used to start an npm ci or a build here: those leave a newer dist.
+      for (const output of ['contracts/dist', 'backend/dist', 'frontend/dist']) {
+        const dist = path.join(repoRoot, output);
+        if (existsSync(dist)) expect(statSync(dist).mtimeMs).toBeLessThan(started);
+      }
+    },
+  );
+
+  it('summarise-test-reports without a report folder says so instead of crashing', async () => {
+    const empty = await mkdtemp(path.join(workDir, 'no-reports-'));
+    await expect(
+      execFileAsync(process.execPath, [path.join(repoRoot, 'scripts/summarise-test-reports.mjs')], {
+        cwd: empty,
+      }),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/no folder \.ci-reports/) });
+  });
+
+  it('the nginx entrypoint --help renders nothing and removes nothing', async () => {
+    const confDir = await mkdtemp(path.join(workDir, 'nginx-conf-'));
+    await mkdir(path.join(confDir, 'conf.d'));
+    await writeFile(path.join(confDir, 'conf.d', 'default.conf'), '# stock\n');
+    const { stdout } = await execFileAsync(
+      path.join(repoRoot, 'nginx/entrypoint.d/10-hintbook-nginx.sh'),
+      ['--help'],
+      { env: { PATH: process.env.PATH, HINTBOOK_NGINX_CONF_DIR: confDir } },
+    );
+    expect(stdout).toMatch(/Usage:/);
+    expect(readdirSync(path.join(confDir, 'conf.d'))).toEqual(['default.conf']);
+  });
+
   it.each(scripts)('%s is executable and uses set -euo pipefail', (script) => {
     const text = read(script);
     expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
@@ -375,7 +438,11 @@ describe('docs/operations.md', () => {
     const uses = [...guide.matchAll(/(?:scripts\/)?\b([a-z-]+\.sh)((?:\s+--[a-z-]+)*)/g)];
     expect(uses.length).toBeGreaterThan(10);
     for (const [, script, flags] of uses) {
-      const file = path.join(repoRoot, 'scripts', script ?? '');
+      // scripts/, or the backup container's entrypoint (backup/entrypoint.sh).
+      const file =
+        ['scripts', 'backup']
+          .map((dir) => path.join(repoRoot, dir, script ?? ''))
+          .find((candidate) => existsSync(candidate)) ?? '';
       expect(existsSync(file), script).toBe(true);
       const { stdout: help } = await execFileAsync(file, ['--help'], {
         env: { PATH: process.env.PATH },

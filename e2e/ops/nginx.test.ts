@@ -102,7 +102,12 @@ describe('the rendered configuration', () => {
       const conf = await readFile(path.join(out, 'conf.d', 'hintbook.conf'), 'utf8');
       expect(conf).toContain('server_name tutor.example.org www.tutor.example.org;');
       expect(conf).toContain('/etc/letsencrypt/live/tutor.example.org/fullchain.pem');
-      expect(conf).toContain('server backend:3000;');
+      // Docker's DNS, asked again every 10 s: a recreated backend is found without a reload
+      // (scripts/stack-test.sh recreates it and checks).
+      expect(conf).toContain('resolver 127.0.0.11 valid=10s ipv6=off;');
+      const locations = await readFile(path.join(out, 'hintbook', 'locations.conf'), 'utf8');
+      expect(locations).toContain('set $hintbook_backend backend:3000;');
+      expect(locations).not.toMatch(/proxy_pass http:\/\/(?!\$hintbook_backend;)/);
       expect(conf).toMatch(/listen 443 ssl http2;/);
       expect(conf).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
     } finally {
@@ -436,3 +441,48 @@ function upgradeAndEcho(url: URL, ca?: string): Promise<{ status: number; echo: 
     req.end();
   });
 }
+
+describe('the edge limits with their defaults', () => {
+  let nginx: RunningNginx;
+  beforeAll(async () => {
+    nginx = await startNginx({
+      mode: 'dev',
+      upstreamPort: backend.port,
+      spaDir,
+      jupyterliteDir: liteDir,
+    });
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+
+  it('let a class of 30 behind one address sign in, load the app and connect at once', async () => {
+    // Per student, all at the same moment: the sign-in page's session check and the sign-in,
+    // the app's first API calls, and socket.io's handshake, upgrade and a reconnect.
+    const student = async () => {
+      const paths = [
+        ['POST', '/api/auth/refresh'],
+        ['POST', '/api/auth/login'],
+        ...Array.from({ length: 8 }, (_, index) => ['GET', `/api/modules?page=${index}`]),
+        ...Array.from({ length: 3 }, () => ['GET', '/socket.io/?EIO=4&transport=polling']),
+      ] as const;
+      return Promise.all(
+        paths.map(
+          async ([method, target]) => (await request(`${nginx.url}${target}`, { method })).status,
+        ),
+      );
+    };
+    const statuses = (await Promise.all(Array.from({ length: 30 }, student))).flat();
+    expect(statuses.length).toBe(30 * 13);
+    expect(statuses.filter((status) => status === 429)).toEqual([]);
+  });
+
+  it('answers 429 to a flood from one address on /api/ and /socket.io/', async () => {
+    for (const target of ['/api/modules', '/socket.io/?EIO=4&transport=polling']) {
+      const statuses = await Promise.all(
+        Array.from({ length: 700 }, async () => (await request(`${nginx.url}${target}`)).status),
+      );
+      expect(statuses.filter((status) => status === 429).length, target).toBeGreaterThan(0);
+    }
+  });
+});

@@ -4,6 +4,8 @@
  * Docker to do are checked. healthcheck.sh runs for real against nginx and a fake backend.
  */
 import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmod, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +29,9 @@ printf '%s\\n' "\${all//$'\\n'/ }" >>"$FAKE_DOCKER_LOG"
 case "$*" in
   "compose version") exit 0 ;;
   *"--entrypoint /bin/sh certbot -c"*"echo none"*) echo "$FAKE_CERT_STATE" ;;
-  *"ps -q"*) echo container-id ;;
+  # upgrade.sh starts a second backend beside the first: from then on ps lists both.
+  *"--scale backend=2"*) touch "$FAKE_DOCKER_LOG.scaled" ;;
+  *"ps -q"*) echo old-id; if [ -f "$FAKE_DOCKER_LOG.scaled" ]; then echo new-id; fi ;;
   "inspect "*) echo healthy ;;
   *"run --rm --no-deps --entrypoint certbot certbot"*) exit "\${FAKE_CERTBOT_EXIT:-0}" ;;
 esac
@@ -160,7 +164,7 @@ describe('admin.sh', () => {
 });
 
 describe('upgrade.sh', () => {
-  it('backs up, builds, migrates before swapping the backend, then reloads nginx', async () => {
+  it('backs up, builds, migrates, starts the new backend beside the old one, then stops the old one', async () => {
     const run = await runWithFakeDocker('upgrade.sh', ['--yes']);
     // The final health check cannot reach a real installation here; the upgrade itself passed.
     expect(run.code, run.stderr).toBe(0);
@@ -169,8 +173,9 @@ describe('upgrade.sh', () => {
       `${compose} exec -T backup backup.sh --dir /backups`,
       `${compose} build --pull backend web backup`,
       `${compose} run --rm --no-deps -T backend node backend/dist/db/migrate.cli.js`,
-      `${compose} up -d --no-deps backend`,
-      `${compose} exec -T web nginx -s reload`,
+      `${compose} up -d --no-deps --no-recreate --scale backend=2 backend`,
+      'stop --time 30 old-id',
+      'rm old-id',
       `${compose} up -d --no-deps web`,
     ];
     const positions = order.map((call) => run.calls.indexOf(call));
@@ -179,6 +184,8 @@ describe('upgrade.sh', () => {
       run.calls.join('\n'),
     ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    // The new backend is never stopped; no backend is ever down with no other one serving.
+    expect(run.calls.join('\n')).not.toMatch(/(stop|rm) .*new-id|up -d --no-deps backend$/m);
   });
 
   it('pulls instead of building with --pull', async () => {
@@ -258,6 +265,68 @@ describe('healthcheck.sh against nginx and a backend', () => {
     expect(result.stdout).toMatch(/^DOWN\s+application/m);
     expect(result.stdout).toMatch(/^WARN\s+backup\s+newest is 72h old/m);
     expect(result.code).toBe(2);
+  });
+});
+
+describe('healthcheck.sh alerts', () => {
+  it('tells the webhook once a failure has lasted, only once, and again when it is over', async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const healthy = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url === '/api/health' ? '{"ok":true}' : '{"status":"ok"}');
+    });
+    await new Promise<void>((resolve) => healthy.listen(0, '127.0.0.1', resolve));
+    const state = path.join(workDir, 'health.state');
+    const run = async (url: string, minutes: string) => {
+      const args = ['--no-compose', '--url', url, '--disk-warn-percent', '100'];
+      const env = {
+        PATH: process.env.PATH,
+        ENV_FILE: envFile,
+        HINTBOOK_HEALTH_STATE: state,
+      };
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      return execFileAsync(
+        path.join(repoRoot, 'scripts/healthcheck.sh'),
+        [...args, '--alert-url', hook, '--alert-after-minutes', minutes],
+        { env },
+      ).then(
+        () => 0,
+        (error: { code: number }) => error.code,
+      );
+    };
+    try {
+      const down = 'http://127.0.0.1:9';
+      // The first failing run only notes when the trouble began.
+      expect(await run(down, '5')).toBe(2);
+      expect(received).toEqual([]);
+      // Once it has lasted long enough (here: at once), one alert naming what is down...
+      expect(await run(down, '0')).toBe(2);
+      expect(received).toHaveLength(1);
+      const alert = JSON.parse(received[0]!) as { text: string; source: string };
+      expect(alert.source).toBe('hintbook-health');
+      expect(alert.text).toMatch(/needs attention[\s\S]*DOWN application: .*127\.0\.0\.1:9/);
+      // ...and not one per run.
+      expect(await run(down, '0')).toBe(2);
+      expect(received).toHaveLength(1);
+      const { port } = healthy.address() as AddressInfo;
+      expect(await run(`http://127.0.0.1:${port}`, '0')).toBe(0);
+      expect(received).toHaveLength(2);
+      expect(JSON.parse(received[1]!)).toMatchObject({
+        text: expect.stringMatching(/healthy again/),
+      });
+    } finally {
+      receiver.close();
+      healthy.close();
+    }
   });
 });
 

@@ -19,8 +19,11 @@ import { repoRoot } from './nginx.js';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = path.join(repoRoot, 'e2e', 'artifacts');
 
-/** Headless Chromium with background services (updates, sync, safe browsing) switched off. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Headless Chromium with background services (updates, sync, safe browsing) switched off;
+ * `extraArgs` adds switches (the stack test trusts its self-signed certificate that way).
+ */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -32,6 +35,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

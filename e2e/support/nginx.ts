@@ -116,9 +116,14 @@ export async function renderNginx(options: StartNginxOptions): Promise<RenderedN
     NGINX_RESOLVER: '127.0.0.1',
   };
   if (options.mode === 'test') {
-    // Browser suites sign in many times from one address; the edge limit is tested on its own.
+    // Browser suites sign in and call the API many times from one address, faster than any
+    // class; the edge limits are tested on their own (e2e/ops/nginx.test.ts).
     env.NGINX_AUTH_RATE = '100r/s';
     env.NGINX_AUTH_BURST = '500';
+    env.NGINX_API_RATE = '500r/s';
+    env.NGINX_API_BURST = '2000';
+    env.NGINX_SOCKET_RATE = '100r/s';
+    env.NGINX_SOCKET_BURST = '500';
   }
 
   let httpsPort: number | undefined;

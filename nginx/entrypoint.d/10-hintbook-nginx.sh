@@ -6,6 +6,23 @@
 #  3. starts a watcher that reloads nginx when certbot has renewed the certificate.
 set -eu
 
+case "${1:-}" in
+  -h|--help)
+    cat <<'USAGE'
+Usage: 10-hintbook-nginx.sh [--help]
+
+Run by the web image's /docker-entrypoint.sh before nginx starts; takes no arguments.
+Renders the nginx configuration from the environment (nginx/render.sh --help lists the
+variables), writes a self-signed placeholder certificate in https mode when none exists yet, and
+starts the watcher that reloads nginx when the certificate changes.
+  NGINX_MODE                https (default) or http
+  NGINX_CERT_CHECK_SECONDS  how often the certificate is compared [3600]
+USAGE
+    exit 0 ;;
+  "") ;;
+  *) echo "10-hintbook-nginx.sh: takes no arguments (see --help)" >&2; exit 2 ;;
+esac
+
 mode="${NGINX_MODE:-https}"
 # Overridable so the tests can run this file outside the image.
 conf_dir="${HINTBOOK_NGINX_CONF_DIR:-/etc/nginx}"

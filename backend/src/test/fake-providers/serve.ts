@@ -11,6 +11,7 @@ import {
  * Runs one fake vendor for e2e tests and benchmarks:
  *   tsx src/test/fake-providers/serve.ts <anthropic|openai|gemini|cohere|voyage> [port]
  * FAKE_TIMING=realistic gives every call REALISTIC_TIMING (400 ms to the first token, 15 ms a token).
+ * FAKE_HOST=0.0.0.0 listens on every interface (in a container of the stack test); default loopback.
  * Prints one JSON line `{"vendor","url","baseUrl","port"}` once listening; script it over HTTP
  * (POST /__fake/script …, see fake-server.ts). Stops on SIGINT/SIGTERM.
  */
@@ -29,6 +30,7 @@ if (!vendor || !(vendor in starters)) {
 }
 const server = await starters[vendor as keyof typeof starters]({
   port: portArg ? Number(portArg) : 0,
+  ...(process.env.FAKE_HOST ? { host: process.env.FAKE_HOST } : {}),
   ...(process.env.FAKE_TIMING === 'realistic' ? { timing: REALISTIC_TIMING } : {}),
 });
 process.stdout.write(
