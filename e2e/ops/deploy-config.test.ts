@@ -315,6 +315,10 @@ describe('Dockerfiles (structural checks; hadolint cannot be installed here)', (
     );
     const ignored = read('.dockerignore').split('\n');
     expect(ignored.filter((line) => /^(\*\*\/)?contracts\b/.test(line))).toEqual([]);
+    const jupyterliteStage = read('frontend/Dockerfile')
+      .split(/^FROM /m)
+      .find((stage) => stage.includes('AS jupyterlite'))!;
+    expect(jupyterliteStage).toContain('COPY contracts/src/workspace-bridge.ts contracts/src/');
   });
 
   it('the backup image runs as the postgres user with a PostgreSQL client matching the server', () => {
