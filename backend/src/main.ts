@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const { server, io, turns, indexer, stopBackgroundWork } = buildApp({
+  const { server, io, turns, indexer, metricsServer, stopBackgroundWork } = buildApp({
     config,
     database,
     logger,
@@ -81,6 +81,10 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port, host: config.host }, `Hintbook is listening on http://localhost:${port}`);
   });
+  const { metricsPort, metricsHost } = config.observability;
+  metricsServer?.listen(metricsPort, metricsHost, () =>
+    logger.info({ port: metricsPort, host: metricsHost }, 'metrics on /metrics'),
+  );
   // Catches up on content written while retrieval was off or the vendor down (and the seed):
   // in the background, so the server answers at once; unchanged chunks cost a hash compare.
   indexer.everythingChanged();
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
       await interruptRunningTurns(turns, SHUTDOWN_GRACE_MS / 2);
       stopBackgroundWork();
       await io.close(); // also closes the HTTP server
+      metricsServer?.close();
       await database.close();
     } catch (error) {
       logger.error({ err: error }, 'unclean shutdown');
