@@ -55,10 +55,7 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
       deps.chain().forEach((provider, index) => {
         const current = statuses[provider]?.state ?? 'closed';
         for (const state of CIRCUIT_STATES)
-          gauge.set(
-            { provider, state, primary: String(index === 0) },
-            state === current ? 1 : 0,
-          );
+          gauge.set({ provider, state, primary: String(index === 0) }, state === current ? 1 : 0);
       });
     },
   );

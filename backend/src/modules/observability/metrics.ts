@@ -88,7 +88,7 @@ export function createAppMetrics() {
   });
   const aiTokens = new Counter({
     name: 'hintbook_ai_tokens_total',
-    help: "Tokens by provider, model, kind and direction (input, output), as the vendor counted them",
+    help: 'Tokens by provider, model, kind and direction (input, output), as the vendor counted them',
     labelNames: ['provider', 'model', 'kind', 'direction'] as const,
     registers,
   });
