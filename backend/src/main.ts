@@ -1,3 +1,5 @@
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, tracing must start before express and pg load.
+import './modules/observability/tracing-preload.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { interruptStaleAnswers } from './modules/chat/messages.repository.js';
 import { STALE_AFTER_MS } from './modules/chat/turn.types.js';
 import { interruptRunningTurns } from './modules/chat/turn.service.js';
 import { seedStarterModuleAtBoot } from './modules/learning/starter-module.js';
+import { tracingHooks } from './modules/observability/tracing-hooks.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       await io.close(); // also closes the HTTP server
       metricsServer?.close();
       await database.close();
+      await tracingHooks.shutdown();
     } catch (error) {
       logger.error({ err: error }, 'unclean shutdown');
     }

@@ -537,6 +537,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return toConfig(result.data);
 }
 
+const tracingSchema = z.object({
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('hintbook-backend'),
+});
+
+/**
+ * Tracing is decided before the rest of the configuration is read (it must start before the
+ * modules it instruments load). An invalid endpoint here is reported by loadConfig right after.
+ */
+export function loadTracingSettings(
+  source: Record<string, string | undefined> = process.env,
+): { endpoint: string; serviceName: string } | undefined {
+  const parsed = tracingSchema.safeParse({
+    OTEL_EXPORTER_OTLP_ENDPOINT: source.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    OTEL_SERVICE_NAME: source.OTEL_SERVICE_NAME || undefined,
+  });
+  if (!parsed.success || !parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  return {
+    endpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: parsed.data.OTEL_SERVICE_NAME,
+  };
+}
+
 /** Non-fatal problems worth a line in the boot log. */
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];

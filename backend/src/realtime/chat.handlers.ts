@@ -14,6 +14,7 @@ import {
   stopTurn,
 } from '../modules/chat/turn.service.js';
 import type { TurnDeps } from '../modules/chat/turn.types.js';
+import { tracingHooks } from '../modules/observability/tracing-hooks.js';
 import type { HintbookServer, HintbookSocket } from './io.js';
 
 type Ack<T> = (result: T | { ok: false; error: RealtimeError }) => void;
@@ -23,32 +24,42 @@ type Ack<T> = (result: T | { ok: false; error: RealtimeError }) => void;
  * a stable error. A client that sends no ack callback gets nothing back, and nothing crashes.
  */
 function handle<Schema extends z.ZodType, Result>(
+  event: string,
   schema: Schema,
   run: (payload: z.output<Schema>) => Promise<Result> | Result,
 ) {
-  return async (payload: unknown, ack?: unknown) => {
-    const reply: Ack<Result> = typeof ack === 'function' ? (ack as Ack<Result>) : () => {};
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      reply({
-        ok: false,
-        error: {
-          code: 'realtime.invalid_payload',
-          message: first
-            ? `${first.path.join('.') || 'payload'}: ${first.message}`
-            : 'Invalid payload',
-          retryable: false,
-        },
-      });
-      return;
-    }
-    try {
-      reply(await run(parsed.data));
-    } catch (error) {
-      reply({ ok: false, error: toRealtimeError(error) });
-    }
-  };
+  // With tracing on, each event is a trace; a turn it starts ends that trace (turn-metrics.ts).
+  return (payload: unknown, ack?: unknown) =>
+    tracingHooks.traceSocketEvent(event, () => handlePayload(schema, run, payload, ack));
+}
+
+async function handlePayload<Schema extends z.ZodType, Result>(
+  schema: Schema,
+  run: (payload: z.output<Schema>) => Promise<Result> | Result,
+  payload: unknown,
+  ack: unknown,
+) {
+  const reply: Ack<Result> = typeof ack === 'function' ? (ack as Ack<Result>) : () => {};
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    reply({
+      ok: false,
+      error: {
+        code: 'realtime.invalid_payload',
+        message: first
+          ? `${first.path.join('.') || 'payload'}: ${first.message}`
+          : 'Invalid payload',
+        retryable: false,
+      },
+    });
+    return;
+  }
+  try {
+    reply(await run(parsed.data));
+  } catch (error) {
+    reply({ ok: false, error: toRealtimeError(error) });
+  }
 }
 
 export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {
@@ -57,28 +68,28 @@ export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {
 
     socket.on(
       'chat:send',
-      handle(chatSendPayloadSchema, async (payload) => ({
+      handle('chat:send', chatSendPayloadSchema, async (payload) => ({
         ok: true as const,
         ...(await sendQuestion(deps, user(), payload)),
       })),
     );
     socket.on(
       'chat:retry',
-      handle(chatRetryPayloadSchema, async (payload) => ({
+      handle('chat:retry', chatRetryPayloadSchema, async (payload) => ({
         ok: true as const,
         ...(await retryLastQuestion(deps, user(), payload)),
       })),
     );
     socket.on(
       'chat:stop',
-      handle(chatStopPayloadSchema, (payload) => {
+      handle('chat:stop', chatStopPayloadSchema, (payload) => {
         stopTurn(deps, user(), payload);
         return { ok: true as const };
       }),
     );
     socket.on(
       'chat:resume',
-      handle(chatResumePayloadSchema, (payload) =>
+      handle('chat:resume', chatResumePayloadSchema, (payload) =>
         resumeTurn(deps, user(), payload, (event, body) => socket.emit(event, body)),
       ),
     );

@@ -1,9 +1,10 @@
 import type { ActiveTurns } from '../chat/active-turns.js';
 import type { TurnEmitter } from '../chat/turn.types.js';
 import type { AppMetrics, TurnOutcome } from './metrics.js';
+import { tracingHooks } from './tracing-hooks.js';
 
 /**
- * Turn metrics without touching the turn code: the registry of running turns says when a turn
+ * Turn metrics (and the end of a turn's trace) without touching the turn code: the registry of running turns says when a turn
  * starts and how it ends, and the emitter sees every delta. Both wrap the real ones in app.ts.
  */
 export function instrumentTurns(
@@ -12,14 +13,22 @@ export function instrumentTurns(
   emitter: TurnEmitter,
 ): { activeTurns: ActiveTurns; emitter: TurnEmitter } {
   // turnId → when it started and whether its first delta went out; entries leave at the end.
-  const running = new Map<string, { startedAt: bigint; hasFirstDelta: boolean }>();
+  const running = new Map<
+    string,
+    { startedAt: bigint; hasFirstDelta: boolean; endSpan: ((outcome: string) => void) | undefined }
+  >();
   const secondsSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
   return {
     activeTurns: {
       ...activeTurns,
       start(turn) {
-        running.set(turn.turnId, { startedAt: process.hrtime.bigint(), hasFirstDelta: false });
+        running.set(turn.turnId, {
+          startedAt: process.hrtime.bigint(),
+          hasFirstDelta: false,
+          // A traced chat:send: its span now lasts until this turn's terminal event.
+          endSpan: tracingHooks.holdEventSpan(),
+        });
         metrics.turnStarted();
         return activeTurns.start(turn);
       },
@@ -30,6 +39,7 @@ export function instrumentTurns(
         if (!entry) return;
         const { outcome, code } = outcomeOf(terminal);
         metrics.turnEnded(outcome, code, secondsSince(entry.startedAt));
+        entry.endSpan?.(outcome);
       },
     },
     emitter: {
