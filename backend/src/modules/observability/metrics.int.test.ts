@@ -176,6 +176,7 @@ describe('Prometheus metrics on METRICS_PORT', () => {
       'process_cpu_user_seconds_total',
       'process_resident_memory_bytes',
       'nodejs_eventloop_lag_p99_seconds',
+      'hintbook_memory_limit_bytes',
     ])
       expect(hasSeries(samples, name), name).toBe(true);
     client.close();

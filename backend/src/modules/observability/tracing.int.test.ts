@@ -46,8 +46,10 @@ async function startOtlpReceiver() {
   };
 }
 
-const attribute = (span: ReceivedSpan, key: string) =>
-  span.attributes.find((entry) => entry.key === key)?.value.stringValue;
+const attribute = (span: ReceivedSpan, key: string): string | undefined => {
+  const value = span.attributes.find((entry) => entry.key === key)?.value.stringValue;
+  return typeof value === 'string' ? value : undefined;
+};
 
 describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
