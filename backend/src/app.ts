@@ -46,7 +46,6 @@ import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
 import { exercisesRoutes, notebookExercisesRoutes } from './modules/exercises/exercises.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
-import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
@@ -60,6 +59,10 @@ import { instrumentTurns } from './modules/observability/turn-metrics.js';
 import { attachCollectors } from './modules/observability/collectors.js';
 import { createMetricsServer } from './modules/observability/metrics-server.js';
 import { processMetrics } from './modules/observability/process-metrics.js';
+import { createMetricWindows } from './modules/observability/metric-windows.js';
+import { SYSTEM_METRICS } from './modules/observability/system.service.js';
+import { systemRoutes } from './modules/observability/system.routes.js';
+import { authenticate, authenticateOptional, requireAdmin } from './middleware/authenticate.js';
 import {
   createRealtimeServer,
   createTurnEmitter,
@@ -131,6 +134,8 @@ export function buildApp(deps: AppDeps): Hintbook {
 
   const metrics = createAppMetrics();
   database.observeQueries(metrics.dbQuery);
+  const windows = createMetricWindows({ registry: metrics.registry, metricNames: SYSTEM_METRICS });
+  const processStartedAt = clock();
   const app = express();
   const server = createServer(app);
   const io = createRealtimeServer(server, {
@@ -244,6 +249,12 @@ export function buildApp(deps: AppDeps): Hintbook {
     }),
   );
   api.use(
+    '/admin/system',
+    signedIn,
+    requireAdmin,
+    systemRoutes({ windows, processStartedAt, clock }),
+  );
+  api.use(
     '/admin',
     signedIn,
     adminRoutes({
@@ -300,6 +311,7 @@ export function buildApp(deps: AppDeps): Hintbook {
           }),
     stopBackgroundWork: () => {
       flusher.stop();
+      windows.stop();
       retention.stop();
       indexer.stop();
     },

@@ -7,3 +7,4 @@ export * from './realtime.js';
 export * from './admin.js';
 export * from './roster.js';
 export * from './exercises.js';
+export * from './system.js';

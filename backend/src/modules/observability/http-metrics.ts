@@ -7,14 +7,28 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 /**
  * Times every request and labels it with its route template (`/api/chat/sessions/:sessionId`),
  * never the raw path. Express sets `req.route` when a route matches, but `req.baseUrl` is
- * unwound again when an error leaves the router, so the template is captured at match time.
- * Requests no route matched are `static` (SPA files) or `unmatched` (404s, probes).
+ * unwound again when an error leaves the router, so both are captured as Express sets them.
+ * A request refused before any route matched (401 from a router's middleware) is labelled with
+ * the deepest router it entered (`/api/admin/system/*`); the rest are `static` (SPA files) or
+ * `unmatched` (404s, probes).
  */
 export function httpMetrics(metrics: AppMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     let template: string | undefined;
     let route: unknown;
+    let baseUrl = req.baseUrl;
+    let deepestRouter: string | undefined;
+    Object.defineProperty(req, 'baseUrl', {
+      configurable: true,
+      enumerable: true,
+      get: () => baseUrl,
+      set(value: string | undefined) {
+        baseUrl = value as string;
+        if (typeof value === 'string' && value.length > (deepestRouter?.length ?? 0))
+          deepestRouter = value;
+      },
+    });
     Object.defineProperty(req, 'route', {
       configurable: true,
       enumerable: true,
@@ -28,13 +42,18 @@ export function httpMetrics(metrics: AppMetrics) {
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const method = METHODS.has(req.method) ? req.method : 'OTHER';
-      metrics.httpRequest(template ?? unmatched(req, res), method, res.statusCode, seconds);
+      const label = template ?? unmatched(req, res, deepestRouter);
+      metrics.httpRequest(label, method, res.statusCode, seconds);
     });
     next();
   };
 }
 
-function unmatched(req: Request, res: Response): string {
-  if (res.statusCode === 404 || req.originalUrl.startsWith('/api/')) return 'unmatched';
-  return 'static';
+/** Mount paths are literals; anything else (a parameter's value) must not become a label. */
+const LITERAL_PATH = /^(\/[a-z-]+)+$/;
+
+function unmatched(req: Request, res: Response, deepestRouter: string | undefined): string {
+  if (res.statusCode === 404) return 'unmatched';
+  if (deepestRouter && LITERAL_PATH.test(deepestRouter)) return `${deepestRouter}/*`;
+  return req.originalUrl.startsWith('/api/') ? 'unmatched' : 'static';
 }
