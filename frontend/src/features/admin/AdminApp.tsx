@@ -12,6 +12,7 @@ import { AdminSettingsPage } from './pages/AdminSettingsPage';
 import { AdminUsagePage } from './pages/AdminUsagePage';
 import { AdminUserPage } from './pages/AdminUserPage';
 import { AdminUsersPage } from './pages/AdminUsersPage';
+import { SystemPage } from '../system/pages/SystemPage';
 
 const sections = [
   { to: '/admin', label: 'Overview', end: true },
@@ -23,6 +24,7 @@ const sections = [
   { to: '/admin/settings', label: 'AI settings' },
   { to: '/admin/provider-errors', label: 'Provider errors' },
   { to: '/admin/audit', label: 'Audit log' },
+  { to: '/admin/system', label: 'System' },
 ];
 
 /** The admin panel: its own section navigation and pages, all in one lazily loaded chunk. */
@@ -52,6 +54,7 @@ export function AdminApp() {
         <Route path="settings" element={<AdminSettingsPage />} />
         <Route path="provider-errors" element={<AdminProviderErrorsPage />} />
         <Route path="audit" element={<AdminAuditPage />} />
+        <Route path="system" element={<SystemPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </div>
