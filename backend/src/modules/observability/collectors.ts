@@ -24,6 +24,7 @@ export interface CollectorDeps {
 const CIRCUIT_STATES = ['closed', 'half_open', 'open'] as const;
 /** A scrape must answer even when the database does not: its gauges are left out then. */
 const QUERY_TIMEOUT_MS = 2_000;
+const ACTIVE_STUDENTS_TTL_MS = 60_000;
 
 /**
  * Gauges read at scrape time. Those that ask the database (budget, active students) give the
@@ -36,6 +37,17 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
       deps.logger.warn({ err: error, metric: name }, 'a metric could not be read');
       return undefined;
     });
+
+  // Scans the day's messages and checks (no index on time alone): once a minute, not per scrape.
+  const activeStudents = cachedFor(ACTIVE_STUDENTS_TTL_MS, deps.clock, () => {
+    const now = deps.clock().getTime();
+    return query('active students', () =>
+      Promise.all([
+        countActiveStudentsSince(deps.database.db, new Date(now - 15 * 60_000)),
+        countActiveStudentsSince(deps.database.db, new Date(now - 86_400_000)),
+      ]),
+    );
+  });
 
   scrapeGauge(
     registry,
@@ -93,13 +105,7 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
     },
     async (gauge) => {
       gauge.reset();
-      const now = deps.clock().getTime();
-      const counts = await query('active students', () =>
-        Promise.all([
-          countActiveStudentsSince(deps.database.db, new Date(now - 15 * 60_000)),
-          countActiveStudentsSince(deps.database.db, new Date(now - 86_400_000)),
-        ]),
-      );
+      const counts = await activeStudents();
       if (!counts) return;
       gauge.set({ window: '15m' }, counts[0]);
       gauge.set({ window: '1d' }, counts[1]);
@@ -128,6 +134,18 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
       gauge.set({ state: 'waiting' }, pool.waiting);
     },
   );
+}
+
+/** The last successful answer of `read` for `ttlMs`; a failed read is retried at once. */
+function cachedFor<T>(ttlMs: number, clock: Clock, read: () => Promise<T | undefined>) {
+  let cached: { at: number; value: T } | undefined;
+  return async (): Promise<T | undefined> => {
+    const now = clock().getTime();
+    if (cached && now - cached.at < ttlMs) return cached.value;
+    const value = await read();
+    if (value !== undefined) cached = { at: now, value };
+    return value;
+  };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
