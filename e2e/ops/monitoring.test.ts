@@ -183,7 +183,9 @@ describe("Debian's Prometheus scraping the built backend on loopback", () => {
     for (let i = 0; i < 20; i++) expect((await fetch(`${stack.baseUrl}/api/health`)).ok).toBe(true);
     const p99 =
       'histogram_quantile(0.99, sum by (le) (rate(hintbook_http_request_duration_seconds_bucket{route="/api/health"}[1m])))';
+    // A rate needs the counter to grow between two scrapes: keep requesting while waiting.
     const result = await until(async () => {
+      expect((await fetch(`${stack.baseUrl}/api/health`)).ok).toBe(true);
       const answer = await query(p99);
       const value = Number(answer.data.result[0]?.value[1]);
       return Number.isFinite(value) && value > 0 ? value : undefined;
