@@ -89,7 +89,7 @@ describe('Alertmanager configuration rendered from .env', () => {
   };
 
   it('passes amtool check-config with no receiver, a webhook, and webhook plus email', async () => {
-    const cases = [
+    const cases: Array<Record<string, string>> = [
       {},
       { ALERT_WEBHOOK_URL: 'https://hooks.example.org/hintbook' },
       {
