@@ -46,7 +46,6 @@ import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
 import { exercisesRoutes, notebookExercisesRoutes } from './modules/exercises/exercises.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
-import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
@@ -54,6 +53,16 @@ import {
   createRetrievalIndexer,
   type RetrievalIndexer,
 } from './modules/retrieval/retrieval-indexer.js';
+import { createAppMetrics, type AppMetrics } from './modules/observability/metrics.js';
+import { httpMetrics } from './modules/observability/http-metrics.js';
+import { instrumentTurns } from './modules/observability/turn-metrics.js';
+import { attachCollectors } from './modules/observability/collectors.js';
+import { createMetricsServer } from './modules/observability/metrics-server.js';
+import { processMetrics } from './modules/observability/process-metrics.js';
+import { createMetricWindows } from './modules/observability/metric-windows.js';
+import { SYSTEM_METRICS } from './modules/observability/system.service.js';
+import { systemRoutes } from './modules/observability/system.routes.js';
+import { authenticate, authenticateOptional, requireAdmin } from './middleware/authenticate.js';
 import {
   createRealtimeServer,
   createTurnEmitter,
@@ -89,6 +98,10 @@ export interface Hintbook {
   indexer: RetrievalIndexer;
   /** The nightly deletion of old conversations (CHAT_RETENTION_DAYS); tests sweep now. */
   retention: { sweepNow(): Promise<number> };
+  /** The app's Prometheus metrics (the System page reads them too). */
+  metrics: AppMetrics;
+  /** `/metrics` on its own port, when METRICS_PORT is set; not listening yet, like `server`. */
+  metricsServer: HttpServer | undefined;
   /** Stops timers (the partial-answer flusher, retention) before the database closes. */
   stopBackgroundWork(): void;
 }
@@ -119,6 +132,10 @@ export function buildApp(deps: AppDeps): Hintbook {
     logger: deps.logger.child({ module: 'auth' }),
   };
 
+  const metrics = createAppMetrics();
+  database.observeQueries(metrics.dbQuery);
+  const windows = createMetricWindows({ registry: metrics.registry, metricNames: SYSTEM_METRICS });
+  const processStartedAt = clock();
   const app = express();
   const server = createServer(app);
   const io = createRealtimeServer(server, {
@@ -129,23 +146,29 @@ export function buildApp(deps: AppDeps): Hintbook {
     maxConnectionsPerUser: config.chat.socketMaxConnectionsPerUser,
     emailVerification: config.mail.verification,
   });
-  const ai = buildAi(deps, clock);
+  const ai = buildAi(deps, clock, metrics);
   const retrieval = createRetrievalDeps({
     db: database.db,
     clock,
     logger: deps.logger,
     pricing: ai.pricing,
     embeddings: config.embeddings,
+    observeCall: (call) =>
+      metrics.embeddingCall(
+        call,
+        ai.pricing.costOf(call.model, { inputTokens: call.inputTokens, outputTokens: 0 }).costUsd,
+      ),
   });
   const indexer = createRetrievalIndexer(retrieval);
+  const observed = instrumentTurns(metrics, createActiveTurns(), createTurnEmitter(io));
   const turns: TurnDeps = {
     db: database.db,
     clock,
     // Live: each read sees the admin's current settings, so changes apply on the next turn.
     limits: ai.runtime.limits,
     tutor: ai.tutor,
-    activeTurns: createActiveTurns(),
-    emitter: createTurnEmitter(io),
+    activeTurns: observed.activeTurns,
+    emitter: observed.emitter,
     logger: deps.logger.child({ module: 'chat' }),
     privacy: { redactionKinds: config.privacy.redactionKinds },
     retrieval: { deps: retrieval, settings: config.retrieval },
@@ -166,6 +189,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   ];
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  app.use(httpMetrics(metrics));
   app.use(requestLogger(deps.logger));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy } }));
   app.use(livenessRoutes());
@@ -209,6 +233,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     db: database.db,
     clock,
     checkTimeLimitMs: config.notebooks.checkTimeLimitMs,
+    onCheckRecorded: metrics.checkRecorded,
   };
   api.use('/modules', signedIn, notebookExercisesRoutes(exerciseDeps), modulesRoutes(learningDeps));
   api.use('/exercises', signedIn, exercisesRoutes(exerciseDeps));
@@ -222,6 +247,12 @@ export function buildApp(deps: AppDeps): Hintbook {
       clock,
       isTutorConfigured: () => ai.tutor.isConfigured(),
     }),
+  );
+  api.use(
+    '/admin/system',
+    signedIn,
+    requireAdmin,
+    systemRoutes({ windows, processStartedAt, clock }),
   );
   api.use(
     '/admin',
@@ -250,6 +281,16 @@ export function buildApp(deps: AppDeps): Hintbook {
     app.use(staticSpa(config.http.staticDir));
   }
   app.use(errorHandler);
+  attachCollectors(metrics, {
+    database,
+    clock,
+    logger: deps.logger.child({ module: 'metrics' }),
+    limits: () => ai.runtime.limits,
+    chain: () => ai.currentChain().map((target) => target.provider.name),
+    breakers: ai.breakers,
+    connectedSockets: () => io.of('/').sockets.size,
+  });
+  const { metricsPort, metricsToken } = config.observability;
   return {
     app,
     server,
@@ -259,8 +300,18 @@ export function buildApp(deps: AppDeps): Hintbook {
     providerErrors: ai.providerErrors,
     indexer,
     retention: { sweepNow: retention.sweepNow },
+    metrics,
+    metricsServer:
+      metricsPort === undefined
+        ? undefined
+        : createMetricsServer({
+            registries: [metrics.registry, processMetrics()],
+            token: metricsToken,
+            logger: deps.logger.child({ module: 'metrics' }),
+          }),
     stopBackgroundWork: () => {
       flusher.stop();
+      windows.stop();
       retention.stop();
       indexer.stop();
     },
@@ -268,7 +319,7 @@ export function buildApp(deps: AppDeps): Hintbook {
 }
 
 /** Providers, circuit breakers, prices and the tutor over them, with usage stored per call. */
-function buildAi(deps: AppDeps, clock: Clock) {
+function buildAi(deps: AppDeps, clock: Clock, metrics: AppMetrics) {
   const { config, database } = deps;
   const registry = createProviderRegistry(config.ai, deps.ai ?? {});
   const breakers = createCircuitBreakers(config.ai.circuitBreaker, clock);
@@ -292,6 +343,7 @@ function buildAi(deps: AppDeps, clock: Clock) {
   // Usage rows are written in the background; a reservation is settled only after them.
   const pendingUsage = new Set<Promise<void>>();
   const storeUsage = (owner: Parameters<typeof recordProviderCall>[1], call: CallRecord) => {
+    metrics.providerCall(call, pricing.costOf(call.model, call.usage ?? NO_USAGE).costUsd);
     const write = recordProviderCall(usage, owner, call);
     pendingUsage.add(write);
     void write.finally(() => pendingUsage.delete(write));
@@ -336,7 +388,10 @@ function buildAi(deps: AppDeps, clock: Clock) {
     runtime,
     registry,
     breakers,
-    recordCall: (owner, call) => recordProviderCall(usage, owner, call),
+    recordCall: (owner, call) => {
+      metrics.providerCall(call, pricing.costOf(call.model, call.usage ?? NO_USAGE).costUsd);
+      return recordProviderCall(usage, owner, call);
+    },
   };
   return {
     registry,
@@ -350,6 +405,8 @@ function buildAi(deps: AppDeps, clock: Clock) {
     spending,
   };
 }
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
 
 /**
  * Same policy nginx sends in production. No inline scripts anywhere; wasm compilation is

@@ -1,3 +1,5 @@
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, tracing must start before express and pg load.
+import './modules/observability/tracing-preload.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { interruptStaleAnswers } from './modules/chat/messages.repository.js';
 import { STALE_AFTER_MS } from './modules/chat/turn.types.js';
 import { interruptRunningTurns } from './modules/chat/turn.service.js';
 import { seedStarterModuleAtBoot } from './modules/learning/starter-module.js';
+import { tracingHooks } from './modules/observability/tracing-hooks.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const { server, io, turns, indexer, stopBackgroundWork } = buildApp({
+  const { server, io, turns, indexer, metricsServer, stopBackgroundWork } = buildApp({
     config,
     database,
     logger,
@@ -81,6 +84,10 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port, host: config.host }, `Hintbook is listening on http://localhost:${port}`);
   });
+  const { metricsPort, metricsHost } = config.observability;
+  metricsServer?.listen(metricsPort, metricsHost, () =>
+    logger.info({ port: metricsPort, host: metricsHost }, 'metrics on /metrics'),
+  );
   // Catches up on content written while retrieval was off or the vendor down (and the seed):
   // in the background, so the server answers at once; unchanged chunks cost a hash compare.
   indexer.everythingChanged();
@@ -96,7 +103,9 @@ async function main(): Promise<void> {
       await interruptRunningTurns(turns, SHUTDOWN_GRACE_MS / 2);
       stopBackgroundWork();
       await io.close(); // also closes the HTTP server
+      metricsServer?.close();
       await database.close();
+      await tracingHooks.shutdown();
     } catch (error) {
       logger.error({ err: error }, 'unclean shutdown');
     }

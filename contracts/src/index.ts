@@ -14,6 +14,7 @@ export * from './insights.js';
 export * from './retrieval.js';
 export * from './roster.js';
 export * from './exercises.js';
+export * from './system.js';
 // Plain helpers with no schema (slugify, the bridge protocol) have their own entry points,
 // `@hintbook/contracts/slugify` and `/workspace-bridge`: re-exported here, a helper only the
 // admin panel uses made the SPA's bundler split its first chunk (see frontend/src/zod-config.ts).

@@ -129,10 +129,17 @@ describe('compose files', () => {
     );
     expect(services.backup.environment?.BACKUP_RETENTION_DAYS).toBe('${BACKUP_RETENTION_DAYS:-30}');
     expect(JSON.stringify(services.certbot)).toMatch(/certbot renew[\s\S]*sleep 12h/);
-    // Only nginx is published; the database and backend stay on the internal networks.
+    // Only nginx is published; the database and backend stay on the internal networks, and
+    // Grafana (--profile monitoring) listens on the server's loopback only (an SSH tunnel).
     for (const [name, service] of Object.entries(services)) {
-      if (name !== 'web') expect(service.ports, name).toBeUndefined();
+      if (name === 'grafana')
+        for (const port of service.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+      else if (name !== 'web') expect(service.ports, name).toBeUndefined();
     }
+    // The metrics port is on the backend's internal monitoring network, never published.
+    expect(services.backend.environment?.METRICS_PORT).toBe('9464');
+    expect(services.prometheus?.networks).toEqual(['monitoring']);
+    expect(services.prometheus?.profiles).toEqual(['monitoring']);
   });
 
   it('secrets come only from .env, as ${VARIABLE} interpolations', () => {

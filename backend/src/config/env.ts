@@ -247,6 +247,15 @@ const envSchema = z
     RETRIEVAL_MAX_PASSAGES: z.coerce.number().int().min(0).max(20).default(6),
     RETRIEVAL_QUERY_TIMEOUT: z.coerce.number().int().min(100).max(30_000).default(2000),
     RETRIEVAL_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
+
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    METRICS_TOKEN: z
+      .string()
+      .min(16, { message: 'use at least 16 characters (openssl rand -hex 24)' })
+      .optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_SERVICE_NAME: z.string().default('hintbook-backend'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -485,6 +494,16 @@ function toConfig(env: z.infer<typeof envSchema>) {
       /** Conversations untouched for longer are deleted nightly; 0 keeps them forever. */
       chatRetentionDays: env.CHAT_RETENTION_DAYS,
     },
+    observability: {
+      /** Prometheus scrapes `/metrics` here; absent: no metrics listener (nothing exposed). */
+      metricsPort: env.METRICS_PORT,
+      metricsHost: env.METRICS_HOST,
+      /** When set, a scrape needs `Authorization: Bearer <token>`. */
+      metricsToken: env.METRICS_TOKEN,
+      /** OpenTelemetry traces go here (OTLP/HTTP); absent: tracing is not even loaded. */
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: env.OTEL_SERVICE_NAME,
+    },
     notebooks: {
       /** Largest notebook a save or upload may store (its JSON text). */
       maxBytes: env.NOTEBOOK_MAX_BYTES,
@@ -519,6 +538,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return toConfig(result.data);
 }
 
+const tracingSchema = z.object({
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('hintbook-backend'),
+});
+
+/**
+ * Tracing is decided before the rest of the configuration is read (it must start before the
+ * modules it instruments load). An invalid endpoint here is reported by loadConfig right after.
+ */
+export function loadTracingSettings(
+  source: Record<string, string | undefined> = process.env,
+): { endpoint: string; serviceName: string } | undefined {
+  const parsed = tracingSchema.safeParse({
+    OTEL_EXPORTER_OTLP_ENDPOINT: source.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    OTEL_SERVICE_NAME: source.OTEL_SERVICE_NAME || undefined,
+  });
+  if (!parsed.success || !parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  return {
+    endpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: parsed.data.OTEL_SERVICE_NAME,
+  };
+}
+
 /** Non-fatal problems worth a line in the boot log. */
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
@@ -536,5 +578,15 @@ export function configWarnings(config: Config): string[] {
   if (config.auth.adminEmails.length === 0) {
     warnings.push('ADMIN_EMAIL is empty: nobody can open the admin panel.');
   }
+  const { metricsPort, metricsHost, metricsToken } = config.observability;
+  if (metricsPort !== undefined && !metricsToken && !isLoopbackHost(metricsHost)) {
+    warnings.push(
+      `Metrics are served on ${metricsHost}:${metricsPort} without METRICS_TOKEN: keep that port off the internet.`,
+    );
+  }
   return warnings;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

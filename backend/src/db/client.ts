@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import * as schema from './schema/index.js';
+import { timeQueries, type QueryListener } from './query-timing.js';
 
 /**
  * What repositories receive: the query builder, identical for both drivers, or a transaction
@@ -34,6 +35,10 @@ export interface Database {
    */
   withConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Metrics: every query's duration from now on (one listener). */
+  observeQueries(listener: QueryListener): void;
+  /** Metrics: the pool's connections (PGlite has no pool). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 export interface DatabaseOptions {
@@ -61,10 +66,18 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   pool.on('error', (error) => {
     options.logger?.warn({ err: error }, 'idle database connection lost');
   });
+  let onQuery: QueryListener | undefined;
+  pool.on('connect', (client) => timeQueries(client, () => onQuery));
   const db: Db = drizzlePg(pool, { schema, casing: 'snake_case' });
   return {
     db,
     driver: 'pg',
+    observeQueries: (listener) => (onQuery = listener),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     async withConnection(work) {
       const client = await pool.connect();
       try {
@@ -84,10 +97,14 @@ function openPglite(dataDir: string): Database {
   // pgvector is bundled so the embedded database searches course material by meaning too,
   // exactly like the production image (migration 0006 creates the column where it exists).
   const client = new PGlite(location, { extensions: { vector } });
+  let onQuery: QueryListener | undefined;
+  // Times queries outside transactions (those run on the transaction's own handle).
+  timeQueries(client as unknown as Parameters<typeof timeQueries>[0], () => onQuery);
   const db: Db = drizzlePglite(client, { schema, casing: 'snake_case' });
   return {
     db,
     driver: 'pglite',
+    observeQueries: (listener) => (onQuery = listener),
     // PGlite is a single connection already.
     withConnection: (work) => work(db),
     close: () => client.close(),

@@ -19,6 +19,7 @@ import {
   stopTurn,
 } from '../modules/chat/turn.service.js';
 import type { TurnDeps } from '../modules/chat/turn.types.js';
+import { tracingHooks } from '../modules/observability/tracing-hooks.js';
 import type { HintbookServer, HintbookSocket } from './io.js';
 
 type ClientEvent = keyof ClientToServerEvents;
@@ -42,7 +43,11 @@ function listen<E extends ClientEvent>(
   // socket.io cannot type a listener for a generic event name; every listener here takes the
   // raw payload and ack anyway, which fits each event's signature.
   const name: ClientEvent = event;
-  socket.on(name, async (payload: unknown, ack?: unknown) => {
+  socket.on(name, (payload: unknown, ack?: unknown) =>
+    // With tracing on, each event is a trace; a turn it starts ends that trace (turn-metrics.ts).
+    tracingHooks.traceSocketEvent(event, () => handlePayload(payload, ack)),
+  );
+  async function handlePayload(payload: unknown, ack?: unknown) {
     const reply = (result: AckOf<E> | { ok: false; error: RealtimeError }) => {
       if (typeof ack === 'function') ack(result);
     };
@@ -72,7 +77,7 @@ function listen<E extends ClientEvent>(
       }
       reply({ ok: false, error: answer });
     }
-  });
+  }
 }
 
 export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {

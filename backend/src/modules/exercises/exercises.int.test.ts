@@ -256,6 +256,12 @@ describe('checks', () => {
     expect(rows.map((row) => row.outcome).sort()).toEqual(['error', 'failed', 'passed']);
     expect(rows.every((row) => /^[0-9a-f]{64}$/.test(row.codeHash))).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('sum(x for x');
+    // Operators see checks run and passed (Prometheus, issue 18).
+    const counted = await t.hintbook.metrics.registry.getSingleMetricAsString(
+      'hintbook_exercise_checks_total',
+    );
+    for (const outcome of ['passed', 'failed', 'error'])
+      expect(counted).toContain(`hintbook_exercise_checks_total{outcome="${outcome}"} 1`);
 
     const modules = await as.get('/api/modules').expect(200);
     const notebook = modules.body.modules[0].notebooks[0];

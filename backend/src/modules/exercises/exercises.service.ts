@@ -40,6 +40,8 @@ export interface ExerciseDeps {
   clock: Clock;
   /** How long a check may run in the student's kernel before it is stopped. */
   checkTimeLimitMs: number;
+  /** Metrics: told of each recorded check's outcome. */
+  onCheckRecorded?: (outcome: RecordAttemptBody['outcome']) => void;
 }
 
 export interface Viewer {
@@ -140,6 +142,7 @@ export async function recordAttempt(
     durationMs: body.durationMs,
     createdAt: now,
   });
+  deps.onCheckRecorded?.(body.outcome);
   const siblings = await findExercisesOfNotebooks(deps.db, [row.moduleNotebookId]);
   const summaries = new Map(
     (

@@ -12,6 +12,7 @@ import { AdminSettingsPage } from '../settings/pages/AdminSettingsPage';
 import { AdminUsagePage } from '../usage/pages/AdminUsagePage';
 import { AdminUserPage } from '../users/pages/AdminUserPage';
 import { AdminUsersPage } from '../users/pages/AdminUsersPage';
+import { SystemPage } from '../system/pages/SystemPage';
 
 const sections = [
   { to: '/admin', label: 'Overview', end: true },
@@ -23,6 +24,7 @@ const sections = [
   { to: '/admin/settings', label: 'AI settings' },
   { to: '/admin/provider-errors', label: 'Provider errors' },
   { to: '/admin/audit', label: 'Audit log' },
+  { to: '/admin/system', label: 'System' },
 ];
 
 /**
@@ -56,6 +58,7 @@ export function AdminApp() {
         <Route path="settings" element={<AdminSettingsPage />} />
         <Route path="provider-errors" element={<AdminProviderErrorsPage />} />
         <Route path="audit" element={<AdminAuditPage />} />
+        <Route path="system" element={<SystemPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </div>

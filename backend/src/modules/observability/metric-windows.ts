@@ -1,0 +1,105 @@
+import type { Registry } from 'prom-client';
+
+/**
+ * The process's counters and histogram buckets as they were a minute, an hour or a day ago, so
+ * "the last hour" is now minus then (what Prometheus's increase() does, without Prometheus).
+ * Snapshots are flat number arrays over a shared series index: a minute ring for the hour and a
+ * quarter-hour ring for the day, about a thousand numbers each.
+ */
+
+/** One sample: metric name and labels (a histogram bucket keeps its `le`). */
+export interface SeriesKey {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface Frame {
+  at: number;
+  values: Float64Array;
+}
+
+const MINUTE = 60_000;
+const QUARTER = 15 * MINUTE;
+
+export interface MetricWindows {
+  /** Every series' increase since `windowMs` ago (since the process started when younger). */
+  increaseOver(
+    windowMs: number,
+  ): Promise<{ since: number; samples: Array<SeriesKey & { value: number }> }>;
+  /** Takes a snapshot now (the timer calls it each minute; tests call it directly). */
+  snapshot(): Promise<void>;
+  stop(): void;
+}
+
+export function createMetricWindows(options: {
+  registry: Registry;
+  /** Only these metrics are kept (the System page's). */
+  metricNames: string[];
+  now?: () => number;
+}): MetricWindows {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const keys: SeriesKey[] = [];
+  const indexOf = new Map<string, number>();
+  const minutes: Frame[] = [];
+  const quarters: Frame[] = [];
+
+  async function read(): Promise<Frame> {
+    const values: number[] = [];
+    for (const name of options.metricNames) {
+      const metric = options.registry.getSingleMetric(name);
+      if (!metric) continue;
+      for (const sample of (await metric.get()).values) {
+        const labels = Object.fromEntries(
+          Object.entries(sample.labels).map(([key, value]) => [key, String(value)]),
+        );
+        // Histograms name each sample (`_bucket`, `_sum`, `_count`); counters do not.
+        const sampleName = (sample as { metricName?: string }).metricName ?? name;
+        const id = `${sampleName}${JSON.stringify(labels)}`;
+        let index = indexOf.get(id);
+        if (index === undefined) {
+          index = keys.push({ name: sampleName, labels }) - 1;
+          indexOf.set(id, index);
+        }
+        values[index] = sample.value;
+      }
+    }
+    return {
+      at: now(),
+      values: Float64Array.from({ length: keys.length }, (_, i) => values[i] ?? 0),
+    };
+  }
+
+  async function snapshot() {
+    const frame = await read();
+    minutes.push(frame);
+    if (minutes.length > 61) minutes.shift();
+    if (quarters.length === 0 || frame.at - quarters.at(-1)!.at >= QUARTER) {
+      quarters.push(frame);
+      if (quarters.length > 97) quarters.shift();
+    }
+  }
+
+  const timer = setInterval(() => void snapshot().catch(() => {}), MINUTE);
+  timer.unref();
+
+  return {
+    async increaseOver(windowMs) {
+      const current = await read();
+      const ring = windowMs <= 60 * MINUTE ? minutes : quarters;
+      // The oldest snapshot inside the window; none (process younger): counting from zero.
+      const base = ring.find((frame) => frame.at >= current.at - windowMs);
+      const isYoungerThanWindow = current.at - startedAt <= windowMs;
+      const from = isYoungerThanWindow || !base ? undefined : base;
+      return {
+        since: from?.at ?? startedAt,
+        samples: keys.map((key, index) => ({
+          ...key,
+          value: (current.values[index] ?? 0) - (from?.values[index] ?? 0),
+        })),
+      };
+    },
+    snapshot,
+    stop: () => clearInterval(timer),
+  };
+}

@@ -1,0 +1,152 @@
+import type { SystemMetricsResponse, SystemWindow } from '@hintbook/contracts';
+import { addBuckets, quantileOf, type Buckets } from './histogram-math.js';
+import type { MetricWindows, SeriesKey } from './metric-windows.js';
+
+/** What the System page reads; createMetricWindows keeps only these. */
+export const SYSTEM_METRICS = [
+  'hintbook_http_request_duration_seconds',
+  'hintbook_http_responses_total',
+  'hintbook_ai_call_duration_seconds',
+  'hintbook_ai_calls_total',
+  'hintbook_turn_first_token_seconds',
+  'hintbook_turns_ended_total',
+];
+
+const HOUR = 3_600_000;
+const MOST_ENDPOINTS = 60;
+
+type Sample = SeriesKey & { value: number };
+
+/** P50/P95/P99 per endpoint and provider, error rates and first tokens, last hour and day. */
+export async function getSystemMetrics(deps: {
+  windows: MetricWindows;
+  processStartedAt: Date;
+  now: Date;
+}): Promise<SystemMetricsResponse> {
+  const [hour, day] = await Promise.all([
+    deps.windows.increaseOver(HOUR),
+    deps.windows.increaseOver(24 * HOUR),
+  ]);
+  return {
+    generatedAt: deps.now.toISOString(),
+    processStartedAt: deps.processStartedAt.toISOString(),
+    scope: 'process',
+    hour: windowReport(hour.since, hour.samples),
+    day: windowReport(day.since, day.samples),
+  };
+}
+
+function windowReport(since: number, samples: Sample[]): SystemWindow {
+  const endpoints = histogramsBy(samples, 'hintbook_http_request_duration_seconds', [
+    'route',
+    'method',
+  ]);
+  const responses = countsBy(samples, 'hintbook_http_responses_total', ['route', 'method']);
+  const providers = histogramsBy(samples, 'hintbook_ai_call_duration_seconds', [
+    'provider',
+    'kind',
+  ]);
+  const calls = countsBy(samples, 'hintbook_ai_calls_total', ['provider', 'kind']);
+  const firstToken = histogramsBy(samples, 'hintbook_turn_first_token_seconds', []).get('[]') ?? {
+    bounds: [],
+    counts: [],
+  };
+  const turns = countsBy(samples, 'hintbook_turns_ended_total', ['outcome']);
+  const turnCount = (outcome: string) =>
+    Math.round(turns.get(JSON.stringify([outcome]))?.total ?? 0);
+
+  return {
+    since: new Date(since).toISOString(),
+    endpoints: [...endpoints]
+      .map(([key, buckets]) => {
+        const [route = '', method = ''] = JSON.parse(key) as string[];
+        const counted = responses.get(key);
+        return {
+          route,
+          method,
+          ...percentiles(buckets),
+          errorRate: rate(counted?.byLabel.get('5xx'), counted?.total),
+        };
+      })
+      .filter((row) => row.count > 0)
+      .sort((a, b) => b.count - a.count)
+      .slice(0, MOST_ENDPOINTS),
+    providers: [...providers]
+      .map(([key, buckets]) => {
+        const [provider = '', kind = ''] = JSON.parse(key) as string[];
+        const counted = calls.get(key);
+        return {
+          provider,
+          kind,
+          ...percentiles(buckets),
+          errorRate: rate(counted?.byLabel.get('error'), counted?.total),
+        };
+      })
+      .filter((row) => row.count > 0)
+      .sort((a, b) => a.provider.localeCompare(b.provider) || a.kind.localeCompare(b.kind)),
+    firstToken: {
+      ...percentiles(firstToken),
+      distribution: firstToken.bounds.map((bound, index) => ({
+        upToMs: Number.isFinite(bound) ? bound * 1000 : null,
+        count: Math.round(firstToken.counts[index]! - (firstToken.counts[index - 1] ?? 0)),
+      })),
+    },
+    turns: {
+      completed: turnCount('completed'),
+      interrupted: turnCount('interrupted'),
+      failed: turnCount('failed'),
+    },
+  };
+}
+
+function percentiles(buckets: Buckets) {
+  const ms = (q: number) => {
+    const seconds = quantileOf(buckets, q);
+    return seconds === undefined ? null : Math.round(seconds * 100_000) / 100;
+  };
+  return {
+    count: Math.round(buckets.counts.at(-1) ?? 0),
+    p50Ms: ms(0.5),
+    p95Ms: ms(0.95),
+    p99Ms: ms(0.99),
+  };
+}
+
+const rate = (part = 0, total = 0) => (total > 0 ? Math.min(1, part / total) : 0);
+
+/** Buckets of a histogram summed over every label not in `by` (e.g. over models). */
+function histogramsBy(samples: Sample[], name: string, by: string[]): Map<string, Buckets> {
+  const perSeries = new Map<string, { group: string; bounds: number[]; counts: number[] }>();
+  for (const sample of samples) {
+    if (sample.name !== `${name}_bucket`) continue;
+    const { le, ...labels } = sample.labels;
+    const series = JSON.stringify(labels);
+    const entry = perSeries.get(series) ?? {
+      group: JSON.stringify(by.map((label) => labels[label] ?? '')),
+      bounds: [],
+      counts: [],
+    };
+    entry.bounds.push(le === '+Inf' ? Infinity : Number(le));
+    entry.counts.push(sample.value);
+    perSeries.set(series, entry);
+  }
+  const grouped = new Map<string, Buckets>();
+  for (const { group, bounds, counts } of perSeries.values())
+    grouped.set(group, addBuckets(grouped.get(group), { bounds, counts }));
+  return grouped;
+}
+
+/** Counter totals grouped by `by`, with a breakdown by status class or outcome. */
+function countsBy(samples: Sample[], name: string, by: string[]) {
+  const grouped = new Map<string, { total: number; byLabel: Map<string, number> }>();
+  for (const sample of samples) {
+    if (sample.name !== name) continue;
+    const group = JSON.stringify(by.map((label) => sample.labels[label] ?? ''));
+    const entry = grouped.get(group) ?? { total: 0, byLabel: new Map<string, number>() };
+    entry.total += sample.value;
+    const detail = sample.labels.status_class ?? sample.labels.outcome ?? '';
+    entry.byLabel.set(detail, (entry.byLabel.get(detail) ?? 0) + sample.value);
+    grouped.set(group, entry);
+  }
+  return grouped;
+}

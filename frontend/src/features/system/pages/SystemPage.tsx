@@ -1,0 +1,220 @@
+import { useEffect, useState } from 'react';
+import type { SystemMetricsResponse, SystemWindow } from '@hintbook/contracts';
+import { Alert } from '../../../components/Alert';
+import { Button } from '../../../components/Button';
+import { Page } from '../../../components/Page';
+import { messageOf } from '../../../lib/form-errors';
+import { getSystemMetrics } from '../api';
+import { formatMs, formatShare } from '../format';
+import '../system.css';
+
+type WindowName = 'hour' | 'day';
+type Load =
+  | { status: 'loading' }
+  | { status: 'failed'; message: string }
+  | { status: 'ready'; data: SystemMetricsResponse };
+
+/**
+ * How the server is doing, for schools without Grafana: response-time percentiles per endpoint
+ * and per AI provider, error rates and the time to the tutor's first word, from the backend's
+ * own measurements.
+ */
+export function SystemPage() {
+  const [windowName, setWindowName] = useState<WindowName>('hour');
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    getSystemMetrics(controller.signal).then(
+      (data) => setLoad({ status: 'ready', data }),
+      (error: unknown) => {
+        if (!controller.signal.aborted) setLoad({ status: 'failed', message: messageOf(error) });
+      },
+    );
+    return () => controller.abort();
+  }, [generation]);
+
+  return (
+    <Page title="System">
+      <div className="stack">
+        <div className="system-window-picker" role="group" aria-label="Period">
+          {(['hour', 'day'] as const).map((name) => (
+            <Button
+              key={name}
+              variant={windowName === name ? 'primary' : 'secondary'}
+              aria-pressed={windowName === name}
+              onClick={() => setWindowName(name)}
+            >
+              {name === 'hour' ? 'Last hour' : 'Last 24 hours'}
+            </Button>
+          ))}
+          <Button variant="secondary" onClick={() => setGeneration((value) => value + 1)}>
+            Refresh
+          </Button>
+        </div>
+        {load.status === 'loading' ? <p>Loading…</p> : null}
+        {load.status === 'failed' ? <Alert tone="error">{load.message}</Alert> : null}
+        {load.status === 'ready' ? (
+          <SystemWindowView window={load.data[windowName]} report={load.data} />
+        ) : null}
+      </div>
+    </Page>
+  );
+}
+
+function SystemWindowView({
+  window,
+  report,
+}: {
+  window: SystemWindow;
+  report: SystemMetricsResponse;
+}) {
+  const since = new Date(window.since).toLocaleString();
+  const isPartial = window.since === report.processStartedAt;
+  const mostFirstTokens = Math.max(1, ...window.firstToken.distribution.map((b) => b.count));
+  return (
+    <>
+      <p className="cell-note">
+        Measured by this server process since {since}
+        {isPartial ? ' (when it started)' : ''}. With several backend replicas, each reports its
+        own; Grafana shows them together.
+      </p>
+
+      <section className="card" aria-labelledby="system-turns">
+        <h2 id="system-turns">Tutor answers</h2>
+        <p>
+          {window.turns.completed} completed · {window.turns.interrupted} stopped or cut off ·{' '}
+          {window.turns.failed} failed
+        </p>
+        <h3>Time to the first word</h3>
+        <p>
+          P50 {formatMs(window.firstToken.p50Ms)} · P95 {formatMs(window.firstToken.p95Ms)} · P99{' '}
+          {formatMs(window.firstToken.p99Ms)}
+        </p>
+        {window.firstToken.count > 0 ? (
+          <dl className="system-distribution" aria-label="First-word times">
+            {window.firstToken.distribution.map((bucket) => (
+              <FirstTokenBucket
+                key={bucket.upToMs ?? 'rest'}
+                bucket={bucket}
+                most={mostFirstTokens}
+              />
+            ))}
+          </dl>
+        ) : (
+          <p>No answers in this period.</p>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="system-endpoints">
+        <h2 id="system-endpoints">Endpoints</h2>
+        {window.endpoints.length === 0 ? (
+          <p>No requests in this period.</p>
+        ) : (
+          <table className="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">Endpoint</th>
+                <th scope="col" className="numeric">
+                  Requests
+                </th>
+                <th scope="col" className="numeric">
+                  P50
+                </th>
+                <th scope="col" className="numeric">
+                  P95
+                </th>
+                <th scope="col" className="numeric">
+                  P99
+                </th>
+                <th scope="col" className="numeric">
+                  Server errors
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {window.endpoints.map((row) => (
+                <tr key={`${row.method} ${row.route}`}>
+                  <th scope="row">
+                    <code>
+                      {row.method} {row.route}
+                    </code>
+                  </th>
+                  <td className="numeric">{row.count}</td>
+                  <td className="numeric">{formatMs(row.p50Ms)}</td>
+                  <td className="numeric">{formatMs(row.p95Ms)}</td>
+                  <td className="numeric">{formatMs(row.p99Ms)}</td>
+                  <td className="numeric">{formatShare(row.errorRate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="system-providers">
+        <h2 id="system-providers">AI providers</h2>
+        {window.providers.length === 0 ? (
+          <p>No provider calls in this period.</p>
+        ) : (
+          <table className="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">Provider and call</th>
+                <th scope="col" className="numeric">
+                  Calls
+                </th>
+                <th scope="col" className="numeric">
+                  P50
+                </th>
+                <th scope="col" className="numeric">
+                  P95
+                </th>
+                <th scope="col" className="numeric">
+                  P99
+                </th>
+                <th scope="col" className="numeric">
+                  Failed
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {window.providers.map((row) => (
+                <tr key={`${row.provider} ${row.kind}`}>
+                  <th scope="row">
+                    {row.provider} · {row.kind}
+                  </th>
+                  <td className="numeric">{row.count}</td>
+                  <td className="numeric">{formatMs(row.p50Ms)}</td>
+                  <td className="numeric">{formatMs(row.p95Ms)}</td>
+                  <td className="numeric">{formatMs(row.p99Ms)}</td>
+                  <td className="numeric">{formatShare(row.errorRate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+function FirstTokenBucket({
+  bucket,
+  most,
+}: {
+  bucket: SystemWindow['firstToken']['distribution'][number];
+  most: number;
+}) {
+  const label = bucket.upToMs === null ? 'longer' : `up to ${formatMs(bucket.upToMs)}`;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd aria-hidden="true">
+        <div className="system-bar" style={{ width: `${(bucket.count / most) * 100}%` }} />
+      </dd>
+      <dd>{bucket.count}</dd>
+    </>
+  );
+}
