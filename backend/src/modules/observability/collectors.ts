@@ -5,8 +5,7 @@ import type { Database } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ChatLimits } from '../usage/quota.service.js';
-import { windowStarts } from '../usage/quota.service.js';
-import { sumCostSince, sumReservedCost } from '../usage/usage.repository.js';
+import { spentAndHeldThisMonth } from '../usage/quota.service.js';
 import { countActiveStudentsSince } from './observability.repository.js';
 import { scrapeGauge, type AppMetrics } from './metrics.js';
 
@@ -87,13 +86,8 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
       const budget = deps.limits().monthlyBudgetUsd;
       if (budget <= 0) return;
       const now = deps.clock();
-      const spent = await query('budget', () =>
-        Promise.all([
-          sumCostSince(deps.database.db, windowStarts(now).month),
-          sumReservedCost(deps.database.db, now),
-        ]),
-      );
-      if (spent) gauge.set(budget - spent[0] - spent[1]);
+      const spent = await query('budget', () => spentAndHeldThisMonth(deps.database.db, now));
+      if (spent !== undefined) gauge.set(budget - spent);
     },
   );
   scrapeGauge(

@@ -14,6 +14,7 @@ import {
   deleteReservation,
   lockReservations,
   sumCostSince,
+  sumReservedCost,
   sumSpendingTotals,
   sumUserTokensSince,
 } from './usage.repository.js';
@@ -158,6 +159,15 @@ export interface BudgetStatus {
   /** 80 % or more: admins are warned. */
   isWarning: boolean;
   isExhausted: boolean;
+}
+
+/** What this month's budget has spent plus what running turns hold, in USD. */
+export async function spentAndHeldThisMonth(db: Db, now: Date): Promise<number> {
+  const [spent, held] = await Promise.all([
+    sumCostSince(db, windowStarts(now).month),
+    sumReservedCost(db, now),
+  ]);
+  return spent + held;
 }
 
 export async function getBudgetStatus(deps: QuotaDeps): Promise<BudgetStatus> {
