@@ -35,6 +35,7 @@ import { createCircuitBreakers } from './ai/circuit-breaker.js';
 import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import {
+  ORPHAN_SWEEP_MS,
   STREAM_HEARTBEAT_MS,
   type TurnDeps,
   type TurnSpending,
@@ -49,6 +50,12 @@ import { notebookJsonBody } from './modules/learning/notebook-body.js';
 import { authenticate, authenticateOptional } from './middleware/authenticate.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
+import { createClusterTurnRelay } from './realtime/cluster-turns.js';
+import { createDrainSwitch, type DrainSwitch } from './cluster/drain.js';
+import { createRedisRateLimitStores } from './cluster/rate-limit-store.js';
+import type { RedisClient } from './cluster/redis.js';
+import { createExclusiveRunner, type RunExclusively } from './cluster/run-once.js';
+import { startOrphanSweeper } from './modules/chat/orphan-sweeper.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
 import {
   createRetrievalIndexer,
@@ -73,6 +80,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Tests catch mail on a local SMTP server through SMTP_URL, or swap the mailer. */
   mailer?: Mailer;
+  /** Connected by main.ts (or a test) when REDIS_URL is set: several replicas share through it. */
+  redis?: RedisClient | undefined;
 }
 
 export interface Hintbook {
@@ -91,6 +100,12 @@ export interface Hintbook {
   retention: { sweepNow(): Promise<number> };
   /** Stops timers (the partial-answer flusher, retention) before the database closes. */
   stopBackgroundWork(): void;
+  /** Ends answers whose process died (every ORPHAN_SWEEP_MS anyway); tests sweep now. */
+  orphans: { sweepNow(): Promise<number> };
+  /** SIGTERM flips it: readiness answers 503 and no new turn starts (cluster/drain.ts). */
+  drain: DrainSwitch;
+  /** Background work that one replica at a time runs (advisory locks). */
+  runExclusively: RunExclusively;
 }
 
 /**
@@ -100,6 +115,8 @@ export interface Hintbook {
 export function buildApp(deps: AppDeps): Hintbook {
   const { config, database } = deps;
   const clock = deps.clock ?? systemClock;
+  if (config.cluster.redisUrl && !deps.redis)
+    throw new Error('REDIS_URL is set: buildApp needs the connected Redis client (main.ts)');
   const authDeps: AuthDeps = {
     db: database.db,
     settings: config.auth,
@@ -117,6 +134,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     mail: config.mail,
     oidc: config.oidc,
     logger: deps.logger.child({ module: 'auth' }),
+    rateLimitStores: deps.redis ? createRedisRateLimitStores(deps.redis) : undefined,
   };
 
   const app = express();
@@ -128,6 +146,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     logger: deps.logger,
     maxConnectionsPerUser: config.chat.socketMaxConnectionsPerUser,
     emailVerification: config.mail.verification,
+    redis: deps.redis,
   });
   const ai = buildAi(deps, clock);
   const retrieval = createRetrievalDeps({
@@ -138,26 +157,32 @@ export function buildApp(deps: AppDeps): Hintbook {
     embeddings: config.embeddings,
   });
   const indexer = createRetrievalIndexer(retrieval);
+  const activeTurns = createActiveTurns();
+  const drain = createDrainSwitch();
+  const runExclusively = createExclusiveRunner(database);
   const turns: TurnDeps = {
     db: database.db,
     clock,
     // Live: each read sees the admin's current settings, so changes apply on the next turn.
     limits: ai.runtime.limits,
     tutor: ai.tutor,
-    activeTurns: createActiveTurns(),
+    activeTurns,
     emitter: createTurnEmitter(io),
     logger: deps.logger.child({ module: 'chat' }),
     privacy: { redactionKinds: config.privacy.redactionKinds },
     retrieval: { deps: retrieval, settings: config.retrieval },
     spending: ai.spending(config.retrieval.tokenBudget),
+    relay: deps.redis ? createClusterTurnRelay(io, activeTurns) : undefined,
   };
-  registerChatHandlers(io, turns);
+  registerChatHandlers(io, turns, { isDraining: drain.isDraining });
   const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
+  const orphans = startOrphanSweeper({ ...turns, intervalMs: ORPHAN_SWEEP_MS });
   const retention = startRetentionSweeper({
     db: database.db,
     clock,
     logger: deps.logger.child({ module: 'retention' }),
     retentionDays: config.privacy.chatRetentionDays,
+    runExclusively,
   });
   // Signed in, and (with EMAIL_VERIFICATION=everyone) with a confirmed address.
   const signedIn = [
@@ -191,7 +216,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       quota: { db: database.db, limits: ai.runtime.limits, clock },
     }),
   );
-  api.use('/health', readinessRoutes(database, deps.migrationsExpected));
+  api.use('/health', readinessRoutes(database, deps.migrationsExpected, drain));
   api.use('/auth/me', accountRoutes(authDeps));
   api.use(
     '/auth/oidc',
@@ -261,9 +286,14 @@ export function buildApp(deps: AppDeps): Hintbook {
     retention: { sweepNow: retention.sweepNow },
     stopBackgroundWork: () => {
       flusher.stop();
+      orphans.stop();
       retention.stop();
       indexer.stop();
+      io.slots.stop();
     },
+    orphans: { sweepNow: orphans.sweepNow },
+    drain,
+    runExclusively,
   };
 }
 

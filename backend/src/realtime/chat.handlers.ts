@@ -51,23 +51,39 @@ function handle<Schema extends z.ZodType, Result>(
   };
 }
 
-export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {
+export function registerChatHandlers(
+  io: HintbookServer,
+  deps: TurnDeps,
+  options: { isDraining?: () => boolean } = {},
+): void {
   io.on('connection', (socket: HintbookSocket) => {
     const user = () => socket.data.user;
+    // A replica shutting down starts no turn: it drops the connection unanswered, and the
+    // client reconnects (to another replica) and resends with the same client message id.
+    const refuseWhileDraining =
+      <Args extends unknown[]>(handler: (...args: Args) => Promise<void>) =>
+      async (...args: Args) => {
+        if (options.isDraining?.()) socket.conn.close();
+        else await handler(...args);
+      };
 
     socket.on(
       'chat:send',
-      handle(chatSendPayloadSchema, async (payload) => ({
-        ok: true as const,
-        ...(await sendQuestion(deps, user(), payload)),
-      })),
+      refuseWhileDraining(
+        handle(chatSendPayloadSchema, async (payload) => ({
+          ok: true as const,
+          ...(await sendQuestion(deps, user(), payload)),
+        })),
+      ),
     );
     socket.on(
       'chat:retry',
-      handle(chatRetryPayloadSchema, async (payload) => ({
-        ok: true as const,
-        ...(await retryLastQuestion(deps, user(), payload)),
-      })),
+      refuseWhileDraining(
+        handle(chatRetryPayloadSchema, async (payload) => ({
+          ok: true as const,
+          ...(await retryLastQuestion(deps, user(), payload)),
+        })),
+      ),
     );
     socket.on(
       'chat:stop',

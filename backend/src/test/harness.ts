@@ -36,7 +36,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   /** Reuse another app's database, e.g. to restart with different settings. Not closed here. */
   shared?: { database: Database },
-  options: { ai?: AppDeps['ai'] } = {},
+  options: { ai?: AppDeps['ai']; redis?: AppDeps['redis'] } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -60,6 +60,7 @@ export async function createTestApp(
     migrationsExpected: countExpectedMigrations(MIGRATIONS_DIR),
     clock,
     ...(options.ai ? { ai: options.ai } : {}),
+    ...(options.redis ? { redis: options.redis } : {}),
   });
   let listening = false;
   return {
