@@ -53,7 +53,7 @@ import { registerChatHandlers } from './realtime/chat.handlers.js';
 import { createClusterTurnRelay } from './realtime/cluster-turns.js';
 import { createDrainSwitch, type DrainSwitch } from './cluster/drain.js';
 import { createRedisRateLimitStores } from './cluster/rate-limit-store.js';
-import type { RedisClient } from './cluster/redis.js';
+import type { SharedRedis } from './cluster/redis.js';
 import { createExclusiveRunner, type RunExclusively } from './cluster/run-once.js';
 import { startOrphanSweeper } from './modules/chat/orphan-sweeper.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
@@ -81,7 +81,7 @@ export interface AppDeps {
   /** Tests catch mail on a local SMTP server through SMTP_URL, or swap the mailer. */
   mailer?: Mailer;
   /** Connected by main.ts (or a test) when REDIS_URL is set: several replicas share through it. */
-  redis?: RedisClient | undefined;
+  redis?: SharedRedis | undefined;
 }
 
 export interface Hintbook {

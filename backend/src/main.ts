@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   }
 
   const redisUrl = config.cluster.redisUrl;
-  const redis = redisUrl ? await connectRedis(redisUrl, logger) : undefined;
+  const redis = redisUrl
+    ? { client: await connectRedis(redisUrl, logger), keyPrefix: config.cluster.redisKeyPrefix }
+    : undefined;
   if (redisUrl)
     logger.info({ redis: redactedUrl(redisUrl) }, 'sharing sockets and limits through Redis');
 
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
       await interruptRunningTurns(turns, SHUTDOWN_GRACE_MS / 2);
       stopBackgroundWork();
       await io.close(); // also closes the HTTP server
-      if (redis) await closeRedis(redis);
+      if (redis) await closeRedis(redis.client);
       await database.close();
     } catch (error) {
       logger.error({ err: error }, 'unclean shutdown');

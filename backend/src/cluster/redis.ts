@@ -3,6 +3,12 @@ import type { Logger } from '../lib/logger.js';
 
 export type RedisClient = ReturnType<typeof createRedisClient>;
 
+/** The connection and the prefix of every key and channel Hintbook uses on it (REDIS_KEY_PREFIX). */
+export interface SharedRedis {
+  client: RedisClient;
+  keyPrefix: string;
+}
+
 /** How long boot waits for Redis before giving up with a clear message. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** One warning per outage is enough; the client retries on its own. */

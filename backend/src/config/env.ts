@@ -118,6 +118,10 @@ const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'letters, digits, _ . - (at most 40)' })
+      .default('hintbook'),
     BACKEND_REPLICAS: z.coerce.number().int().min(1).max(1000).default(1),
     DRAIN_TIMEOUT: durationMs.default(30_000),
 
@@ -394,6 +398,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
     cluster: {
       /** Absent: one process, everything in memory (the embedded default). */
       redisUrl: env.REDIS_URL,
+      /** Before every key and channel, so two installations can share one Redis. */
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
       /** What the operator declared; only checked (several need REDIS_URL), never spawned. */
       replicas: env.BACKEND_REPLICAS,
       /** On SIGTERM, how long running answers may take to finish before they are interrupted. */

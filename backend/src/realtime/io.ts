@@ -18,7 +18,7 @@ import type { UserRow } from '../modules/users/users.repository.js';
 import type { TurnEmitter } from '../modules/chat/turn.types.js';
 import type { TurnReplay } from '../modules/chat/active-turns.js';
 import type { TurnReplayRequest, TurnStopRequest } from '../modules/chat/turn-relay.js';
-import type { RedisClient } from '../cluster/redis.js';
+import type { SharedRedis } from '../cluster/redis.js';
 import {
   createLocalSocketSlots,
   createRedisSocketSlots,
@@ -58,7 +58,7 @@ export interface RealtimeDeps {
   maxConnectionsPerUser: number;
   emailVerification: Config['mail']['verification'];
   /** With several replicas: rooms, broadcasts and socket caps go through Redis. */
-  redis?: RedisClient | undefined;
+  redis?: SharedRedis | undefined;
 }
 
 /**
@@ -92,7 +92,16 @@ export function createRealtimeServer(
   };
   // Redis Streams rather than plain pub/sub: a Redis restart resumes the stream where it was,
   // so no broadcast (a delta, a terminal event) is lost, and recovery sessions live in Redis.
-  if (deps.redis) options.adapter = createAdapter(deps.redis);
+  if (deps.redis) {
+    const prefix = deps.redis.keyPrefix;
+    options.adapter = createAdapter(deps.redis.client, {
+      streamName: `${prefix}:socket.io`,
+      channelPrefix: `${prefix}:socket.io`,
+      sessionKeyPrefix: `${prefix}:sio:session:`,
+      // Only JSON travels (no binary payloads): skips a msgpack pass per packet.
+      onlyPlaintext: true,
+    });
+  }
   const io: HintbookServer = new Server(httpServer, options);
   const slots = deps.redis
     ? createRedisSocketSlots(deps.redis, deps.maxConnectionsPerUser, deps.logger)

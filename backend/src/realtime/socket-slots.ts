@@ -1,4 +1,4 @@
-import type { RedisClient } from '../cluster/redis.js';
+import type { SharedRedis } from '../cluster/redis.js';
 import type { Logger } from '../lib/logger.js';
 
 /**
@@ -41,11 +41,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
 export function createRedisSocketSlots(
-  redis: RedisClient,
+  { client: redis, keyPrefix }: SharedRedis,
   max: number,
   logger: Logger,
 ): SocketSlots {
-  const key = (userId: string) => `hintbook:sockets:${userId}`;
+  const key = (userId: string) => `${keyPrefix}:sockets:${userId}`;
   // Sockets of this replica, renewed together.
   const mine = new Map<string, string>();
   const renew = setInterval(() => {

@@ -24,6 +24,8 @@ export interface TestApp {
   listen(): Promise<string>;
   config: Config;
   database: Database;
+  /** The throwaway database's URL on a real server (absent on PGlite), for a second pool. */
+  databaseUrl?: string | undefined;
   clock: ReturnType<typeof createTestClock>;
   close(): Promise<void>;
 }
@@ -47,8 +49,8 @@ export async function createTestApp(
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     ...env,
   });
-  const { database, drop } = shared
-    ? { database: shared.database, drop: async () => {} }
+  const { database, drop, url } = shared
+    ? { database: shared.database, drop: async () => {}, url: undefined }
     : await createTestDatabase();
   await applyMigrations(database, MIGRATIONS_DIR);
   const clock = createTestClock();
@@ -68,6 +70,7 @@ export async function createTestApp(
     hintbook,
     config,
     database,
+    databaseUrl: url,
     clock,
     async listen() {
       if (!listening) {
