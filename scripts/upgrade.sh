@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Upgrades a running Hintbook: backup, new images (built here or pulled), migrations applied by
-# the new image while the old backend still serves, then each service replaced in turn. Users
-# see a few seconds of 502 at most while the backend container is swapped.
+# the new image while the old backend still serves, then each service replaced in turn.
+# With several backend replicas (or REDIS_URL set), backends are rolled one at a time: a new one
+# starts and turns healthy, nginx learns it, then an old one drains (SIGTERM: readiness fails,
+# its sockets move, its answers finish) and goes. No request fails. A single replica without
+# Redis is replaced in place: a few seconds of 502 at most.
 set -euo pipefail
 
 usage() {
@@ -17,12 +20,15 @@ Steps: backup → images → migrate (advisory lock; the old backend keeps servi
 nginx reload → web, certbot, backup → scripts/healthcheck.sh.
 Migrations must stay compatible with the previous release while it still runs (expand, then
 contract in a later release). Roll back: restore the backup taken in step 1 (docs/operations.md).
-Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml].
+Environment: COMPOSE_FILE_PATH [docker-compose.prod.yml], ENV_FILE [.env],
+DRAIN_SECONDS [60] (how long an old replica may drain before docker kills it).
 USAGE
 }
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 compose_file="${COMPOSE_FILE_PATH:-docker-compose.prod.yml}"
+env_file="${ENV_FILE:-.env}"
+drain_seconds="${DRAIN_SECONDS:-60}"
 
 compose() {
   if docker compose version >/dev/null 2>&1; then
@@ -68,17 +74,55 @@ fi
 step "3/6 Migrations, with the new backend image (the running backend keeps serving)"
 compose run --rm --no-deps -T backend node backend/dist/db/migrate.cli.js
 
-step "4/6 Backend"
-compose up -d --no-deps backend
-for _ in $(seq 1 60); do
-  state="$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$(compose ps -q backend)" 2>/dev/null || true)"
-  [[ "$state" == healthy ]] && break
-  sleep 2
-done
-if [[ "${state:-}" != healthy ]]; then
-  echo "upgrade.sh: the new backend is not healthy after 2 minutes:" \
+# Waits until a container's health check passes (2 minutes at most).
+wait_healthy() {
+  local id="$1" state=""
+  for _ in $(seq 1 60); do
+    state="$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id" 2>/dev/null || true)"
+    [[ "$state" == healthy ]] && return 0
+    sleep 2
+  done
+  echo "upgrade.sh: the new backend $id is not healthy after 2 minutes:" \
     "docker compose -f $compose_file logs backend" >&2
-  exit 1
+  return 1
+}
+
+redis_configured() {
+  [[ -f "$env_file" ]] && grep -Eq '^REDIS_URL=.+' "$env_file"
+}
+
+# One at a time: start a new replica beside the old ones, wait for it, let nginx see it, then
+# drain one old replica (docker stop sends SIGTERM, then waits DRAIN_SECONDS) and remove it.
+roll_backends() {
+  local old_ids=("$@") count=$# old id new_id ids
+  for old in "${old_ids[@]}"; do
+    compose up -d --no-deps --no-recreate --scale "backend=$((count + 1))" backend
+    new_id=""
+    mapfile -t ids < <(compose ps -q backend)
+    for id in "${ids[@]}"; do
+      [[ " ${old_ids[*]} " == *" $id "* ]] && continue
+      [[ " ${rolled[*]:-} " == *" $id "* ]] && continue
+      new_id="$id"
+    done
+    [[ -n "$new_id" ]] || { echo "upgrade.sh: no new backend container appeared" >&2; return 1; }
+    wait_healthy "$new_id"
+    rolled+=("$new_id")
+    compose exec -T web nginx -s reload
+    docker stop --time "$drain_seconds" "$old"
+    docker rm "$old" >/dev/null
+    compose exec -T web nginx -s reload
+  done
+}
+
+mapfile -t running_backends < <(compose ps -q backend)
+rolled=()
+if [[ ${#running_backends[@]} -gt 1 ]] || { [[ ${#running_backends[@]} -eq 1 ]] && redis_configured; }; then
+  step "4/6 Backends, one replica at a time (${#running_backends[@]} running)"
+  roll_backends "${running_backends[@]}"
+else
+  step "4/6 Backend"
+  compose up -d --no-deps backend
+  wait_healthy "$(compose ps -q backend)" || exit 1
 fi
 
 step "5/6 nginx: re-resolve the backend (graceful reload), then the new web image"
