@@ -62,11 +62,14 @@ export interface RealtimeDeps {
 }
 
 /**
- * A client that drops for a moment (a replica restarting, Wi-Fi) gets back its socket id,
- * rooms and the events sent meanwhile, on whichever replica it reaches; the handshake's auth
- * check still runs. Longer gaps fall back to `chat:resume`.
+ * With Redis: a client that drops for a moment (a replica draining or dying, Wi-Fi) gets back
+ * its socket id, rooms and the events sent meanwhile, on whichever replica it reaches; the
+ * handshake's auth check still runs. Longer gaps, or more traffic than the stream keeps, fall
+ * back to `chat:resume`. One process keeps today's behaviour (no in-memory packet buffer).
  */
 const RECOVERY_WINDOW_MS = 2 * 60_000;
+/** Broadcasts the Redis stream keeps for recovery (about 200 bytes each: some 20 MB). */
+const STREAM_MAX_LENGTH = 100_000;
 
 export const userRoom = (userId: string) => `user:${userId}`;
 
@@ -88,16 +91,17 @@ export function createRealtimeServer(
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,
-    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS },
   };
   // Redis Streams rather than plain pub/sub: a Redis restart resumes the stream where it was,
   // so no broadcast (a delta, a terminal event) is lost, and recovery sessions live in Redis.
   if (deps.redis) {
     const prefix = deps.redis.keyPrefix;
+    options.connectionStateRecovery = { maxDisconnectionDuration: RECOVERY_WINDOW_MS };
     options.adapter = createAdapter(deps.redis.client, {
       streamName: `${prefix}:socket.io`,
       channelPrefix: `${prefix}:socket.io`,
       sessionKeyPrefix: `${prefix}:sio:session:`,
+      maxLen: STREAM_MAX_LENGTH,
       // Only JSON travels (no binary payloads): skips a msgpack pass per packet.
       onlyPlaintext: true,
     });
