@@ -246,6 +246,22 @@ describe.skipIf(!redisUrl)('two replicas behind one Redis and one database', () 
     const done = await onB.terminalOf(ack.turnId);
     expect(done.payload).toMatchObject({ status: 'complete', content: 'a b c d e f' });
     expect(await drained).toBe(0);
+
+    // A question sent to a draining replica is not answered there: the connection drops
+    // unacknowledged, so the client resends it (same client id) once reconnected elsewhere.
+    b.hintbook.drain.start();
+    const clientMessageId = randomUUID();
+    await expect(
+      onB.socket
+        .timeout(1_000)
+        .emitWithAck('chat:send', { clientMessageId, content: 'Still there?' } as never),
+    ).rejects.toThrow();
+    await expect.poll(() => onB.socket.connected).toBe(false);
+    const stored = await a.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.clientMessageId, clientMessageId));
+    expect(stored).toEqual([]);
     onB.close();
   });
 });
