@@ -196,7 +196,7 @@ case "$*" in
   *"ps -q backend"*) cat "$STATE" ;;
   *"ps -q"*) echo container-id ;;
   "inspect "*) echo healthy ;;
-  "rm "*) grep -v "^$2\$" "$STATE" >"$STATE.next"; mv "$STATE.next" "$STATE" ;;
+  "rm "*) grep -vx "$2" "$STATE" >"$STATE.next"; mv "$STATE.next" "$STATE" ;;
 esac
 exit 0
 `,
