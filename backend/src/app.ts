@@ -35,6 +35,7 @@ import { createCircuitBreakers } from './ai/circuit-breaker.js';
 import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import {
+  ORPHAN_SWEEP_MS,
   STREAM_HEARTBEAT_MS,
   type TurnDeps,
   type TurnSpending,
@@ -48,6 +49,12 @@ import { exercisesRoutes, notebookExercisesRoutes } from './modules/exercises/ex
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
+import { createClusterTurnRelay } from './realtime/cluster-turns.js';
+import { createDrainSwitch, type DrainSwitch } from './cluster/drain.js';
+import { createRedisRateLimitStores } from './cluster/rate-limit-store.js';
+import type { SharedRedis } from './cluster/redis.js';
+import { createExclusiveRunner, type RunExclusively } from './cluster/run-once.js';
+import { startOrphanSweeper } from './modules/chat/orphan-sweeper.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
 import {
   createRetrievalIndexer,
@@ -82,6 +89,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Tests catch mail on a local SMTP server through SMTP_URL, or swap the mailer. */
   mailer?: Mailer;
+  /** Connected by main.ts (or a test) when REDIS_URL is set: several replicas share through it. */
+  redis?: SharedRedis | undefined;
 }
 
 export interface Hintbook {
@@ -104,6 +113,12 @@ export interface Hintbook {
   metricsServer: HttpServer | undefined;
   /** Stops timers (the partial-answer flusher, retention) before the database closes. */
   stopBackgroundWork(): void;
+  /** Ends answers whose process died (every ORPHAN_SWEEP_MS anyway); tests sweep now. */
+  orphans: { sweepNow(): Promise<number> };
+  /** SIGTERM flips it: readiness answers 503 and no new turn starts (cluster/drain.ts). */
+  drain: DrainSwitch;
+  /** Background work that one replica at a time runs (advisory locks). */
+  runExclusively: RunExclusively;
 }
 
 /**
@@ -113,6 +128,8 @@ export interface Hintbook {
 export function buildApp(deps: AppDeps): Hintbook {
   const { config, database } = deps;
   const clock = deps.clock ?? systemClock;
+  if (config.cluster.redisUrl && !deps.redis)
+    throw new Error('REDIS_URL is set: buildApp needs the connected Redis client (main.ts)');
   const authDeps: AuthDeps = {
     db: database.db,
     settings: config.auth,
@@ -130,6 +147,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     mail: config.mail,
     oidc: config.oidc,
     logger: deps.logger.child({ module: 'auth' }),
+    rateLimitStores: deps.redis ? createRedisRateLimitStores(deps.redis) : undefined,
   };
 
   const metrics = createAppMetrics();
@@ -145,6 +163,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     logger: deps.logger,
     maxConnectionsPerUser: config.chat.socketMaxConnectionsPerUser,
     emailVerification: config.mail.verification,
+    redis: deps.redis,
   });
   const ai = buildAi(deps, clock, metrics);
   const retrieval = createRetrievalDeps({
@@ -161,26 +180,32 @@ export function buildApp(deps: AppDeps): Hintbook {
   });
   const indexer = createRetrievalIndexer(retrieval);
   const observed = instrumentTurns(metrics, createActiveTurns(), createTurnEmitter(io));
+  const activeTurns = observed.activeTurns;
+  const drain = createDrainSwitch();
+  const runExclusively = createExclusiveRunner(database);
   const turns: TurnDeps = {
     db: database.db,
     clock,
     // Live: each read sees the admin's current settings, so changes apply on the next turn.
     limits: ai.runtime.limits,
     tutor: ai.tutor,
-    activeTurns: observed.activeTurns,
+    activeTurns,
     emitter: observed.emitter,
     logger: deps.logger.child({ module: 'chat' }),
     privacy: { redactionKinds: config.privacy.redactionKinds },
     retrieval: { deps: retrieval, settings: config.retrieval },
     spending: ai.spending(config.retrieval.tokenBudget),
+    relay: deps.redis ? createClusterTurnRelay(io, activeTurns) : undefined,
   };
-  registerChatHandlers(io, turns);
+  registerChatHandlers(io, turns, { isDraining: drain.isDraining });
   const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
+  const orphans = startOrphanSweeper({ ...turns, intervalMs: ORPHAN_SWEEP_MS });
   const retention = startRetentionSweeper({
     db: database.db,
     clock,
     logger: deps.logger.child({ module: 'retention' }),
     retentionDays: config.privacy.chatRetentionDays,
+    runExclusively,
   });
   // Signed in, and (with EMAIL_VERIFICATION=everyone) with a confirmed address.
   const signedIn = [
@@ -215,7 +240,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       quota: { db: database.db, limits: ai.runtime.limits, clock },
     }),
   );
-  api.use('/health', readinessRoutes(database, deps.migrationsExpected));
+  api.use('/health', readinessRoutes(database, deps.migrationsExpected, drain));
   api.use('/auth/me', accountRoutes(authDeps));
   api.use(
     '/auth/oidc',
@@ -312,9 +337,14 @@ export function buildApp(deps: AppDeps): Hintbook {
     stopBackgroundWork: () => {
       flusher.stop();
       windows.stop();
+      orphans.stop();
       retention.stop();
       indexer.stop();
+      io.slots.stop();
     },
+    orphans: { sweepNow: orphans.sweepNow },
+    drain,
+    runExclusively,
   };
 }
 

@@ -20,7 +20,10 @@ import { STALE_AFTER_MS } from './modules/chat/turn.types.js';
 import { interruptRunningTurns } from './modules/chat/turn.service.js';
 import { seedStarterModuleAtBoot } from './modules/learning/starter-module.js';
 import { tracingHooks } from './modules/observability/tracing-hooks.js';
+import { drainReplica } from './cluster/drain.js';
+import { closeRedis, connectRedis, redactedUrl } from './cluster/redis.js';
 
+/** After the drain: interrupting leftovers, closing sockets and the database. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The only file that starts things: config, database, migrations, HTTP, graceful shutdown. */
@@ -64,13 +67,22 @@ async function main(): Promise<void> {
     );
   }
 
-  const { server, io, turns, indexer, metricsServer, stopBackgroundWork } = buildApp({
-    config,
-    database,
-    logger,
-    jwtSecret: resolveJwtSecret(config, logger),
-    migrationsExpected: countExpectedMigrations(config.database.migrationsDir),
-  });
+  const redisUrl = config.cluster.redisUrl;
+  const redis = redisUrl
+    ? { client: await connectRedis(redisUrl, logger), keyPrefix: config.cluster.redisKeyPrefix }
+    : undefined;
+  if (redisUrl)
+    logger.info({ redis: redactedUrl(redisUrl) }, 'sharing sockets and limits through Redis');
+
+  const { server, io, turns, indexer, metricsServer, stopBackgroundWork, drain, runExclusively } =
+    buildApp({
+      config,
+      database,
+      logger,
+      redis,
+      jwtSecret: resolveJwtSecret(config, logger),
+      migrationsExpected: countExpectedMigrations(config.database.migrationsDir),
+    });
   const now = new Date();
   const interrupted = await interruptStaleAnswers(
     database.db,
@@ -90,20 +102,37 @@ async function main(): Promise<void> {
   );
   // Catches up on content written while retrieval was off or the vendor down (and the seed):
   // in the background, so the server answers at once; unchanged chunks cost a hash compare.
-  indexer.everythingChanged();
+  // One replica at a time: the others skip it (their own changes are indexed as they happen).
+  void runExclusively('retrieval-sync', () => {
+    indexer.everythingChanged();
+    return indexer.idle();
+  }).catch((error: unknown) => logger.warn({ err: error }, 'could not sync course material'));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    const drainMs = config.cluster.drainTimeoutMs;
+    const force = setTimeout(() => process.exit(1), drainMs + SHUTDOWN_GRACE_MS).unref();
     try {
-      // Answers in flight are kept as interrupted, and their students told, before sockets close.
+      // Readiness fails, new turns go elsewhere, running answers get `drainMs` to finish.
+      const left = await drainReplica({
+        drain,
+        server,
+        io,
+        activeTurns: turns.activeTurns,
+        logger,
+        timeoutMs: drainMs,
+        hasPeers: Boolean(redis),
+      });
+      // Answers still in flight are kept as interrupted (retryable), their students told.
+      if (left > 0) logger.warn({ left }, 'drain timed out: interrupting the answers left');
       await interruptRunningTurns(turns, SHUTDOWN_GRACE_MS / 2);
       stopBackgroundWork();
       await io.close(); // also closes the HTTP server
       metricsServer?.close();
+      if (redis) await closeRedis(redis.client);
       await database.close();
       await tracingHooks.shutdown();
     } catch (error) {

@@ -8,5 +8,7 @@ export const healthResponseSchema = z.object({
     migrationsApplied: z.number().int(),
     migrationsExpected: z.number().int(),
   }),
+  /** This replica is shutting down (a rolling upgrade): new work goes to another one. */
+  draining: z.boolean().optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -188,6 +188,52 @@ describe('upgrade.sh', () => {
     expect(run.calls.join('\n')).not.toMatch(/(stop|rm) .*new-id|up -d --no-deps backend$/m);
   });
 
+  it('rolls several backends one at a time: a new one healthy before an old one drains', async () => {
+    // A stand-in that keeps the backend containers in a file, so scaling up adds one and
+    // `docker rm` removes one, the way Docker would.
+    const state = path.join(workDir, 'backend-ids');
+    await writeFile(state, 'old-1\nold-2\nold-3\n');
+    const rollingBin = path.join(workDir, 'rolling-bin');
+    await writeTree(rollingBin, {
+      docker: `#!/usr/bin/env bash
+printf '%s\\n' "$*" >>"$FAKE_DOCKER_LOG"
+case "$*" in
+  *"--scale backend="*) want=$(printf '%s' "$*" | sed -E 's/.*backend=([0-9]+).*/\\1/')
+    n=0; while [ "$(wc -l <"$STATE")" -lt "$want" ]; do n=$((n + 1)); echo "new-$RANDOM$n" >>"$STATE"; done ;;
+  *"ps -q backend"*) cat "$STATE" ;;
+  *"ps -q"*) echo container-id ;;
+  "inspect "*) echo healthy ;;
+  "rm "*) grep -vx "$2" "$STATE" >"$STATE.next"; mv "$STATE.next" "$STATE" ;;
+esac
+exit 0
+`,
+    });
+    await chmod(path.join(rollingBin, 'docker'), 0o755);
+    const run = await runWithFakeDocker('upgrade.sh', ['--yes', '--no-backup'], {
+      PATH: `${rollingBin}:${process.env.PATH}`,
+      STATE: state,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const calls = run.calls.filter((call) => !call.startsWith('inspect'));
+    const rolled = calls.filter((call) => /--scale backend=4|^stop |^rm /.test(call));
+    // Each old backend goes only after a new one was started (and found healthy) beside it.
+    expect(rolled).toEqual([
+      'compose -f docker-compose.prod.yml up -d --no-deps --no-recreate --scale backend=4 backend',
+      'stop --time 60 old-1',
+      'rm old-1',
+      'compose -f docker-compose.prod.yml up -d --no-deps --no-recreate --scale backend=4 backend',
+      'stop --time 60 old-2',
+      'rm old-2',
+      'compose -f docker-compose.prod.yml up -d --no-deps --no-recreate --scale backend=4 backend',
+      'stop --time 60 old-3',
+      'rm old-3',
+    ]);
+    expect(calls).not.toContain('compose -f docker-compose.prod.yml up -d --no-deps backend');
+    const remaining = (await readFile(state, 'utf8')).trim().split('\n');
+    expect(remaining).toHaveLength(3);
+    expect(remaining.every((id) => id.startsWith('new-'))).toBe(true);
+  });
+
   it('pulls instead of building with --pull', async () => {
     const run = await runWithFakeDocker('upgrade.sh', ['--yes', '--pull', '--no-backup']);
     expect(run.calls.some((call) => call.includes(' pull backend web'))).toBe(true);

@@ -81,6 +81,28 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses several replicas without Redis and a shared database, and says why', () => {
+    expect(problemsOf({ BACKEND_REPLICAS: '3' })).toEqual([
+      expect.stringMatching(/^REDIS_URL is required with BACKEND_REPLICAS=3/),
+      expect.stringMatching(/^DATABASE_URL is required with BACKEND_REPLICAS=3/),
+    ]);
+    const config = loadConfig({
+      BACKEND_REPLICAS: '3',
+      REDIS_URL: 'redis://redis:6379',
+      DATABASE_URL: 'postgres://hintbook@db:5432/hintbook',
+    });
+    expect(config.cluster).toMatchObject({
+      redisUrl: 'redis://redis:6379',
+      redisKeyPrefix: 'hintbook',
+      replicas: 3,
+    });
+  });
+
+  it('runs one process in memory, without Redis, by default', () => {
+    expect(loadConfig({}).cluster).toMatchObject({ redisUrl: undefined, replicas: 1 });
+    expect(problemsOf({ REDIS_URL: 'http://redis:6379' })[0]).toMatch(/^REDIS_URL/);
+  });
+
   it('requires domains when registration is limited to domains', () => {
     expect(problemsOf({ REGISTRATION_MODE: 'domain' })[0]).toMatch(/^ALLOWED_EMAIL_DOMAINS/);
   });

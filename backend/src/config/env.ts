@@ -118,6 +118,14 @@ const envSchema = z
     DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'letters, digits, _ . - (at most 40)' })
+      .default('hintbook'),
+    BACKEND_REPLICAS: z.coerce.number().int().min(1).max(1000).default(1),
+    DRAIN_TIMEOUT: durationMs.default(30_000),
+
     JWT_SECRET_KEY: z.string().optional(),
     ACCESS_TOKEN_TTL: durationSeconds.default(15 * 60),
     REFRESH_TOKEN_TTL: durationSeconds.default(30 * 86400),
@@ -295,6 +303,7 @@ const envSchema = z
       });
     }
   })
+  .superRefine(refuseReplicasWithoutSharedState)
   .superRefine((env, ctx) => {
     const malformed = env.ADMIN_EMAIL.filter((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
     if (malformed.length > 0) {
@@ -326,6 +335,35 @@ const envSchema = z
       });
     }
   });
+
+/**
+ * Several backends share sockets, stops and rate limits through Redis and everything else
+ * through PostgreSQL; without them each replica would be an island that silently drops stops.
+ */
+function refuseReplicasWithoutSharedState(
+  env: {
+    BACKEND_REPLICAS: number;
+    REDIS_URL?: string | undefined;
+    DATABASE_URL?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  if (env.BACKEND_REPLICAS <= 1) return;
+  if (!env.REDIS_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_URL'],
+      message: `is required with BACKEND_REPLICAS=${env.BACKEND_REPLICAS}: replicas share sockets, stops and rate limits through Redis`,
+    });
+  }
+  if (!env.DATABASE_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_URL'],
+      message: `is required with BACKEND_REPLICAS=${env.BACKEND_REPLICAS}: the embedded database belongs to one process`,
+    });
+  }
+}
 
 function parseTrustProxy(raw: string): boolean | number | string {
   if (raw === 'true') return true;
@@ -366,6 +404,16 @@ function toConfig(env: z.infer<typeof envSchema>) {
       dataDir: path.resolve(env.DATA_DIR),
       poolMax: env.DATABASE_POOL_MAX,
       migrationsDir: path.resolve(env.MIGRATIONS_DIR),
+    },
+    cluster: {
+      /** Absent: one process, everything in memory (the embedded default). */
+      redisUrl: env.REDIS_URL,
+      /** Before every key and channel, so two installations can share one Redis. */
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
+      /** What the operator declared; only checked (several need REDIS_URL), never spawned. */
+      replicas: env.BACKEND_REPLICAS,
+      /** On SIGTERM, how long running answers may take to finish before they are interrupted. */
+      drainTimeoutMs: env.DRAIN_TIMEOUT,
     },
     auth: {
       /** Absent outside production: main.ts then keeps a generated secret under DATA_DIR. */

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { AppError } from '../lib/app-error.js';
 
 export interface RateLimitOptions {
@@ -8,6 +8,8 @@ export interface RateLimitOptions {
   name: string;
   /** Extra key parts; a school behind one NAT address must not share a single login bucket. */
   keyParts?: (req: Request) => string[];
+  /** Shared counters (Redis) when several replicas serve; absent, this process counts. */
+  store?: Store | undefined;
 }
 
 /**
@@ -20,6 +22,13 @@ export function rateLimitPerMinute(options: RateLimitOptions): RequestHandler {
     limit: options.perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    ...(options.store
+      ? {
+          store: options.store,
+          // Redis down: nginx's per-address limit still stands; sign-ins must not fail with it.
+          passOnStoreError: true,
+        }
+      : {}),
     keyGenerator: (req) =>
       [options.name, ipKeyGenerator(req.ip ?? 'unknown'), ...(options.keyParts?.(req) ?? [])].join(
         '|',

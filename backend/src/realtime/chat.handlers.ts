@@ -39,14 +39,20 @@ function listen<E extends ClientEvent>(
   event: E,
   schema: z.ZodType<PayloadOf<E>>,
   run: (payload: PayloadOf<E>) => Promise<AckOf<E>> | AckOf<E>,
+  /** True when the event must go unanswered and the connection dropped (a draining replica). */
+  drops?: () => boolean,
 ): void {
   // socket.io cannot type a listener for a generic event name; every listener here takes the
   // raw payload and ack anyway, which fits each event's signature.
   const name: ClientEvent = event;
-  socket.on(name, (payload: unknown, ack?: unknown) =>
+  socket.on(name, (payload: unknown, ack?: unknown) => {
+    if (drops?.()) {
+      socket.conn.close();
+      return;
+    }
     // With tracing on, each event is a trace; a turn it starts ends that trace (turn-metrics.ts).
-    tracingHooks.traceSocketEvent(event, () => handlePayload(payload, ack)),
-  );
+    void tracingHooks.traceSocketEvent(event, () => handlePayload(payload, ack));
+  });
   async function handlePayload(payload: unknown, ack?: unknown) {
     const reply = (result: AckOf<E> | { ok: false; error: RealtimeError }) => {
       if (typeof ack === 'function') ack(result);
@@ -80,23 +86,39 @@ function listen<E extends ClientEvent>(
   }
 }
 
-export function registerChatHandlers(io: HintbookServer, deps: TurnDeps): void {
+export function registerChatHandlers(
+  io: HintbookServer,
+  deps: TurnDeps,
+  options: { isDraining?: () => boolean } = {},
+): void {
   io.on('connection', (socket: HintbookSocket) => {
     const user = () => socket.data.user;
+    // A replica shutting down starts no turn: it drops the connection unanswered, and the
+    // client reconnects (to another replica) and resends with the same client message id.
+    const drops = () => options.isDraining?.() ?? false;
     const on = <E extends ClientEvent>(
       event: E,
       schema: z.ZodType<PayloadOf<E>>,
       run: (payload: PayloadOf<E>) => Promise<AckOf<E>> | AckOf<E>,
-    ) => listen(socket, deps.logger, event, schema, run);
+      whileDraining: 'answer' | 'drop' = 'answer',
+    ) =>
+      listen(socket, deps.logger, event, schema, run, whileDraining === 'drop' ? drops : undefined);
 
-    on('chat:send', chatSendPayloadSchema, async (payload) => ({
-      ok: true as const,
-      ...(await sendQuestion(deps, user(), payload)),
-    }));
-    on('chat:retry', chatRetryPayloadSchema, async (payload) => ({
-      ok: true as const,
-      ...(await retryLastQuestion(deps, user(), payload)),
-    }));
+    on(
+      'chat:send',
+      chatSendPayloadSchema,
+      async (payload) => ({ ok: true as const, ...(await sendQuestion(deps, user(), payload)) }),
+      'drop',
+    );
+    on(
+      'chat:retry',
+      chatRetryPayloadSchema,
+      async (payload) => ({
+        ok: true as const,
+        ...(await retryLastQuestion(deps, user(), payload)),
+      }),
+      'drop',
+    );
     on('chat:stop', chatStopPayloadSchema, (payload) => {
       stopTurn(deps, user(), payload);
       return { ok: true as const };

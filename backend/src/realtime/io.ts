@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import {
   handshakeErrors,
   type ClientToServerEvents,
@@ -15,22 +16,37 @@ import { assertEmailVerifiedIfRequired } from '../middleware/require-verified-em
 import type { AccessTokens } from '../modules/auth/tokens.js';
 import type { UserRow } from '../modules/users/users.repository.js';
 import type { TurnEmitter } from '../modules/chat/turn.types.js';
+import type { TurnReplay } from '../modules/chat/active-turns.js';
+import type { TurnReplayRequest, TurnStopRequest } from '../modules/chat/turn-relay.js';
+import type { SharedRedis } from '../cluster/redis.js';
+import {
+  createLocalSocketSlots,
+  createRedisSocketSlots,
+  type SocketSlots,
+} from './socket-slots.js';
 
 export interface SocketData {
   user: UserRow;
   sessionId: string;
 }
 
+/** Between replicas (through the Redis adapter): reaching a turn that runs elsewhere. */
+export interface InterServerEvents {
+  'turn:stop': (request: TurnStopRequest) => void;
+  'turn:replay': (request: TurnReplayRequest & { requestId: string }) => void;
+  'turn:replayed': (reply: { requestId: string; replay: TurnReplay }) => void;
+}
+
 export type HintbookServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  InterServerEvents,
   SocketData
 >;
 export type HintbookSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  InterServerEvents,
   SocketData
 >;
 
@@ -41,7 +57,19 @@ export interface RealtimeDeps {
   logger: Logger;
   maxConnectionsPerUser: number;
   emailVerification: Config['mail']['verification'];
+  /** With several replicas: rooms, broadcasts and socket caps go through Redis. */
+  redis?: SharedRedis | undefined;
 }
+
+/**
+ * With Redis: a client that drops for a moment (a replica draining or dying, Wi-Fi) gets back
+ * its socket id, rooms and the events sent meanwhile, on whichever replica it reaches; the
+ * handshake's auth check still runs. Longer gaps, or more traffic than the stream keeps, fall
+ * back to `chat:resume`. One process keeps today's behaviour (no in-memory packet buffer).
+ */
+const RECOVERY_WINDOW_MS = 2 * 60_000;
+/** Broadcasts the Redis stream keeps for recovery (about 200 bytes each: some 20 MB). */
+const STREAM_MAX_LENGTH = 100_000;
 
 export const userRoom = (userId: string) => `user:${userId}`;
 
@@ -51,8 +79,11 @@ export const userRoom = (userId: string) => `user:${userId}`;
  * (refresh and reconnect on `auth.token_expired`). Each socket joins its user's room, so every
  * tab of a student sees the same turn.
  */
-export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps): HintbookServer {
-  const io: HintbookServer = new Server(httpServer, {
+export function createRealtimeServer(
+  httpServer: HttpServer,
+  deps: RealtimeDeps,
+): HintbookServer & { slots: SocketSlots } {
+  const options: Partial<ServerOptions> = {
     path: '/socket.io',
     serveClient: false,
     // Same origin only (nginx or the backend serves the SPA); no CORS.
@@ -60,7 +91,28 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,
-  });
+  };
+  // Redis Streams rather than plain pub/sub: a Redis restart resumes the stream where it was,
+  // so no broadcast (a delta, a terminal event) is lost, and recovery sessions live in Redis.
+  if (deps.redis) {
+    const prefix = deps.redis.keyPrefix;
+    options.connectionStateRecovery = { maxDisconnectionDuration: RECOVERY_WINDOW_MS };
+    options.adapter = createAdapter(deps.redis.client, {
+      streamName: `${prefix}:socket.io`,
+      channelPrefix: `${prefix}:socket.io`,
+      sessionKeyPrefix: `${prefix}:sio:session:`,
+      maxLen: STREAM_MAX_LENGTH,
+      // Only JSON travels (no binary payloads): skips a msgpack pass per packet.
+      onlyPlaintext: true,
+    });
+  }
+  const io: HintbookServer = new Server(httpServer, options);
+  const slots = deps.redis
+    ? createRedisSocketSlots(deps.redis, deps.maxConnectionsPerUser, deps.logger)
+    : createLocalSocketSlots(
+        deps.maxConnectionsPerUser,
+        (userId) => io.of('/').adapter.rooms.get(userRoom(userId))?.size ?? 0,
+      );
 
   io.use(async (socket, next) => {
     try {
@@ -71,8 +123,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
         typeof token === 'string' ? token : undefined,
       );
       assertEmailVerifiedIfRequired(auth.user, deps.emailVerification);
-      const connected = io.of('/').adapter.rooms.get(userRoom(auth.user.id))?.size ?? 0;
-      if (connected >= deps.maxConnectionsPerUser) {
+      if (!(await slots.claim(auth.user.id, socket.id))) {
         next(
           handshakeError(
             handshakeErrors.tooManyConnections,
@@ -95,9 +146,10 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
 
   io.on('connection', (socket) => {
     void socket.join(userRoom(socket.data.user.id));
+    socket.on('disconnect', () => slots.release(socket.data.user.id, socket.id));
     scheduleExpiry(socket, deps);
   });
-  return io;
+  return Object.assign(io, { slots });
 }
 
 function handshakeError(code: string, message: string): Error {

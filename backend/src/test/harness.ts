@@ -24,6 +24,8 @@ export interface TestApp {
   listen(): Promise<string>;
   config: Config;
   database: Database;
+  /** The throwaway database's URL on a real server (absent on PGlite), for a second pool. */
+  databaseUrl?: string | undefined;
   clock: ReturnType<typeof createTestClock>;
   close(): Promise<void>;
 }
@@ -36,7 +38,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   /** Reuse another app's database, e.g. to restart with different settings. Not closed here. */
   shared?: { database: Database },
-  options: { ai?: AppDeps['ai'] } = {},
+  options: { ai?: AppDeps['ai']; redis?: AppDeps['redis'] } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -47,8 +49,8 @@ export async function createTestApp(
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     ...env,
   });
-  const { database, drop } = shared
-    ? { database: shared.database, drop: async () => {} }
+  const { database, drop, url } = shared
+    ? { database: shared.database, drop: async () => {}, url: undefined }
     : await createTestDatabase();
   await applyMigrations(database, MIGRATIONS_DIR);
   const clock = createTestClock();
@@ -60,6 +62,7 @@ export async function createTestApp(
     migrationsExpected: countExpectedMigrations(MIGRATIONS_DIR),
     clock,
     ...(options.ai ? { ai: options.ai } : {}),
+    ...(options.redis ? { redis: options.redis } : {}),
   });
   let listening = false;
   return {
@@ -67,6 +70,7 @@ export async function createTestApp(
     hintbook,
     config,
     database,
+    databaseUrl: url,
     clock,
     async listen() {
       if (!listening) {

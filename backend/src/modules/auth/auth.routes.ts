@@ -33,15 +33,21 @@ import { withBody } from '../../middleware/validate.js';
 export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Router {
   const router = Router();
   const perMinute = deps.settings.rateLimitPerMinute;
-  const limit = rateLimitPerMinute({ name: 'auth', perMinute });
+  const store = (name: string) => deps.rateLimitStores?.(name);
+  const limit = rateLimitPerMinute({ name: 'auth', perMinute, store: store('auth') });
   // Keyed by email too: a whole class signs in from one school address at the start of a lesson.
   const loginLimit = rateLimitPerMinute({
     name: 'login',
     perMinute,
+    store: store('login'),
     keyParts: (req) => [String((req.body as { email?: unknown })?.email ?? '').toLowerCase()],
   });
   // Every page load refreshes once; allow far more of these than of password attempts.
-  const refreshLimit = rateLimitPerMinute({ name: 'refresh', perMinute: perMinute * 10 });
+  const refreshLimit = rateLimitPerMinute({
+    name: 'refresh',
+    perMinute: perMinute * 10,
+    store: store('refresh'),
+  });
   const signedIn = authenticate(deps.db, deps.accessTokens);
 
   router.post(
@@ -58,6 +64,7 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
   const mailLimit = rateLimitPerMinute({
     name: 'mail',
     perMinute: Math.max(1, Math.ceil(perMinute / 6)),
+    store: store('mail'),
     keyParts: (req) => [String((req.body as { email?: unknown })?.email ?? '').toLowerCase()],
   });
 

@@ -2,6 +2,7 @@ import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { RateLimitStores } from '../../cluster/rate-limit-store.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { PasswordHasher } from './passwords.js';
 import type { AccessTokens } from './tokens.js';
@@ -20,6 +21,8 @@ export interface AuthDeps {
   /** School sign-in providers (OpenID Connect), for the sign-in page's buttons. */
   oidc: Config['oidc'];
   logger: Logger;
+  /** Rate-limit counters shared by every replica (Redis); absent, each process counts. */
+  rateLimitStores?: RateLimitStores | undefined;
 }
 
 /** Tokens handed out at sign-in, refresh and password change. */

@@ -48,7 +48,30 @@ export function createActiveTurns() {
     running(): ActiveTurn[] {
       return [...byTurn.values()].filter((turn) => !turn.terminal);
     },
+    /** Aborts the user's running turn in a session (only that turn, when named); false: none here. */
+    stop(userId: string, sessionId: string, turnId?: string): boolean {
+      const turnIdHere = bySession.get(sessionId);
+      const turn = turnIdHere ? byTurn.get(turnIdHere) : undefined;
+      if (!turn || turn.terminal || turn.userId !== userId) return false;
+      if (turnId && turnId !== turn.turnId) return false;
+      turn.abort.abort();
+      return true;
+    },
+    /** What a reconnecting client missed of a turn run here: deltas after `afterSeq`, the end. */
+    replay(userId: string, turnId: string, afterSeq: number): TurnReplay | undefined {
+      const turn = byTurn.get(turnId);
+      if (!turn || turn.userId !== userId) return undefined;
+      return {
+        deltas: turn.deltas.filter((delta) => delta.seq > afterSeq),
+        ...(turn.terminal ? { terminal: turn.terminal } : {}),
+      };
+    },
   };
+}
+
+export interface TurnReplay {
+  deltas: ChatDeltaEvent[];
+  terminal?: TerminalEvent;
 }
 
 export type ActiveTurns = ReturnType<typeof createActiveTurns>;

@@ -178,7 +178,21 @@ export async function interruptStaleAnswers(
   staleBefore: Date,
   sessionId?: string,
 ): Promise<number> {
-  const updated = await db
+  return (await endStaleAnswers(db, now, staleBefore, sessionId)).length;
+}
+
+/**
+ * The same, answering which answers it ended and their text, so their students can be told.
+ * Each row is returned to exactly one caller: concurrent sweeps of several replicas never
+ * both end (and announce) the same answer.
+ */
+export async function endStaleAnswers(
+  db: Db,
+  now: Date,
+  staleBefore: Date,
+  sessionId?: string,
+): Promise<Array<{ id: string; sessionId: string; userId: string; content: string }>> {
+  return db
     .update(messages)
     .set({ status: 'interrupted', errorCode: 'ai.interrupted', completedAt: now })
     .where(
@@ -188,8 +202,12 @@ export async function interruptStaleAnswers(
         sessionId ? eq(messages.sessionId, sessionId) : undefined,
       ),
     )
-    .returning({ id: messages.id });
-  return updated.length;
+    .returning({
+      id: messages.id,
+      sessionId: messages.sessionId,
+      userId: messages.userId,
+      content: messages.content,
+    });
 }
 
 /** Every visible message of a user, for the data export. */

@@ -216,6 +216,11 @@ async function releaseOrphanedAnswer(deps: TurnDeps, sessionId: string): Promise
   await interruptStaleAnswers(deps.db, now, new Date(now.getTime() - STALE_AFTER_MS), sessionId);
 }
 
+function isOrphaned(answer: MessageRow, now: Date): boolean {
+  const beat = answer.heartbeatAt ?? answer.createdAt;
+  return now.getTime() - beat.getTime() > STALE_AFTER_MS;
+}
+
 async function findDuplicate(
   db: Db,
   userId: string,
@@ -331,10 +336,13 @@ function start(
 
 /** Stops the running answer; the partial text is kept and ends as `interrupted`. */
 export function stopTurn(deps: TurnDeps, user: UserRow, payload: ChatStopPayload): void {
-  const turn = deps.activeTurns.runningInSession(payload.sessionId);
-  if (!turn || turn.userId !== user.id || (payload.turnId && payload.turnId !== turn.turnId))
-    return;
-  turn.abort.abort();
+  if (deps.activeTurns.stop(user.id, payload.sessionId, payload.turnId)) return;
+  // Not running here: its replica (if any) stops it; the terminal event reaches us through Redis.
+  deps.relay?.stopElsewhere({
+    userId: user.id,
+    sessionId: payload.sessionId,
+    turnId: payload.turnId,
+  });
 }
 
 /**
@@ -347,16 +355,25 @@ export async function resumeTurn(
   payload: ChatResumePayload,
   send: ReplayEmitter,
 ): Promise<ChatResumeAck> {
-  const active = deps.activeTurns.get(payload.turnId);
-  if (active && active.userId === user.id) {
-    for (const delta of active.deltas) if (delta.seq > payload.afterSeq) send('chat:delta', delta);
-    const { terminal } = active;
+  const request = { userId: user.id, turnId: payload.turnId, afterSeq: payload.afterSeq };
+  // Run here, or (with several replicas) by the replica that started it.
+  const replay =
+    deps.activeTurns.replay(request.userId, request.turnId, request.afterSeq) ??
+    (await deps.relay?.replayFromOwner(request));
+  if (replay) {
+    for (const delta of replay.deltas) send('chat:delta', delta);
+    const { terminal } = replay;
     if (terminal?.name === 'chat:done') send('chat:done', terminal.payload);
     if (terminal?.name === 'chat:error') send('chat:error', terminal.payload);
     return { ok: true, state: terminal ? 'finished' : 'streaming' };
   }
   let answer = await findOwnedMessage(deps.db, user.id, payload.turnId);
   if (!answer || answer.sessionId !== payload.sessionId) throw messageNotFound();
+  // Another replica's turn whose heartbeat is fresh: its live deltas reach this socket through
+  // Redis, and if that replica died the orphan sweep ends it with a terminal event.
+  if (answer.status === 'streaming' && deps.relay && !isOrphaned(answer, deps.clock())) {
+    return { ok: true, state: 'streaming' };
+  }
   if (answer.status === 'streaming') {
     // Not running here: if its process died, end it now so the student can go on.
     await releaseOrphanedAnswer(deps, answer.sessionId);

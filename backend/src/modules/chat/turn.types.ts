@@ -10,6 +10,7 @@ import type { ActiveTurn, ActiveTurns } from './active-turns.js';
 import type { CourseRetrieval } from './course-material.js';
 import type { MessageRow } from './messages.repository.js';
 import type { SessionRow } from './sessions.repository.js';
+import type { TurnRelay } from './turn-relay.js';
 import type { Tutor } from './tutor.types.js';
 import type { TokenUsage } from '../../ai/types.js';
 
@@ -55,11 +56,18 @@ export interface TurnDeps {
   retrieval?: CourseRetrieval | undefined;
   /** Absent (unit tests): no reservation is made beyond the rate limit. */
   spending?: TurnSpending | undefined;
+  /** With several replicas: stops and resumes reach turns that run elsewhere. */
+  relay?: TurnRelay | undefined;
 }
 
 /** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */
 export const STREAM_HEARTBEAT_MS = 1_000;
-export const STALE_AFTER_MS = 10_000;
+/**
+ * The lease of a streaming answer. With the orphan sweep every ORPHAN_SWEEP_MS, an answer whose
+ * process died is ended within 1 + 6 + 2 = 9 s (under the 10 s promised to students).
+ */
+export const STALE_AFTER_MS = 6_000;
+export const ORPHAN_SWEEP_MS = 2_000;
 
 /** One turn as the runner gets it: who, where, what was asked, and what it may spend. */
 export interface RunTurnInput {

@@ -11,11 +11,21 @@ export function livenessRoutes(): Router {
   return router;
 }
 
-/** `GET /api/health`: ready to serve (database reachable, migrations applied), else 503. */
-export function readinessRoutes(database: Database, migrationsExpected: number): Router {
+/**
+ * `GET /api/health`: ready to serve (database reachable, migrations applied), else 503. A
+ * replica shutting down answers 503 too, so load balancers send new work elsewhere.
+ */
+export function readinessRoutes(
+  database: Database,
+  migrationsExpected: number,
+  drain?: { isDraining(): boolean },
+): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
-    const health = await checkReadiness(database, migrationsExpected);
+    const checked = await checkReadiness(database, migrationsExpected);
+    const health = drain?.isDraining()
+      ? { ...checked, status: 'unavailable' as const, draining: true }
+      : checked;
     res
       .status(health.status === 'ok' ? 200 : 503)
       .set('Cache-Control', 'no-store')

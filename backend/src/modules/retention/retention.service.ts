@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { RunExclusively } from '../../cluster/run-once.js';
 import { deleteSessionsUntouchedSince } from './retention.repository.js';
 import { msUntilNextSweep, retentionCutoff } from './retention.rules.js';
 
@@ -10,6 +11,8 @@ export interface RetentionDeps {
   logger: Logger;
   /** CHAT_RETENTION_DAYS; 0 keeps conversations forever. */
   retentionDays: number;
+  /** With several replicas, one of them sweeps at a time (absent: this process alone). */
+  runExclusively?: RunExclusively | undefined;
 }
 
 /** Small batches, so one sweep never holds a long lock on a busy database. */
@@ -35,7 +38,8 @@ export async function deleteExpiredConversations(deps: RetentionDeps): Promise<n
 
 /**
  * Runs the sweep every night (see `msUntilNextSweep`) while the process lives. With several
- * replicas each sweeps; the deletes are idempotent, so that costs only a few empty queries.
+ * replicas one sweeps while the others skip (an advisory lock); one that wakes after it finds
+ * nothing left, since the deletes are idempotent.
  */
 export function startRetentionSweeper(deps: RetentionDeps) {
   let timer: NodeJS.Timeout | undefined;
@@ -43,7 +47,8 @@ export function startRetentionSweeper(deps: RetentionDeps) {
   const schedule = () => {
     if (stopped || deps.retentionDays <= 0) return;
     timer = setTimeout(() => {
-      deleteExpiredConversations(deps)
+      const sweep = () => deleteExpiredConversations(deps);
+      (deps.runExclusively ? deps.runExclusively('chat-retention', sweep) : sweep())
         .catch((error: unknown) =>
           deps.logger.error({ err: error }, 'could not delete old conversations'),
         )

@@ -1,0 +1,56 @@
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import { endStaleAnswers } from './messages.repository.js';
+import { STALE_AFTER_MS, type TurnEmitter } from './turn.types.js';
+
+/**
+ * Every `intervalMs`, ends the answers whose process stopped beating their heart (a replica
+ * killed mid-answer): stored as interrupted with the text flushed so far, and their students
+ * told at once with a retryable `chat:error`, on whichever replica their sockets are. Every
+ * replica sweeps; an answer is ended, and announced, by exactly one of them.
+ */
+export function startOrphanSweeper(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  emitter: TurnEmitter;
+  intervalMs: number;
+}) {
+  let sweeping: Promise<number> | null = null;
+  const sweep = async (): Promise<number> => {
+    const now = deps.clock();
+    const ended = await endStaleAnswers(deps.db, now, new Date(now.getTime() - STALE_AFTER_MS));
+    for (const answer of ended) {
+      deps.emitter.toUser(answer.userId, 'chat:error', {
+        sessionId: answer.sessionId,
+        turnId: answer.id,
+        messageId: answer.id,
+        content: answer.content,
+        code: 'ai.interrupted',
+        message: 'The answer was cut off. What you see is kept; press retry for a full answer.',
+        retryable: true,
+      });
+    }
+    if (ended.length > 0)
+      deps.logger.warn(
+        { answers: ended.length },
+        'answers of a stopped process ended as interrupted',
+      );
+    return ended.length;
+  };
+  const sweepOnce = () => {
+    // A slow database never builds a queue of sweeps.
+    sweeping ??= sweep().finally(() => {
+      sweeping = null;
+    });
+    return sweeping;
+  };
+  const timer = setInterval(() => {
+    sweepOnce().catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'could not sweep orphaned answers'),
+    );
+  }, deps.intervalMs);
+  timer.unref();
+  return { sweepNow: sweepOnce, stop: () => clearInterval(timer) };
+}
