@@ -7,7 +7,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    // Each file gets its own database; two cores run two files at a time.
+    // Each file gets its own database, copied from a template migrated once per run (see
+    // src/test/database.ts); two cores run two files at a time.
+    globalSetup: ['src/test/database-template.global-setup.ts'],
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test/database.js';
-import { MIGRATIONS_DIR } from '../test/harness.js';
+import { createEmptyTestDatabase } from '../test/database.js';
+import { MIGRATIONS_DIR } from '../test/migrations-dir.js';
 import { openDatabase } from './client.js';
 import { applyMigrations, countAppliedMigrations, countExpectedMigrations } from './migrate.js';
 import { selectRows } from './raw.js';
@@ -13,7 +13,7 @@ afterAll(async () => {
 
 describe(`migrations on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('apply on an empty database, create the tables and are a no-op the second time', async () => {
-    const { database, drop } = await createTestDatabase();
+    const { database, drop } = await createEmptyTestDatabase();
     cleanups.push(drop);
     expect(await countAppliedMigrations(database.db)).toBe(0);
 
@@ -31,7 +31,7 @@ describe(`migrations on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
   });
 
   it('serialise concurrent starts through the advisory lock (two replicas booting together)', async () => {
-    const { database, url, drop } = await createTestDatabase();
+    const { database, url, drop } = await createEmptyTestDatabase();
     cleanups.push(drop);
     // PGlite is one in-process connection; the race only exists with a server.
     const replica = url ? openDatabase({ url, dataDir: 'unused' }) : database;
