@@ -1,17 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
 import { createPgliteClient, openDatabase, wrapPglite } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
-import {
-  runOnServer,
-  testServerUrl,
-  withDatabase,
-  type TestDatabaseTemplate,
-} from './database.js';
+import { runOnServer, testServerUrl, withDatabase, type TestDatabaseTemplate } from './database.js';
 import { MIGRATIONS_DIR } from './migrations-dir.js';
 
 /**
@@ -23,7 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const serverUrl = testServerUrl();
   const { template, remove } = serverUrl
     ? await migrateServerTemplate(serverUrl)
-    : await dumpPgliteTemplates();
+    : await pgliteTemplate();
   project.provide('testDatabaseTemplate', template);
   return remove;
 }
@@ -49,27 +55,43 @@ async function migrateServerTemplate(serverUrl: string) {
 }
 
 /**
- * On PGlite, two dumps of a data directory, written to a temporary folder: one just after
- * initdb (for the migration tests) and one migrated. A test file starts PGlite from a dump.
+ * On PGlite, two dumps of a data directory: one just after initdb (for the migration tests) and
+ * one migrated. A test file starts PGlite from a dump. They are kept in the system's temporary
+ * folder under a name that changes whenever the migrations, PGlite or this file do, so most runs,
+ * and every run of a single file, skip building them.
  */
-async function dumpPgliteTemplates() {
-  const folder = mkdtempSync(path.join(tmpdir(), 'hintbook-test-databases-'));
-  const emptyDumpPath = path.join(folder, 'empty.tar');
-  const migratedDumpPath = path.join(folder, 'migrated.tar');
+async function pgliteTemplate() {
+  const folder = path.join(tmpdir(), `${DUMPS_PREFIX}${dumpsKey()}`);
+  if (!existsSync(folder)) await buildPgliteDumps(folder);
+  const template: TestDatabaseTemplate = {
+    driver: 'pglite',
+    emptyDumpPath: path.join(folder, 'empty.tar'),
+    migratedDumpPath: path.join(folder, 'migrated.tar'),
+  };
+  return { template, remove: async () => {} };
+}
+
+const DUMPS_PREFIX = 'hintbook-test-databases-';
+
+async function buildPgliteDumps(folder: string): Promise<void> {
+  const building = mkdtempSync(`${folder}.building-`);
   const client = createPgliteClient('memory://');
   const database = wrapPglite(client);
   try {
-    writeFileSync(emptyDumpPath, await dumpDataDir(client));
+    writeFileSync(path.join(building, 'empty.tar'), await dumpDataDir(client));
     await applyMigrations(database, MIGRATIONS_DIR);
-    writeFileSync(migratedDumpPath, await dumpDataDir(client));
+    writeFileSync(path.join(building, 'migrated.tar'), await dumpDataDir(client));
   } finally {
     await database.close();
   }
-  const template: TestDatabaseTemplate = { driver: 'pglite', emptyDumpPath, migratedDumpPath };
-  return {
-    template,
-    remove: async () => rmSync(folder, { recursive: true, force: true }),
-  };
+  try {
+    renameSync(building, folder);
+  } catch (error) {
+    // Another run built the same dumps at the same time; theirs are as good.
+    rmSync(building, { recursive: true, force: true });
+    if (!existsSync(folder)) throw error;
+  }
+  removeStaleDumps(folder);
 }
 
 async function dumpDataDir(client: PGlite): Promise<Uint8Array> {
@@ -77,4 +99,30 @@ async function dumpDataDir(client: PGlite): Promise<Uint8Array> {
   await client.exec('checkpoint');
   const dump = await client.dumpDataDir('none');
   return new Uint8Array(await dump.arrayBuffer());
+}
+
+/** Changes with every migration, PGlite or pgvector release, and this file. */
+function dumpsKey(): string {
+  const hash = createHash('sha256');
+  const require = createRequire(import.meta.url);
+  for (const name of ['@electric-sql/pglite', '@electric-sql/pglite-pgvector']) {
+    hash.update(readFileSync(path.join(path.dirname(require.resolve(name)), '../package.json')));
+  }
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  const files = readdirSync(MIGRATIONS_DIR, { recursive: true, encoding: 'utf8' }).sort();
+  for (const file of files) {
+    const full = path.join(MIGRATIONS_DIR, file);
+    if (statSync(full).isFile()) hash.update(file).update(readFileSync(full));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Dumps of older migrations, left a day ago or more (a day, since other checkouts may use them). */
+function removeStaleDumps(current: string): void {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of readdirSync(tmpdir())) {
+    const folder = path.join(tmpdir(), name);
+    if (!name.startsWith(DUMPS_PREFIX) || folder === current) continue;
+    if (statSync(folder).mtimeMs < dayAgo) rmSync(folder, { recursive: true, force: true });
+  }
 }
