@@ -46,12 +46,19 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite files live here; `memory://` keeps them in memory (tests). */
   dataDir: string;
+  /**
+   * PGlite only: start from this dump of a data directory (`dumpDataDir`) instead of running
+   * initdb. Tests copy a database migrated once per run; initdb alone takes seconds.
+   */
+  loadDataDir?: Blob;
   poolMax?: number;
   logger?: Logger;
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
+  return options.url
+    ? openPostgres(options.url, options)
+    : wrapPglite(createPgliteClient(options.dataDir, options.loadDataDir));
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
@@ -90,13 +97,20 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   };
 }
 
-function openPglite(dataDir: string): Database {
+/**
+ * The embedded engine with the extensions Hintbook uses. Exported for the tests' template
+ * database, which needs the client itself to dump its data directory.
+ */
+export function createPgliteClient(dataDir: string, loadDataDir?: Blob): PGlite {
   const isMemory = dataDir.startsWith('memory://');
   const location = isMemory ? dataDir : path.join(dataDir, 'pglite');
   if (!isMemory) mkdirSync(location, { recursive: true });
   // pgvector is bundled so the embedded database searches course material by meaning too,
   // exactly like the production image (migration 0006 creates the column where it exists).
-  const client = new PGlite(location, { extensions: { vector } });
+  return new PGlite(location, { extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
+}
+
+export function wrapPglite(client: PGlite): Database {
   let onQuery: QueryListener | undefined;
   // Times queries outside transactions (those run on the transaction's own handle).
   timeQueries(client as unknown as Parameters<typeof timeQueries>[0], () => onQuery);

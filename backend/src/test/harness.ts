@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
@@ -9,12 +7,10 @@ import { loadConfig, type Config } from '../config/env.js';
 import type { Database } from '../db/client.js';
 import { applyMigrations, countExpectedMigrations } from '../db/migrate.js';
 import { createTestClock } from './clock.js';
-import { createTestDatabase } from './database.js';
+import { createMigratedTestDatabase } from './database.js';
+import { MIGRATIONS_DIR } from './migrations-dir.js';
 
-export const MIGRATIONS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../migrations',
-);
+export { MIGRATIONS_DIR };
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 
 export interface TestApp {
@@ -31,7 +27,7 @@ export interface TestApp {
 }
 
 /**
- * The real app on a fresh, migrated database. `env` overrides settings the way an operator's
+ * The real app on a database of its own, migrated. `env` overrides settings the way an operator's
  * `.env` would; bcrypt runs at its minimum cost so suites stay fast.
  */
 export async function createTestApp(
@@ -51,7 +47,8 @@ export async function createTestApp(
   });
   const { database, drop, url } = shared
     ? { database: shared.database, drop: async () => {}, url: undefined }
-    : await createTestDatabase();
+    : await createMigratedTestDatabase();
+  // What main.ts does at boot; a no-op here, unless the template is older than `migrations/`.
   await applyMigrations(database, MIGRATIONS_DIR);
   const clock = createTestClock();
   const hintbook = buildApp({

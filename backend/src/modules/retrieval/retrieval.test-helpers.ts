@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Db } from '../../db/client.js';
-import { applyMigrations } from '../../db/migrate.js';
 import { users } from '../../db/schema/index.js';
 import { readModuleFolder, seedModule } from '../learning/starter-module.js';
 import { createTestClock } from '../../test/clock.js';
-import { createTestDatabase } from '../../test/database.js';
-import { MIGRATIONS_DIR } from '../../test/harness.js';
+import { createMigratedTestDatabase } from '../../test/database.js';
 import type { RetrievalDeps } from './retrieval.types.js';
 
 export const STARTER_DIR = new URL('../../../content/starter-module', import.meta.url).pathname;
 
 /** A migrated database with the starter module loaded, for retrieval tests. */
 export async function createRetrievalTestDatabase() {
-  const testDb = await createTestDatabase();
-  await applyMigrations(testDb.database, MIGRATIONS_DIR);
+  const testDb = await createMigratedTestDatabase();
   const clock = createTestClock();
   await seedModule(testDb.database.db, await readModuleFolder(STARTER_DIR), clock);
   const deps: RetrievalDeps = {

@@ -147,14 +147,16 @@ describe('AI settings', () => {
 describe('provider error log', () => {
   let t: TestApp;
   const failing = createMockProvider({ name: 'anthropic' });
-  afterAll(() => t.close());
-
-  it('stores each failed call, marks the one the student saw, and lets an admin resolve it', async () => {
+  beforeAll(async () => {
     t = await createTestApp(
       { ADMIN_EMAIL, LLM_PROVIDER: 'anthropic', LLM_MAX_RETRIES: '0' },
       undefined,
       { ai: { factories: { anthropic: () => failing }, sleep: async () => {} } },
     );
+  });
+  afterAll(() => t.close());
+
+  it('stores each failed call, marks the one the student saw, and lets an admin resolve it', async () => {
     const admin = await registerAdmin(t, { email: ADMIN_EMAIL, username: 'teacher' });
     const student = await registerThroughApi(t.app);
     failing.enqueue(classification, { failBeforeFirstToken: 'server', status: 500 });
