@@ -185,7 +185,9 @@ describe('the admin panel in the browser', () => {
         .getByRole('article', { name: 'The tutor answered' })
         .getByText('What does range(3) give you?')
         .waitFor();
-      // The same question again in other words, for "What students ask".
+      // The same question again in other words, for "What students ask": once the first answer
+      // has ended (the box takes no question while one runs), as a student would wait.
+      await studentPage.getByRole('button', { name: 'Stop answer' }).waitFor({ state: 'detached' });
       await studentPage.getByLabel('Your question').fill('My for loop only prints 0, 1, 2: why?');
       await studentPage.getByLabel('Your question').press('Enter');
       await expect

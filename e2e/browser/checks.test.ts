@@ -184,6 +184,8 @@ describe('exercise checks in the browser', () => {
     } finally {
       await admin.close();
     }
+    // The box takes no question while an answer runs.
+    await page.getByRole('button', { name: 'Stop answer' }).waitFor({ state: 'detached' });
     await composer.fill('Can you help me with is_even?');
     await composer.press('Enter');
     await page
