@@ -8,8 +8,7 @@
 // until fixed, and every new one fails. Regenerate it only when you remove entries:
 //   cd backend && npx depcruise --config .dependency-cruiser.cjs --output-type baseline src > known-violations.json
 
-/** Test code sets up data across domains on purpose; the rules are for product code. */
-const TEST_CODE = '(\\.test\\.ts|\\.test-helpers\\.ts|\\.fixtures\\.ts)$|^src/test/';
+const { TEST_CODE } = require('./code-kinds.cjs');
 
 module.exports = {
   forbidden: [

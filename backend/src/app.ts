@@ -19,7 +19,9 @@ import { invitationLookupRoutes } from './modules/roster/roster.routes.js';
 import { createOidcClients } from './modules/oidc/oidc-client.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import type { AuthDeps } from './modules/auth/auth.types.js';
-import { createPasswordHasher } from './modules/auth/passwords.js';
+import { createPasswordHasher } from './lib/password-hasher.js';
+import { revokeSignIns } from './modules/auth/auth.service.js';
+import { issuePasswordResetLink } from './modules/auth/email-links.service.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
 import { livenessRoutes, readinessRoutes } from './modules/health/health.routes.js';
 import { createActiveTurns } from './modules/chat/active-turns.js';
@@ -292,6 +294,11 @@ export function buildApp(deps: AppDeps): Hintbook {
       mail: config.mail,
       mailer: authDeps.mailer,
       disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
+      // Users cannot import auth (auth reads users): its sign-in side is handed in here.
+      signIns: {
+        revokeAll: revokeSignIns,
+        issueResetLink: (user) => issuePasswordResetLink(authDeps, user),
+      },
       settings: ai.settingsDeps,
       privacy: config.privacy,
       indexer,

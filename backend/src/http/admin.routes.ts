@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { requireAdmin } from '../middleware/authenticate.js';
 import { auditLogRoutes } from '../modules/audit/audit.routes.js';
 import { guardTripReportRoutes } from '../modules/chat/guard-trips.routes.js';
+import { transcriptRoutes } from '../modules/chat/transcripts.routes.js';
 import { adminExercisesRoutes } from '../modules/exercises/exercises.routes.js';
 import { questionInsightsRoutes } from '../modules/insights/question-insights.routes.js';
 import type { QuestionInsightsDeps } from '../modules/insights/question-insights.service.js';
@@ -38,7 +39,7 @@ export type AdminDeps = ModuleAdminDeps &
 export function adminRoutes(deps: AdminDeps): Router {
   const router = Router();
   router.use(requireAdmin);
-  router.use('/users', adminUsersRoutes(deps));
+  router.use('/users', adminUsersRoutes(deps), transcriptRoutes(deps));
   router.use('/modules', adminExercisesRoutes(deps), adminModulesRoutes(deps));
   router.use('/usage/guard-trips', guardTripReportRoutes(deps));
   router.use('/usage/privacy', privacyReportRoutes(deps));

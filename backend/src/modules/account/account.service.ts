@@ -1,34 +1,30 @@
 import type { ChangePasswordBody, UpdateProfileBody } from '@hintbook/contracts';
-import { toPublicUser } from '../users/users.mapper.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { withTransaction } from '../../db/transaction.js';
+import { notFound } from '../../lib/app-error.js';
+import { usernameTaken, weakPassword, wrongPassword } from '../auth/auth.errors.js';
+import { exportUserData as exportSignIns, revokeSignIns } from '../auth/auth.service.js';
+import type { AuthDeps, IssuedSession } from '../auth/auth.types.js';
+import { findPasswordProblems } from '../auth/passwords.js';
+import { exportUserData as exportChatData } from '../chat/user-data.service.js';
+import { exportUserData as exportExerciseAttempts } from '../exercises/exercises.service.js';
+import { exportUserData as exportNotebooks } from '../learning/user-data.service.js';
+import { exportUserData as exportSchoolSignIns } from '../oidc/oidc.service.js';
+import { listUserRedactionCounts } from '../privacy/redactions.service.js';
+import { exportRosterData, forgetInvitations } from '../roster/roster.service.js';
+import { exportUserData as exportUsage } from '../usage/usage.service.js';
 import {
   bumpTokenVersion,
-  deleteUser,
-  findUserById,
+  deleteUserData,
+  exportUserData as exportAccount,
   findUserIdByUsername,
   updateUser,
   type UserRow,
-} from '../users/users.repository.js';
-import { usernameTaken, weakPassword, wrongPassword } from '../auth/auth.errors.js';
-import type { AuthDeps, IssuedSession } from '../auth/auth.types.js';
-import { findPasswordProblems } from '../auth/passwords.js';
-import {
-  listRefreshTokensForUser,
-  revokeUserRefreshTokens,
-} from '../auth/refresh-tokens.repository.js';
-import { isUniqueViolation } from '../../db/errors.js';
-import { notFound } from '../../lib/app-error.js';
-import { listGuardTripsForUser } from '../chat/guard-trips.repository.js';
-import { listMessagesForUser } from '../chat/messages.repository.js';
-import { listUserRedactionCounts } from '../privacy/redactions.service.js';
-import { findUserPedagogy } from '../chat/pedagogy.repository.js';
-import { listSessions } from '../chat/sessions.repository.js';
-import { listUsageForUser } from '../usage/usage.repository.js';
-import { listCopiesForUser } from '../learning/copies.repository.js';
-import { listPersonalNotebooksWithContent } from '../learning/personal-notebooks.repository.js';
-import { withTransaction } from '../../db/transaction.js';
-import { listAttemptsForUser } from '../exercises/exercises.repository.js';
-import { listIdentitiesForUser } from '../oidc/oidc-identities.repository.js';
-import { exportRosterData, forgetInvitations } from '../roster/roster.service.js';
+} from '../users/users.service.js';
+
+// A student's account touches every domain: each publishes an `exportUserData` (and, where
+// deletion needs more than the foreign-key cascade, a deletion step) and this file composes
+// them, so no domain's tables are read from here.
 
 export async function updateProfile(
   deps: AuthDeps,
@@ -69,7 +65,7 @@ export async function changePassword(
   const now = deps.clock();
   const passwordHash = await deps.passwords.hash(body.newPassword);
   await updateUser(deps.db, user.id, { passwordHash }, now);
-  await revokeUserRefreshTokens(deps.db, user.id, now, sessionId);
+  await revokeSignIns(deps.db, user.id, now, sessionId);
   const tokenVersion = await bumpTokenVersion(deps.db, user.id);
   const access = deps.accessTokens.sign({ userId: user.id, tokenVersion, sessionId });
   return {
@@ -87,52 +83,31 @@ export async function changePassword(
  * personal data adds its section here.
  */
 export async function exportAccountData(deps: AuthDeps, userId: string) {
-  const user = await findUserById(deps.db, userId);
-  if (!user) throw notFound('Account not found');
+  const account = await exportAccount(deps.db, userId);
+  if (!account) throw notFound('Account not found');
+  const exportedAt = deps.clock().toISOString();
+  const signIns = await exportSignIns(deps.db, userId);
+  const chat = await exportChatData(deps.db, userId);
   return {
     format: 'hintbook-export',
     version: 1,
-    exportedAt: deps.clock().toISOString(),
-    account: {
-      ...toPublicUser(user),
-      updatedAt: user.updatedAt.toISOString(),
-      lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
-    },
-    signIns: await listRefreshTokensForUser(deps.db, userId),
-    conversations: await exportConversations(deps, userId),
-    tutorLevels: (await findUserPedagogy(deps.db, userId)) ?? null,
-    usage: await listUsageForUser(deps.db, userId),
+    exportedAt,
+    account,
+    signIns,
+    conversations: chat.conversations,
+    tutorLevels: chat.tutorLevels,
+    usage: await exportUsage(deps.db, userId),
     /** Answers the answer guard held back (counts and reasons; the text was never kept). */
-    guardTrips: await listGuardTripsForUser(deps.db, userId),
+    guardTrips: chat.guardTrips,
     /** How many values of each kind were replaced before your text reached an AI provider. */
     redactions: await listUserRedactionCounts(deps.db, userId),
     /** Every check of an exercise you ran: outcome, failing test, time (your code as a hash). */
-    exerciseAttempts: await listAttemptsForUser(deps.db, userId),
+    exerciseAttempts: await exportExerciseAttempts(deps.db, userId),
     /** Your class groups and the invitations sent to your address. */
-    classes: await exportRosterData(deps.db, user),
-    schoolSignIns: await listIdentitiesForUser(deps.db, userId),
-    notebooks: {
-      moduleCopies: await listCopiesForUser(deps.db, userId),
-      personal: await listPersonalNotebooksWithContent(deps.db, userId),
-    },
+    classes: await exportRosterData(deps.db, { id: userId, email: account.email }),
+    schoolSignIns: await exportSchoolSignIns(deps.db, userId),
+    notebooks: await exportNotebooks(deps.db, userId),
   };
-}
-
-async function exportConversations(deps: AuthDeps, userId: string) {
-  const [sessions, allMessages] = await Promise.all([
-    listSessions(deps.db, userId, { limit: 100_000 }),
-    listMessagesForUser(deps.db, userId),
-  ]);
-  return sessions.map((session) => ({
-    id: session.id,
-    title: session.title,
-    scope: session.scope,
-    createdAt: session.createdAt.toISOString(),
-    summary: session.summary,
-    messages: allMessages
-      .filter((message) => message.sessionId === session.id)
-      .map(({ sessionId: _sessionId, ...message }) => message),
-  }));
 }
 
 /**
@@ -145,8 +120,9 @@ export async function deleteAccount(
   password: string,
 ): Promise<void> {
   if (!(await deps.passwords.verify(password, user.passwordHash))) throw wrongPassword('password');
-  await withTransaction(deps.db, async (db) => {
-    await forgetInvitations(db, user);
-    await deleteUser(db, user.id);
+  // One transaction: the invitations go with the account or neither does.
+  await withTransaction(deps.db, async (tx) => {
+    await forgetInvitations(tx, user);
+    await deleteUserData(tx, user.id);
   });
 }

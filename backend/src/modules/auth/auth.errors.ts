@@ -99,13 +99,6 @@ export const linkInvalid = () =>
     'This link does not work any more: it was used already, it expired, or a newer one replaced it. Ask for a new one.',
   );
 
-export const mailNotConfigured = () =>
-  new AppError(
-    503,
-    'auth.mail_not_configured',
-    'This Hintbook cannot send email. Ask your teacher for a password reset link.',
-  );
-
 export const alreadyVerified = () =>
   new AppError(409, 'auth.already_verified', 'Your email address is confirmed already');
 

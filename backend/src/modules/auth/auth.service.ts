@@ -13,11 +13,13 @@ import {
   usernameTaken,
   weakPassword,
 } from './auth.errors.js';
+import type { Db } from '../../db/client.js';
 import type { AuthDeps, IssuedSession, RequestMeta } from './auth.types.js';
 import { findPasswordProblems } from './passwords.js';
 import {
   createRefreshToken,
   findRefreshTokenByHash,
+  listRefreshTokensForUser,
   markRefreshTokenRotated,
   revokeRefreshFamily,
   revokeUserRefreshTokens,
@@ -35,7 +37,7 @@ import {
   setAdminFlag,
   recordLoginSuccess,
   type UserRow,
-} from '../users/users.repository.js';
+} from '../users/users.service.js';
 import { withTransaction } from '../../db/transaction.js';
 import { acceptInvitation, findInvitationFor } from '../roster/roster.service.js';
 import { shouldBeAdmin } from '../users/admin-rights.js';
@@ -180,6 +182,24 @@ export async function logOut(deps: AuthDeps, refreshToken: string | undefined): 
 export async function logOutEverywhere(deps: AuthDeps, userId: string): Promise<void> {
   await revokeUserRefreshTokens(deps.db, userId, deps.clock());
   await bumpTokenVersion(deps.db, userId);
+}
+
+/**
+ * Ends every sign-in (refresh token) of the user, optionally sparing the family making the
+ * request; inside the caller's transaction when handed one. Users' admin gets it from app.ts.
+ */
+export function revokeSignIns(
+  db: Db,
+  userId: string,
+  now: Date,
+  exceptFamilyId?: string,
+): Promise<void> {
+  return revokeUserRefreshTokens(db, userId, now, exceptFamilyId);
+}
+
+/** The sign-ins section of a student's data export (no token hashes). */
+export function exportUserData(db: Db, userId: string) {
+  return listRefreshTokensForUser(db, userId);
 }
 
 /** Issues a refresh token in `familyId` plus a matching access token. */

@@ -4,7 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RateLimitStores } from '../../cluster/rate-limit-store.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { PasswordHasher } from './passwords.js';
+import type { PasswordHasher } from '../../lib/password-hasher.js';
 import type { AccessTokens } from './tokens.js';
 
 export type AuthSettings = Config['auth'];

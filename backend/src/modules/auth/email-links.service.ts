@@ -15,10 +15,11 @@ import {
   setAdminFlag,
   updateUser,
   type UserRow,
-} from '../users/users.repository.js';
+} from '../users/users.service.js';
 import { describeDuration, passwordResetMail, verificationMail } from '../mail/mail.templates.js';
 import { sendInBackground } from '../mail/mailer.js';
-import { alreadyVerified, linkInvalid, mailNotConfigured, weakPassword } from './auth.errors.js';
+import { alreadyVerified, linkInvalid, weakPassword } from './auth.errors.js';
+import { mailNotConfigured } from '../mail/mail.errors.js';
 import type { AuthDeps } from './auth.types.js';
 import {
   countEmailTokensSince,

@@ -1,7 +1,4 @@
-import bcrypt from 'bcrypt';
 import { PASSWORD_MIN_LENGTH } from '@hintbook/contracts';
-import { createSemaphore } from '../../lib/semaphore.js';
-
 import { commonPasswords } from './common-passwords.js';
 
 const commonPasswordSet = new Set(commonPasswords.map((password) => password.toLowerCase()));
@@ -34,22 +31,3 @@ function isSequence(text: string): boolean {
   ];
   return runs.some((run) => run.includes(text) || [...run].reverse().join('').includes(text));
 }
-
-/**
- * bcrypt behind a concurrency cap. The async API already runs on libuv's thread pool, off the
- * event loop; the cap keeps a login burst from occupying every pool thread.
- */
-export function createPasswordHasher(options: { rounds: number; maxConcurrent: number }) {
-  const semaphore = createSemaphore(options.maxConcurrent);
-  // Compared against when the email is unknown, so both answers take the same time.
-  const dummyHash = bcrypt.hashSync('hintbook-timing-equaliser', options.rounds);
-
-  return {
-    hash: (password: string) => semaphore.run(() => bcrypt.hash(password, options.rounds)),
-    verify: (password: string, hash: string) => semaphore.run(() => bcrypt.compare(password, hash)),
-    verifyAgainstDummy: (password: string) =>
-      semaphore.run(() => bcrypt.compare(password, dummyHash)).then(() => false),
-  };
-}
-
-export type PasswordHasher = ReturnType<typeof createPasswordHasher>;

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { unauthenticated } from '../../lib/app-error.js';
-import { findUserById, type UserRow } from '../users/users.repository.js';
+import { findUserById, type UserRow } from '../users/users.service.js';
 import { accountDisabled } from './auth.errors.js';
 import type { AccessTokens } from './tokens.js';
 

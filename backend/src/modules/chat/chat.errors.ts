@@ -5,6 +5,14 @@ import { AppError } from '../../lib/app-error.js';
 export const sessionNotFound = () =>
   new AppError(404, 'chat.session_not_found', 'This conversation does not exist');
 
+// The code is kept from when user administration lived under `admin`: clients match on it.
+export const transcriptsDisabled = () =>
+  new AppError(
+    403,
+    'admin.transcripts_disabled',
+    'Reading transcripts is turned off (ADMIN_CAN_READ_TRANSCRIPTS)',
+  );
+
 export const messageNotFound = () =>
   new AppError(404, 'chat.message_not_found', 'This message does not exist');
 

@@ -96,6 +96,16 @@ export async function listVisibleMessages(
   return rows.reverse();
 }
 
+/** A whole conversation as its student sees it, oldest first (capped): an admin's transcript. */
+export function listTranscriptMessages(db: Db, sessionId: string): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.sessionId, sessionId), isNull(messages.replacedAt)))
+    .orderBy(asc(messages.seq))
+    .limit(2000);
+}
+
 /** Visible messages after `afterSeq` (exclusive), oldest first: the context window source. */
 export async function listVisibleMessagesAfter(
   db: Db,

@@ -29,6 +29,7 @@ import {
   findModulePolicy,
   findVisibleExercise,
   insertAttempt,
+  listAttemptsForUser,
   summariseAttempts,
   updateExerciseSettings,
   updateModulePolicy,
@@ -278,4 +279,9 @@ export async function setModuleAiPolicy(
     );
   });
   return { policy, policyNow: policyAt(policy, now) };
+}
+
+/** The exercises section of a student's data export: every check they ran (code as a hash). */
+export function exportUserData(db: Db, userId: string) {
+  return listAttemptsForUser(db, userId);
 }

@@ -5,6 +5,7 @@
  * verifies the address, so a listed ADMIN_EMAIL account becomes admin here too.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import { assertRegistrationAllowed, startSession, type SignedIn } from '../auth/auth.service.js';
 import type { AuthDeps, RequestMeta } from '../auth/auth.types.js';
@@ -18,10 +19,14 @@ import {
   markEmailVerified,
   recordLoginSuccess,
   type UserRow,
-} from '../users/users.repository.js';
+} from '../users/users.service.js';
 import type { OidcClaims, OidcProviderConfig } from './oidc-client.js';
 import { SsoError } from './oidc.errors.js';
-import { findUserIdBySubject, linkIdentity } from './oidc-identities.repository.js';
+import {
+  findUserIdBySubject,
+  linkIdentity,
+  listIdentitiesForUser,
+} from './oidc-identities.repository.js';
 
 export async function signInWithOidc(
   deps: AuthDeps,
@@ -125,4 +130,9 @@ export function suggestUsername(email: string, name: string | null): string {
   const fallback = fromEmail ? `user_${fromEmail}` : 'student';
   const base = fromEmail.length >= 3 ? fromEmail : fromName.length >= 3 ? fromName : fallback;
   return base.slice(0, 32).padEnd(3, '0');
+}
+
+/** The school sign-ins section of a student's data export. */
+export function exportUserData(db: Db, userId: string) {
+  return listIdentitiesForUser(db, userId);
 }

@@ -18,7 +18,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { generateSecretToken, hashSecretToken } from '../../lib/secret-tokens.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import { mailNotConfigured } from '../auth/auth.errors.js';
+import { mailNotConfigured } from '../mail/mail.errors.js';
 import { describeDuration, invitationMail } from '../mail/mail.templates.js';
 import { sendInBackground, type Mailer } from '../mail/mailer.js';
 import {

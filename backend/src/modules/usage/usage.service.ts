@@ -4,7 +4,11 @@ import type { PricingTable } from '../../ai/pricing.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { findRecentProviderCalls, insertUsageEvent } from './usage.repository.js';
+import {
+  findRecentProviderCalls,
+  insertUsageEvent,
+  listUsageForUser,
+} from './usage.repository.js';
 
 export interface UsageOwner {
   userId: string | null;
@@ -90,4 +94,9 @@ function callColumns(
     durationMs: Math.round(call.durationMs),
     createdAt: deps.clock(),
   };
+}
+
+/** The usage section of a student's data export: every provider call made for them. */
+export function exportUserData(db: Db, userId: string) {
+  return listUsageForUser(db, userId);
 }

@@ -2,7 +2,7 @@ import { loadConfig, loadDotEnvFile } from '../../config/env.js';
 import { openDatabase } from '../../db/client.js';
 import { applyMigrations } from '../../db/migrate.js';
 import { systemClock } from '../../lib/clock.js';
-import { createPasswordHasher } from '../auth/passwords.js';
+import { createPasswordHasher } from '../../lib/password-hasher.js';
 import {
   OperatorError,
   createAdmin,

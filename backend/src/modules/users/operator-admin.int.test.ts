@@ -10,7 +10,7 @@ import {
   promoteAdmin,
   revokeAdmin,
 } from './operator-admin.service.js';
-import { createPasswordHasher } from '../auth/passwords.js';
+import { createPasswordHasher } from '../../lib/password-hasher.js';
 
 const TEACHER = 'teacher@school.example';
 let t: TestApp;

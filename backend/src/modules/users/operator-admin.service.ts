@@ -10,7 +10,7 @@ import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type ShellActor } from '../audit/audit.service.js';
-import type { PasswordHasher } from '../auth/passwords.js';
+import type { PasswordHasher } from '../../lib/password-hasher.js';
 import { shouldBeAdmin } from './admin-rights.js';
 import {
   clearEmailVerification,

@@ -2,7 +2,6 @@ import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 
 import type { Db } from '../../db/client.js';
 import {
   classGroupMembers,
-  chatSessions,
   messages,
   moduleNotebooks,
   modules,
@@ -161,31 +160,4 @@ export async function setUserDisabled(db: Db, userId: string, disabledAt: Date |
     .where(eq(users.id, userId))
     .returning({ id: users.id });
   return row !== undefined;
-}
-
-/** A student's conversations, for transcript reading. */
-export function findUserSessions(db: Db, userId: string) {
-  return db
-    .select()
-    .from(chatSessions)
-    .where(eq(chatSessions.userId, userId))
-    .orderBy(desc(sql`coalesce(${chatSessions.lastMessageAt}, ${chatSessions.createdAt})`))
-    .limit(500);
-}
-
-export async function findUserSession(db: Db, userId: string, sessionId: string) {
-  const [row] = await db
-    .select({ id: chatSessions.id, title: chatSessions.title })
-    .from(chatSessions)
-    .where(and(eq(chatSessions.id, sessionId), eq(chatSessions.userId, userId)));
-  return row;
-}
-
-export function findSessionMessages(db: Db, sessionId: string) {
-  return db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.sessionId, sessionId), isNull(messages.replacedAt)))
-    .orderBy(asc(messages.seq))
-    .limit(2000);
 }

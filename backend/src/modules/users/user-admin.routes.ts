@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import { listAdminUsersQuerySchema, setUserAllowanceBodySchema } from '@hintbook/contracts';
-import { sessionNotFound } from '../chat/chat.errors.js';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { parseIdParam, parseQuery, withBody } from '../../middleware/validate.js';
 import { adminUserNotFound } from './users.errors.js';
@@ -8,9 +7,7 @@ import type { UserAdminDeps } from './users.types.js';
 import {
   deleteUserAccount,
   getUserDetail,
-  listUserTranscripts,
   listUsers,
-  readUserTranscript,
   issueResetLink,
   setAccountDisabled,
   setUserAllowance,
@@ -45,13 +42,6 @@ export function adminUsersRoutes(deps: UserAdminDeps): Router {
   router.delete('/:id', async (req, res) => {
     await deleteUserAccount(deps, requireAuth(req).user, userId(req));
     res.status(204).end();
-  });
-  router.get('/:id/sessions', async (req, res) => {
-    res.json(await listUserTranscripts(deps, requireAuth(req).user, userId(req)));
-  });
-  router.get('/:id/sessions/:sessionId/messages', async (req, res) => {
-    const sessionId = parseIdParam(req.params.sessionId, sessionNotFound);
-    res.json(await readUserTranscript(deps, requireAuth(req).user, userId(req), sessionId));
   });
   return router;
 }

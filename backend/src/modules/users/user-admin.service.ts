@@ -1,6 +1,4 @@
 import type {
-  AdminMessagesResponse,
-  AdminSessionsResponse,
   AdminUserDetailResponse,
   AdminUserSummary,
   ListAdminUsersResponse,
@@ -10,20 +8,13 @@ import type { z } from 'zod';
 import type { listAdminUsersQuerySchema } from '@hintbook/contracts';
 import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import { issuePasswordResetLink } from '../auth/email-links.service.js';
-import { revokeUserRefreshTokens } from '../auth/refresh-tokens.repository.js';
-import { toChatMessage, toChatSession } from '../chat/chat.mapper.js';
-import { sessionNotFound } from '../chat/chat.errors.js';
 import { limitsForUser, saveUserAllowance, windowStarts } from '../usage/quota.service.js';
-import { deleteUser, findUserById } from './users.repository.js';
-import { adminUserNotFound, cannotChangeSelf, transcriptsDisabled } from './users.errors.js';
+import { deleteUserData, findUserById } from './users.service.js';
+import { adminUserNotFound, cannotChangeSelf } from './users.errors.js';
 import type { UserAdminDeps } from './users.types.js';
 import {
   countUsers,
-  findSessionMessages,
   findUserProgress,
-  findUserSession,
-  findUserSessions,
   findUserSummaries,
   findUserSummary,
   setUserDisabled,
@@ -122,7 +113,7 @@ export async function setAccountDisabled(
   const now = deps.clock();
   await withTransaction(deps.db, async (tx) => {
     if (!(await setUserDisabled(tx, userId, disabled ? now : null, now))) throw adminUserNotFound();
-    if (disabled) await revokeUserRefreshTokens(tx, userId, now);
+    if (disabled) await deps.signIns.revokeAll(tx, userId, now);
     await recordAudit(
       tx,
       actor,
@@ -165,7 +156,7 @@ export async function deleteUserAccount(
   if (!user) throw adminUserNotFound();
   const now = deps.clock();
   await withTransaction(deps.db, async (tx) => {
-    await deleteUser(tx, userId);
+    await deleteUserData(tx, userId);
     await recordAudit(
       tx,
       actor,
@@ -181,52 +172,6 @@ export async function deleteUserAccount(
   deps.disconnectUser(userId);
 }
 
-function assertTranscriptsAllowed(deps: UserAdminDeps) {
-  if (!deps.canReadTranscripts) throw transcriptsDisabled();
-}
-
-/** A student's conversations; only with ADMIN_CAN_READ_TRANSCRIPTS, and every view is audited. */
-export async function listUserTranscripts(
-  deps: UserAdminDeps,
-  actor: AuditActor,
-  userId: string,
-): Promise<AdminSessionsResponse> {
-  assertTranscriptsAllowed(deps);
-  if (!(await findUserById(deps.db, userId))) throw adminUserNotFound();
-  const sessions = await findUserSessions(deps.db, userId);
-  await recordAudit(
-    deps.db,
-    actor,
-    { action: 'transcript.list', targetType: 'user', targetId: userId },
-    deps.clock(),
-  );
-  return { sessions: sessions.map(toChatSession) };
-}
-
-export async function readUserTranscript(
-  deps: UserAdminDeps,
-  actor: AuditActor,
-  userId: string,
-  sessionId: string,
-): Promise<AdminMessagesResponse> {
-  assertTranscriptsAllowed(deps);
-  const session = await findUserSession(deps.db, userId, sessionId);
-  if (!session) throw sessionNotFound();
-  const rows = await findSessionMessages(deps.db, sessionId);
-  await recordAudit(
-    deps.db,
-    actor,
-    {
-      action: 'transcript.view',
-      targetType: 'chat_session',
-      targetId: sessionId,
-      details: { userId, title: session.title },
-    },
-    deps.clock(),
-  );
-  return { messages: rows.map(toChatMessage) };
-}
-
 /**
  * A password reset link for the admin to hand over (mail not set up, or not arriving). It works
  * once, for PASSWORD_RESET_TTL, and does not verify the address: the admin, not the mailbox,
@@ -239,7 +184,7 @@ export async function issueResetLink(
 ): Promise<{ url: string; expiresAt: string }> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw adminUserNotFound();
-  const link = await issuePasswordResetLink(deps, user);
+  const link = await deps.signIns.issueResetLink(user);
   await recordAudit(
     deps.db,
     actor,

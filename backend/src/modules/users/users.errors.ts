@@ -5,9 +5,3 @@ export const adminUserNotFound = () =>
   new AppError(404, 'admin.user_not_found', 'That account does not exist');
 export const cannotChangeSelf = () =>
   new AppError(400, 'admin.cannot_change_self', 'You cannot do this to your own account');
-export const transcriptsDisabled = () =>
-  new AppError(
-    403,
-    'admin.transcripts_disabled',
-    'Reading transcripts is turned off (ADMIN_CAN_READ_TRANSCRIPTS)',
-  );
