@@ -3,10 +3,9 @@
 // import/no-cycle because it resolves the TypeScript graph once for all rules (cycles included,
 // type-only imports too) and states path rules with the domain captured by a regex group.
 //
-// A domain is a folder under src/modules/. `known-violations.json` lists the cross-domain
-// repository imports that were there when the rules came in; they are reported as "ignored"
-// until fixed, and every new one fails. Regenerate it only when you remove entries:
-//   cd backend && npx depcruise --config .dependency-cruiser.cjs --output-type baseline src > known-violations.json
+// A domain is a folder under src/modules/. Cycles between domains (not only between files) are
+// found by scripts/check-domain-cycles.mjs, which check:imports runs after this: rules here see
+// one dependency at a time, and folder-scope cycle rules count test files and every folder level.
 
 const { TEST_CODE } = require('./code-kinds.cjs');
 

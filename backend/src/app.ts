@@ -49,6 +49,7 @@ import { myUsageRoutes } from './modules/usage/usage.routes.js';
 import { modulesRoutes, personalNotebooksRoutes } from './modules/learning/learning.routes.js';
 import { exercisesRoutes, notebookExercisesRoutes } from './modules/exercises/exercises.routes.js';
 import { notebookJsonBody } from './modules/learning/notebook-body.js';
+import { notebookExercises } from './modules/exercises/notebook-exercises.js';
 import { aiHealthRoutes } from './modules/health/ai-health.routes.js';
 import { registerChatHandlers } from './realtime/chat.handlers.js';
 import { createClusterTurnRelay } from './realtime/cluster-turns.js';
@@ -255,7 +256,15 @@ export function buildApp(deps: AppDeps): Hintbook {
   api.use('/auth/invitation', invitationLookupRoutes({ db: database.db, clock }));
   api.use('/auth', authRoutes(authDeps));
   api.use('/chat', signedIn, chatRoutes({ db: database.db, clock }));
-  const learningDeps = { db: database.db, clock, limits: config.notebooks, indexer };
+  // Learning stores and lists notebooks whose exercises belong to exercises, which reads
+  // learning: exercises' side is handed in here (learning.types.ts, NotebookExercises).
+  const learningDeps = {
+    db: database.db,
+    clock,
+    limits: config.notebooks,
+    indexer,
+    exercises: notebookExercises,
+  };
   const exerciseDeps = {
     db: database.db,
     clock,
@@ -302,6 +311,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       settings: ai.settingsDeps,
       privacy: config.privacy,
       indexer,
+      exercises: notebookExercises,
       embedder: retrieval.embedder,
     }),
   );

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 /**
  * The import rules of docs/architecture.md, run the way `npm run check` runs them (the
- * dependency-cruiser CLI with backend/.dependency-cruiser.cjs) against a small planted tree, so
- * each rule is shown to fail on its violation and to pass without it.
+ * dependency-cruiser CLI with backend/.dependency-cruiser.cjs, then
+ * scripts/check-domain-cycles.mjs) against a small planted tree, so each rule is shown to fail
+ * on its violation and to pass without it.
  */
 
 const run = promisify(execFile);
@@ -18,6 +19,7 @@ const CONFIG = fileURLToPath(new URL('../.dependency-cruiser.cjs', import.meta.u
 const CLI = fileURLToPath(
   new URL('../../node_modules/dependency-cruiser/bin/dependency-cruise.mjs', import.meta.url),
 );
+const DOMAIN_CYCLES = fileURLToPath(new URL('../scripts/check-domain-cycles.mjs', import.meta.url));
 
 let root: string | undefined;
 afterEach(async () => {
@@ -25,8 +27,8 @@ afterEach(async () => {
   root = undefined;
 });
 
-/** Writes `files` (path → source) under a fresh src/ and returns the rules they break. */
-async function violationsOf(files: Record<string, string>): Promise<string[]> {
+/** Writes `files` (path → source) into a fresh folder with a tsconfig.json; returns the folder. */
+async function plant(files: Record<string, string>): Promise<string> {
   root = await mkdtemp(path.join(tmpdir(), 'import-rules-'));
   const all = {
     'tsconfig.json': JSON.stringify({
@@ -39,6 +41,12 @@ async function violationsOf(files: Record<string, string>): Promise<string[]> {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), source);
   }
+  return root;
+}
+
+/** The rules of .dependency-cruiser.cjs that the planted `files` break. */
+async function violationsOf(files: Record<string, string>): Promise<string[]> {
+  const root = await plant(files);
   const args = [CLI, '--config', CONFIG, '--output-type', 'json', 'src'];
   // The CLI exits non-zero when a rule is broken; the JSON report is on stdout either way.
   const { stdout } = await run(process.execPath, args, { cwd: root }).catch(
@@ -95,5 +103,80 @@ describe('import rules (npm run check:imports)', { timeout: 60_000 }, () => {
       'src/modules/alpha/alpha.repository.ts': `import { things } from '../../db/schema/index.js';\nexport const table = things;\n`,
     });
     expect(planted).toEqual(['drizzle-only-in-repositories']);
+  });
+});
+
+/** Runs the domain-cycle check on the planted `files`: its exit code and what it printed. */
+async function domainCyclesOf(files: Record<string, string>) {
+  const cwd = await plant(files);
+  return run(process.execPath, [DOMAIN_CYCLES], { cwd }).then(
+    ({ stdout }) => ({ code: 0, output: stdout }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? -1,
+      output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    }),
+  );
+}
+
+// Two domains importing each other through different files: no file is in a cycle, so only the
+// domain-level check can see it.
+const service = (name: string, imports = '') => `${imports}export const ${name} = () => 1;\n`;
+
+describe('domain cycles (npm run check:imports)', { timeout: 60_000 }, () => {
+  it('refuses two domains that import each other, naming the files that do it', async () => {
+    const planted = await domainCyclesOf({
+      'src/modules/alpha/alpha.service.ts': service(
+        'alpha',
+        `import { beta } from '../beta/beta.service.js';\nbeta();\n`,
+      ),
+      'src/modules/alpha/alpha.types.ts': service('alphaType'),
+      'src/modules/beta/beta.service.ts': service('beta'),
+      'src/modules/beta/beta.mapper.ts': service(
+        'betaMapper',
+        `import { alphaType } from '../alpha/alpha.types.js';\nalphaType();\n`,
+      ),
+    });
+    expect(planted.code).toBe(1);
+    expect(planted.output).toContain('error no-domain-cycle: alpha → beta → alpha');
+    expect(planted.output).toContain(
+      'src/modules/beta/beta.mapper.ts → src/modules/alpha/alpha.types.ts',
+    );
+  });
+
+  it('refuses a longer loop through a third domain', async () => {
+    const planted = await domainCyclesOf({
+      'src/modules/alpha/alpha.service.ts': service(
+        'alpha',
+        `import { beta } from '../beta/beta.service.js';\nbeta();\n`,
+      ),
+      'src/modules/beta/beta.service.ts': service(
+        'beta',
+        `import { gamma } from '../gamma/gamma.service.js';\ngamma();\n`,
+      ),
+      'src/modules/gamma/gamma.service.ts': service(
+        'gamma',
+        `import type {} from '../alpha/alpha.service.js';\n`,
+      ),
+    });
+    expect(planted.code).toBe(1);
+    expect(planted.output).toContain('error no-domain-cycle: alpha → beta → gamma → alpha');
+  });
+
+  it('accepts the same domains depending one way, and test code that crosses back', async () => {
+    const clean = await domainCyclesOf({
+      'src/modules/alpha/alpha.service.ts': service(
+        'alpha',
+        `import { beta } from '../beta/beta.service.js';\nbeta();\n`,
+      ),
+      'src/modules/beta/beta.service.ts': service('beta'),
+      'src/modules/beta/beta.test-helpers.ts': service(
+        'seed',
+        `import { alpha } from '../alpha/alpha.service.js';\nalpha();\n`,
+      ),
+    });
+    expect(clean).toEqual({
+      code: 0,
+      output: expect.stringContaining('no import cycles between 2 domains (1 domain edges)'),
+    });
   });
 });

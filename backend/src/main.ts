@@ -22,6 +22,7 @@ import { seedStarterModuleAtBoot } from './modules/learning/starter-module.js';
 import { tracingHooks } from './modules/observability/tracing-hooks.js';
 import { drainReplica } from './cluster/drain.js';
 import { closeRedis, connectRedis, redactedUrl } from './cluster/redis.js';
+import { notebookExercises } from './modules/exercises/notebook-exercises.js';
 
 /** After the drain: interrupting leftovers, closing sockets and the database. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   }
   if (config.notebooks.seedStarterModule) {
     await seedStarterModuleAtBoot(
-      { db: database.db, clock: () => new Date(), logger },
+      { db: database.db, clock: () => new Date(), logger, exercises: notebookExercises },
       config.notebooks.starterModuleDir,
     );
   }

@@ -10,6 +10,7 @@ import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
 import { findModuleBySlug } from '../learning/modules.repository.js';
 import { seedModule } from '../learning/starter-module.js';
 import { findEmbeddingColumnDimensions } from '../retrieval/retrieval.repository.js';
+import { notebookExercises } from '../exercises/notebook-exercises.js';
 
 const provider = createMockProvider({ name: 'anthropic' });
 const CLASSIFICATION = {
@@ -57,6 +58,7 @@ async function seedCourse(title: string, published: boolean, content: NotebookCo
       files: [],
     },
     () => new Date(),
+    notebookExercises,
   );
   const moduleId = (await findModuleBySlug(t.database.db, slug))!.id;
   const module = await asUser(t, admin).get(`/api/modules/${moduleId}`).expect(200);

@@ -175,15 +175,6 @@ export async function findModulePolicy(db: Db, moduleId: string) {
   return row;
 }
 
-export async function updateModulePolicy(db: Db, moduleId: string, policy: unknown, now: Date) {
-  const rows = await db
-    .update(modules)
-    .set({ aiPolicy: policy, updatedAt: now })
-    .where(eq(modules.id, moduleId))
-    .returning({ id: modules.id });
-  return rows.length > 0;
-}
-
 // ---- attempts: insert and read only ----
 
 export type NewAttemptRow = typeof exerciseAttempts.$inferInsert;

@@ -13,10 +13,13 @@ import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import { updateCopyStatus } from '../learning/copies.repository.js';
-import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
-import { findModuleNotebook } from '../learning/module-notebooks.repository.js';
-import { policyAt, readAiPolicy } from './ai-policy.js';
+import { moduleNotFound } from '../learning/learning.errors.js';
+import {
+  markCopyCompleted,
+  requireVisibleModuleNotebook,
+  saveModuleAiPolicy,
+} from '../learning/modules.service.js';
+import { policyAt, readAiPolicy } from '../learning/ai-policy.js';
 import { exerciseNotFound } from './exercises.errors.js';
 import { exerciseStatus } from './exercise-progress.js';
 import { statsPerExercise, stuckStudents } from './exercise-stats.js';
@@ -32,7 +35,6 @@ import {
   listAttemptsForUser,
   summariseAttempts,
   updateExerciseSettings,
-  updateModulePolicy,
   type ExerciseRow,
 } from './exercises.repository.js';
 
@@ -83,12 +85,13 @@ export async function listNotebookExercises(
   moduleId: string,
   notebookId: string,
 ): Promise<NotebookExercisesResponse> {
-  const notebook = await findModuleNotebook(deps.db, moduleId, notebookId, {
-    includeUnpublished: viewer.isAdmin,
-    userId: viewer.id,
-  });
-  if (!notebook) throw notebookNotFound();
-  const rows = await findExercisesOfNotebooks(deps.db, [notebook.id]);
+  const moduleNotebookId = await requireVisibleModuleNotebook(
+    deps.db,
+    viewer,
+    moduleId,
+    notebookId,
+  );
+  const rows = await findExercisesOfNotebooks(deps.db, [moduleNotebookId]);
   const summaries = new Map(
     (
       await summariseAttempts(
@@ -156,7 +159,7 @@ export async function recordAttempt(
   );
   const notebookCompleted = siblings.every((s) => summaries.get(s.id)?.passed);
   if (body.outcome === 'passed' && notebookCompleted) {
-    await updateCopyStatus(deps.db, viewer.id, row.moduleNotebookId, 'completed', now);
+    await markCopyCompleted(deps.db, viewer.id, row.moduleNotebookId, now);
   }
   return {
     attemptId,
@@ -265,7 +268,7 @@ export async function setModuleAiPolicy(
   const now = deps.clock();
   await withTransaction(deps.db, async (tx) => {
     const before = await findModulePolicy(tx, moduleId);
-    if (!before || !(await updateModulePolicy(tx, moduleId, policy, now))) throw moduleNotFound();
+    if (!before || !(await saveModuleAiPolicy(tx, moduleId, policy, now))) throw moduleNotFound();
     await recordAudit(
       tx,
       actor,

@@ -6,7 +6,7 @@
  */
 import type { AiPolicyNow, NotebookContext } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
-import { policyAt, readAiPolicy, strictest } from './ai-policy.js';
+import { policyAt, readAiPolicy, strictest } from '../learning/ai-policy.js';
 import {
   findAttemptHistory,
   findCopyModulePolicy,

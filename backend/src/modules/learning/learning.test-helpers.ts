@@ -3,6 +3,7 @@ import type { NotebookContent } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { seedModule, type ModuleContent } from './starter-module.js';
 import { findModuleBySlug } from './modules.repository.js';
+import { notebookExercises } from '../exercises/notebook-exercises.js';
 
 /** A small valid notebook whose first cell says `text`. */
 export function buildNotebook(text = 'print("hello")'): NotebookContent {
@@ -51,7 +52,7 @@ export async function createModuleInDb(
       },
     ],
   };
-  await seedModule(db, content, () => new Date());
+  await seedModule(db, content, () => new Date(), notebookExercises);
   const moduleId = (await findModuleBySlug(db, slug))!.id;
   return { moduleId, slug };
 }

@@ -24,7 +24,6 @@ import {
 import { toDataFile } from './learning.mapper.js';
 import type { ModuleAdminDeps } from './learning.types.js';
 import { measureNotebook, parseNotebookFile, readNotebookJson } from './notebook-content.js';
-import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import {
   deleteFileRow,
   findFilesOf,
@@ -52,7 +51,7 @@ import {
   type AdminModuleRow,
 } from './modules.repository.js';
 
-export type ContentDeps = Pick<ModuleAdminDeps, 'db' | 'clock' | 'notebooks'>;
+export type ContentDeps = Pick<ModuleAdminDeps, 'db' | 'clock' | 'notebooks' | 'exercises'>;
 
 export const toAdminNotebook = (row: AdminNotebookRow): AdminNotebook => ({
   id: row.id,
@@ -282,7 +281,7 @@ export async function addNotebook(
   body: { slug?: string | undefined; title: string; description: string; content: NotebookContent },
 ): Promise<AdminNotebook> {
   const slug = body.slug ?? notebookSlugFrom(body.title);
-  const prepared = prepareForStorage(body.content);
+  const prepared = deps.exercises.prepare(body.content);
   const { row } = await audited(
     deps,
     actor,
@@ -299,7 +298,7 @@ export async function addNotebook(
         now,
       });
       if (!id) throw notebookSlugTaken();
-      await storeNotebookExercises(tx, id, prepared, now);
+      await prepared.storeExercises(tx, id, now);
       const row = (await findNotebooksOf(tx, moduleId)).find((nb) => nb.id === id)!;
       return { row, auditTargetId: id };
     },
@@ -315,7 +314,7 @@ export async function updateNotebook(
   patch: UpdateModuleNotebookBody & { content?: NotebookContent },
 ): Promise<AdminNotebook> {
   const isReplace = patch.content !== undefined;
-  const prepared = patch.content ? prepareForStorage(patch.content) : undefined;
+  const prepared = patch.content ? deps.exercises.prepare(patch.content) : undefined;
   const { row } = await audited(
     deps,
     actor,
@@ -329,7 +328,7 @@ export async function updateNotebook(
       const stored = prepared ? { ...patch, content: prepared.studentContent } : patch;
       const row = await updateNotebookRow(tx, moduleId, notebookId, stored, now);
       if (!row) throw notebookNotFound();
-      if (prepared) await storeNotebookExercises(tx, notebookId, prepared, now);
+      if (prepared) await prepared.storeExercises(tx, notebookId, now);
       return { row };
     },
   );

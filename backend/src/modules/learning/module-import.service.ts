@@ -11,7 +11,6 @@ import {
 import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { titleFromFilename } from './notebook-content.js';
-import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import { importInvalid } from './learning.errors.js';
 import { upsertFile } from './module-files.repository.js';
 import {
@@ -217,7 +216,7 @@ export async function importModuleZip(
     let position = await nextNotebookPosition(tx, module.id);
     for (const notebook of parsed.notebooks) {
       const current = existing.get(notebook.slug);
-      const prepared = prepareForStorage(notebook.content, notebook.path);
+      const prepared = deps.exercises.prepare(notebook.content, notebook.path);
       if (!current) {
         const id = await insertNotebook(tx, {
           moduleId: module.id,
@@ -228,12 +227,12 @@ export async function importModuleZip(
           content: prepared.studentContent,
           now,
         });
-        await storeNotebookExercises(tx, id!, prepared, now);
+        await prepared.storeExercises(tx, id!, now);
         counts.created += 1;
         continue;
       }
       // A changed solution or hidden test leaves the student's version as it was: sync anyway.
-      await storeNotebookExercises(tx, current.id, prepared, now);
+      await prepared.storeExercises(tx, current.id, now);
       const stored = await findNotebookContent(tx, module.id, current.id);
       if (JSON.stringify(stored?.content) === JSON.stringify(prepared.studentContent)) {
         counts.unchanged += 1;

@@ -121,7 +121,10 @@ export async function updateModuleRow(
   db: Db,
   id: string,
   patch: Partial<
-    Pick<typeof modules.$inferInsert, 'slug' | 'title' | 'description' | 'position' | 'published'>
+    Pick<
+      typeof modules.$inferInsert,
+      'slug' | 'title' | 'description' | 'position' | 'published' | 'aiPolicy'
+    >
   >,
   now: Date,
 ): Promise<boolean> {

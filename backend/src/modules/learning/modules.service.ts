@@ -1,5 +1,6 @@
 import type {
   LearningModule,
+  ModuleAiPolicy,
   NotebookCopy,
   NotebookStatus,
   SaveNotebookBody,
@@ -19,7 +20,7 @@ import {
 } from './copies.repository.js';
 import { moduleNotFound, notebookNotFound, versionConflict } from './learning.errors.js';
 import { toLearningModule, toNotebookCopy, type CopyProgress } from './learning.mapper.js';
-import type { ContentChanges } from './learning.types.js';
+import type { ContentChanges, NotebookExercises } from './learning.types.js';
 import { listNotebookFiles } from './module-files.repository.js';
 import {
   findModuleNotebook,
@@ -27,10 +28,9 @@ import {
   listNotebookSummaries,
   type ModuleNotebookRow,
 } from './module-notebooks.repository.js';
-import { findModule, listModules, type Visibility } from './modules.repository.js';
+import { findModule, listModules, updateModuleRow, type Visibility } from './modules.repository.js';
 import { measureNotebook } from './notebook-content.js';
-import { policyAt, readAiPolicy } from '../exercises/ai-policy.js';
-import { exerciseProgressOf } from '../exercises/exercise-progress.js';
+import { policyAt, readAiPolicy } from './ai-policy.js';
 
 export interface LearningDeps {
   db: Db;
@@ -38,6 +38,8 @@ export interface LearningDeps {
   limits: { maxBytes: number; personalMax: number };
   /** A student's own notebook changed: re-index it for their tutor, in the background. */
   indexer: Pick<ContentChanges, 'personalNotebookChanged'>;
+  /** Each notebook's exercise progress, from exercises (handed in by app.ts). */
+  exercises: Pick<NotebookExercises, 'progressOf'>;
 }
 
 /** Who is asking: admins also see unpublished modules (to preview them). */
@@ -85,7 +87,7 @@ async function withProgress(
   const byNotebook = new Map<string, CopyProgress>(
     progress.map((copy) => [copy.moduleNotebookId, copy]),
   );
-  const exercises = await exerciseProgressOf(
+  const exercises = await deps.exercises.progressOf(
     deps.db,
     viewer.id,
     notebooks.map((notebook) => notebook.id),
@@ -194,6 +196,44 @@ export async function keepCopy(
   await ensureCopy(deps, viewer, original);
   await updateCopySourceVersion(deps.db, viewer.id, original.id, original.version);
   return view(deps, original, await mustFindCopy(deps, viewer, original.id));
+}
+
+/**
+ * For exercises: the id of a module notebook the viewer may see, or `notebookNotFound`. Reads
+ * neither the notebook's content nor the viewer's copy.
+ */
+export async function requireVisibleModuleNotebook(
+  db: Db,
+  viewer: Viewer,
+  moduleId: string,
+  notebookId: string,
+): Promise<string> {
+  const id = await findVisibleModuleNotebookId(db, moduleId, notebookId, visibilityFor(viewer));
+  if (!id) throw notebookNotFound();
+  return id;
+}
+
+/** For exercises: the last exercise of the notebook passed, so the student's copy is done. */
+export async function markCopyCompleted(
+  db: Db,
+  userId: string,
+  moduleNotebookId: string,
+  now: Date,
+): Promise<void> {
+  await updateCopyStatus(db, userId, moduleNotebookId, 'completed', now);
+}
+
+/**
+ * For exercises' policy screen, inside its transaction (it audits before and after): learning
+ * owns the modules table, so this is the one writer of `ai_policy`. False when no such module.
+ */
+export function saveModuleAiPolicy(
+  tx: Db,
+  moduleId: string,
+  policy: ModuleAiPolicy,
+  now: Date,
+): Promise<boolean> {
+  return updateModuleRow(tx, moduleId, { aiPolicy: policy }, now);
 }
 
 async function findOriginal(

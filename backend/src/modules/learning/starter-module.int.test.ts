@@ -12,6 +12,7 @@ import { registerThroughApi } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { findModuleBySlug, updateModuleRow } from './modules.repository.js';
 import { readModuleFolder, seedModule, seedStarterModuleAtBoot } from './starter-module.js';
+import { notebookExercises } from '../exercises/notebook-exercises.js';
 
 const starterDir = loadConfig({}).notebooks.starterModuleDir;
 const clock = () => new Date();
@@ -41,7 +42,10 @@ describe('the shipped starter module', () => {
 
   it('loads once however many times Hintbook boots, including two replicas at the same moment', async () => {
     const boot = () =>
-      seedStarterModuleAtBoot({ db: t.database.db, clock, logger: silent }, starterDir);
+      seedStarterModuleAtBoot(
+        { db: t.database.db, clock, logger: silent, exercises: notebookExercises },
+        starterDir,
+      );
     await Promise.all([boot(), boot()]);
     await boot();
     const rows = await t.database.db
@@ -60,7 +64,10 @@ describe('the shipped starter module', () => {
   });
 
   it('opens for a newcomer with scores.csv beside the data notebook', async () => {
-    await seedStarterModuleAtBoot({ db: t.database.db, clock, logger: silent }, starterDir);
+    await seedStarterModuleAtBoot(
+      { db: t.database.db, clock, logger: silent, exercises: notebookExercises },
+      starterDir,
+    );
     const student = await registerThroughApi(t.app);
     const auth = { Authorization: `Bearer ${student.accessToken}` };
     const list = await request(t.app).get('/api/modules').set(auth).expect(200);
@@ -82,16 +89,16 @@ describe('the shipped starter module', () => {
     try {
       const db = fresh.database.db;
       const content = await readModuleFolder(starterDir);
-      expect(await seedModule(db, content, clock)).toBe('seeded');
+      expect(await seedModule(db, content, clock, notebookExercises)).toBe('seeded');
       const moduleId = (await findModuleBySlug(db, content.slug))!.id;
       await updateModuleRow(db, moduleId, { published: false }, new Date());
-      expect(await seedModule(db, content, clock)).toBe('already_seeded');
+      expect(await seedModule(db, content, clock, notebookExercises)).toBe('already_seeded');
       expect((await db.select().from(modules).where(eq(modules.id, moduleId)))[0]!.published).toBe(
         false,
       );
 
       await db.delete(modules).where(eq(modules.id, moduleId));
-      expect(await seedModule(db, content, clock)).toBe('already_seeded');
+      expect(await seedModule(db, content, clock, notebookExercises)).toBe('already_seeded');
       expect(await findModuleBySlug(db, content.slug)).toBeUndefined();
     } finally {
       await fresh.close();
@@ -105,7 +112,9 @@ describe('the shipped starter module', () => {
       await db
         .insert(modules)
         .values({ slug: 'hintbook-starter', title: 'Our own intro', published: true });
-      expect(await seedModule(db, await readModuleFolder(starterDir), clock)).toBe('slug_taken');
+      expect(
+        await seedModule(db, await readModuleFolder(starterDir), clock, notebookExercises),
+      ).toBe('slug_taken');
       const rows = await db.select().from(modules);
       expect(rows.map((row) => row.title)).toEqual(['Our own intro']);
       expect(await db.select().from(moduleNotebooks)).toEqual([]);
@@ -128,9 +137,12 @@ describe('the shipped starter module', () => {
       }),
     );
     await expect(readModuleFolder(dir)).rejects.toThrow(/bad\.ipynb is not an nbformat 4 notebook/);
-    await seedStarterModuleAtBoot({ db: t.database.db, clock, logger: silent }, dir);
     await seedStarterModuleAtBoot(
-      { db: t.database.db, clock, logger: silent },
+      { db: t.database.db, clock, logger: silent, exercises: notebookExercises },
+      dir,
+    );
+    await seedStarterModuleAtBoot(
+      { db: t.database.db, clock, logger: silent, exercises: notebookExercises },
       path.join(dir, 'missing'),
     );
     expect(await findModuleBySlug(t.database.db, 'broken')).toBeUndefined();

@@ -9,10 +9,10 @@ import {
 } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
-import { prepareForStorage, storeNotebookExercises } from '../exercises/exercise-content.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { claimContentSeed } from './content-seeds.repository.js';
+import type { NotebookExercises } from './learning.types.js';
 import { upsertFile } from './module-files.repository.js';
 import { insertNotebook } from './module-notebooks.repository.js';
 import { insertModule } from './modules.repository.js';
@@ -118,6 +118,7 @@ export async function seedModule(
   db: Db,
   content: ModuleContent,
   clock: Clock,
+  exercises: Pick<NotebookExercises, 'prepare'>,
 ): Promise<SeedOutcome> {
   return withTransaction(db, async (tx) => {
     const now = clock();
@@ -133,7 +134,7 @@ export async function seedModule(
     if (!moduleId) return 'slug_taken';
     const notebookIds = new Map<string, string>();
     for (const [position, notebook] of content.notebooks.entries()) {
-      const prepared = prepareForStorage(notebook.content, notebook.slug);
+      const prepared = exercises.prepare(notebook.content, notebook.slug);
       const id = await insertNotebook(tx, {
         moduleId,
         slug: notebook.slug,
@@ -145,7 +146,7 @@ export async function seedModule(
       });
       // Two notebooks with one slug: the whole seed is rolled back, like any broken folder.
       if (!id) throw new Error(`${content.slug}: two notebooks use the slug ${notebook.slug}`);
-      await storeNotebookExercises(tx, id, prepared, now);
+      await prepared.storeExercises(tx, id, now);
       notebookIds.set(notebook.slug, id);
     }
     for (const file of content.files) {
@@ -170,7 +171,7 @@ export async function seedModule(
  * broken folder is logged, not fatal: Hintbook still starts, just without the starter.
  */
 export async function seedStarterModuleAtBoot(
-  deps: { db: Db; clock: Clock; logger: Logger },
+  deps: { db: Db; clock: Clock; logger: Logger; exercises: Pick<NotebookExercises, 'prepare'> },
   dir: string,
 ): Promise<void> {
   if (!existsSync(path.join(dir, 'module.json'))) {
@@ -181,7 +182,12 @@ export async function seedStarterModuleAtBoot(
     return;
   }
   try {
-    const outcome = await seedModule(deps.db, await readModuleFolder(dir), deps.clock);
+    const outcome = await seedModule(
+      deps.db,
+      await readModuleFolder(dir),
+      deps.clock,
+      deps.exercises,
+    );
     deps.logger.info({ outcome }, 'starter module');
   } catch (error) {
     deps.logger.error({ err: error, dir }, 'starter module could not be loaded');

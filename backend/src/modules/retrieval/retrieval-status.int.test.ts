@@ -6,6 +6,7 @@ import { readModuleFolder, seedModule } from '../learning/starter-module.js';
 import { STARTER_DIR } from '../retrieval/retrieval.test-helpers.js';
 import { findEmbeddingColumnDimensions } from '../retrieval/retrieval.repository.js';
 import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
+import { notebookExercises } from '../exercises/notebook-exercises.js';
 
 describe('admin: course search status', () => {
   let fake: FakeServer;
@@ -52,7 +53,12 @@ describe('admin: course search status', () => {
 
   it('reports hybrid search and what is embedded when a key and pgvector are both there', async () => {
     const { t, admin } = withKey;
-    await seedModule(t.database.db, await readModuleFolder(STARTER_DIR), () => new Date());
+    await seedModule(
+      t.database.db,
+      await readModuleFolder(STARTER_DIR),
+      () => new Date(),
+      notebookExercises,
+    );
     t.hintbook.indexer.everythingChanged();
     await t.hintbook.indexer.idle();
     const { body } = await asUser(t, admin).get('/api/admin/retrieval').expect(200);

@@ -6,6 +6,7 @@ import { readModuleFolder, seedModule } from '../learning/starter-module.js';
 import { createTestClock } from '../../test/clock.js';
 import { createMigratedTestDatabase } from '../../test/database.js';
 import type { RetrievalDeps } from './retrieval.types.js';
+import { notebookExercises } from '../exercises/notebook-exercises.js';
 
 export const STARTER_DIR = new URL('../../../content/starter-module', import.meta.url).pathname;
 
@@ -13,7 +14,12 @@ export const STARTER_DIR = new URL('../../../content/starter-module', import.met
 export async function createRetrievalTestDatabase() {
   const testDb = await createMigratedTestDatabase();
   const clock = createTestClock();
-  await seedModule(testDb.database.db, await readModuleFolder(STARTER_DIR), clock);
+  await seedModule(
+    testDb.database.db,
+    await readModuleFolder(STARTER_DIR),
+    clock,
+    notebookExercises,
+  );
   const deps: RetrievalDeps = {
     db: testDb.database.db,
     clock,

@@ -4,11 +4,7 @@ import type { PricingTable } from '../../ai/pricing.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import {
-  findRecentProviderCalls,
-  insertUsageEvent,
-  listUsageForUser,
-} from './usage.repository.js';
+import { findRecentProviderCalls, insertUsageEvent, listUsageForUser } from './usage.repository.js';
 
 export interface UsageOwner {
   userId: string | null;
