@@ -158,6 +158,13 @@ export const saveNotebookResponseSchema = z.object({
 });
 export type SaveNotebookResponse = z.infer<typeof saveNotebookResponseSchema>;
 
+/**
+ * `GET …/copy/version` and `GET /api/notebooks/:id/version`: the stored version alone, for
+ * "keep mine" after a conflict whose answer did not say it (no notebook body travels).
+ */
+export const notebookVersionResponseSchema = z.object({ version: z.number().int() });
+export type NotebookVersionResponse = z.infer<typeof notebookVersionResponseSchema>;
+
 /** `PATCH …/copy`: the student marks their progress. */
 export const updateCopyStatusBodySchema = z.object({ status: notebookStatusSchema });
 export type UpdateCopyStatusBody = z.infer<typeof updateCopyStatusBodySchema>;

@@ -9,12 +9,14 @@ import {
   type ListPersonalNotebooksResponse,
   type ModuleResponse,
   type NotebookCopyResponse,
+  type NotebookVersionResponse,
   type PersonalNotebookResponse,
   type SaveNotebookResponse,
 } from '@hintbook/contracts';
 import { moduleNotFound, notebookNotFound } from './learning.errors.js';
 import { toPersonalNotebook, toPersonalNotebookSummary } from './learning.mapper.js';
 import {
+  getCopyVersion,
   getMyModule,
   keepCopy,
   listMyModules,
@@ -30,6 +32,7 @@ import {
   addNotebook,
   deleteMyNotebook,
   getMyNotebook,
+  getMyNotebookVersion,
   listMyNotebooks,
   renameMyNotebook,
   saveMyNotebook,
@@ -72,6 +75,11 @@ export function modulesRoutes(deps: LearningDeps): Router {
   router.get(copyPath, async (req, res) => {
     const copy = await openCopy(deps, viewerOf(req), ...ids(req));
     res.json({ copy } satisfies NotebookCopyResponse);
+  });
+
+  router.get(`${copyPath}/version`, async (req, res) => {
+    const version = await getCopyVersion(deps, viewerOf(req), ...ids(req));
+    res.json({ version } satisfies NotebookVersionResponse);
   });
 
   router.put(
@@ -144,6 +152,11 @@ export function personalNotebooksRoutes(deps: LearningDeps): Router {
   router.get('/:id', async (req, res) => {
     const notebook = await getMyNotebook(deps, requireAuth(req).user.id, id(req));
     res.json({ notebook: toPersonalNotebook(notebook) } satisfies PersonalNotebookResponse);
+  });
+
+  router.get('/:id/version', async (req, res) => {
+    const version = await getMyNotebookVersion(deps, requireAuth(req).user.id, id(req));
+    res.json({ version } satisfies NotebookVersionResponse);
   });
 
   router.put(

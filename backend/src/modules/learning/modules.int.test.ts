@@ -143,6 +143,11 @@ describe('a student’s copy of a module notebook', () => {
     const stale = await save(user, firstId, 'print("tab two")', tab.version).expect(409);
     expect(stale.body.error.code).toBe('notebooks.version_conflict');
     expect(readCurrentVersion(stale.body)).toBe(2);
+    // "Keep mine" can ask for the version alone, without the notebook.
+    const version = await request(t.app)
+      .get(`${copyUrl(firstId)}/version`)
+      .set(as(user));
+    expect(version.body).toEqual({ version: 2 });
     expect((await open(user, firstId)).content.cells[1]!.source).toBe('print("tab one")');
 
     await save(user, firstId, 'print("tab two, reloaded")', 2).expect(200);
@@ -298,6 +303,7 @@ describe('ids that are not the caller’s to use', () => {
         ['post', `${url}/reset`, undefined],
         ['post', `${url}/keep`, undefined],
         ['get', `${url}/download`, undefined],
+        ['get', `${url}/version`, undefined],
       ] as const) {
         const response = await request(t.app)[method](path).set(as(student)).send(body);
         expect(response.status, `${method} ${path}`).toBe(404);

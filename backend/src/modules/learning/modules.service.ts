@@ -151,6 +151,19 @@ export async function saveCopy(
   throw versionConflict(currentVersion);
 }
 
+/** The copy's stored version alone (conflict "keep mine"): no notebook content is read. */
+export async function getCopyVersion(
+  deps: LearningDeps,
+  viewer: Viewer,
+  moduleId: string,
+  notebookId: string,
+): Promise<number> {
+  const originalId = await requireVisibleModuleNotebook(deps.db, viewer, moduleId, notebookId);
+  const version = await findCopyVersion(deps.db, viewer.id, originalId);
+  if (version === undefined) throw notebookNotFound();
+  return version;
+}
+
 export async function markCopyStatus(
   deps: LearningDeps,
   viewer: Viewer,

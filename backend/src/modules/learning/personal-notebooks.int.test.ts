@@ -134,6 +134,11 @@ describe('working with a personal notebook', () => {
       .send({ content: buildNotebook('print("old tab")'), baseVersion: 1 })
       .expect(409);
     expect(readCurrentVersion(stale.body)).toBe(2);
+    const version = await request(t.app)
+      .get(`/api/notebooks/${created.id}/version`)
+      .set(as(user))
+      .expect(200);
+    expect(version.body).toEqual({ version: 2 });
 
     const opened = await request(t.app)
       .get(`/api/notebooks/${created.id}`)
@@ -179,6 +184,7 @@ describe('working with a personal notebook', () => {
       for (const [method, path, body] of [
         ['get', `/api/notebooks/${id}`, undefined],
         ['get', `/api/notebooks/${id}/download`, undefined],
+        ['get', `/api/notebooks/${id}/version`, undefined],
         ['put', `/api/notebooks/${id}`, { content: buildNotebook('stolen'), baseVersion: 1 }],
         ['patch', `/api/notebooks/${id}`, { title: 'mine now' }],
         ['delete', `/api/notebooks/${id}`, undefined],

@@ -69,6 +69,17 @@ export async function getMyNotebook(
   return notebook;
 }
 
+/** The notebook's stored version alone (conflict "keep mine"): its content is not read. */
+export async function getMyNotebookVersion(
+  deps: LearningDeps,
+  userId: string,
+  notebookId: string,
+): Promise<number> {
+  const version = await findPersonalNotebookVersion(deps.db, userId, notebookId);
+  if (version === undefined) throw notebookNotFound();
+  return version;
+}
+
 /** Saves over `baseVersion` or answers 409 with the stored version; never a silent overwrite. */
 export async function saveMyNotebook(
   deps: LearningDeps,

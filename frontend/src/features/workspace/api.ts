@@ -2,6 +2,7 @@ import {
   copyStatusResponseSchema,
   listSessionsResponseSchema,
   notebookCopyResponseSchema,
+  notebookVersionResponseSchema,
   personalNotebookResponseSchema,
   saveNotebookResponseSchema,
   type ChatSession,
@@ -76,6 +77,19 @@ export async function loadWorkspaceNotebook(
     files: [],
     copy: null,
   };
+}
+
+/**
+ * The stored version alone, without the notebook: "keep mine" after a conflict needs only the
+ * number to save on top of, and a notebook can be megabytes.
+ */
+export async function loadWorkspaceNotebookVersion(target: WorkspaceTarget): Promise<number> {
+  const path =
+    target.kind === 'module_copy'
+      ? `${copyPath(target)}/version`
+      : `/api/notebooks/${encodeURIComponent(target.id)}/version`;
+  const { version } = await apiClient.request(path, { schema: notebookVersionResponseSchema });
+  return version;
 }
 
 /** Stores the content on top of `baseVersion`; a stale base is refused with a 409. */

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { NotebookCopy, NotebookStatus } from '@hintbook/contracts';
 import {
   loadWorkspaceNotebook,
+  loadWorkspaceNotebookVersion,
   saveWorkspaceNotebook,
   type WorkspaceNotebook,
   type WorkspaceTarget,
@@ -89,12 +90,15 @@ export function useWorkspaceNotebook(target: WorkspaceTarget | null, canRunPytho
     show(await loadWorkspaceNotebook(target));
   }
 
-  /** Saves the student's version over the server's (after a conflict). */
+  /**
+   * Saves the student's version over the server's (after a conflict). The 409 normally says
+   * which version won; when it did not, only that number is fetched, not the notebook.
+   */
   async function keepMine() {
     if (target === null || autosave === null) return;
     const state = autosave.getState();
     const known = state.status === 'conflict' ? state.currentVersion : null;
-    const current = known ?? (await loadWorkspaceNotebook(target)).version;
+    const current = known ?? (await loadWorkspaceNotebookVersion(target));
     await autosave.keepMine(current);
   }
 
