@@ -3,6 +3,7 @@ import { requireAdmin } from '../middleware/authenticate.js';
 import { auditLogRoutes } from '../modules/audit/audit.routes.js';
 import { guardTripReportRoutes } from '../modules/chat/guard-trips.routes.js';
 import { transcriptRoutes } from '../modules/chat/transcripts.routes.js';
+import type { TranscriptDeps } from '../modules/chat/transcripts.service.js';
 import { adminExercisesRoutes } from '../modules/exercises/exercises.routes.js';
 import { questionInsightsRoutes } from '../modules/insights/question-insights.routes.js';
 import type { QuestionInsightsDeps } from '../modules/insights/question-insights.service.js';
@@ -25,6 +26,7 @@ import type { UserAdminDeps } from '../modules/users/users.types.js';
 /** What every domain's admin routes need together; built once in app.ts. */
 export type AdminDeps = ModuleAdminDeps &
   UserAdminDeps &
+  TranscriptDeps &
   QuotaDeps &
   PrivacyReportDeps &
   RosterDeps &
