@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
@@ -67,7 +68,8 @@ import { attachCollectors } from './modules/observability/collectors.js';
 import { createMetricsServer } from './modules/observability/metrics-server.js';
 import { processMetrics } from './modules/observability/process-metrics.js';
 import { createMetricWindows } from './modules/observability/metric-windows.js';
-import { SYSTEM_METRICS } from './modules/observability/system.service.js';
+import { readReplicaWindows, SYSTEM_METRICS } from './modules/observability/system.service.js';
+import { shareMetricWindows } from './cluster/shared-metric-windows.js';
 import { systemRoutes } from './modules/observability/system.routes.js';
 import { authenticate, authenticateOptional, requireAdmin } from './middleware/authenticate.js';
 import {
@@ -109,6 +111,8 @@ export interface Hintbook {
   retention: { sweepNow(): Promise<number> };
   /** The app's Prometheus metrics (the System page reads them too). */
   metrics: AppMetrics;
+  /** With Redis: shares this replica's System page figures now (a timer does it every 15 s). */
+  shareSystemMetricsNow: () => Promise<void>;
   /** `/metrics` on its own port, when METRICS_PORT is set; not listening yet, like `server`. */
   metricsServer: HttpServer | undefined;
   /** Stops timers (the partial-answer flusher, retention) before the database closes. */
@@ -154,6 +158,15 @@ export function buildApp(deps: AppDeps): Hintbook {
   database.observeQueries(metrics.dbQuery);
   const windows = createMetricWindows({ registry: metrics.registry, metricNames: SYSTEM_METRICS });
   const processStartedAt = clock();
+  // With Redis, the System page sums every live replica's histograms (each shares its own).
+  const sharedWindows = deps.redis
+    ? shareMetricWindows({
+        redis: deps.redis,
+        replicaId: randomUUID(),
+        read: () => readReplicaWindows(windows, processStartedAt),
+        logger: deps.logger.child({ module: 'metrics' }),
+      })
+    : undefined;
   const app = express();
   const server = createServer(app);
   const io = createRealtimeServer(server, {
@@ -277,7 +290,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     '/admin/system',
     signedIn,
     requireAdmin,
-    systemRoutes({ windows, processStartedAt, clock }),
+    systemRoutes({ windows, processStartedAt, clock, peers: sharedWindows?.peers }),
   );
   api.use(
     '/admin',
@@ -326,6 +339,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     indexer,
     retention: { sweepNow: retention.sweepNow },
     metrics,
+    shareSystemMetricsNow: async () => sharedWindows?.publishNow(),
     metricsServer:
       metricsPort === undefined
         ? undefined
@@ -337,6 +351,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     stopBackgroundWork: () => {
       flusher.stop();
       windows.stop();
+      sharedWindows?.stop();
       orphans.stop();
       retention.stop();
       indexer.stop();

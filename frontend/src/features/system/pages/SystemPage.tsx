@@ -77,9 +77,9 @@ function SystemWindowView({
   return (
     <>
       <p className="cell-note">
-        Measured by this server process since {since}
-        {isPartial ? ' (when it started)' : ''}. With several backend replicas, each reports its
-        own; Grafana shows them together.
+        {report.scope === 'replicas'
+          ? `Measured by ${report.replicas} backend ${report.replicas === 1 ? 'replica' : 'replicas'} together since ${since}${isPartial ? ' (when the oldest started)' : ''}; the other replicas’ figures are up to 15 seconds old.`
+          : `Measured by this server process since ${since}${isPartial ? ' (when it started)' : ''}.`}
       </p>
 
       <section className="card" aria-labelledby="system-turns">
