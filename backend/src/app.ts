@@ -154,19 +154,24 @@ export function buildApp(deps: AppDeps): Hintbook {
     rateLimitStores: deps.redis ? createRedisRateLimitStores(deps.redis) : undefined,
   };
 
-  const metrics = createAppMetrics();
-  database.observeQueries(metrics.dbQuery);
-  const windows = createMetricWindows({ registry: metrics.registry, metricNames: SYSTEM_METRICS });
+  // METRICS_RECORDING=off: no wrapper below is installed and every recorder is a no-op.
+  const { isRecording } = config.observability;
+  const metrics = createAppMetrics({ isRecording });
+  if (isRecording) database.observeQueries(metrics.dbQuery);
+  const windows = isRecording
+    ? createMetricWindows({ registry: metrics.registry, metricNames: SYSTEM_METRICS })
+    : undefined;
   const processStartedAt = clock();
   // With Redis, the System page sums every live replica's histograms (each shares its own).
-  const sharedWindows = deps.redis
-    ? shareMetricWindows({
-        redis: deps.redis,
-        replicaId: randomUUID(),
-        read: () => readReplicaWindows(windows, processStartedAt),
-        logger: deps.logger.child({ module: 'metrics' }),
-      })
-    : undefined;
+  const sharedWindows =
+    deps.redis && windows
+      ? shareMetricWindows({
+          redis: deps.redis,
+          replicaId: randomUUID(),
+          read: () => readReplicaWindows(windows, processStartedAt),
+          logger: deps.logger.child({ module: 'metrics' }),
+        })
+      : undefined;
   const app = express();
   const server = createServer(app);
   const io = createRealtimeServer(server, {
@@ -192,7 +197,10 @@ export function buildApp(deps: AppDeps): Hintbook {
       ),
   });
   const indexer = createRetrievalIndexer(retrieval);
-  const observed = instrumentTurns(metrics, createActiveTurns(), createTurnEmitter(io));
+  const turnParts = { activeTurns: createActiveTurns(), emitter: createTurnEmitter(io) };
+  const observed = isRecording
+    ? instrumentTurns(metrics, turnParts.activeTurns, turnParts.emitter)
+    : turnParts;
   const activeTurns = observed.activeTurns;
   const drain = createDrainSwitch();
   const runExclusively = createExclusiveRunner(database);
@@ -227,7 +235,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   ];
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  app.use(httpMetrics(metrics));
+  if (isRecording) app.use(httpMetrics(metrics));
   app.use(requestLogger(deps.logger));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy } }));
   app.use(livenessRoutes());
@@ -319,15 +327,16 @@ export function buildApp(deps: AppDeps): Hintbook {
     app.use(staticSpa(config.http.staticDir));
   }
   app.use(errorHandler);
-  attachCollectors(metrics, {
-    database,
-    clock,
-    logger: deps.logger.child({ module: 'metrics' }),
-    limits: () => ai.runtime.limits,
-    chain: () => ai.currentChain().map((target) => target.provider.name),
-    breakers: ai.breakers,
-    connectedSockets: () => io.of('/').sockets.size,
-  });
+  if (isRecording)
+    attachCollectors(metrics, {
+      database,
+      clock,
+      logger: deps.logger.child({ module: 'metrics' }),
+      limits: () => ai.runtime.limits,
+      chain: () => ai.currentChain().map((target) => target.provider.name),
+      breakers: ai.breakers,
+      connectedSockets: () => io.of('/').sockets.size,
+    });
   const { metricsPort, metricsToken } = config.observability;
   return {
     app,
@@ -350,7 +359,7 @@ export function buildApp(deps: AppDeps): Hintbook {
           }),
     stopBackgroundWork: () => {
       flusher.stop();
-      windows.stop();
+      windows?.stop();
       sharedWindows?.stop();
       orphans.stop();
       retention.stop();

@@ -76,4 +76,26 @@ describe('the admin System page data (GET /api/admin/system/metrics)', () => {
       expect(window.turns).toEqual({ completed: 1, interrupted: 0, failed: 0 });
     }
   });
+
+  it('with METRICS_RECORDING=off records nothing and says so', async () => {
+    const off = await createTestApp({ ADMIN_EMAIL, METRICS_RECORDING: 'off' });
+    try {
+      const operator = await registerAdmin(off, { email: ADMIN_EMAIL, username: 'operator' });
+      const response = await request(off.app)
+        .get('/api/admin/system/metrics')
+        .set('Authorization', `Bearer ${operator.accessToken}`)
+        .expect(409);
+      expect(response.body.error.code).toBe('system.metrics_off');
+      const scrape = await off.hintbook.metrics.registry.metrics();
+      // Requests and queries have run (the admin registered), yet every series is still 0.
+      const values = scrape
+        .split('\n')
+        .filter((line) => line.startsWith('hintbook_'))
+        .map((line) => Number(line.split(' ').at(-1)));
+      expect(values.length).toBeGreaterThan(10);
+      expect(values.filter((value) => value !== 0)).toEqual([]);
+    } finally {
+      await off.close();
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { getSystemMetrics, type ReplicaWindows } from './system.service.js';
  * without Grafana; every live replica's when `peers` (Redis) is there.
  */
 export function systemRoutes(deps: {
-  windows: MetricWindows;
+  windows: MetricWindows | undefined;
   processStartedAt: Date;
   clock: Clock;
   peers?: (() => Promise<ReplicaWindows[] | undefined>) | undefined;

@@ -1,6 +1,7 @@
 import type { SystemMetricsResponse, SystemWindow } from '@hintbook/contracts';
 import { addBuckets, quantileOf, type Buckets } from './histogram-math.js';
 import type { MetricWindows, SeriesKey, WindowIncrease } from './metric-windows.js';
+import { metricsOff } from './system.errors.js';
 
 /** What the System page reads; createMetricWindows keeps only these. */
 export const SYSTEM_METRICS = [
@@ -43,11 +44,13 @@ export async function readReplicaWindows(
  * `peers` answers undefined when Redis could not be read: the page then shows this process.
  */
 export async function getSystemMetrics(deps: {
-  windows: MetricWindows;
+  /** Absent when METRICS_RECORDING=off. */
+  windows: MetricWindows | undefined;
   processStartedAt: Date;
   now: Date;
   peers?: (() => Promise<ReplicaWindows[] | undefined>) | undefined;
 }): Promise<SystemMetricsResponse> {
+  if (!deps.windows) throw metricsOff();
   const [own, peers] = await Promise.all([
     readReplicaWindows(deps.windows, deps.processStartedAt),
     deps.peers?.(),
