@@ -151,10 +151,11 @@ describe("Debian's Prometheus scraping the built backend on loopback", () => {
     const { dns_sd_configs: _dns, ...hintbookJob } = repoConfig.scrape_configs.find(
       (job) => job.job_name === 'hintbook',
     )!;
-    const onLoopback = {
+    const onLoopback: Record<string, unknown> = {
       ...hintbookJob,
       static_configs: [{ targets: [`127.0.0.1:${metricsPort}`] }],
     };
+    expect(onLoopback.authorization).toMatchObject({ type: 'Bearer' });
     const { authorization: _token, ...withoutToken } = onLoopback;
     const config = path.join(workDir, 'scrape.yml');
     await writeFile(
