@@ -77,8 +77,8 @@ function SystemWindowView({
   return (
     <>
       <p className="cell-note">
-        {report.scope === 'replicas'
-          ? `Measured by ${report.replicas} backend ${report.replicas === 1 ? 'replica' : 'replicas'} together since ${since}${isPartial ? ' (when the oldest started)' : ''}; the other replicas’ figures are up to 15 seconds old.`
+        {report.replicas > 1
+          ? `Measured by ${report.replicas} backend replicas together since ${since}${isPartial ? ' (when the oldest started)' : ''}; the other replicas’ figures are up to 15 seconds old.`
           : `Measured by this server process since ${since}${isPartial ? ' (when it started)' : ''}.`}
       </p>
 
