@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { analyseRun, type RunAnalysis, type RunInput } from './lib/analysis.js';
+import { analyseRun } from './lib/analysis.js';
 import { createThrowawayDatabase, DEFAULT_SERVER_URL } from './lib/database.js';
 import {
   checkBuild,
@@ -16,8 +16,14 @@ import {
   type ClientWorker,
   type FakeProcess,
 } from './lib/processes.js';
-import { printTable, type Row } from './lib/report.js';
-import { round, summarizeValues } from './lib/stats.js';
+import {
+  loadAverage,
+  reportSideBySide,
+  type Round,
+  type Scrape,
+  type Side,
+} from './lib/metrics-side-by-side.js';
+import { round } from './lib/stats.js';
 import {
   benchBackendEnv,
   CHUNKS,
@@ -51,17 +57,11 @@ const WORKERS = 2;
 const TARGET_ADDED_P99_MS = 1;
 const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef';
 
-type Side = 'off' | 'on';
 const ORDER: Side[] = ['off', 'on', 'on', 'off'];
 
 const startedAt = performance.now();
 const log = (message: string) =>
   console.log(`[${((performance.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(', ');
 
 let fake: FakeProcess | undefined;
 const backends: Partial<Record<Side, BackendProcess>> = {};
@@ -145,30 +145,6 @@ function startScraper(url: string, everyMs: number) {
   };
 }
 
-/** Several rounds of one side as one run: every turn and delta counts once. */
-function pool(inputs: RunInput[]): RunInput {
-  const mean = (pick: (input: RunInput) => number) =>
-    inputs.reduce((sum, input) => sum + pick(input), 0) / inputs.length;
-  const worstLoop = inputs.reduce((worst, input) =>
-    input.backend.loopDelayP99Ms > worst.backend.loopDelayP99Ms ? input : worst,
-  );
-  return {
-    ...inputs[0]!,
-    results: inputs.flatMap((input) => input.results),
-    timings: Object.assign({}, ...inputs.map((input) => input.timings)),
-    healthMs: inputs.flatMap((input) => input.healthMs),
-    backend: worstLoop.backend,
-    fakeLoopDelayP99Ms: Math.max(...inputs.map((input) => input.fakeLoopDelayP99Ms)),
-    cpuPercent: {
-      backend: mean((input) => input.cpuPercent.backend),
-      fake: mean((input) => input.cpuPercent.fake),
-      clients: mean((input) => input.cpuPercent.clients),
-      machine: mean((input) => input.cpuPercent.machine),
-      others: mean((input) => input.cpuPercent.others),
-    },
-  };
-}
-
 async function main() {
   const buildWarning = checkBuild();
   if (buildWarning) console.warn(`warning: ${buildWarning}`);
@@ -216,14 +192,8 @@ async function main() {
     await disconnect();
   }
 
-  const rounds: Array<{
-    side: Side;
-    input: RunInput;
-    analysis: RunAnalysis;
-    scrapes: number;
-    loadAverage: string;
-  }> = [];
-  const scrapes: Array<{ ms: number; bytes: number }> = [];
+  const rounds: Round[] = [];
+  const scrapes: Scrape[] = [];
   for (let r = 0; r < 2 * ROUNDS; r += 1) {
     const side = ORDER[r % ORDER.length]!;
     await connect(backends[side]!.url, tokens[side]);
@@ -249,140 +219,23 @@ async function main() {
         `${round(analysis.deltaAdded.p99, 2)} ms${scraper ? `, ${scraper.samples.length} scrapes` : ''}`,
     );
   }
-  report(rounds, scrapes);
-}
-
-function report(
-  rounds: Array<{
-    side: Side;
-    input: RunInput;
-    analysis: RunAnalysis;
-    scrapes: number;
-    loadAverage: string;
-  }>,
-  scrapes: Array<{ ms: number; bytes: number }>,
-) {
-  const sideOf = (side: Side) => rounds.filter((r) => r.side === side);
-  const pooled = {
-    off: analyseRun(pool(sideOf('off').map((r) => r.input))),
-    on: analyseRun(pool(sideOf('on').map((r) => r.input))),
-  };
-  const spread = (side: Side, pick: (a: RunAnalysis) => number) => {
-    const values = sideOf(side).map((r) => pick(r.analysis));
-    return `${round(Math.min(...values), 2)}–${round(Math.max(...values), 2)}`;
-  };
-  const pair = (s: { p50: number; p99: number }) => `${round(s.p50, 2)} / ${round(s.p99, 2)} ms`;
-  const figures = [
-    ['first token added by Hintbook', (a: RunAnalysis) => a.ttft.added] as const,
-    ['per-delta added latency', (a: RunAnalysis) => a.deltaAdded] as const,
-  ];
-  const rows: Row[] = figures.flatMap(([name, pick]) => {
-    const off = pick(pooled.off);
-    const on = pick(pooled.on);
-    const added = { p50: on.p50 - off.p50, p99: on.p99 - off.p99 };
-    return [
-      {
-        metric: `${name}: metrics off p50 / p99`,
-        measured: `${pair(off)} (p99 per round ${spread('off', (a) => pick(a).p99)})`,
-        target: '—',
-      },
-      {
-        metric: `${name}: metrics on p50 / p99`,
-        measured: `${pair(on)} (p99 per round ${spread('on', (a) => pick(a).p99)})`,
-        target: '—',
-      },
-      {
-        metric: `${name}: added by metrics p50 / p99`,
-        measured: pair(added),
-        target: `p99 ≤ ${TARGET_ADDED_P99_MS} ms`,
-        pass: added.p99 <= TARGET_ADDED_P99_MS,
-      },
-    ];
+  reportSideBySide({
+    rounds,
+    scrapes,
+    scrapeEveryMs: SCRAPE_EVERY_MS,
+    targetAddedP99Ms: TARGET_ADDED_P99_MS,
+    settings: {
+      quick,
+      streams: STREAMS,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      scrapeEveryMs: SCRAPE_EVERY_MS,
+    },
+    file: path.join(
+      repoRoot,
+      `bench/results/metrics-full-${pgServerUrl ? 'postgres' : 'pglite'}.json`,
+    ),
   });
-  const scrapeMs = summarizeValues(scrapes.map((s) => s.ms));
-  rows.push(
-    {
-      metric: 'backend CPU, % of a core: off / on',
-      measured: `${round(pooled.off.cpuPercent.backend, 1)} / ${round(pooled.on.cpuPercent.backend, 1)}`,
-      target: '—',
-    },
-    {
-      metric: 'backend event-loop delay p99 (worst round): off / on',
-      measured: `${round(pooled.off.backend.loopDelayP99Ms, 1)} / ${round(pooled.on.backend.loopDelayP99Ms, 1)} ms`,
-      target: '—',
-    },
-    {
-      metric: `scrapes during the on rounds (every ${SCRAPE_EVERY_MS / 1000} s)`,
-      measured:
-        `${scrapes.length}, p50 ${round(scrapeMs.p50, 1)} / max ${round(scrapeMs.max, 1)} ms, ` +
-        `${Math.round((scrapes.at(-1)?.bytes ?? 0) / 1024)} KB`,
-      target: '—',
-    },
-    {
-      metric: 'turns clean: off / on',
-      measured: `${pooled.off.turns.ok}/${pooled.off.turns.total} / ${pooled.on.turns.ok}/${pooled.on.turns.total}`,
-      target: 'all',
-      pass:
-        pooled.off.turns.ok === pooled.off.turns.total &&
-        pooled.on.turns.ok === pooled.on.turns.total,
-    },
-  );
-  console.log('');
-  printTable(rows);
-  console.log('\nRounds (in the order run):');
-  printTable(
-    rounds.map((r, i) => ({
-      metric: `${i + 1}. metrics ${r.side}`,
-      measured:
-        `first token added p50/p99 ${pair(r.analysis.ttft.added)}, per delta ${pair(r.analysis.deltaAdded)}, ` +
-        `backend CPU ${round(r.analysis.cpuPercent.backend, 0)} %, others ${round(r.analysis.cpuPercent.others, 0)} % ` +
-        `of a core, load average ${r.loadAverage}`,
-      target: r.scrapes > 0 ? `${r.scrapes} scrapes` : '',
-    })),
-  );
-  const noisy = rounds.filter((r) => r.analysis.cpuPercent.others > 25).length;
-  if (noisy > 0)
-    console.log(
-      `\nwarning: other processes used > 25 % of a core in ${noisy} of ${rounds.length} rounds: ` +
-        'differences below the per-round spread are noise; rerun on a quiet machine.',
-    );
-  const resultsDir = path.join(repoRoot, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `metrics-full-${pgServerUrl ? 'postgres' : 'pglite'}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        settings: {
-          quick,
-          streams: STREAMS,
-          rounds: ROUNDS,
-          roundMs: ROUND_MS,
-          scrapeEveryMs: SCRAPE_EVERY_MS,
-        },
-        summary: rows,
-        pooled: {
-          off: { ...pooled.off, problems: pooled.off.problems.slice(0, 20) },
-          on: { ...pooled.on, problems: pooled.on.problems.slice(0, 20) },
-        },
-        rounds: rounds.map((r) => ({
-          side: r.side,
-          scrapes: r.scrapes,
-          loadAverage: r.loadAverage,
-          analysis: { ...r.analysis, problems: r.analysis.problems.slice(0, 20) },
-        })),
-        scrapes,
-        nproc: os.availableParallelism(),
-        node: process.version,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(
-    `\nRaw figures: ${path.relative(repoRoot, file)}; load average at the end: ${loadAverage()}`,
-  );
 }
 
 let failed = false;
