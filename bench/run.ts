@@ -2,11 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CLASSIFICATION_ANSWER } from './lib/protocol.js';
 import {
   checkBuild,
-  cpuSeconds,
-  machineTicks,
   repoRoot,
   startBackend,
   startFake,
@@ -16,10 +13,18 @@ import {
   type ClientWorker,
   type FakeProcess,
 } from './lib/processes.js';
-import { analyseRun, type RunAnalysis } from './lib/analysis.js';
+import type { RunAnalysis } from './lib/analysis.js';
 import { printTable, writeChart, type Row } from './lib/report.js';
-import type { RunResult } from './lib/worker-messages.js';
 import { round } from './lib/stats.js';
+import {
+  benchBackendEnv,
+  CHUNK_DELAY_MS,
+  CHUNKS,
+  loadRun as loadRunOn,
+  registerUsers,
+  scriptFake,
+  TOKENS_PER_SECOND,
+} from './lib/streaming.js';
 import { createThrowawayDatabase, DEFAULT_SERVER_URL } from './lib/database.js';
 
 /**
@@ -33,10 +38,6 @@ const quick = process.argv.includes('--quick');
 const noRetrieval = process.argv.includes('--no-retrieval');
 const pgArgument = process.argv.find((arg) => arg === '--pg' || arg.startsWith('--pg='));
 const pgServerUrl = pgArgument ? pgArgument.slice(5) || DEFAULT_SERVER_URL : undefined;
-const TOKENS_PER_SECOND = 30;
-const CHUNK_DELAY_MS = Math.round(1000 / TOKENS_PER_SECOND); // the fake sleeps before each chunk
-const CHUNKS = 90; // three seconds of answer per turn
-const TURN_TIMEOUT_MS = CHUNKS * CHUNK_DELAY_MS + 20_000;
 const WORKERS = 2;
 
 const plan = quick
@@ -76,47 +77,6 @@ async function cleanup() {
   if (tempDir && !process.env.BENCH_KEEP) rmSync(tempDir, { recursive: true, force: true });
 }
 
-async function scriptFake(chunks: number) {
-  const script = {
-    chunks: Array.from({ length: chunks }, () => 'x'),
-    chunkDelayMs: CHUNK_DELAY_MS,
-    structured: CLASSIFICATION_ANSWER,
-  };
-  const response = await fetch(`${fake!.url}/__fake/default`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(script),
-  });
-  if (!response.ok) throw new Error(`could not script the fake: ${response.status}`);
-}
-
-async function registerUsers(count: number): Promise<string[]> {
-  const tokens: string[] = new Array(count);
-  const tag = Date.now().toString(36);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < count) {
-        const i = next++;
-        const response = await fetch(`${backend!.url}/api/auth/register`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            email: `bench-${tag}-${i}@example.org`,
-            username: `bench_${tag}_${i}`,
-            password: 'a bench password that is long enough',
-          }),
-        });
-        if (response.status !== 201) {
-          throw new Error(`register ${i}: ${response.status} ${await response.text()}`);
-        }
-        tokens[i] = ((await response.json()) as { accessToken: string }).accessToken;
-      }
-    }),
-  );
-  return tokens;
-}
-
 /** Sockets are dealt to the workers round-robin; `connected` counts what each already holds. */
 const connected = Array.from({ length: WORKERS }, () => 0);
 async function ensureSockets(tokens: string[], total: number) {
@@ -136,100 +96,8 @@ async function ensureSockets(tokens: string[], total: number) {
   if (failures > 0) throw new Error(`${failures} sockets could not connect`);
 }
 
-/** Polls GET /health while a run goes on: the event-loop delay as an outside client feels it. */
-function healthProbe(untilMs: number) {
-  const samples: number[] = [];
-  const done = (async () => {
-    while (performance.now() < untilMs) {
-      const before = performance.now();
-      const ok = await fetch(`${backend!.url}/health`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ok) samples.push(performance.now() - before);
-      await delay(50);
-    }
-  })();
-  return { samples, done };
-}
-
-async function loadRun(clients: number, durationMs: number): Promise<RunAnalysis> {
-  const pids = {
-    backend: backend!.child.pid,
-    fake: fake!.child.pid,
-    workers: workers.map((worker) => worker.child.pid),
-  };
-  const cpuBefore = {
-    backend: cpuSeconds(pids.backend),
-    fake: cpuSeconds(pids.fake),
-    self: cpuSeconds(process.pid),
-    workers: pids.workers.map(cpuSeconds),
-  };
-  const machineBefore = machineTicks();
-  await backend!.probe('reset');
-  await fetch(`${fake!.controlUrl}/stats?reset=1`);
-  await fetch(`${fake!.controlUrl}/timings`); // clears timings of earlier runs
-  const wallStart = performance.now();
-  const health = healthProbe(wallStart + durationMs);
-  const results = await Promise.all(
-    workers.map((worker, w) => {
-      const share = Math.floor(clients / WORKERS) + (w < clients % WORKERS ? 1 : 0);
-      return worker.request(
-        {
-          type: 'run',
-          clients: share,
-          durationMs,
-          staggerMs: CHUNKS * CHUNK_DELAY_MS,
-          chunks: CHUNKS,
-          turnTimeoutMs: TURN_TIMEOUT_MS,
-        },
-        'ran',
-        durationMs + TURN_TIMEOUT_MS + 30_000,
-      );
-    }),
-  );
-  const wallMs = performance.now() - wallStart;
-  const machineAfter = machineTicks();
-  await health.done;
-  const backendStats = await backend!.probe('stats');
-  const fakeStats = (await (await fetch(`${fake!.controlUrl}/stats`)).json()) as {
-    loopDelayP99Ms: number;
-  };
-  const timings = (await (await fetch(`${fake!.controlUrl}/timings`)).json()) as Record<
-    string,
-    { classifyAt?: number; answerAt?: number; firstChunkAt?: number }
-  >;
-  const cpuPercent = (before: number, pid: number | undefined) =>
-    ((cpuSeconds(pid) - before) / (wallMs / 1000)) * 100;
-  const machine =
-    ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100;
-  const ours =
-    cpuPercent(cpuBefore.backend, pids.backend) +
-    cpuPercent(cpuBefore.fake, pids.fake) +
-    cpuPercent(cpuBefore.self, process.pid) +
-    pids.workers.reduce<number>((sum, pid, i) => sum + cpuPercent(cpuBefore.workers[i]!, pid), 0);
-  return analyseRun({
-    clients,
-    tokensPerSecond: TOKENS_PER_SECOND,
-    results: results as RunResult[],
-    timings,
-    backend: backendStats,
-    fakeLoopDelayP99Ms: fakeStats.loopDelayP99Ms,
-    healthMs: health.samples,
-    cpuPercent: {
-      backend: cpuPercent(cpuBefore.backend, pids.backend),
-      fake: cpuPercent(cpuBefore.fake, pids.fake),
-      machine,
-      // Everything else on the machine (other people's tests, builds, a PostgreSQL server), in
-      // % of one core: high figures mean the run was disturbed and its latencies are too high.
-      others: Math.max(0, machine * os.availableParallelism() - ours),
-      clients: pids.workers.reduce<number>(
-        (sum, pid, i) => sum + cpuPercent(cpuBefore.workers[i]!, pid),
-        0,
-      ),
-    },
-  });
-}
+const loadRun = (clients: number, durationMs: number) =>
+  loadRunOn({ backend: backend!, fake: fake!, workers }, clients, durationMs);
 
 async function main() {
   const buildWarning = checkBuild();
@@ -248,28 +116,12 @@ async function main() {
   log(`database: ${database ? `PostgreSQL ${new URL(database.url).host}` : 'PGlite (embedded)'}`);
   backend = await startBackend(
     {
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      DATA_DIR: path.join(tempDir, 'data'),
-      ...(database ? { DATABASE_URL: database.url } : {}),
-      SERVE_STATIC: 'false',
+      ...benchBackendEnv({
+        fakeBaseUrl: fake.baseUrl,
+        dataDir: path.join(tempDir, 'data'),
+        databaseUrl: database?.url,
+      }),
       ...(noRetrieval ? { RETRIEVAL_TOKEN_BUDGET: '0' } : {}),
-      JWT_SECRET_KEY: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-      ACCESS_TOKEN_TTL: '2h',
-      BCRYPT_ROUNDS: '4',
-      BCRYPT_MAX_CONCURRENT: '4',
-      AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-      LLM_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseUrl,
-      OPENAI_API_KEY: 'sk-bench-fake',
-      LLM_MAX_RETRIES: '0',
-      LLM_CLASSIFICATION_TIMEOUT: '8s',
-      CHAT_TURNS_PER_MINUTE: '1000000',
-      CHAT_DAILY_TOKENS: '0',
-      CHAT_WEEKLY_TOKENS: '0',
-      MONTHLY_BUDGET_USD: '0',
-      SOCKET_MAX_CONNECTIONS_PER_USER: '100',
     },
     logFile,
   );
@@ -283,11 +135,11 @@ async function main() {
   log(
     `clock offsets to the fake: ${clocks.map((c) => `±${(c.rtt / 2).toFixed(3)} ms`).join(', ')}`,
   );
-  await scriptFake(CHUNKS);
+  await scriptFake(fake, CHUNKS);
 
   const users = Math.max(plan.idleSockets, ...plan.levels);
   const registerStart = performance.now();
-  const tokens = await registerUsers(users);
+  const tokens = await registerUsers(backend.url, users);
   const registerMs = performance.now() - registerStart;
   log(`registered ${users} users in ${(registerMs / 1000).toFixed(1)} s`);
 

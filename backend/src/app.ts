@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
@@ -70,7 +71,8 @@ import { attachCollectors } from './modules/observability/collectors.js';
 import { createMetricsServer } from './modules/observability/metrics-server.js';
 import { processMetrics } from './modules/observability/process-metrics.js';
 import { createMetricWindows } from './modules/observability/metric-windows.js';
-import { SYSTEM_METRICS } from './modules/observability/system.service.js';
+import { readReplicaWindows, SYSTEM_METRICS } from './modules/observability/system.service.js';
+import { shareMetricWindows } from './cluster/shared-metric-windows.js';
 import { systemRoutes } from './modules/observability/system.routes.js';
 import { authenticate, authenticateOptional, requireAdmin } from './middleware/authenticate.js';
 import {
@@ -112,6 +114,8 @@ export interface Hintbook {
   retention: { sweepNow(): Promise<number> };
   /** The app's Prometheus metrics (the System page reads them too). */
   metrics: AppMetrics;
+  /** With Redis: shares this replica's System page figures now (a timer does it every 15 s). */
+  shareSystemMetricsNow: () => Promise<void>;
   /** `/metrics` on its own port, when METRICS_PORT is set; not listening yet, like `server`. */
   metricsServer: HttpServer | undefined;
   /** Stops timers (the partial-answer flusher, retention) before the database closes. */
@@ -153,10 +157,24 @@ export function buildApp(deps: AppDeps): Hintbook {
     rateLimitStores: deps.redis ? createRedisRateLimitStores(deps.redis) : undefined,
   };
 
-  const metrics = createAppMetrics();
-  database.observeQueries(metrics.dbQuery);
-  const windows = createMetricWindows({ registry: metrics.registry, metricNames: SYSTEM_METRICS });
+  // METRICS_RECORDING=off: no wrapper below is installed and every recorder is a no-op.
+  const { isRecording } = config.observability;
+  const metrics = createAppMetrics({ isRecording });
+  if (isRecording) database.observeQueries(metrics.dbQuery);
+  const windows = isRecording
+    ? createMetricWindows({ registry: metrics.registry, metricNames: SYSTEM_METRICS })
+    : undefined;
   const processStartedAt = clock();
+  // With Redis, the System page sums every live replica's histograms (each shares its own).
+  const sharedWindows =
+    deps.redis && windows
+      ? shareMetricWindows({
+          redis: deps.redis,
+          replicaId: randomUUID(),
+          read: () => readReplicaWindows(windows, processStartedAt),
+          logger: deps.logger.child({ module: 'metrics' }),
+        })
+      : undefined;
   const app = express();
   const server = createServer(app);
   const io = createRealtimeServer(server, {
@@ -182,7 +200,10 @@ export function buildApp(deps: AppDeps): Hintbook {
       ),
   });
   const indexer = createRetrievalIndexer(retrieval);
-  const observed = instrumentTurns(metrics, createActiveTurns(), createTurnEmitter(io));
+  const turnParts = { activeTurns: createActiveTurns(), emitter: createTurnEmitter(io) };
+  const observed = isRecording
+    ? instrumentTurns(metrics, turnParts.activeTurns, turnParts.emitter)
+    : turnParts;
   const activeTurns = observed.activeTurns;
   const drain = createDrainSwitch();
   const runExclusively = createExclusiveRunner(database);
@@ -217,7 +238,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   ];
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  app.use(httpMetrics(metrics));
+  if (isRecording) app.use(httpMetrics(metrics));
   app.use(requestLogger(deps.logger));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy } }));
   app.use(livenessRoutes());
@@ -288,7 +309,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     '/admin/system',
     signedIn,
     requireAdmin,
-    systemRoutes({ windows, processStartedAt, clock }),
+    systemRoutes({ windows, processStartedAt, clock, peers: sharedWindows?.peers }),
   );
   api.use(
     '/admin',
@@ -323,15 +344,16 @@ export function buildApp(deps: AppDeps): Hintbook {
     app.use(staticSpa(config.http.staticDir));
   }
   app.use(errorHandler);
-  attachCollectors(metrics, {
-    database,
-    clock,
-    logger: deps.logger.child({ module: 'metrics' }),
-    limits: () => ai.runtime.limits,
-    chain: () => ai.currentChain().map((target) => target.provider.name),
-    breakers: ai.breakers,
-    connectedSockets: () => io.of('/').sockets.size,
-  });
+  if (isRecording)
+    attachCollectors(metrics, {
+      database,
+      clock,
+      logger: deps.logger.child({ module: 'metrics' }),
+      limits: () => ai.runtime.limits,
+      chain: () => ai.currentChain().map((target) => target.provider.name),
+      breakers: ai.breakers,
+      connectedSockets: () => io.of('/').sockets.size,
+    });
   const { metricsPort, metricsToken } = config.observability;
   return {
     app,
@@ -343,6 +365,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     indexer,
     retention: { sweepNow: retention.sweepNow },
     metrics,
+    shareSystemMetricsNow: async () => sharedWindows?.publishNow(),
     metricsServer:
       metricsPort === undefined
         ? undefined
@@ -353,7 +376,8 @@ export function buildApp(deps: AppDeps): Hintbook {
           }),
     stopBackgroundWork: () => {
       flusher.stop();
-      windows.stop();
+      windows?.stop();
+      sharedWindows?.stop();
       orphans.stop();
       retention.stop();
       indexer.stop();

@@ -51,6 +51,7 @@ export const errorCodes = {
   invitationForOtherEmail: 'roster.invitation_other_email',
   invitationNotFound: 'roster.invitation_not_found',
   databaseUnavailable: 'database.unavailable',
+  systemMetricsOff: 'system.metrics_off',
   sessionNotFound: 'chat.session_not_found',
   messageNotFound: 'chat.message_not_found',
   turnInProgress: 'chat.turn_in_progress',

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * The admin "System" page (GET /api/admin/system/metrics): percentiles and error rates from the
- * backend process's own histograms, for schools that run no Prometheus or Grafana.
+ * backend's own histograms (every replica's, when they share Redis), for schools that run no
+ * Prometheus or Grafana.
  */
 
 /** Percentiles in milliseconds; null when the window holds no observation. */
@@ -50,9 +51,15 @@ export type SystemWindow = z.infer<typeof systemWindowSchema>;
 
 export const systemMetricsResponseSchema = z.object({
   generatedAt: z.iso.datetime(),
+  /** When the process started; with replicas, the earliest start among those covered. */
   processStartedAt: z.iso.datetime(),
-  /** This process only: with several replicas, each answers for itself. */
-  scope: z.literal('process'),
+  /**
+   * `process`: the answering process alone (no Redis, or Redis did not answer). `replicas`:
+   * every live replica's histograms summed bucket by bucket (each shares its own through Redis).
+   */
+  scope: z.enum(['process', 'replicas']),
+  /** How many backend processes the figures cover (1 for `process`). */
+  replicas: z.number().int().min(1),
   hour: systemWindowSchema,
   day: systemWindowSchema,
 });

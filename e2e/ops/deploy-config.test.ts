@@ -358,12 +358,19 @@ describe('shell scripts', () => {
     .map((name) => `scripts/${name}`);
   const allShell = [...scripts, 'backup/entrypoint.sh', 'backup/pg-env.sh'];
 
-  it('are all shellcheck clean (bash), and the nginx ones as POSIX sh', async () => {
+  it('are all shellcheck clean (bash), and the nginx and monitoring ones as POSIX sh', async () => {
     expect(scripts.length).toBeGreaterThanOrEqual(7);
     await execFileAsync('shellcheck', ['-x', ...allShell], { cwd: repoRoot });
     await execFileAsync(
       'shellcheck',
-      ['-s', 'sh', 'nginx/render.sh', 'nginx/entrypoint.d/10-hintbook-nginx.sh'],
+      [
+        '-s',
+        'sh',
+        'nginx/render.sh',
+        'nginx/entrypoint.d/10-hintbook-nginx.sh',
+        'monitoring/alertmanager/render.sh',
+        'monitoring/prometheus/start.sh',
+      ],
       {
         cwd: repoRoot,
       },

@@ -21,6 +21,12 @@ const prometheusDir = path.join(monitoring, 'prometheus');
 const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
 let workDir: string;
+/** The compose file mounts the folder at /etc/prometheus and a tmpfs at /run/hintbook. */
+const localPaths = (config: string) =>
+  config
+    .replaceAll('/etc/prometheus/', `${prometheusDir}/`)
+    .replaceAll('/run/hintbook/', `${workDir}/`);
+
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'hintbook-monitoring-'));
 });
@@ -67,13 +73,13 @@ describe('alert rules', () => {
   });
 
   it('and the Prometheus configuration pass promtool check config', async () => {
-    // The compose file mounts the folder at /etc/prometheus; here the files are beside it.
-    const config = readFileSync(path.join(prometheusDir, 'prometheus.yml'), 'utf8').replaceAll(
-      '/etc/prometheus/',
-      `${prometheusDir}/`,
-    );
+    // promtool wants the token file to exist; start.sh writes it when the container starts.
+    await writeFile(path.join(workDir, 'metrics-token'), '');
     const file = path.join(workDir, 'prometheus.yml');
-    await writeFile(file, config);
+    await writeFile(
+      file,
+      localPaths(readFileSync(path.join(prometheusDir, 'prometheus.yml'), 'utf8')),
+    );
     const { stdout } = await execFileAsync('promtool', ['check', 'config', file]);
     expect(stdout).toContain('SUCCESS');
   });
@@ -123,6 +129,7 @@ describe('Alertmanager configuration rendered from .env', () => {
 });
 
 describe("Debian's Prometheus scraping the built backend on loopback", () => {
+  const METRICS_TOKEN = 'monitoring-e2e-token-0123456789abcdef';
   let stack: Stack;
   let prometheus: ChildProcess | undefined;
   let prometheusUrl: string;
@@ -132,29 +139,51 @@ describe("Debian's Prometheus scraping the built backend on loopback", () => {
   beforeAll(async () => {
     metricsPort = await freePort();
     stack = await startStack({
-      env: { METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' },
+      env: { METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1', METRICS_TOKEN },
     });
     const port = await freePort();
     prometheusUrl = `http://127.0.0.1:${port}`;
+    // The repository's configuration with loopback in place of compose's DNS and Alertmanager,
+    // and a second job, the same without the token, which the backend must refuse.
+    const repoConfig = yaml.load(
+      localPaths(readFileSync(path.join(prometheusDir, 'prometheus.yml'), 'utf8')),
+    ) as { rule_files: string[]; scrape_configs: Array<Record<string, unknown>> };
+    const { dns_sd_configs: _dns, ...hintbookJob } = repoConfig.scrape_configs.find(
+      (job) => job.job_name === 'hintbook',
+    )!;
+    const onLoopback: Record<string, unknown> = {
+      ...hintbookJob,
+      static_configs: [{ targets: [`127.0.0.1:${metricsPort}`] }],
+    };
+    expect(onLoopback.authorization).toMatchObject({ type: 'Bearer' });
+    const { authorization: _token, ...withoutToken } = onLoopback;
     const config = path.join(workDir, 'scrape.yml');
     await writeFile(
       config,
       yaml.dump({
         global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [path.join(prometheusDir, 'rules.yml'), path.join(prometheusDir, 'alerts.yml')],
-        scrape_configs: [
-          { job_name: 'hintbook', static_configs: [{ targets: [`127.0.0.1:${metricsPort}`] }] },
-        ],
+        rule_files: repoConfig.rule_files,
+        scrape_configs: [onLoopback, { ...withoutToken, job_name: 'hintbook_without_token' }],
       }),
     );
+    // Started as compose starts it: start.sh writes METRICS_TOKEN where the job reads it.
     prometheus = spawn(
-      PROMETHEUS_BIN,
+      'sh',
       [
+        path.join(prometheusDir, 'start.sh'),
         `--config.file=${config}`,
         `--storage.tsdb.path=${path.join(workDir, 'tsdb')}`,
         `--web.listen-address=127.0.0.1:${port}`,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          PROMETHEUS_BIN,
+          METRICS_TOKEN,
+          METRICS_TOKEN_FILE: path.join(workDir, 'metrics-token'),
+        },
+      },
     );
     prometheus.stdout?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()));
     prometheus.stderr?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()));
@@ -195,6 +224,25 @@ describe("Debian's Prometheus scraping the built backend on loopback", () => {
     const up = await query('up{job="hintbook"}');
     expect(up.data.result[0]?.value[1]).toBe('1');
   }, 60_000);
+
+  it('scrapes with METRICS_TOKEN from the environment, and a scrape without it is refused', async () => {
+    const targets = await until(async () => {
+      const answer = (await (await fetch(`${prometheusUrl}/api/v1/targets`)).json()) as {
+        data: { activeTargets: Array<{ scrapePool: string; health: string; lastError: string }> };
+      };
+      const byJob = new Map(answer.data.activeTargets.map((target) => [target.scrapePool, target]));
+      const scraped = [...byJob.values()].every((target) => target.health !== 'unknown');
+      return byJob.size === 2 && scraped ? byJob : undefined;
+    }, 'both jobs scraped');
+    expect(targets.get('hintbook')).toMatchObject({ health: 'up', lastError: '' });
+    expect(targets.get('hintbook_without_token')).toMatchObject({ health: 'down' });
+    expect(targets.get('hintbook_without_token')?.lastError).toMatch(/401/);
+    const up = await query('up');
+    const upByJob = Object.fromEntries(
+      up.data.result.map((series) => [series.metric.job, series.value[1]]),
+    );
+    expect(upByJob).toEqual({ hintbook: '1', hintbook_without_token: '0' });
+  });
 
   it('evaluates every dashboard and rule expression without error', async () => {
     const expressions = [

@@ -68,6 +68,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a metrics port when recording is off, and turns recording off on request', () => {
+    expect(problemsOf({ METRICS_RECORDING: 'off', METRICS_PORT: '9464' })).toEqual([
+      'METRICS_PORT is set but METRICS_RECORDING=off: the scrape would be empty',
+    ]);
+    expect(loadConfig({}).observability.isRecording).toBe(true);
+    expect(loadConfig({ METRICS_RECORDING: 'off' }).observability.isRecording).toBe(false);
+  });
+
   it('reports wrong types per variable', () => {
     const problems = problemsOf({
       PORT: 'eighty',

@@ -256,6 +256,8 @@ const envSchema = z
     RETRIEVAL_QUERY_TIMEOUT: z.coerce.number().int().min(100).max(30_000).default(2000),
     RETRIEVAL_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
 
+    // off: nothing is recorded (no /metrics, no System page); for measuring what metrics cost.
+    METRICS_RECORDING: z.enum(['on', 'off']).default('on'),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().default('127.0.0.1'),
     METRICS_TOKEN: z
@@ -311,6 +313,13 @@ const envSchema = z
         code: 'custom',
         path: ['ADMIN_EMAIL'],
         message: `has entries that are not email addresses: ${malformed.join(', ')}`,
+      });
+    }
+    if (env.METRICS_RECORDING === 'off' && env.METRICS_PORT !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'is set but METRICS_RECORDING=off: the scrape would be empty',
       });
     }
     if (env.EMAIL_VERIFICATION === 'everyone' && !env.SMTP_URL) {
@@ -543,6 +552,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       chatRetentionDays: env.CHAT_RETENTION_DAYS,
     },
     observability: {
+      /** False (METRICS_RECORDING=off): no metric is recorded, no wrapper is installed. */
+      isRecording: env.METRICS_RECORDING === 'on',
       /** Prometheus scrapes `/metrics` here; absent: no metrics listener (nothing exposed). */
       metricsPort: env.METRICS_PORT,
       metricsHost: env.METRICS_HOST,

@@ -21,11 +21,15 @@ export interface Frame {
 const MINUTE = 60_000;
 const QUARTER = 15 * MINUTE;
 
+/** Every kept series' increase over a window, and when the data in it starts (ms). */
+export interface WindowIncrease {
+  since: number;
+  samples: Array<SeriesKey & { value: number }>;
+}
+
 export interface MetricWindows {
   /** Every series' increase since `windowMs` ago (since the process started when younger). */
-  increaseOver(
-    windowMs: number,
-  ): Promise<{ since: number; samples: Array<SeriesKey & { value: number }> }>;
+  increaseOver(windowMs: number): Promise<WindowIncrease>;
   /** Takes a snapshot now (the timer calls it each minute; tests call it directly). */
   snapshot(): Promise<void>;
   stop(): void;

@@ -25,7 +25,8 @@ export type TurnOutcome = 'completed' | 'interrupted' | 'failed';
 /** What a provider call was for: usage_events' purposes, embeddings included. */
 export type CallKind = CallRecord['purpose'] | 'embedding';
 
-export function createAppMetrics() {
+/** `isRecording: false` (METRICS_RECORDING=off): the same object, every recorder a no-op. */
+export function createAppMetrics(options: { isRecording?: boolean } = {}) {
   const registry = new Registry();
   const registers = [registry];
 
@@ -114,12 +115,7 @@ export function createAppMetrics() {
     registers,
   });
 
-  return {
-    registry,
-    /** The instruments the System page reads percentiles from (see windows.ts). */
-    histograms: { httpDuration, aiDuration, firstToken, turnDuration },
-    counters: { httpResponses, aiCalls, turnsEnded },
-
+  const recorders = {
     httpRequest(route: string, method: string, status: number, seconds: number) {
       httpDuration.observe({ route, method }, seconds);
       httpResponses.inc({ route, method, status_class: `${Math.floor(status / 100)}xx` });
@@ -157,6 +153,13 @@ export function createAppMetrics() {
     dbQuery: (seconds: number, isOk: boolean) =>
       dbQueries.observe({ outcome: isOk ? 'ok' : 'error' }, seconds),
   };
+  return {
+    registry,
+    /** The instruments the System page reads percentiles from (see windows.ts). */
+    histograms: { httpDuration, aiDuration, firstToken, turnDuration },
+    counters: { httpResponses, aiCalls, turnsEnded },
+    ...(options.isRecording === false ? silenced(recorders) : recorders),
+  };
 
   function observeCall(
     provider: string,
@@ -180,6 +183,11 @@ export function createAppMetrics() {
 }
 
 export type AppMetrics = ReturnType<typeof createAppMetrics>;
+
+/** Every function replaced by one that does nothing. */
+function silenced<T extends Record<string, (...args: never[]) => void>>(recorders: T): T {
+  return Object.fromEntries(Object.keys(recorders).map((name) => [name, () => {}])) as T;
+}
 
 /** A gauge whose value is read when Prometheus scrapes (see collectors.ts). */
 export function scrapeGauge<L extends string>(

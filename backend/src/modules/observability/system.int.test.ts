@@ -50,7 +50,7 @@ describe('the admin System page data (GET /api/admin/system/metrics)', () => {
 
     const response = await get(admin).expect(200);
     const report = systemMetricsResponseSchema.parse(response.body);
-    expect(report.scope).toBe('process');
+    expect(report).toMatchObject({ scope: 'process', replicas: 1 });
     for (const window of [report.hour, report.day]) {
       const sessions = window.endpoints.find(
         (row) => row.route === '/api/chat/sessions' && row.method === 'GET',
@@ -74,6 +74,28 @@ describe('the admin System page data (GET /api/admin/system/metrics)', () => {
       expect(window.firstToken.distribution.reduce((sum, b) => sum + b.count, 0)).toBe(1);
       expect(window.firstToken.distribution.at(-1)).toMatchObject({ upToMs: null });
       expect(window.turns).toEqual({ completed: 1, interrupted: 0, failed: 0 });
+    }
+  });
+
+  it('with METRICS_RECORDING=off records nothing and says so', async () => {
+    const off = await createTestApp({ ADMIN_EMAIL, METRICS_RECORDING: 'off' });
+    try {
+      const operator = await registerAdmin(off, { email: ADMIN_EMAIL, username: 'operator' });
+      const response = await request(off.app)
+        .get('/api/admin/system/metrics')
+        .set('Authorization', `Bearer ${operator.accessToken}`)
+        .expect(409);
+      expect(response.body.error.code).toBe('system.metrics_off');
+      const scrape = await off.hintbook.metrics.registry.metrics();
+      // Requests and queries have run (the admin registered), yet every series is still 0.
+      const values = scrape
+        .split('\n')
+        .filter((line) => line.startsWith('hintbook_'))
+        .map((line) => Number(line.split(' ').at(-1)));
+      expect(values.length).toBeGreaterThan(10);
+      expect(values.filter((value) => value !== 0)).toEqual([]);
+    } finally {
+      await off.close();
     }
   });
 });

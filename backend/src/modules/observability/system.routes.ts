@@ -2,13 +2,17 @@ import { Router } from 'express';
 import type { SystemMetricsResponse } from '@hintbook/contracts';
 import type { Clock } from '../../lib/clock.js';
 import type { MetricWindows } from './metric-windows.js';
-import { getSystemMetrics } from './system.service.js';
+import { getSystemMetrics, type ReplicaWindows } from './system.service.js';
 
-/** `/api/admin/system` (admins): the process's own percentiles, for schools without Grafana. */
+/**
+ * `/api/admin/system` (admins): percentiles from the backend's own histograms, for schools
+ * without Grafana; every live replica's when `peers` (Redis) is there.
+ */
 export function systemRoutes(deps: {
-  windows: MetricWindows;
+  windows: MetricWindows | undefined;
   processStartedAt: Date;
   clock: Clock;
+  peers?: (() => Promise<ReplicaWindows[] | undefined>) | undefined;
 }): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {

@@ -1,6 +1,7 @@
 import type { SystemMetricsResponse, SystemWindow } from '@hintbook/contracts';
 import { addBuckets, quantileOf, type Buckets } from './histogram-math.js';
-import type { MetricWindows, SeriesKey } from './metric-windows.js';
+import type { MetricWindows, SeriesKey, WindowIncrease } from './metric-windows.js';
+import { metricsOff } from './system.errors.js';
 
 /** What the System page reads; createMetricWindows keeps only these. */
 export const SYSTEM_METRICS = [
@@ -17,23 +18,77 @@ const MOST_ENDPOINTS = 60;
 
 type Sample = SeriesKey & { value: number };
 
-/** P50/P95/P99 per endpoint and provider, error rates and first tokens, last hour and day. */
+/** One replica's increases over the last hour and day: what replicas share through Redis. */
+export interface ReplicaWindows {
+  startedAt: number;
+  hour: WindowIncrease;
+  day: WindowIncrease;
+}
+
+/** This process's increases now (what the page shows alone, and what it shares with peers). */
+export async function readReplicaWindows(
+  windows: MetricWindows,
+  processStartedAt: Date,
+): Promise<ReplicaWindows> {
+  const [hour, day] = await Promise.all([
+    windows.increaseOver(HOUR),
+    windows.increaseOver(24 * HOUR),
+  ]);
+  return { startedAt: processStartedAt.getTime(), hour, day };
+}
+
+/**
+ * P50/P95/P99 per endpoint and provider, error rates and first tokens, last hour and day. With
+ * `peers` (Redis set), the other live replicas' increases are added bucket by bucket before any
+ * percentile is taken: summing histogram buckets is exact, averaging percentiles is not.
+ * `peers` answers undefined when Redis could not be read: the page then shows this process.
+ */
 export async function getSystemMetrics(deps: {
-  windows: MetricWindows;
+  /** Absent when METRICS_RECORDING=off. */
+  windows: MetricWindows | undefined;
   processStartedAt: Date;
   now: Date;
+  peers?: (() => Promise<ReplicaWindows[] | undefined>) | undefined;
 }): Promise<SystemMetricsResponse> {
-  const [hour, day] = await Promise.all([
-    deps.windows.increaseOver(HOUR),
-    deps.windows.increaseOver(24 * HOUR),
+  if (!deps.windows) throw metricsOff();
+  const [own, peers] = await Promise.all([
+    readReplicaWindows(deps.windows, deps.processStartedAt),
+    deps.peers?.(),
   ]);
+  const replicas = [own, ...(peers ?? [])];
+  const hour = mergeIncreases(replicas.map((replica) => replica.hour));
+  const day = mergeIncreases(replicas.map((replica) => replica.day));
   return {
     generatedAt: deps.now.toISOString(),
-    processStartedAt: deps.processStartedAt.toISOString(),
-    scope: 'process',
+    processStartedAt: new Date(
+      Math.min(...replicas.map((replica) => replica.startedAt)),
+    ).toISOString(),
+    scope: peers ? 'replicas' : 'process',
+    replicas: replicas.length,
     hour: windowReport(hour.since, hour.samples),
     day: windowReport(day.since, day.samples),
   };
+}
+
+/** Same series (name and labels) summed; the window starts at the earliest replica's start. */
+function mergeIncreases(increases: WindowIncrease[]): WindowIncrease {
+  const bySeries = new Map<string, Sample>();
+  for (const { samples } of increases)
+    for (const sample of samples) {
+      const id = seriesId(sample);
+      const merged = bySeries.get(id);
+      if (merged) merged.value += sample.value;
+      else bySeries.set(id, { ...sample });
+    }
+  return {
+    since: Math.min(...increases.map((increase) => increase.since)),
+    samples: [...bySeries.values()],
+  };
+}
+
+/** Label order is not part of a series' identity. */
+function seriesId({ name, labels }: SeriesKey): string {
+  return `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
 }
 
 function windowReport(since: number, samples: Sample[]): SystemWindow {

@@ -51,6 +51,7 @@ const report: SystemMetricsResponse = {
   generatedAt: '2026-11-24T12:00:00.000Z',
   processStartedAt: '2026-11-20T08:00:00.000Z',
   scope: 'process',
+  replicas: 1,
   hour: buildWindow(),
   day: buildWindow({
     since: '2026-11-23T12:00:00.000Z',
@@ -83,6 +84,7 @@ describe('SystemPage', () => {
         .map((term) => term.textContent),
     ).toEqual(['up to 500 ms', 'up to 1.0 s', 'longer']);
     expect(screen.getByText('27 completed · 2 stopped or cut off · 1 failed')).toBeTruthy();
+    expect(screen.getByText(/^Measured by this server process since/)).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: 'Last 24 hours' }));
     expect(await screen.findByText('300 completed · 9 stopped or cut off · 4 failed')).toBeTruthy();
@@ -90,6 +92,18 @@ describe('SystemPage', () => {
     expect(screen.getByRole('button', { name: 'Last 24 hours' }).getAttribute('aria-pressed')).toBe(
       'true',
     );
+  });
+
+  it('says which processes the figures cover', async () => {
+    await renderSignedIn('/admin/system', adminSession, {
+      beforeRender(mock) {
+        mock.on(
+          'GET /api/admin/system/metrics',
+          jsonResponse(200, { ...report, scope: 'replicas', replicas: 3 }),
+        );
+      },
+    });
+    expect(await screen.findByText(/^Measured by 3 backend replicas together since/)).toBeTruthy();
   });
 
   it('is in the admin navigation', async () => {

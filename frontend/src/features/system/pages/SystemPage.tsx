@@ -5,7 +5,8 @@ import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
 import { messageOf } from '../../../lib/form-errors';
 import { getSystemMetrics } from '../api';
-import { formatMs, formatShare } from '../format';
+import { PercentileTable } from '../components/PercentileTable';
+import { formatMs } from '../format';
 import '../system.css';
 
 type WindowName = 'hour' | 'day';
@@ -76,9 +77,9 @@ function SystemWindowView({
   return (
     <>
       <p className="cell-note">
-        Measured by this server process since {since}
-        {isPartial ? ' (when it started)' : ''}. With several backend replicas, each reports its
-        own; Grafana shows them together.
+        {report.replicas > 1
+          ? `Measured by ${report.replicas} backend replicas together since ${since}${isPartial ? ' (when the oldest started)' : ''}; the other replicas’ figures are up to 15 seconds old.`
+          : `Measured by this server process since ${since}${isPartial ? ' (when it started)' : ''}.`}
       </p>
 
       <section className="card" aria-labelledby="system-turns">
@@ -112,44 +113,20 @@ function SystemWindowView({
         {window.endpoints.length === 0 ? (
           <p>No requests in this period.</p>
         ) : (
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Endpoint</th>
-                <th scope="col" className="numeric">
-                  Requests
-                </th>
-                <th scope="col" className="numeric">
-                  P50
-                </th>
-                <th scope="col" className="numeric">
-                  P95
-                </th>
-                <th scope="col" className="numeric">
-                  P99
-                </th>
-                <th scope="col" className="numeric">
-                  Server errors
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {window.endpoints.map((row) => (
-                <tr key={`${row.method} ${row.route}`}>
-                  <th scope="row">
-                    <code>
-                      {row.method} {row.route}
-                    </code>
-                  </th>
-                  <td className="numeric">{row.count}</td>
-                  <td className="numeric">{formatMs(row.p50Ms)}</td>
-                  <td className="numeric">{formatMs(row.p95Ms)}</td>
-                  <td className="numeric">{formatMs(row.p99Ms)}</td>
-                  <td className="numeric">{formatShare(row.errorRate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PercentileTable
+            subject="Endpoint"
+            countHeading="Requests"
+            failureHeading="Server errors"
+            rows={window.endpoints.map((row) => ({
+              ...row,
+              key: `${row.method} ${row.route}`,
+              label: (
+                <code>
+                  {row.method} {row.route}
+                </code>
+              ),
+            }))}
+          />
         )}
       </section>
 
@@ -158,42 +135,16 @@ function SystemWindowView({
         {window.providers.length === 0 ? (
           <p>No provider calls in this period.</p>
         ) : (
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Provider and call</th>
-                <th scope="col" className="numeric">
-                  Calls
-                </th>
-                <th scope="col" className="numeric">
-                  P50
-                </th>
-                <th scope="col" className="numeric">
-                  P95
-                </th>
-                <th scope="col" className="numeric">
-                  P99
-                </th>
-                <th scope="col" className="numeric">
-                  Failed
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {window.providers.map((row) => (
-                <tr key={`${row.provider} ${row.kind}`}>
-                  <th scope="row">
-                    {row.provider} · {row.kind}
-                  </th>
-                  <td className="numeric">{row.count}</td>
-                  <td className="numeric">{formatMs(row.p50Ms)}</td>
-                  <td className="numeric">{formatMs(row.p95Ms)}</td>
-                  <td className="numeric">{formatMs(row.p99Ms)}</td>
-                  <td className="numeric">{formatShare(row.errorRate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PercentileTable
+            subject="Provider and call"
+            countHeading="Calls"
+            failureHeading="Failed"
+            rows={window.providers.map((row) => ({
+              ...row,
+              key: `${row.provider} ${row.kind}`,
+              label: `${row.provider} · ${row.kind}`,
+            }))}
+          />
         )}
       </section>
     </>

@@ -1,0 +1,255 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { analyseRun } from './lib/analysis.js';
+import { createThrowawayDatabase, DEFAULT_SERVER_URL } from './lib/database.js';
+import {
+  checkBuild,
+  freePort,
+  repoRoot,
+  startBackend,
+  startFake,
+  startWorker,
+  stop,
+  type BackendProcess,
+  type ClientWorker,
+  type FakeProcess,
+} from './lib/processes.js';
+import {
+  loadAverage,
+  reportSideBySide,
+  type Round,
+  type Scrape,
+  type Side,
+} from './lib/metrics-side-by-side.js';
+import { round } from './lib/stats.js';
+import {
+  benchBackendEnv,
+  CHUNKS,
+  loadRun,
+  measureRun,
+  registerUsers,
+  scriptFake,
+} from './lib/streaming.js';
+
+/**
+ * Issue 18's overhead target on the real streaming bench: two built backends, identical but
+ * for metrics (METRICS_RECORDING=off, and on with METRICS_PORT plus a scrape every few seconds
+ * as Prometheus would), driven in turn by the same clients against the same fake provider, in
+ * rounds ordered off, on, on, off, … so drift in the machine's load falls on both alike.
+ *   npm run bench:metrics -- --full [--quick] [--pg[=URL]] [--streams=100] [--rounds=N]
+ *     [--round-seconds=S] [--scrape-every=S]
+ * See bench/README.md ("Metrics overhead").
+ */
+
+const argument = (name: string) =>
+  process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const quick = process.argv.includes('--quick');
+const pgArgument = process.argv.find((arg) => arg === '--pg' || arg.startsWith('--pg='));
+const pgServerUrl = pgArgument ? pgArgument.slice(5) || DEFAULT_SERVER_URL : undefined;
+const STREAMS = Number(argument('streams') ?? 100);
+/** Rounds per side; the order off, on, on, off repeats. */
+const ROUNDS = Number(argument('rounds') ?? (quick ? 2 : 6));
+const ROUND_MS = Number(argument('round-seconds') ?? (quick ? 6 : 15)) * 1000;
+const SCRAPE_EVERY_MS = Number(argument('scrape-every') ?? 5) * 1000;
+const WORKERS = 2;
+const TARGET_ADDED_P99_MS = 1;
+const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef';
+
+const ORDER: Side[] = ['off', 'on', 'on', 'off'];
+
+const startedAt = performance.now();
+const log = (message: string) =>
+  console.log(`[${((performance.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
+
+let fake: FakeProcess | undefined;
+const backends: Partial<Record<Side, BackendProcess>> = {};
+const workers: ClientWorker[] = [];
+const databases: Array<{ url: string; drop: () => Promise<void> }> = [];
+let tempDir: string | undefined;
+
+async function cleanup() {
+  await Promise.all(workers.map((worker) => stop(worker.child, 2_000)));
+  await Promise.all(Object.values(backends).map((backend) => stop(backend.child, 12_000)));
+  await stop(fake?.child, 2_000);
+  for (const database of databases)
+    await database.drop().catch((error: unknown) => console.error('could not drop', error));
+  if (tempDir && !process.env.BENCH_KEEP) rmSync(tempDir, { recursive: true, force: true });
+}
+
+async function startSide(side: Side, metricsPort: number): Promise<BackendProcess> {
+  const database = pgServerUrl ? await createThrowawayDatabase(pgServerUrl) : undefined;
+  if (database) databases.push(database);
+  const env = benchBackendEnv({
+    fakeBaseUrl: fake!.baseUrl,
+    dataDir: path.join(tempDir!, `data-${side}`),
+    databaseUrl: database?.url,
+  });
+  const metrics: Record<string, string> =
+    side === 'off'
+      ? { METRICS_RECORDING: 'off' }
+      : { METRICS_PORT: String(metricsPort), METRICS_TOKEN };
+  return startBackend({ ...env, ...metrics }, path.join(tempDir!, `backend-${side}.log`));
+}
+
+/** Each worker holds its share of `tokens`' sockets on `url` until `disconnect`. */
+async function connect(url: string, tokens: string[]) {
+  const replies = await Promise.all(
+    workers.map((worker, w) =>
+      worker.request(
+        { type: 'connect', url, tokens: tokens.filter((_, i) => i % WORKERS === w) },
+        'connected',
+        180_000,
+      ),
+    ),
+  );
+  const failures = replies.reduce((sum, reply) => sum + reply.failures, 0);
+  if (failures > 0) throw new Error(`${failures} sockets could not connect`);
+}
+const disconnect = () =>
+  Promise.all(workers.map((worker) => worker.request({ type: 'close' }, 'closed', 10_000)));
+
+/** GET /metrics with the token every `everyMs`, as Prometheus would, until stopped. */
+function startScraper(url: string, everyMs: number) {
+  const samples: Array<{ ms: number; bytes: number }> = [];
+  const failures: string[] = [];
+  let isStopped = false;
+  let wake = () => {};
+  const done = (async () => {
+    for (;;) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, everyMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (isStopped) return;
+      const before = performance.now();
+      const headers = { authorization: `Bearer ${METRICS_TOKEN}` };
+      const response = await fetch(url, { headers }).catch(() => undefined);
+      const body = (await response?.text()) ?? '';
+      if (response?.ok) samples.push({ ms: performance.now() - before, bytes: body.length });
+      else failures.push(response ? `HTTP ${response.status}` : 'no answer');
+    }
+  })();
+  return {
+    samples,
+    failures,
+    async stop() {
+      isStopped = true;
+      wake();
+      await done;
+    },
+  };
+}
+
+async function main() {
+  const buildWarning = checkBuild();
+  if (buildWarning) console.warn(`warning: ${buildWarning}`);
+  const hardStop = setTimeout(
+    () => {
+      console.error('bench: hard time limit reached, stopping');
+      void cleanup().finally(() => process.exit(2));
+    },
+    2 * ROUNDS * (ROUND_MS + 30_000) + 300_000,
+  );
+  hardStop.unref();
+  log(`load average at start: ${loadAverage()}`);
+
+  tempDir = mkdtempSync(path.join(os.tmpdir(), 'hintbook-bench-metrics-'));
+  fake = await startFake();
+  const metricsPort = await freePort();
+  // One after the other: two databases starting at once would slow both.
+  backends.off = await startSide('off', metricsPort);
+  backends.on = await startSide('on', metricsPort);
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  log(
+    `database: ${pgServerUrl ? `PostgreSQL ${new URL(pgServerUrl).host}` : 'PGlite'}; ` +
+      `metrics off at ${backends.off.url}, on at ${backends.on.url} (scraped at ${metricsUrl})`,
+  );
+  for (let i = 0; i < WORKERS; i += 1) workers.push(startWorker());
+  const clocks = await Promise.all(
+    workers.map((worker) =>
+      worker.request({ type: 'calibrate', clockUrl: fake!.controlUrl }, 'calibrated', 30_000),
+    ),
+  );
+  log(
+    `clock offsets to the fake: ${clocks.map((c) => `±${(c.rtt / 2).toFixed(3)} ms`).join(', ')}`,
+  );
+  await scriptFake(fake, CHUNKS);
+  const tokens = {
+    off: await registerUsers(backends.off.url, STREAMS),
+    on: await registerUsers(backends.on.url, STREAMS),
+  };
+  const rigOf = (side: Side) => ({ backend: backends[side]!, fake: fake!, workers });
+
+  // Warm-up of each (JIT, pools, the fake's connections): measured but not reported.
+  for (const side of ['off', 'on'] as const) {
+    await connect(backends[side]!.url, tokens[side]);
+    await loadRun(rigOf(side), Math.min(20, STREAMS), 3_000);
+    await disconnect();
+  }
+
+  const rounds: Round[] = [];
+  const scrapes: Scrape[] = [];
+  for (let r = 0; r < 2 * ROUNDS; r += 1) {
+    const side = ORDER[r % ORDER.length]!;
+    await connect(backends[side]!.url, tokens[side]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const scraper = side === 'on' ? startScraper(metricsUrl, SCRAPE_EVERY_MS) : undefined;
+    const input = await measureRun(rigOf(side), STREAMS, ROUND_MS);
+    await scraper?.stop();
+    if (scraper && scraper.failures.length > 0)
+      throw new Error(`scrapes failed: ${scraper.failures.join(', ')}`);
+    await disconnect();
+    scrapes.push(...(scraper?.samples ?? []));
+    const analysis = analyseRun(input);
+    rounds.push({
+      side,
+      input,
+      analysis,
+      scrapes: scraper?.samples.length ?? 0,
+      loadAverage: loadAverage(),
+    });
+    log(
+      `round ${r + 1}/${2 * ROUNDS}, metrics ${side}: ${analysis.turns.ok}/${analysis.turns.total} turns clean, ` +
+        `first token added p99 ${round(analysis.ttft.added.p99, 1)} ms, per delta p99 ` +
+        `${round(analysis.deltaAdded.p99, 2)} ms${scraper ? `, ${scraper.samples.length} scrapes` : ''}`,
+    );
+  }
+  reportSideBySide({
+    rounds,
+    scrapes,
+    scrapeEveryMs: SCRAPE_EVERY_MS,
+    targetAddedP99Ms: TARGET_ADDED_P99_MS,
+    settings: {
+      quick,
+      streams: STREAMS,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      scrapeEveryMs: SCRAPE_EVERY_MS,
+    },
+    file: path.join(
+      repoRoot,
+      `bench/results/metrics-full-${pgServerUrl ? 'postgres' : 'pglite'}.json`,
+    ),
+  });
+}
+
+let failed = false;
+const interrupt = () => {
+  failed = true;
+  void cleanup().finally(() => process.exit(130));
+};
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  console.error('bench failed:', error);
+}
+await cleanup();
+process.exit(failed ? 1 : 0);
