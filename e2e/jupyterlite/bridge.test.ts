@@ -157,8 +157,11 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
       JSON.parse(config)['jupyter-config-data'].litePluginSettings[
         '@jupyterlite/pyodide-kernel-extension:kernel'
       ];
-    // The kernel's build step points it at the classic script, which its worker imports.
-    expect(kernel.pyodideUrl).toBe('./static/pyodide/pyodide.js');
+    // Our classic script beside pyodide.js, which the kernel's worker imports: it loads
+    // pyodide.js and leaves ssl and jedi for their first import.
+    expect(kernel.pyodideUrl).toBe('./static/pyodide/hintbook-pyodide.js');
+    expect(kernel.loadPyodideOptions.hintbookOnFirstImport).toEqual(['ssl', 'jedi']);
+    expect(kernel.loadPyodideOptions.packages).toEqual(expect.arrayContaining(['ssl', 'jedi']));
     expect(kernel.disablePyPIFallback).toBe(true);
     const lock = JSON.parse(
       await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json'), 'utf8'),
