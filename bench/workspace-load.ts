@@ -412,16 +412,19 @@ async function main() {
     setupBlocked.push(...student.blocked);
     // No context.route() here: Playwright disables the HTTP cache while routing is on, which
     // would make every load cold. The dead proxy keeps non-loopback traffic off the network.
-    const newContext = () =>
+    const newContext = (storageState: typeof student.state) =>
       browser!.newContext({
         baseURL: stack!.baseUrl,
         viewport: { width: 1440, height: 900 },
-        storageState: student.state,
+        storageState,
         proxy: { server: DEAD_PROXY, bypass: '<loopback>' },
         // BENCH_BLOCK_SW=1: without JupyterLite's service worker, to see what it costs or saves.
         serviceWorkers: blockServiceWorkers ? 'block' : 'allow',
       });
-    const context = await newContext();
+    const context = await newContext(student.state);
+    // The refresh token rotates on use: the plot's context needs the cookies as they are after
+    // the loads (the sign-up's token is spent, and the backend refuses a reused one).
+    let latestState = student.state;
     try {
       const cold = await measureLoad(context, student.workspacePath, 'cold', run, accessLog);
       loads.push(cold);
@@ -435,11 +438,12 @@ async function main() {
       );
       for (const worker of context.serviceWorkers()) serviceWorkers.add(worker.url());
     } finally {
+      latestState = await context.storageState().catch(() => latestState);
       await context.close();
     }
     // The data notebook's plot on an empty cache: pandas, matplotlib and their dependencies
     // all come over the network on this first import.
-    const plotContext = await newContext();
+    const plotContext = await newContext(latestState);
     try {
       const page = await plotContext.newPage();
       await page.goto(student.dataNotebookPath, { waitUntil: 'commit' });
