@@ -12,6 +12,7 @@
  * A classic worker script: the kernel's worker runs importScripts(pyodideUrl) and then calls
  * self.loadPyodide(options).
  */
+/* global self, importScripts */
 (function () {
   'use strict';
   self.loadPyodide = async function hintbookLoadPyodide(options) {

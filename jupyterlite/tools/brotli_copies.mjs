@@ -31,7 +31,8 @@ async function one(source) {
   const data = await readFile(source);
   const packed = await compress(data, {
     params: {
-      [constants.BROTLI_PARAM_QUALITY]: data.length >= BEST_FROM_BYTES ? constants.BROTLI_MAX_QUALITY : 9,
+      [constants.BROTLI_PARAM_QUALITY]:
+        data.length >= BEST_FROM_BYTES ? constants.BROTLI_MAX_QUALITY : 9,
       [constants.BROTLI_PARAM_LGWIN]: 24,
       [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
     },
@@ -53,7 +54,7 @@ const workers = Array.from({ length: Math.max(1, os.availableParallelism()) }, a
   for (let source = queue.shift(); source; source = queue.shift()) await one(source);
 });
 await Promise.all(workers);
-console.log(
+process.stdout.write(
   `brotli_copies: ${sources.length} files, ${(gzipBytes / 1e6).toFixed(2)} MB as .gz, ` +
-    `${(brotliBytes / 1e6).toFixed(2)} MB with .br where smaller`,
+    `${(brotliBytes / 1e6).toFixed(2)} MB with .br where smaller\n`,
 );
