@@ -8,7 +8,9 @@ usage() {
   cat <<'USAGE'
 Usage: render.sh [--mode https|http] [--out DIR] [--templates DIR]
 
-Writes DIR/conf.d/hintbook.conf and DIR/hintbook/locations.conf from the templates.
+Writes DIR/conf.d/hintbook.conf and DIR/hintbook/locations.conf from the templates, and, when
+nginx has the brotli_static module, DIR/modules.d/hintbook-brotli.conf (load_module) and
+DIR/conf.d/hintbook-brotli.conf (brotli_static on).
   --mode https   port 80 (ACME challenge + redirect) and 443 with TLS (production; default)
   --mode http    one plain HTTP server (development, tests)
   --out DIR      nginx configuration folder holding nginx.conf (default /etc/nginx)
@@ -32,6 +34,8 @@ Environment (defaults in brackets):
   NGINX_SOCKET_CONNECTIONS    [150]       open /socket.io/ connections per address
   NGINX_HSTS                  [max-age=63072000]
   NGINX_RESOLVER              [127.0.0.11] (Docker's DNS: the backend's address, OCSP stapling)
+  NGINX_MODULES_DIRS          [/usr/lib/nginx/modules /etc/nginx/modules] where to look for
+                              ngx_http_brotli_static_module.so
 USAGE
 }
 
@@ -125,4 +129,23 @@ mkdir -p "$out/conf.d" "$out/hintbook"
 envsubst "$vars" <"$templates/locations.conf.template" >"$out/hintbook/locations.conf.tmp"
 mv "$out/conf.d/hintbook.conf.tmp" "$out/conf.d/hintbook.conf"
 mv "$out/hintbook/locations.conf.tmp" "$out/hintbook/locations.conf"
+
+# Brotli: where this nginx has the brotli_static module (Debian's package
+# libnginx-mod-http-brotli-static; the official nginx image has none), browsers that accept br
+# get the .br copies of the JupyterLite site (about a quarter smaller than the .gz ones);
+# elsewhere they get the .gz copies. nginx.conf includes modules.d/ before anything else.
+brotli_module=''
+for dir in ${NGINX_MODULES_DIRS:-/usr/lib/nginx/modules /etc/nginx/modules}; do
+  if [ -f "$dir/ngx_http_brotli_static_module.so" ]; then
+    brotli_module="$dir/ngx_http_brotli_static_module.so"
+    break
+  fi
+done
+mkdir -p "$out/modules.d"
+if [ -n "$brotli_module" ]; then
+  printf 'load_module %s;\n' "$brotli_module" >"$out/modules.d/hintbook-brotli.conf"
+  printf 'brotli_static on;\n' >"$out/conf.d/hintbook-brotli.conf"
+else
+  rm -f "$out/modules.d/hintbook-brotli.conf" "$out/conf.d/hintbook-brotli.conf"
+fi
 echo "render.sh: wrote $mode configuration for '$NGINX_SERVER_NAME' to $out" >&2

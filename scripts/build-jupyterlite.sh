@@ -92,6 +92,7 @@ inputs_hash() {
     cd "$root"
     find scripts/build-jupyterlite.sh jupyterlite/requirements.txt jupyterlite/pins.env \
       jupyterlite/packages.txt jupyterlite/site jupyterlite/tools jupyterlite/python \
+      jupyterlite/kernel \
       jupyterlite/bridge/package.json jupyterlite/bridge/package-lock.json \
       jupyterlite/bridge/tsconfig.json jupyterlite/bridge/src contracts/src/workspace-bridge.ts \
       -type f -not -name '*.pyc' |
@@ -153,6 +154,8 @@ mkdir -p "$static"
 for file in "${core_files[@]}"; do
   cp "$core/$file" "$static/"
 done
+# The kernel's Pyodide script: pyodide.js, minus the start packages loaded on first import.
+cp "$lite/kernel/hintbook-pyodide.js" "$static/"
 tools="$lite/tools"
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
@@ -219,6 +222,9 @@ done
 "$venv/bin/python" "$tools/rewrite_lock.py" --list "$lite/packages.txt" \
   --official-lock "$official_lock" --dist-dir "$static" "${generated[@]/#/--generated=}" ||
   die "pyodide-lock.json could not be written"
+# What every kernel start loads, repacked with stored members: smaller over HTTP compression.
+"$venv/bin/python" "$tools/repack_stored.py" --list "$lite/packages.txt" --dist-dir "$static" ||
+  die "the start packages could not be repacked"
 done_step
 
 step "bridge extension (jupyterlite/bridge)"
@@ -259,6 +265,9 @@ for file in index.html lab/index.html jupyter-lite.json service-worker.js \
   extensions/@jupyterlite/pyodide-kernel-extension/package.json; do
   [[ -f "$tmp_out/$file" ]] || die "the built site has no $file"
 done
+# The kernel addon points pyodideUrl at pyodide.js; the kernel starts through our wrapper.
+"$venv/bin/python" "$tools/use_kernel_wrapper.py" --site "$tmp_out" ||
+  die "could not point the kernel at static/pyodide/hintbook-pyodide.js"
 # nginx's CSP for /jupyterlite/ allows no inline script: the pages' bootstrap moves into files.
 "$python" "$tools/externalize_inline_scripts.py" "$tmp_out" >/dev/null ||
   die "could not move the pages' inline scripts into files"
@@ -267,7 +276,7 @@ if grep -rl --include='jupyter-lite.json' 'cdn.jsdelivr.net' "$tmp_out" >/dev/nu
 fi
 done_step
 
-step "precompress (.gz beside large text, wasm and loosely packed package files, for gzip_static)"
+step "precompress (.gz and .br beside large text, wasm and loosely packed package files)"
 find "$tmp_out" -type f -size +1k \( -name '*.js' -o -name '*.mjs' -o -name '*.wasm' \
   -o -name '*.json' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.map' \) \
   -print0 | xargs -0 -r -n 16 -P "$(nproc 2>/dev/null || echo 2)" gzip -k -6 -n -f
@@ -283,12 +292,14 @@ for gz in "$tmp_out"/static/pyodide/*.gz; do
     rm -f "$gz"
   fi
 done
+# .br beside each .gz, for nginx's brotli_static where the module exists (nginx/render.sh).
+node "$tools/brotli_copies.mjs" "$tmp_out" || die "could not write the .br copies"
 done_step
 
 rm -rf "$out"
 mv "$tmp_out" "$out"
 echo "$hash" >"$stamp"
-size="$(du -sh --exclude='*.gz' "$out" | cut -f1)"
+size="$(du -sh --exclude='*.gz' --exclude='*.br' "$out" | cut -f1)"
 packages="$("$venv/bin/python" -c 'import json,sys; print(", ".join(sorted(json.load(open(sys.argv[1]))["packages"])))' "$out/static/pyodide/pyodide-lock.json")"
-echo "[jupyterlite] built $out in $((SECONDS - started))s: $size without .gz copies"
+echo "[jupyterlite] built $out in $((SECONDS - started))s: $size without .gz and .br copies"
 echo "[jupyterlite] Python packages: $packages"

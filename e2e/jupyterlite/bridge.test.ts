@@ -58,7 +58,10 @@ const notebook = {
     code('raise', 'xs = [1, 2, 3]\nxs[10]'),
     code(
       'numpy',
-      "import time\nstart = time.time()\nimport numpy\nprint('numpy', numpy.__version__)\nprint(f'import took {time.time() - start:.3f}s')\ntry:\n    import seaborn\nexcept ModuleNotFoundError as error:\n    print('missing:', error)",
+      "import time\nstart = time.time()\nimport numpy\nprint('numpy', numpy.__version__)\nprint(f'import took {time.time() - start:.3f}s')\ntry:\n    import seaborn\nexcept ModuleNotFoundError as error:\n    print('missing:', error)\n" +
+        // ssl and jedi are not loaded at start (kernel/hintbook-pyodide.js) but on first import;
+        // meanwhile completion runs without jedi.
+        "import sys\nprint('jedi at start:', 'jedi' in sys.modules, get_ipython().Completer.use_jedi)\nimport ssl, jedi\nprint('on first import:', ssl.OPENSSL_VERSION.split()[0], jedi.__version__)",
     ),
     // A control: the kernel's worker tries to reach the CDN, so the test proves that requests
     // from workers go through the route that aborts and counts them.
@@ -157,8 +160,11 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
       JSON.parse(config)['jupyter-config-data'].litePluginSettings[
         '@jupyterlite/pyodide-kernel-extension:kernel'
       ];
-    // The kernel's build step points it at the classic script, which its worker imports.
-    expect(kernel.pyodideUrl).toBe('./static/pyodide/pyodide.js');
+    // Our classic script beside pyodide.js, which the kernel's worker imports: it loads
+    // pyodide.js and leaves ssl and jedi for their first import.
+    expect(kernel.pyodideUrl).toBe('./static/pyodide/hintbook-pyodide.js');
+    expect(kernel.loadPyodideOptions.hintbookOnFirstImport).toEqual(['ssl', 'jedi']);
+    expect(kernel.loadPyodideOptions.packages).toEqual(expect.arrayContaining(['ssl', 'jedi']));
     expect(kernel.disablePyPIFallback).toBe(true);
     const lock = JSON.parse(
       await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json'), 'utf8'),
@@ -243,6 +249,8 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     expect(numpyText).toContain(
       'missing: seaborn is not available in this workspace: this Hintbook build does not include it',
     );
+    expect(numpyText).toContain('jedi at start: False False');
+    expect(numpyText).toContain('on first import: OpenSSL 0.19.1');
     // How long numpy takes to load is a target of bench/workspace-load.ts, not of this test.
 
     const probe = await request<RunResult>(page, { type: 'run-cell', index: 3 });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countHeader, request } from '../support/http.js';
 import {
@@ -44,6 +44,10 @@ const liteFiles = {
   'build/5203.2a30a1f0e3c3b9a3f5a5.js': bigScript,
   // JupyterLite's own build names carry 7-character hashes.
   'build/jlab_core.a86436d.js': 'export {};',
+  // The site build writes .gz and .br copies (jupyterlite/tools/brotli_copies.mjs).
+  'static/pyodide/python_stdlib.zip': 'plain stdlib',
+  'static/pyodide/python_stdlib.zip.gz': gzipSync('gzip stdlib'),
+  'static/pyodide/python_stdlib.zip.br': brotliCompressSync('brotli stdlib'),
   [`${kernelExtension}/remoteEntry.0123456789abcdef0123.js`]: 'var remote;',
   [`${kernelExtension}/pypi/piplite-0.8.6-py3-none-any.whl`]: 'PK',
   'pypi/comm-0.2.2-py3-none-any.whl': 'PK',
@@ -237,6 +241,18 @@ describe('nginx in development mode', () => {
     expect((await request(`${nginx.url}/assets/precompressed-D9e8f7a6.js`)).text).toBe(
       'plain copy',
     );
+  });
+
+  it('sends the .br copy to browsers that accept br (the CI nginx has brotli_static), else .gz', async () => {
+    const url = `${nginx.url}/jupyterlite/static/pyodide/python_stdlib.zip`;
+    const brotli = await request(url, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(brotli.body).toString()).toBe('brotli stdlib');
+    expect(brotli.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    const gzip = await request(url, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe('gzip stdlib');
+    expect((await request(url)).text).toBe('plain stdlib');
   });
 
   it('proxies /api and /health with forwarding headers and one copy of each security header', async () => {

@@ -5,6 +5,10 @@
 - jupyter-lite.json's kernel `loadPyodideOptions.packages` becomes the `at-start` packages of
   packages.txt plus the build's own wheels (--preload: the workspace additions, the stub), so
   the kernel finds them loaded and looks nothing up. Everything else loads on first import.
+- The packages the kernel installs at every start (KERNEL_START) that packages.txt does not
+  mark `at-start` are named in `packages` too, so the kernel does not install them, and in
+  `hintbookOnFirstImport`, which jupyterlite/kernel/hintbook-pyodide.js takes out of the list
+  before Pyodide loads it: they load when a cell imports them.
 
 Usage: configure_stage.py --stage DIR --bridge DIR --list packages.txt [--preload NAME ...]
 """
@@ -22,6 +26,9 @@ KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 # The kernel skips installing a package at start only when this list has it under the exact
 # name it uses; Pyodide itself accepts any spelling of a name.
 KERNEL_SPELLING = {"pyodide-kernel": "pyodide_kernel"}
+# What jupyterlite-pyodide-kernel 0.6.1 installs at start unless `packages` names it (its
+# worker's initKernel). Re-check on every kernel upgrade.
+KERNEL_START = ("ssl", "sqlite3", "ipykernel", "comm", "pyodide_kernel", "jedi", "ipython")
 
 
 def main() -> int:
@@ -50,10 +57,21 @@ def main() -> int:
         for p in read_package_list(args.packages_file)
         if p.at_start
     ]
-    packages = [*at_start, *(name for name in args.preload if name not in at_start)]
-    kernel.setdefault("loadPyodideOptions", {})["packages"] = packages
+    listed = {KERNEL_SPELLING.get(p.name, p.name) for p in read_package_list(args.packages_file)}
+    on_first_import = [name for name in KERNEL_START if name not in at_start]
+    missing = [name for name in on_first_import if name not in listed]
+    if missing:
+        # The kernel would look for them on PyPI, which is disabled: its start would fail.
+        print(f"configure_stage: ERROR: the kernel needs {', '.join(missing)}, which "
+              f"packages.txt does not list", file=sys.stderr)
+        return 1
+    preload = [name for name in args.preload if name not in at_start]
+    options = kernel.setdefault("loadPyodideOptions", {})
+    options["packages"] = [*at_start, *preload, *on_first_import]
+    options["hintbookOnFirstImport"] = on_first_import
     runtime_path.write_text(json.dumps(runtime, indent=2) + "\n", encoding="utf-8")
-    print(f"configure_stage: preloading {', '.join(packages)}")
+    print(f"configure_stage: preloading {', '.join([*at_start, *preload])}; "
+          f"on first import: {', '.join(on_first_import) or 'none'}")
     return 0
 
 

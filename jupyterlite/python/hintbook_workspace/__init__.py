@@ -5,6 +5,9 @@
 - A matplotlib figure shown inline carries a short description in its output metadata
   (`hintbook_description`), which the bridge gives the tutor instead of the image. The hook goes
   in when matplotlib-inline's backend is first imported, so nothing of matplotlib loads early.
+- Completion uses IPython's own completer while jedi is not loaded (it loads on first import,
+  not at start); the kernel turns jedi on unconditionally, and without it every Tab would print
+  a NameError traceback.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ INLINE_BACKEND = "matplotlib_inline.backend_inline"
 def install() -> None:
     import pyodide_kernel.kernel as kernel_module
 
+    _complete_without_jedi_unless_loaded()
+
     original = kernel_module._load_packages_from_imports
     kernel_module._load_packages_from_imports = _with_progress(original)
     # matplotlib-inline's backend is imported by the first `import matplotlib.pyplot`, and
@@ -32,6 +37,15 @@ def install() -> None:
         _describe_inline_figures(sys.modules[INLINE_BACKEND])
     else:
         sys.meta_path.insert(0, _AfterImport(INLINE_BACKEND, _describe_inline_figures))
+
+
+def _complete_without_jedi_unless_loaded() -> None:
+    from IPython import get_ipython
+    from IPython.core import completer
+
+    shell = get_ipython()
+    if shell is not None and not completer.JEDI_INSTALLED:
+        shell.Completer.use_jedi = False
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
