@@ -19,11 +19,14 @@ import { insertGuardTrip } from './guard-trips.repository.js';
 import { redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession } from './sessions.repository.js';
-import { createSpendMeter, type SpendMeter } from './spend-meter.js';
+import { createSpendMeter, type SpendLimit, type SpendMeter } from './spend-meter.js';
+import { AppError } from '../../lib/app-error.js';
+import type { TurnReservation } from '../usage/quota.service.js';
 import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
 import { endWithoutAnswer, finish, PolicyRefusal, SpendLimitReached } from './turn-endings.js';
 import type { RunTurnInput, TurnDeps } from './turn.types.js';
+import { profMark, profFlush } from '../../lib/turn-profile.js';
 import { resolveTurnRules } from '../exercises/turn-rules.js';
 
 /** The classification's longest answer (see tutor.ts). */
@@ -50,8 +53,10 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
     ? { ...turnDeps, tutor: withRedaction(turnDeps.tutor, vault) }
     : turnDeps;
   const meter = createSpendMeter(input.reservation, (usage) => deps.spending?.costOf(usage) ?? 0);
+  // Filled once the hold and the store committed, for a turn that started beside them.
+  const held: HeldTurn = { reservation: input.reservation, isStored: !input.committed };
   try {
-    const completed = await answerTurn(deps, input, meter, isRedacting ? vault : null);
+    const completed = await answerTurn(deps, input, meter, held, isRedacting ? vault : null);
     // After chat:done: fold old messages for the next turn, within what this turn reserved.
     if (completed)
       await summarizeAfterTurn(deps, {
@@ -63,16 +68,22 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
   } finally {
     // Counted whatever the outcome: the redacted text left either way.
     if (isRedacting) await storeRedactionCounts(deps, input, vault);
-    await settle(deps, input);
+    await settle(deps, input, held.reservation);
   }
 }
 
+/** What a turn that started beside its store and hold learns once they committed. */
+interface HeldTurn {
+  reservation: TurnReservation | undefined;
+  isStored: boolean;
+}
+
 /** The turn's calls are stored before its hold goes, so no other turn sees the gap. */
-async function settle(deps: TurnDeps, input: RunTurnInput) {
-  if (!input.reservation?.id) return;
+async function settle(deps: TurnDeps, input: RunTurnInput, reservation?: TurnReservation) {
+  if (!reservation?.id) return;
   try {
     await deps.spending?.flushUsage();
-    await settleReservation(deps, input.reservation);
+    await settleReservation(deps, reservation);
   } catch (error) {
     deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not settle a reservation');
   }
@@ -86,9 +97,12 @@ async function answerTurn(
   deps: TurnDeps,
   input: RunTurnInput,
   meter: SpendMeter,
+  held: HeldTurn,
   vault: RedactionVault | null,
 ): Promise<boolean> {
   const { turn, user, session, question, answer } = input;
+  const pk = question.clientMessageId;
+  profMark(pk, 'runStart');
   const emit = deps.emitter;
   const redact = (text: string) => (vault ? vault.redact(text) : text);
   // What leaves for a provider; planning and evidence keep working on the real text.
@@ -98,14 +112,22 @@ async function answerTurn(
         notebookContext: redactNotebookContext(input.notebookContext, redact),
       }
     : { question, notebookContext: input.notebookContext };
-  emit.toUser(user.id, 'chat:turn', {
-    sessionId: session.id,
-    turnId: turn.turnId,
-    clientMessageId: question.clientMessageId ?? '',
-    userMessageId: question.id,
-    assistantMessageId: answer.id,
-    ...(input.isNewSession ? { sessionTitle: session.title } : {}),
-  });
+  let isAnnounced = false;
+  const announce = () => {
+    isAnnounced = true;
+    emit.toUser(user.id, 'chat:turn', {
+      sessionId: session.id,
+      turnId: turn.turnId,
+      clientMessageId: question.clientMessageId ?? '',
+      userMessageId: question.id,
+      assistantMessageId: answer.id,
+      ...(input.isNewSession ? { sessionTitle: session.title } : {}),
+    });
+  };
+  // A turn started beside its store says nothing before the question is stored.
+  if (!input.committed) announce();
+  // Its own rows may be stored already when its reads run: they are not history.
+  const isOwnRow = (row: { id: string }) => row.id === question.id || row.id === answer.id;
   // Ends with a stop, or with an answer that did not complete: that verdict would be dropped.
   const classification = new AbortController();
   const stopClassification = () => classification.abort();
@@ -125,7 +147,7 @@ async function answerTurn(
       now: deps.clock(),
     });
     const reads = Promise.all([
-      rulesRead.then((rules) => {
+      rulesRead.finally(() => profMark(pk, 'r_rules')).then((rules) => {
         // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.
         if (rules.policy?.mode === 'off') {
           retrieval.abort();
@@ -133,9 +155,9 @@ async function answerTurn(
         }
         return rules;
       }),
-      loadUserState(deps.db, user),
-      listRecentVisibleMessages(deps.db, session.id, question.seq, 8),
-      loadAnswerHistory(deps, session, question),
+      loadUserState(deps.db, user).finally(() => profMark(pk, 'r_user')),
+      listRecentVisibleMessages(deps.db, session.id, question.seq, 8).finally(() => profMark(pk, 'r_recent')),
+      loadAnswerHistory(deps, session, question).finally(() => profMark(pk, 'r_hist')),
       // The query is embedded by a vendor when vectors are on: it goes out redacted too.
       findCourseMaterial(deps, {
         userId: user.id,
@@ -143,11 +165,14 @@ async function answerTurn(
         question: outbound.question.content,
         notebookContext: outbound.notebookContext,
         signal: retrieval.signal,
-      }),
+      }).finally(() => profMark(pk, 'r_material')),
     ]).finally(() => turn.abort.signal.removeEventListener('abort', stopRetrieval));
     // The reads that lose to a refusal must not surface as unhandled rejections.
     reads.catch(() => undefined);
-    const [rules, pedagogy, history, answerHistory, material] = await reads;
+    const [rules, pedagogy, recent, storedHistory, material] = await reads;
+    const history = recent.filter((row) => !isOwnRow(row));
+    const answerHistory = storedHistory.filter((row) => !isOwnRow(row));
+    profMark(pk, 'readsDone');
     const planned = planHintLevels(pedagogy, {
       session,
       question,
@@ -180,15 +205,9 @@ async function answerTurn(
             )
             .catch(() => null)
         : Promise.resolve(null);
-    if (input.reservation?.id) meter.charge(classificationCost);
+    if (input.reservation?.id || input.committed) meter.charge(classificationCost);
     const { hintLevels, reason } = planned.plan;
     const cue = hintCue(hintLevels, reason);
-    emit.toUser(user.id, 'chat:meta', {
-      sessionId: session.id,
-      turnId: turn.turnId,
-      hintCue: cue,
-      sources: material.sources,
-    });
     const request = buildAnswerContext(deps, {
       session,
       history: answerHistory,
@@ -199,19 +218,12 @@ async function answerTurn(
       notebookContext: outbound.notebookContext,
       courseMaterial: material.text,
     });
-    // Not waited for before the answer call; the answer's own last write waits for it.
-    const levelsStored = updateMessage(deps.db, answer.id, {
-      hintLevelProgramming: hintLevels.programming,
-      hintLevelMaths: hintLevels.maths,
-      hintCue: cue,
-      sources: material.sources,
-    });
-    levelsStored.catch(() => undefined);
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
     // Nothing is sent when the question alone would pass what the turn holds.
     const inputCost = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
     const overAtStart = meter.charge(inputCost);
     if (overAtStart) throw new SpendLimitReached(overAtStart);
+    profMark(pk, 'callStart');
     const events = streamGuardedAnswer(deps.tutor, {
       request: { system: request.system, messages: request.messages },
       guardRetrySystem: request.guardRetrySystem,
@@ -219,9 +231,41 @@ async function answerTurn(
       signal: turn.abort.signal,
       programmingLevel: hintLevels.programming,
       referenceSolution: input.referenceSolution ?? rules.exercise?.referenceSolution ?? undefined,
+    })[Symbol.asyncIterator]();
+    // The call goes out now; its first event waits below while the store and hold commit.
+    let next = events.next();
+    next.catch(() => undefined);
+    if (input.committed) {
+      const over = await awaitCommitted(input.committed, held, meter, async () => {
+        turn.abort.abort();
+        // Aborted, the call ends and the resilience layer records what it used.
+        await next.catch(() => undefined);
+      });
+      if (over) throw new SpendLimitReached(over);
+      announce();
+    }
+    emit.toUser(user.id, 'chat:meta', {
+      sessionId: session.id,
+      turnId: turn.turnId,
+      hintCue: cue,
+      sources: material.sources,
     });
-    for await (const event of events) {
+    // Not waited for before the first delta; the answer's own last write waits for it.
+    const levelsStored = updateMessage(deps.db, answer.id, {
+      hintLevelProgramming: hintLevels.programming,
+      hintLevelMaths: hintLevels.maths,
+      hintCue: cue,
+      sources: material.sources,
+    });
+    levelsStored.catch(() => undefined);
+    for (;;) {
+      const step = await next;
+      if (step.done) break;
+      next = events.next();
+      next.catch(() => undefined);
+      const event = step.value;
       if (event.type === 'delta') {
+        profMark(pk, 'firstEvent');
         const over = meter.charge({ inputTokens: 0, outputTokens: estimateTokens(event.text) });
         if (over) {
           turn.abort.abort();
@@ -238,6 +282,7 @@ async function answerTurn(
         turn.deltas.push(delta);
         turn.content += event.text;
         emit.toUser(user.id, 'chat:delta', delta);
+        profMark(pk, 'emitted');
         continue;
       }
       if (event.type === 'trip') {
@@ -269,17 +314,95 @@ async function answerTurn(
           usage: event.usage,
         },
       });
+      profFlush(pk);
       await learnAfterAnswer(deps, input, classified);
       return true;
     }
     throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
   } catch (error) {
     classification.abort();
-    await endWithoutAnswer(deps, input, error);
+    let ending = error;
+    if (input.committed && !isAnnounced) {
+      // Ended before the client heard of the turn (the rules refused, the store or hold did not
+      // commit): nothing is written or said until the store is known, and then only if it was.
+      const commit = await settleCommit(input.committed, held);
+      if (commit === 'not-stored') {
+        endUnstored(deps, input);
+        return false;
+      }
+      if (commit !== 'committed') ending = commit;
+      await new Promise((resolve) => setImmediate(resolve));
+      announce();
+    }
+    await endWithoutAnswer(deps, input, ending);
     return false;
   } finally {
     turn.abort.signal.removeEventListener('abort', stopClassification);
   }
+}
+
+/**
+ * Waits for the store and hold of a turn that started beside them. Returns the limit the hold
+ * leaves no room for (the turn ends there, its calls stopped); throws `NotStored`, or a
+ * `SpendLimitReached` for a refused hold, after `stopCalls` ran. Resolves once the client has had
+ * the send's ack.
+ */
+async function awaitCommitted(
+  committed: NonNullable<RunTurnInput['committed']>,
+  held: HeldTurn,
+  meter: SpendMeter,
+  stopCalls: () => Promise<void>,
+): Promise<SpendLimit | null> {
+  const ending = await settleCommit(committed, held);
+  if (ending === 'not-stored' || ending instanceof SpendLimitReached) {
+    await stopCalls();
+    throw ending === 'not-stored' ? new NotStored() : ending;
+  }
+  const over = held.reservation ? meter.holdTo(held.reservation) : null;
+  if (over) await stopCalls();
+  // The ack goes out once the store is known; `chat:turn` must follow it, as on the other path.
+  await new Promise((resolve) => setImmediate(resolve));
+  return over;
+}
+
+/** The store failed after the call started; the send's ack carries the error. */
+class NotStored extends Error {}
+
+/** What the commit of a turn started beside it means for the turn; sets `held`. */
+async function settleCommit(
+  committed: NonNullable<RunTurnInput['committed']>,
+  held: HeldTurn,
+): Promise<'committed' | 'not-stored' | SpendLimitReached> {
+  const outcome = await committed.both;
+  // A hold given while the store failed goes back once the aborted call's usage is stored.
+  if (outcome.state === 'not-stored') {
+    held.reservation = outcome.reservation;
+    return 'not-stored';
+  }
+  held.isStored = true;
+  if (outcome.state === 'committed') {
+    held.reservation = outcome.reservation;
+    return 'committed';
+  }
+  // Turns elsewhere took what was left between the look and the hold.
+  const code = outcome.refusal instanceof AppError ? outcome.refusal.code : '';
+  return new SpendLimitReached(code === 'chat.budget_exhausted' ? 'budget' : 'allowance');
+}
+
+/** Nothing was stored, so nothing is written and the client hears only the ack's error. */
+function endUnstored(deps: TurnDeps, input: RunTurnInput) {
+  deps.activeTurns.finish(input.turn, {
+    name: 'chat:error',
+    payload: {
+      sessionId: input.session.id,
+      turnId: input.turn.turnId,
+      messageId: null,
+      content: '',
+      code: 'internal',
+      message: 'The question could not be stored.',
+      retryable: true,
+    },
+  });
 }
 
 /** Admins see how much was withheld, per kind; never the values. Losing the row costs nothing. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   ChatResumeAck,
   ChatResumePayload,
@@ -10,7 +11,13 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { UserRow } from '../users/users.types.js';
-import { reserveTurn, settleReservation, type TurnReservation } from '../usage/quota.service.js';
+import {
+  checkTurnLimits,
+  reserveTurn,
+  settleReservation,
+  type TurnLimitsCheck,
+  type TurnReservation,
+} from '../usage/quota.service.js';
 import {
   messageNotFound,
   messageTooLong,
@@ -39,17 +46,20 @@ import {
   touchSession,
   type SessionRow,
 } from './sessions.repository.js';
+import { profMark } from '../../lib/turn-profile.js';
 import { runTurn } from './turn-runner.js';
 import { notebookNotFound } from '../learning/learning.errors.js';
 import { resolveNotebookScope } from '../learning/notebook-scope.js';
-import { STALE_AFTER_MS, type ReplayEmitter, type TurnDeps } from './turn.types.js';
+import {
+  STALE_AFTER_MS,
+  type ReplayEmitter,
+  type TurnCommit,
+  type TurnDeps,
+  type TurnStarted,
+} from './turn.types.js';
+import { provisionalRows } from './provisional-turn.js';
 
-export interface TurnStarted {
-  sessionId: string;
-  userMessageId: string;
-  turnId: string;
-  duplicate: boolean;
-}
+export type { TurnStarted };
 
 /**
  * Stores the question and a placeholder answer, then starts the answer in the background.
@@ -64,12 +74,12 @@ export async function sendQuestion(
   if (!deps.tutor.isConfigured()) throw tutorNotConfigured(user.isAdmin);
   if (payload.content.length > deps.limits.messageMaxLength)
     throw messageTooLong(deps.limits.messageMaxLength);
+  profMark(payload.clientMessageId, 'sendStart');
 
-  // Independent of each other, and each one delays the first token: side by side. The hold is
-  // taken at once and given back when the send turns out to be a resend or cannot go on; its
-  // refusal (a limit) counts only once the send is known to be new.
-  const holding = reserve(deps, user.id);
-  holding.catch(() => undefined);
+  // Independent of each other, and each one delays the first token: side by side. A limit's
+  // refusal counts only once the send is known to be new.
+  const limitsChecked = checkLimits(deps, user.id);
+  limitsChecked.catch(() => undefined);
   const [duplicate, found, notebookScope] = await Promise.all([
     findDuplicate(deps.db, user.id, payload.clientMessageId),
     payload.sessionId ? findOwnedSession(deps.db, user.id, payload.sessionId) : undefined,
@@ -77,14 +87,8 @@ export async function sendQuestion(
     !payload.sessionId && payload.notebook
       ? resolveNotebookScope(deps.db, user.id, payload.notebook)
       : undefined,
-  ]).catch(async (error: unknown) => {
-    await giveBack(deps, holding);
-    throw error;
-  });
-  if (duplicate) {
-    await giveBack(deps, holding);
-    return duplicate;
-  }
+  ]);
+  if (duplicate) return duplicate;
   const session = found;
   const refusal =
     payload.sessionId && !session
@@ -94,31 +98,30 @@ export async function sendQuestion(
         : payload.notebook && !session && !notebookScope
           ? notebookNotFound()
           : undefined;
-  if (refusal) {
-    await giveBack(deps, holding);
-    throw refusal;
-  }
-  const reservation = await holding;
+  if (refusal) throw refusal;
+  const checked = await limitsChecked;
+  profMark(payload.clientMessageId, 'reads1');
 
   const isNewSession = !session;
+  const ids = { sessionId: session?.id ?? randomUUID(), questionId: randomUUID(), answerId: randomUUID() };
+  const now = deps.clock();
+  const newSession = {
+    id: ids.sessionId,
+    // As touchSession would leave it: a new conversation's first message is this one.
+    lastMessageAt: now,
+    updatedAt: now,
+    userId: user.id,
+    title: notebookScope
+      ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
+      : titleFromQuestion(payload.content),
+    scope: notebookScope?.scope ?? ('general' as const),
+    notebookId: notebookScope?.notebookId ?? null,
+  };
   // The question and its placeholder answer, together or not at all.
   const store = () =>
     withTransaction(deps.db, async (tx) => {
       const txDeps = { ...deps, db: tx };
-      const now = deps.clock();
-      const target =
-        session ??
-        (await createSession(txDeps.db, {
-          // As touchSession would leave it: a new conversation's first message is this one.
-          lastMessageAt: now,
-          updatedAt: now,
-          userId: user.id,
-          title: notebookScope
-            ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
-            : titleFromQuestion(payload.content),
-          scope: notebookScope?.scope ?? 'general',
-          notebookId: notebookScope?.notebookId ?? null,
-        }));
+      const target = session ?? (await createSession(txDeps.db, newSession));
       if (payload.replacesMessageId)
         await replaceLastQuestion(txDeps, target, user.id, payload.replacesMessageId);
       const { question, answer } = await insertQuestionWithAnswer(txDeps.db, {
@@ -127,11 +130,12 @@ export async function sendQuestion(
         content: payload.content,
         clientMessageId: payload.clientMessageId,
         createdAt: now,
+        ids,
       });
       if (session) await touchSession(txDeps.db, target.id, now);
       return { session: target, question, answer };
     });
-  const stored = await storeOrRelease(deps, reservation, () =>
+  const storeOnce = () =>
     store()
       .catch(async (error: unknown) => {
         // An answer left `streaming` by a process that died blocks its conversation until it is
@@ -150,8 +154,56 @@ export async function sendQuestion(
         if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
           throw turnInProgress();
         throw error;
-      }),
-  );
+      });
+  const kind: TurnKind = payload.replacesMessageId ? 'edit' : 'new';
+
+  // Far from every limit: the answer call starts as soon as its prompt is built, and the hold
+  // and the store run beside it (turn-runner.ts holds its text until both committed). An edit
+  // changes the history the prompt reads, so it is stored first.
+  if (checked.hasRoomToOverlap && !payload.replacesMessageId) {
+    const holding = reserve(deps, user.id, checked);
+    const storing = storeOnce();
+    const provisional = provisionalRows({
+      session: session ?? { ...newSession, pedagogy: null, summary: null, summarizedThroughSeq: null, createdAt: now },
+      userId: user.id,
+      content: payload.content,
+      clientMessageId: payload.clientMessageId,
+      ids,
+      now,
+    });
+    const turn = deps.activeTurns.start({
+      turnId: ids.answerId,
+      sessionId: ids.sessionId,
+      userId: user.id,
+    });
+    const committed = commitBeside(deps, holding, storing);
+    runTurn(deps, {
+      turn,
+      user,
+      ...provisional,
+      isNewSession,
+      notebookContext: payload.context,
+      kind,
+      committed,
+    }).catch((error: unknown) =>
+      deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
+    );
+    const outcome = await committed.stored;
+    profMark(payload.clientMessageId, 'stored');
+    if (!outcome.ok) throw outcome.error;
+    if (!('answer' in outcome.rows)) return outcome.rows;
+    return {
+      sessionId: ids.sessionId,
+      userMessageId: ids.questionId,
+      turnId: ids.answerId,
+      duplicate: false,
+    };
+  }
+
+  const reservation = await reserve(deps, user.id, checked);
+  profMark(payload.clientMessageId, 'reserved');
+  const stored = await storeOrRelease(deps, reservation, storeOnce);
+  profMark(payload.clientMessageId, 'stored');
   if (!stored) throw new Error('a send that lost a race left no stored message');
   if (!('answer' in stored)) {
     await release(deps, reservation);
@@ -162,8 +214,7 @@ export async function sendQuestion(
     reservation,
     isNewSession,
     notebookContext: payload.context,
-    // Rewording the last question is asking again, not a new attempt.
-    kind: payload.replacesMessageId ? 'edit' : 'new',
+    kind,
   });
   return {
     sessionId: stored.session.id,
@@ -173,13 +224,58 @@ export async function sendQuestion(
   };
 }
 
-/** Checks the limits and holds what the turn may spend (see quota.service.ts). */
-function reserve(deps: TurnDeps, userId: string): Promise<TurnReservation> {
-  return reserveTurn(
+type StoredTurn = { session: SessionRow; question: MessageRow; answer: MessageRow };
+
+/**
+ * The store and the hold of a turn whose answer call already started. `stored` settles the
+ * send's ack (a failed store is the send's error, as on the sequential path; a lost race ends
+ * as a duplicate); `both` tells the turn whether it may show its answer. A store that succeeded
+ * while the hold was refused stays (the question was asked) and the turn ends at its limit.
+ */
+function commitBeside(
+  deps: TurnDeps,
+  holding: Promise<TurnReservation>,
+  storing: Promise<StoredTurn | TurnStarted | undefined>,
+): TurnCommit {
+  const stored = storing.then(
+    (rows) =>
+      rows
+        ? ({ ok: true, rows } as const)
+        : ({ ok: false, error: new Error('a send that lost a race left no stored message') } as const),
+    (error: unknown) => ({ ok: false, error }) as const,
+  );
+  const both = Promise.allSettled([holding, stored]).then(async ([hold, store]) => {
+    const isStored = store.status === 'fulfilled' && store.value.ok && 'answer' in store.value.rows;
+    if (hold.status === 'rejected') {
+      return isStored
+        ? ({ state: 'refused', refusal: hold.reason } as const)
+        : ({ state: 'not-stored' } as const);
+    }
+    // The turn settles this hold once its aborted call's usage is stored.
+    if (!isStored) return { state: 'not-stored', reservation: hold.value } as const;
+    return { state: 'committed', reservation: hold.value } as const;
+  });
+  return { stored, both };
+}
+
+/** Checks the rate limit and reads how far the student is from the others (quota.service.ts). */
+function checkLimits(deps: TurnDeps, userId: string): Promise<TurnLimitsCheck> {
+  return checkTurnLimits(
     { db: deps.db, limits: deps.limits, clock: deps.clock },
     userId,
     deps.spending?.estimate() ?? { tokens: 0, costUsd: 0 },
     (since) => countQuestionsSince(deps.db, userId, since),
+    deps.activeTurns.running().length,
+  );
+}
+
+/** Holds what the turn may spend, under the reservation lock (see quota.service.ts). */
+function reserve(deps: TurnDeps, userId: string, checked: TurnLimitsCheck): Promise<TurnReservation> {
+  return reserveTurn(
+    { db: deps.db, limits: deps.limits, clock: deps.clock },
+    userId,
+    deps.spending?.estimate() ?? { tokens: 0, costUsd: 0 },
+    checked.limits,
   );
 }
 
@@ -188,12 +284,6 @@ async function release(deps: TurnDeps, reservation: TurnReservation) {
   await settleReservation(deps, reservation).catch((error: unknown) =>
     deps.logger.warn({ err: error }, 'could not release a usage reservation'),
   );
-}
-
-/** Gives back a hold taken beside the first reads; a refused hold holds nothing. */
-async function giveBack(deps: TurnDeps, holding: Promise<TurnReservation>) {
-  const reservation = await holding.catch(() => null);
-  if (reservation) await release(deps, reservation);
 }
 
 /** Runs a step between reserving and starting; when it throws, the hold is given back. */
@@ -282,7 +372,7 @@ export async function retryLastQuestion(
   const previous = await findAnswerTo(deps.db, question.id);
   if (previous?.status === 'complete') throw nothingToRetry();
   if (previous?.status === 'streaming') throw turnInProgress();
-  const reservation = await reserve(deps, user.id);
+  const reservation = await reserve(deps, user.id, await checkLimits(deps, user.id));
 
   const answer = await withTransaction(deps.db, async (tx) => {
     if (previous) await markReplaced(tx, [previous.id], deps.clock());

@@ -17,6 +17,7 @@ import {
   sumReservedCost,
   sumSpendingTotals,
   sumUserTokensSince,
+  type SpendingTotals,
 } from './usage.repository.js';
 
 export type ChatLimits = Config['chat'];
@@ -57,51 +58,106 @@ export interface TurnReservation {
 /** How long a reservation holds if its turn never settles (its process died). */
 const RESERVATION_TTL_MS = 10 * 60_000;
 
+/** The student's limits and questions of the last minute, read once per send. */
+export interface TurnLimitsCheck {
+  limits: Awaited<ReturnType<typeof limitsForUser>>;
+  /** Enough left, by a lock-free read, that the turn may start before its hold is taken. */
+  hasRoomToOverlap: boolean;
+}
+
 /**
- * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
- * its estimate, or what is left when that is less. Counters are sums over usage_events plus
- * the running turns' reservations, under one lock, so concurrent turns (tabs, replicas) cannot
- * together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
+ * How many turns' worth must be left, beyond every turn running here, before an answer call may
+ * start beside its reservation rather than after it. A reservation taken beside the call can
+ * still be refused (turns elsewhere took what was left); the call is then aborted and billed
+ * what it used, which this margin keeps within the limit.
  */
-export async function reserveTurn(
+export const OVERLAP_MARGIN_TURNS = 4;
+
+/**
+ * Refuses a turn over its rate limit, and says (from a lock-free read of the same counters the
+ * reservation sums) whether the student is far enough from every allowance and the budget for
+ * the answer to start beside the reservation. Near a limit the turn reserves first.
+ */
+export async function checkTurnLimits(
   deps: QuotaDeps,
   userId: string,
   estimate: { tokens: number; costUsd: number },
   /** The student's questions since then (chat owns the messages; usage only counts them). */
   countQuestionsSince: (since: Date) => Promise<number>,
+  /** Turns running in this process: each may still take up to its estimate. */
+  runningTurns: number,
+): Promise<TurnLimitsCheck> {
+  const now = deps.clock();
+  const windows = windowStarts(now);
+  const [limits, recent, totals] = await Promise.all([
+    limitsForUser(deps, userId),
+    countQuestionsSince(new Date(now.getTime() - 60_000)),
+    hasLimits(deps.limits) ? sumSpendingTotals(deps.db, { userId, ...windows, now }) : null,
+  ]);
+  if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
+  if (!hasLimits(limits)) return { limits, hasRoomToOverlap: true };
+  if (!totals) return { limits, hasRoomToOverlap: false };
+  const margin = OVERLAP_MARGIN_TURNS + runningTurns;
+  const left = leftOf(limits, totals);
+  return {
+    limits,
+    hasRoomToOverlap:
+      left.today >= margin * estimate.tokens &&
+      left.thisWeek >= margin * estimate.tokens &&
+      left.usd >= margin * estimate.costUsd,
+  };
+}
+
+/** Any token allowance or budget at all (the installation's, or a student's own). */
+function hasLimits(limits: Pick<ChatLimits, 'dailyTokens' | 'weeklyTokens' | 'monthlyBudgetUsd'>) {
+  return limits.dailyTokens > 0 || limits.weeklyTokens > 0 || limits.monthlyBudgetUsd > 0;
+}
+
+function leftOf(limits: TurnLimitsCheck['limits'], totals: SpendingTotals) {
+  return {
+    today:
+      limits.dailyTokens > 0
+        ? limits.dailyTokens - totals.usedToday - totals.reservedTokens
+        : Infinity,
+    thisWeek:
+      limits.weeklyTokens > 0
+        ? limits.weeklyTokens - totals.usedThisWeek - totals.reservedTokens
+        : Infinity,
+    usd:
+      limits.monthlyBudgetUsd > 0
+        ? limits.monthlyBudgetUsd - totals.spentThisMonth - totals.reservedCost
+        : Infinity,
+  };
+}
+
+/**
+ * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
+ * its estimate, or what is left when that is less. Counters are sums over usage_events plus
+ * the running turns' reservations, under one lock, so concurrent turns (tabs, replicas) cannot
+ * together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
+ * `limits` come from `checkTurnLimits`, which also applied the rate limit.
+ */
+export async function reserveTurn(
+  deps: QuotaDeps,
+  userId: string,
+  estimate: { tokens: number; costUsd: number },
+  limits: TurnLimitsCheck['limits'],
 ): Promise<TurnReservation> {
   const now = deps.clock();
   const windows = windowStarts(now);
-  const [limits, recent] = await Promise.all([
-    limitsForUser(deps, userId),
-    countQuestionsSince(new Date(now.getTime() - 60_000)),
-  ]);
   const binding = { window: 'day' as const, resetsAt: windows.nextDay };
-  if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
   const hasTokenLimit = limits.dailyTokens > 0 || limits.weeklyTokens > 0;
-  if (!hasTokenLimit && limits.monthlyBudgetUsd <= 0)
-    return { id: null, capTokens: null, capUsd: null, binding };
+  if (!hasLimits(limits)) return { id: null, capTokens: null, capUsd: null, binding };
 
   return withTransaction(deps.db, async (tx) => {
     await lockReservations(tx, limits.monthlyBudgetUsd > 0 ? 'installation' : { userId });
     const totals = await sumSpendingTotals(tx, { userId, ...windows, now });
-    const leftToday =
-      limits.dailyTokens > 0
-        ? limits.dailyTokens - totals.usedToday - totals.reservedTokens
-        : Infinity;
-    const leftThisWeek =
-      limits.weeklyTokens > 0
-        ? limits.weeklyTokens - totals.usedThisWeek - totals.reservedTokens
-        : Infinity;
-    if (leftToday <= 0) throw allowanceExhausted('day', windows.nextDay);
-    if (leftThisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
-    const leftUsd =
-      limits.monthlyBudgetUsd > 0
-        ? limits.monthlyBudgetUsd - totals.spentThisMonth - totals.reservedCost
-        : Infinity;
-    if (leftUsd <= 0) throw budgetExhausted();
-    const tokens = Math.min(estimate.tokens, leftToday, leftThisWeek);
-    const costUsd = Math.min(estimate.costUsd, leftUsd);
+    const left = leftOf(limits, totals);
+    if (left.today <= 0) throw allowanceExhausted('day', windows.nextDay);
+    if (left.thisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
+    if (left.usd <= 0) throw budgetExhausted();
+    const tokens = Math.min(estimate.tokens, left.today, left.thisWeek);
+    const costUsd = Math.min(estimate.costUsd, left.usd);
     const id = await createReservation(tx, {
       userId,
       tokens,
@@ -114,7 +170,7 @@ export async function reserveTurn(
       capTokens: hasTokenLimit ? tokens : null,
       capUsd: limits.monthlyBudgetUsd > 0 ? costUsd : null,
       binding:
-        leftToday <= leftThisWeek
+        left.today <= left.thisWeek
           ? binding
           : { window: 'week' as const, resetsAt: windows.nextWeek },
     };
