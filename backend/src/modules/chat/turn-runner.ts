@@ -147,16 +147,20 @@ async function answerTurn(
       now: deps.clock(),
     });
     const reads = Promise.all([
-      rulesRead.finally(() => profMark(pk, 'r_rules')).then((rules) => {
-        // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.
-        if (rules.policy?.mode === 'off') {
-          retrieval.abort();
-          throw new PolicyRefusal(rules.policy.text);
-        }
-        return rules;
-      }),
+      rulesRead
+        .finally(() => profMark(pk, 'r_rules'))
+        .then((rules) => {
+          // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.
+          if (rules.policy?.mode === 'off') {
+            retrieval.abort();
+            throw new PolicyRefusal(rules.policy.text);
+          }
+          return rules;
+        }),
       loadUserState(deps.db, user).finally(() => profMark(pk, 'r_user')),
-      listRecentVisibleMessages(deps.db, session.id, question.seq, 8).finally(() => profMark(pk, 'r_recent')),
+      listRecentVisibleMessages(deps.db, session.id, question.seq, 8).finally(() =>
+        profMark(pk, 'r_recent'),
+      ),
       loadAnswerHistory(deps, session, question).finally(() => profMark(pk, 'r_hist')),
       // The query is embedded by a vendor when vectors are on: it goes out redacted too.
       findCourseMaterial(deps, {

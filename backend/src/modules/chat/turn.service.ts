@@ -103,7 +103,11 @@ export async function sendQuestion(
   profMark(payload.clientMessageId, 'reads1');
 
   const isNewSession = !session;
-  const ids = { sessionId: session?.id ?? randomUUID(), questionId: randomUUID(), answerId: randomUUID() };
+  const ids = {
+    sessionId: session?.id ?? randomUUID(),
+    questionId: randomUUID(),
+    answerId: randomUUID(),
+  };
   const now = deps.clock();
   const newSession = {
     id: ids.sessionId,
@@ -164,7 +168,13 @@ export async function sendQuestion(
     const holding = reserve(deps, user.id, checked);
     const storing = storeOnce();
     const provisional = provisionalRows({
-      session: session ?? { ...newSession, pedagogy: null, summary: null, summarizedThroughSeq: null, createdAt: now },
+      session: session ?? {
+        ...newSession,
+        pedagogy: null,
+        summary: null,
+        summarizedThroughSeq: null,
+        createdAt: now,
+      },
       userId: user.id,
       content: payload.content,
       clientMessageId: payload.clientMessageId,
@@ -241,7 +251,10 @@ function commitBeside(
     (rows) =>
       rows
         ? ({ ok: true, rows } as const)
-        : ({ ok: false, error: new Error('a send that lost a race left no stored message') } as const),
+        : ({
+            ok: false,
+            error: new Error('a send that lost a race left no stored message'),
+          } as const),
     (error: unknown) => ({ ok: false, error }) as const,
   );
   const both = Promise.allSettled([holding, stored]).then(async ([hold, store]) => {
@@ -270,7 +283,11 @@ function checkLimits(deps: TurnDeps, userId: string): Promise<TurnLimitsCheck> {
 }
 
 /** Holds what the turn may spend, under the reservation lock (see quota.service.ts). */
-function reserve(deps: TurnDeps, userId: string, checked: TurnLimitsCheck): Promise<TurnReservation> {
+function reserve(
+  deps: TurnDeps,
+  userId: string,
+  checked: TurnLimitsCheck,
+): Promise<TurnReservation> {
   return reserveTurn(
     { db: deps.db, limits: deps.limits, clock: deps.clock },
     userId,

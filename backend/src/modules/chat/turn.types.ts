@@ -107,7 +107,10 @@ export interface RunTurnInput {
 export interface TurnCommit {
   /** The send's ack: stored (or a duplicate found on a lost race), else the error to answer. */
   stored: Promise<
-    | { ok: true; rows: { session: SessionRow; question: MessageRow; answer: MessageRow } | TurnStarted }
+    | {
+        ok: true;
+        rows: { session: SessionRow; question: MessageRow; answer: MessageRow } | TurnStarted;
+      }
     | { ok: false; error: unknown }
   >;
   /** Whether the turn may go on: both committed, the hold refused, or nothing stored. */
