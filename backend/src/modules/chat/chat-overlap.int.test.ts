@@ -129,8 +129,8 @@ describe('an answer call started beside its store and hold', () => {
       until(() =>
         fake.calls.find(
           (call) =>
-            call.body?.stream === true &&
-            JSON.stringify(call.body.messages).includes(content) &&
+            (call.body as { stream?: boolean }).stream === true &&
+            JSON.stringify(call.body).includes(content) &&
             !seen.has(call),
         ),
       ).then((call) => seen.add(call));

@@ -68,7 +68,7 @@ export async function createSession(
   db: Db,
   values: Pick<
     typeof chatSessions.$inferInsert,
-    'id' | 'userId' | 'title' | 'scope' | 'notebookId' | 'lastMessageAt' | 'updatedAt'
+    'userId' | 'title' | 'scope' | 'notebookId' | 'lastMessageAt' | 'updatedAt'
   >,
 ): Promise<SessionRow> {
   const [row] = await db.insert(chatSessions).values(values).returning(sessionColumns);

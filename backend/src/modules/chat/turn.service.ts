@@ -110,7 +110,6 @@ export async function sendQuestion(
   };
   const now = deps.clock();
   const newSession = {
-    id: ids.sessionId,
     // As touchSession would leave it: a new conversation's first message is this one.
     lastMessageAt: now,
     updatedAt: now,
@@ -163,18 +162,16 @@ export async function sendQuestion(
 
   // Far from every limit: the answer call starts as soon as its prompt is built, and the hold
   // and the store run beside it (turn-runner.ts holds its text until both committed). An edit
-  // changes the history the prompt reads, so it is stored first.
-  if (checked.hasRoomToOverlap && !payload.replacesMessageId) {
-    const holding = reserve(deps, user.id, checked);
-    const storing = storeOnce();
+  // changes the history the prompt reads, so it is stored first; so is a new conversation,
+  // whose calls' usage rows need the session to exist.
+  if (session && checked.hasRoomToOverlap && !payload.replacesMessageId) {
+    // The prompt's reads go first: on PGlite's one connection (and a busy pool) whatever is
+    // queued first runs first, and only the reads stand before the answer call.
+    const afterReads = new Promise<void>((resolve) => setImmediate(resolve));
+    const holding = afterReads.then(() => reserve(deps, user.id, checked));
+    const storing = afterReads.then(storeOnce);
     const provisional = provisionalRows({
-      session: session ?? {
-        ...newSession,
-        pedagogy: null,
-        summary: null,
-        summarizedThroughSeq: null,
-        createdAt: now,
-      },
+      session,
       userId: user.id,
       content: payload.content,
       clientMessageId: payload.clientMessageId,
@@ -183,7 +180,7 @@ export async function sendQuestion(
     });
     const turn = deps.activeTurns.start({
       turnId: ids.answerId,
-      sessionId: ids.sessionId,
+      sessionId: session.id,
       userId: user.id,
     });
     const committed = commitBeside(deps, holding, storing);
@@ -203,7 +200,7 @@ export async function sendQuestion(
     if (!outcome.ok) throw outcome.error;
     if (!('answer' in outcome.rows)) return outcome.rows;
     return {
-      sessionId: ids.sessionId,
+      sessionId: session.id,
       userMessageId: ids.questionId,
       turnId: ids.answerId,
       duplicate: false,
