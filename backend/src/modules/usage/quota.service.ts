@@ -9,6 +9,7 @@ import {
   upsertUserAllowance,
 } from './allowances.repository.js';
 import { withTransaction } from '../../db/transaction.js';
+import { createKeyedMutex, type KeyedMutex } from '../../lib/keyed-mutex.js';
 import {
   createReservation,
   deleteReservation,
@@ -149,32 +150,50 @@ export async function reserveTurn(
   const hasTokenLimit = limits.dailyTokens > 0 || limits.weeklyTokens > 0;
   if (!hasLimits(limits)) return { id: null, capTokens: null, capUsd: null, binding };
 
-  return withTransaction(deps.db, async (tx) => {
-    await lockReservations(tx, limits.monthlyBudgetUsd > 0 ? 'installation' : { userId });
-    const totals = await sumSpendingTotals(tx, { userId, ...windows, now });
-    const left = leftOf(limits, totals);
-    if (left.today <= 0) throw allowanceExhausted('day', windows.nextDay);
-    if (left.thisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
-    if (left.usd <= 0) throw budgetExhausted();
-    const tokens = Math.min(estimate.tokens, left.today, left.thisWeek);
-    const costUsd = Math.min(estimate.costUsd, left.usd);
-    const id = await createReservation(tx, {
-      userId,
-      tokens,
-      costUsd: Number.isFinite(costUsd) ? costUsd : 0,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
-    });
-    return {
-      id,
-      capTokens: hasTokenLimit ? tokens : null,
-      capUsd: limits.monthlyBudgetUsd > 0 ? costUsd : null,
-      binding:
-        left.today <= left.thisWeek
-          ? binding
-          : { window: 'week' as const, resetsAt: windows.nextWeek },
-    };
-  });
+  const scope = limits.monthlyBudgetUsd > 0 ? 'installation' : { userId };
+  return holdQueueOf(deps.db).run(scope === 'installation' ? scope : `user:${userId}`, () =>
+    withTransaction(deps.db, async (tx) => {
+      await lockReservations(tx, scope);
+      const totals = await sumSpendingTotals(tx, { userId, ...windows, now });
+      const left = leftOf(limits, totals);
+      if (left.today <= 0) throw allowanceExhausted('day', windows.nextDay);
+      if (left.thisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
+      if (left.usd <= 0) throw budgetExhausted();
+      const tokens = Math.min(estimate.tokens, left.today, left.thisWeek);
+      const costUsd = Math.min(estimate.costUsd, left.usd);
+      const id = await createReservation(tx, {
+        userId,
+        tokens,
+        costUsd: Number.isFinite(costUsd) ? costUsd : 0,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+      });
+      return {
+        id,
+        capTokens: hasTokenLimit ? tokens : null,
+        capUsd: limits.monthlyBudgetUsd > 0 ? costUsd : null,
+        binding:
+          left.today <= left.thisWeek
+            ? binding
+            : { window: 'week' as const, resetsAt: windows.nextWeek },
+      };
+    }),
+  );
+}
+
+/**
+ * Per database, this process's queue in front of the reservation lock: at 100 turns a second a
+ * hold waiting for the lock would otherwise sit on a pool connection, and a dozen of them leave
+ * none for the turns' reads. Other processes still meet at the database's lock.
+ */
+const holdQueues = new WeakMap<Db, KeyedMutex>();
+function holdQueueOf(db: Db): KeyedMutex {
+  let queue = holdQueues.get(db);
+  if (!queue) {
+    queue = createKeyedMutex();
+    holdQueues.set(db, queue);
+  }
+  return queue;
 }
 
 /** Sets a student's own allowance; both null means "back to the installation default". */
