@@ -90,10 +90,13 @@ export async function checkTurnLimits(
 ): Promise<TurnLimitsCheck> {
   const now = deps.clock();
   const windows = windowStarts(now);
+  // What this process's last holds saw under the lock, when recent enough; else read.
+  const seen = seenTotals(deps.db, userId, now.getTime());
   const [limits, recent, totals] = await Promise.all([
     limitsForUser(deps, userId),
     countQuestionsSince(new Date(now.getTime() - 60_000)),
-    hasLimits(deps.limits) ? sumSpendingTotals(deps.db, { userId, ...windows, now }) : null,
+    seen ??
+      (hasLimits(deps.limits) ? sumSpendingTotals(deps.db, { userId, ...windows, now }) : null),
   ]);
   if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
   if (!hasLimits(limits)) return { limits, hasRoomToOverlap: true };
@@ -179,6 +182,61 @@ export async function reserveTurn(
       };
     }),
   );
+}
+
+/**
+ * How old the counters a hold saw may be and still decide, without a read, whether the next turn
+ * may start beside its hold. Installation-wide counters move with every student, so only briefly;
+ * a student's own move with their own turns. Either way the hold itself reads under the lock: a
+ * stale view can only send a turn the sequential way or, within OVERLAP_MARGIN_TURNS, have its
+ * hold refused after the call started (aborted and billed). Old windows count as spent: stale
+ * counters only err towards less room.
+ */
+const SEEN_INSTALLATION_MS = 2_000;
+const SEEN_USER_MS = 10_000;
+
+interface SeenCounters {
+  installation?: { at: number; spentThisMonth: number; reservedCost: number };
+  users: Map<
+    string,
+    { at: number; usedToday: number; usedThisWeek: number; reservedTokens: number }
+  >;
+}
+const seenByDb = new WeakMap<Db, SeenCounters>();
+
+function remember(db: Db, userId: string, at: number, totals: SpendingTotals) {
+  let seen = seenByDb.get(db);
+  if (!seen) {
+    seen = { users: new Map() };
+    seenByDb.set(db, seen);
+  }
+  seen.installation = {
+    at,
+    spentThisMonth: totals.spentThisMonth,
+    reservedCost: totals.reservedCost,
+  };
+  seen.users.set(userId, {
+    at,
+    usedToday: totals.usedToday,
+    usedThisWeek: totals.usedThisWeek,
+    reservedTokens: totals.reservedTokens,
+  });
+}
+
+function seenTotals(db: Db, userId: string, now: number): SpendingTotals | undefined {
+  const seen = seenByDb.get(db);
+  const user = seen?.users.get(userId);
+  if (user && now - user.at > SEEN_USER_MS) seen!.users.delete(userId);
+  const installation = seen?.installation;
+  if (!user || now - user.at > SEEN_USER_MS) return undefined;
+  if (!installation || now - installation.at > SEEN_INSTALLATION_MS) return undefined;
+  return {
+    usedToday: user.usedToday,
+    usedThisWeek: user.usedThisWeek,
+    reservedTokens: user.reservedTokens,
+    spentThisMonth: installation.spentThisMonth,
+    reservedCost: installation.reservedCost,
+  };
 }
 
 /**
