@@ -164,12 +164,19 @@ export async function reserveTurn(
       if (left.usd <= 0) throw budgetExhausted();
       const tokens = Math.min(estimate.tokens, left.today, left.thisWeek);
       const costUsd = Math.min(estimate.costUsd, left.usd);
+      const held = Number.isFinite(costUsd) ? costUsd : 0;
       const id = await createReservation(tx, {
         userId,
         tokens,
-        costUsd: Number.isFinite(costUsd) ? costUsd : 0,
+        costUsd: held,
         createdAt: now,
         expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+      });
+      // Seen under the lock, this hold included: the next turn's look needs no read.
+      remember(deps.db, userId, now.getTime(), {
+        ...totals,
+        reservedTokens: totals.reservedTokens + tokens,
+        reservedCost: totals.reservedCost + held,
       });
       return {
         id,
