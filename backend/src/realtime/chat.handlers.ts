@@ -20,7 +20,6 @@ import {
 } from '../modules/chat/turn.service.js';
 import type { TurnDeps } from '../modules/chat/turn.types.js';
 import { tracingHooks } from '../modules/observability/tracing-hooks.js';
-import { profMark } from '../lib/turn-profile.js';
 import type { HintbookServer, HintbookSocket } from './io.js';
 
 type ClientEvent = keyof ClientToServerEvents;
@@ -108,12 +107,7 @@ export function registerChatHandlers(
     on(
       'chat:send',
       chatSendPayloadSchema,
-      async (payload) => {
-        profMark(payload.clientMessageId, 'recv');
-        const r = { ok: true as const, ...(await sendQuestion(deps, user(), payload)) };
-        profMark(payload.clientMessageId, 'ack');
-        return r;
-      },
+      async (payload) => ({ ok: true as const, ...(await sendQuestion(deps, user(), payload)) }),
       'drop',
     );
     on(

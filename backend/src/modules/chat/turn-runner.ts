@@ -26,7 +26,6 @@ import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
 import { endWithoutAnswer, finish, PolicyRefusal, SpendLimitReached } from './turn-endings.js';
 import type { RunTurnInput, TurnDeps } from './turn.types.js';
-import { profMark, profFlush } from '../../lib/turn-profile.js';
 import { resolveTurnRules } from '../exercises/turn-rules.js';
 
 /** The classification's longest answer (see tutor.ts). */
@@ -101,8 +100,6 @@ async function answerTurn(
   vault: RedactionVault | null,
 ): Promise<boolean> {
   const { turn, user, session, question, answer } = input;
-  const pk = question.clientMessageId;
-  profMark(pk, 'runStart');
   const emit = deps.emitter;
   const redact = (text: string) => (vault ? vault.redact(text) : text);
   // What leaves for a provider; planning and evidence keep working on the real text.
@@ -147,21 +144,17 @@ async function answerTurn(
       now: deps.clock(),
     });
     const reads = Promise.all([
-      rulesRead
-        .finally(() => profMark(pk, 'r_rules'))
-        .then((rules) => {
-          // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.
-          if (rules.policy?.mode === 'off') {
-            retrieval.abort();
-            throw new PolicyRefusal(rules.policy.text);
-          }
-          return rules;
-        }),
-      loadUserState(deps.db, user).finally(() => profMark(pk, 'r_user')),
-      listRecentVisibleMessages(deps.db, session.id, question.seq, 8).finally(() =>
-        profMark(pk, 'r_recent'),
-      ),
-      loadAnswerHistory(deps, session, question).finally(() => profMark(pk, 'r_hist')),
+      rulesRead.then((rules) => {
+        // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.
+        if (rules.policy?.mode === 'off') {
+          retrieval.abort();
+          throw new PolicyRefusal(rules.policy.text);
+        }
+        return rules;
+      }),
+      loadUserState(deps.db, user),
+      listRecentVisibleMessages(deps.db, session.id, question.seq, 8),
+      loadAnswerHistory(deps, session, question),
       // The query is embedded by a vendor when vectors are on: it goes out redacted too.
       findCourseMaterial(deps, {
         userId: user.id,
@@ -169,14 +162,13 @@ async function answerTurn(
         question: outbound.question.content,
         notebookContext: outbound.notebookContext,
         signal: retrieval.signal,
-      }).finally(() => profMark(pk, 'r_material')),
+      }),
     ]).finally(() => turn.abort.signal.removeEventListener('abort', stopRetrieval));
     // The reads that lose to a refusal must not surface as unhandled rejections.
     reads.catch(() => undefined);
     const [rules, pedagogy, recent, storedHistory, material] = await reads;
     const history = recent.filter((row) => !isOwnRow(row));
     const answerHistory = storedHistory.filter((row) => !isOwnRow(row));
-    profMark(pk, 'readsDone');
     const planned = planHintLevels(pedagogy, {
       session,
       question,
@@ -227,7 +219,6 @@ async function answerTurn(
     const inputCost = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
     const overAtStart = meter.charge(inputCost);
     if (overAtStart) throw new SpendLimitReached(overAtStart);
-    profMark(pk, 'callStart');
     const events = streamGuardedAnswer(deps.tutor, {
       request: { system: request.system, messages: request.messages },
       guardRetrySystem: request.guardRetrySystem,
@@ -269,7 +260,6 @@ async function answerTurn(
       next.catch(() => undefined);
       const event = step.value;
       if (event.type === 'delta') {
-        profMark(pk, 'firstEvent');
         const over = meter.charge({ inputTokens: 0, outputTokens: estimateTokens(event.text) });
         if (over) {
           turn.abort.abort();
@@ -286,7 +276,6 @@ async function answerTurn(
         turn.deltas.push(delta);
         turn.content += event.text;
         emit.toUser(user.id, 'chat:delta', delta);
-        profMark(pk, 'emitted');
         continue;
       }
       if (event.type === 'trip') {
@@ -318,7 +307,6 @@ async function answerTurn(
           usage: event.usage,
         },
       });
-      profFlush(pk);
       await learnAfterAnswer(deps, input, classified);
       return true;
     }

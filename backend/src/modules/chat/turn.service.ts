@@ -46,7 +46,6 @@ import {
   touchSession,
   type SessionRow,
 } from './sessions.repository.js';
-import { profMark } from '../../lib/turn-profile.js';
 import { runTurn } from './turn-runner.js';
 import { notebookNotFound } from '../learning/learning.errors.js';
 import { resolveNotebookScope } from '../learning/notebook-scope.js';
@@ -74,7 +73,6 @@ export async function sendQuestion(
   if (!deps.tutor.isConfigured()) throw tutorNotConfigured(user.isAdmin);
   if (payload.content.length > deps.limits.messageMaxLength)
     throw messageTooLong(deps.limits.messageMaxLength);
-  profMark(payload.clientMessageId, 'sendStart');
 
   // Independent of each other, and each one delays the first token: side by side. A limit's
   // refusal counts only once the send is known to be new.
@@ -100,7 +98,6 @@ export async function sendQuestion(
           : undefined;
   if (refusal) throw refusal;
   const checked = await limitsChecked;
-  profMark(payload.clientMessageId, 'reads1');
 
   const isNewSession = !session;
   const ids = {
@@ -196,7 +193,6 @@ export async function sendQuestion(
       deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
     );
     const outcome = await committed.stored;
-    profMark(payload.clientMessageId, 'stored');
     if (!outcome.ok) throw outcome.error;
     if (!('answer' in outcome.rows)) return outcome.rows;
     return {
@@ -208,9 +204,7 @@ export async function sendQuestion(
   }
 
   const reservation = await reserve(deps, user.id, checked);
-  profMark(payload.clientMessageId, 'reserved');
   const stored = await storeOrRelease(deps, reservation, storeOnce);
-  profMark(payload.clientMessageId, 'stored');
   if (!stored) throw new Error('a send that lost a race left no stored message');
   if (!('answer' in stored)) {
     await release(deps, reservation);
