@@ -19,8 +19,8 @@ import { insertGuardTrip } from './guard-trips.repository.js';
 import { redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession } from './sessions.repository.js';
-import { createSpendMeter, type SpendLimit, type SpendMeter } from './spend-meter.js';
-import { AppError } from '../../lib/app-error.js';
+import { createSpendMeter, type SpendMeter } from './spend-meter.js';
+import { awaitCommitted, endUnstored, settleCommit, type HeldTurn } from './turn-commit.js';
 import type { TurnReservation } from '../usage/quota.service.js';
 import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
@@ -69,12 +69,6 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
     if (isRedacting) await storeRedactionCounts(deps, input, vault);
     await settle(deps, input, held.reservation);
   }
-}
-
-/** What a turn that started beside its store and hold learns once they committed. */
-interface HeldTurn {
-  reservation: TurnReservation | undefined;
-  isStored: boolean;
 }
 
 /** The turn's calls are stored before its hold goes, so no other turn sees the gap. */
@@ -331,70 +325,6 @@ async function answerTurn(
   } finally {
     turn.abort.signal.removeEventListener('abort', stopClassification);
   }
-}
-
-/**
- * Waits for the store and hold of a turn that started beside them. Returns the limit the hold
- * leaves no room for (the turn ends there, its calls stopped); throws `NotStored`, or a
- * `SpendLimitReached` for a refused hold, after `stopCalls` ran. Resolves once the client has had
- * the send's ack.
- */
-async function awaitCommitted(
-  committed: NonNullable<RunTurnInput['committed']>,
-  held: HeldTurn,
-  meter: SpendMeter,
-  stopCalls: () => Promise<void>,
-): Promise<SpendLimit | null> {
-  const ending = await settleCommit(committed, held);
-  if (ending === 'not-stored' || ending instanceof SpendLimitReached) {
-    await stopCalls();
-    throw ending === 'not-stored' ? new NotStored() : ending;
-  }
-  const over = held.reservation ? meter.holdTo(held.reservation) : null;
-  if (over) await stopCalls();
-  // The ack goes out once the store is known; `chat:turn` must follow it, as on the other path.
-  await new Promise((resolve) => setImmediate(resolve));
-  return over;
-}
-
-/** The store failed after the call started; the send's ack carries the error. */
-class NotStored extends Error {}
-
-/** What the commit of a turn started beside it means for the turn; sets `held`. */
-async function settleCommit(
-  committed: NonNullable<RunTurnInput['committed']>,
-  held: HeldTurn,
-): Promise<'committed' | 'not-stored' | SpendLimitReached> {
-  const outcome = await committed.both;
-  // A hold given while the store failed goes back once the aborted call's usage is stored.
-  if (outcome.state === 'not-stored') {
-    held.reservation = outcome.reservation;
-    return 'not-stored';
-  }
-  held.isStored = true;
-  if (outcome.state === 'committed') {
-    held.reservation = outcome.reservation;
-    return 'committed';
-  }
-  // Turns elsewhere took what was left between the look and the hold.
-  const code = outcome.refusal instanceof AppError ? outcome.refusal.code : '';
-  return new SpendLimitReached(code === 'chat.budget_exhausted' ? 'budget' : 'allowance');
-}
-
-/** Nothing was stored, so nothing is written and the client hears only the ack's error. */
-function endUnstored(deps: TurnDeps, input: RunTurnInput) {
-  deps.activeTurns.finish(input.turn, {
-    name: 'chat:error',
-    payload: {
-      sessionId: input.session.id,
-      turnId: input.turn.turnId,
-      messageId: null,
-      content: '',
-      code: 'internal',
-      message: 'The question could not be stored.',
-      retryable: true,
-    },
-  });
 }
 
 /** Admins see how much was withheld, per kind; never the values. Losing the row costs nothing. */

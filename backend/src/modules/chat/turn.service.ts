@@ -52,11 +52,11 @@ import { resolveNotebookScope } from '../learning/notebook-scope.js';
 import {
   STALE_AFTER_MS,
   type ReplayEmitter,
-  type TurnCommit,
   type TurnDeps,
   type TurnStarted,
 } from './turn.types.js';
 import { provisionalRows } from './provisional-turn.js';
+import { commitBeside } from './turn-commit.js';
 
 export type { TurnStarted };
 
@@ -180,7 +180,7 @@ export async function sendQuestion(
       sessionId: session.id,
       userId: user.id,
     });
-    const committed = commitBeside(deps, holding, storing);
+    const committed = commitBeside(holding, storing);
     runTurn(deps, {
       turn,
       user,
@@ -223,43 +223,6 @@ export async function sendQuestion(
     turnId: stored.answer.id,
     duplicate: false,
   };
-}
-
-type StoredTurn = { session: SessionRow; question: MessageRow; answer: MessageRow };
-
-/**
- * The store and the hold of a turn whose answer call already started. `stored` settles the
- * send's ack (a failed store is the send's error, as on the sequential path; a lost race ends
- * as a duplicate); `both` tells the turn whether it may show its answer. A store that succeeded
- * while the hold was refused stays (the question was asked) and the turn ends at its limit.
- */
-function commitBeside(
-  deps: TurnDeps,
-  holding: Promise<TurnReservation>,
-  storing: Promise<StoredTurn | TurnStarted | undefined>,
-): TurnCommit {
-  const stored = storing.then(
-    (rows) =>
-      rows
-        ? ({ ok: true, rows } as const)
-        : ({
-            ok: false,
-            error: new Error('a send that lost a race left no stored message'),
-          } as const),
-    (error: unknown) => ({ ok: false, error }) as const,
-  );
-  const both = Promise.allSettled([holding, stored]).then(async ([hold, store]) => {
-    const isStored = store.status === 'fulfilled' && store.value.ok && 'answer' in store.value.rows;
-    if (hold.status === 'rejected') {
-      return isStored
-        ? ({ state: 'refused', refusal: hold.reason } as const)
-        : ({ state: 'not-stored' } as const);
-    }
-    // The turn settles this hold once its aborted call's usage is stored.
-    if (!isStored) return { state: 'not-stored', reservation: hold.value } as const;
-    return { state: 'committed', reservation: hold.value } as const;
-  });
-  return { stored, both };
 }
 
 /** Checks the rate limit and reads how far the student is from the others (quota.service.ts). */
