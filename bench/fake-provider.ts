@@ -115,7 +115,7 @@ let wallMark = performance.now();
 const control = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let body: unknown;
-  if (url.pathname === '/clock') body = { now: performance.now(), origin: performance.timeOrigin };
+  if (url.pathname === '/clock') body = { now: performance.now() };
   else if (url.pathname === '/timings') {
     body = Object.fromEntries(timings);
     timings.clear();

@@ -154,7 +154,6 @@ async function main() {
       // Small enough that conversations of 10 questions fold into summaries.
       CHAT_HISTORY_TOKENS: '1200',
       SOCKET_MAX_CONNECTIONS_PER_USER: '100',
-      ...(process.env.TURN_PROFILE ? { TURN_PROFILE: '1' } : {}),
     },
     path.join(tempDir, 'backend.log'),
   );
@@ -222,10 +221,6 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, answerMs + 1_000));
   const requests = (await (await fetch(`${fake.controlUrl}/requests`)).json()) as FakeRequest[];
   const side = analyseSideBySide(turns, timings, requests);
-  if (process.env.BENCH_RAW) {
-    const clock = (await (await fetch(`${fake.controlUrl}/clock`)).json()) as { origin: number };
-    writeFileSync(process.env.BENCH_RAW, JSON.stringify({ origin: clock.origin, turns, timings }));
-  }
   log(`${side.clean}/${side.turns} turns clean, ${side.summaries} summaries`);
   const problems = [...new Set(turns.flatMap((turn) => turn.problems))];
   if (problems.length > 0 && tempDir) log(`backend log: ${path.join(tempDir, 'backend.log')}`);
