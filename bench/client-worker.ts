@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import OpenAI from 'openai';
 import { io, type Socket } from 'socket.io-client';
 import type {
   ChatDeltaEvent,
@@ -215,6 +216,40 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
   };
 }
 
+/**
+ * The provider asked directly, one streamed request every `everyMs` until `done`: the baseline
+ * measured in the same process, under the same load, as the turns through Hintbook.
+ */
+async function askDirectlyMeanwhile(
+  direct: { baseUrl: string; everyMs: number },
+  isDone: () => boolean,
+): Promise<number[]> {
+  const client = new OpenAI({ apiKey: 'sk-bench', baseURL: direct.baseUrl, maxRetries: 0 });
+  const samples: number[] = [];
+  const running: Promise<void>[] = [];
+  while (!isDone()) {
+    running.push(
+      (async () => {
+        const sent = performance.now();
+        const stream = await client.chat.completions.create({
+          model: 'gpt-5-mini',
+          messages: [{ role: 'user', content: 'Why does my loop print 0 instead of the total?' }],
+          stream: true,
+        });
+        let first: number | undefined;
+        for await (const chunk of stream) {
+          if (first === undefined && chunk.choices[0]?.delta?.content)
+            first = performance.now() - sent;
+        }
+        if (first !== undefined) samples.push(first);
+      })().catch((error: unknown) => console.error(`direct request failed: ${String(error)}`)),
+    );
+    await delay(direct.everyMs * (0.5 + Math.random()));
+  }
+  await Promise.all(running);
+  return samples;
+}
+
 /** Each client asks `turns` questions in one conversation, each after the previous answer. */
 async function converse(request: Extract<WorkerRequest, { type: 'conversation' }>) {
   const deltaAdded: Histogram = {};
@@ -222,6 +257,10 @@ async function converse(request: Extract<WorkerRequest, { type: 'conversation' }
   const active = sockets.slice(0, request.clients);
   const startedAt = performance.now();
   loopDelay.reset();
+  let conversing = true;
+  const directly = request.direct
+    ? askDirectlyMeanwhile(request.direct, () => !conversing)
+    : Promise.resolve(undefined);
   await Promise.all(
     active.map(async (socket, i) => {
       await delay((request.staggerMs * i) / Math.max(1, active.length));
@@ -240,7 +279,10 @@ async function converse(request: Extract<WorkerRequest, { type: 'conversation' }
       }
     }),
   );
+  conversing = false;
+  const directFirstTokenMs = await directly;
   return {
+    ...(directFirstTokenMs ? { directFirstTokenMs } : {}),
     turns,
     deltaAdded,
     clients: active.length,

@@ -23,6 +23,11 @@ export type WorkerRequest =
       staggerMs: number;
       chunks: number;
       turnTimeoutMs: number;
+      /**
+       * The provider asked directly from this same process while the conversations run (same
+       * client load, same machine load): one streamed request every `everyMs`.
+       */
+      direct?: { baseUrl: string; everyMs: number };
     }
   | { type: 'close' };
 
@@ -52,6 +57,8 @@ export interface RunResult {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   wallMs: number;
+  /** Request sent → first content chunk of the provider asked directly meanwhile (ms). */
+  directFirstTokenMs?: number[];
 }
 
 export type WorkerReply =

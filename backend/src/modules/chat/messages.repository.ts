@@ -52,21 +52,30 @@ export async function insertMessage(db: Db, values: NewMessageRow): Promise<Mess
  */
 export async function insertQuestionWithAnswer(
   db: Db,
-  values: {
+  input: {
     sessionId: string;
     userId: string;
     content: string;
     clientMessageId: string;
     createdAt: Date;
+    /** Chosen beforehand when the answer call starts beside this INSERT (provisional-turn.ts). */
+    ids?: { questionId: string; answerId: string };
   },
 ): Promise<{ question: MessageRow; answer: MessageRow }> {
-  const questionId = randomUUID();
+  const { ids, ...values } = input;
+  const questionId = ids?.questionId ?? randomUUID();
   const { content, clientMessageId, ...common } = values;
   const rows = await db
     .insert(messages)
     .values([
       { ...common, id: questionId, role: 'user', status: 'complete', content, clientMessageId },
-      { ...common, role: 'assistant', status: 'streaming', replyToId: questionId },
+      {
+        ...common,
+        ...(ids ? { id: ids.answerId } : {}),
+        role: 'assistant',
+        status: 'streaming',
+        replyToId: questionId,
+      },
     ])
     .returning();
   const question = rows.find((row) => row.id === questionId);

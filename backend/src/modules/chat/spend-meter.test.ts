@@ -30,4 +30,18 @@ describe('spend meter', () => {
     const meter = createSpendMeter(undefined, dollarPerThousand);
     expect(meter.charge({ inputTokens: 10 ** 9, outputTokens: 10 ** 9 })).toBeNull();
   });
+
+  it('counts what a turn charged before its hold against the hold it then got', () => {
+    const meter = createSpendMeter(undefined, dollarPerThousand);
+    expect(meter.charge({ inputTokens: 60, outputTokens: 0 })).toBeNull();
+    expect(meter.holdTo(reservation(100, 1))).toBeNull();
+    expect(meter.tokensLeft()).toBe(40);
+    expect(meter.charge({ inputTokens: 0, outputTokens: 41 })).toBe('allowance');
+    const small = createSpendMeter(undefined, dollarPerThousand);
+    small.charge({ inputTokens: 60, outputTokens: 0 });
+    expect(small.holdTo(reservation(50, null))).toBe('allowance');
+    const poor = createSpendMeter(undefined, dollarPerThousand);
+    poor.charge({ inputTokens: 60, outputTokens: 0 });
+    expect(poor.holdTo(reservation(null, 0.05))).toBe('budget');
+  });
 });

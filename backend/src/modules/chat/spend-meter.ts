@@ -15,6 +15,11 @@ export interface SpendMeter {
   wouldExceed(usage: TokenUsage): SpendLimit | null;
   /** Charges `usage`; returns the limit now crossed, if any. */
   charge(usage: TokenUsage): SpendLimit | null;
+  /**
+   * For a turn whose calls started before its hold was taken (created without a reservation):
+   * the caps become the hold's, minus what was already charged; returns the limit that crosses.
+   */
+  holdTo(reservation: TurnReservation): SpendLimit | null;
   /** Tokens left, for logs and tests. */
   tokensLeft(): number;
 }
@@ -25,6 +30,8 @@ export function createSpendMeter(
 ): SpendMeter {
   let tokensLeft = reservation?.capTokens ?? Infinity;
   let usdLeft = reservation?.capUsd ?? Infinity;
+  // What was charged, so a hold taken later can start from it (`holdTo`).
+  const charged: TokenUsage[] = [];
   const check = (tokens: number, usd: number): SpendLimit | null => {
     if (tokens > tokensLeft) return 'allowance';
     if (usd > usdLeft) return 'budget';
@@ -34,11 +41,19 @@ export function createSpendMeter(
   return {
     wouldExceed: (usage) => check(usage.inputTokens + usage.outputTokens, usdOf(usage)),
     charge(usage) {
+      charged.push(usage);
       tokensLeft -= usage.inputTokens + usage.outputTokens;
       usdLeft -= usdOf(usage);
       if (tokensLeft < 0) return 'allowance';
       if (usdLeft < 0) return 'budget';
       return null;
+    },
+    holdTo(held) {
+      tokensLeft = held.capTokens ?? Infinity;
+      usdLeft = held.capUsd ?? Infinity;
+      let crossed: SpendLimit | null = null;
+      for (const usage of charged.splice(0)) crossed = this.charge(usage) ?? crossed;
+      return crossed;
     },
     tokensLeft: () => tokensLeft,
   };

@@ -20,6 +20,8 @@ import { redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession } from './sessions.repository.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
+import { awaitCommitted, endUnstored, settleCommit, type HeldTurn } from './turn-commit.js';
+import type { TurnReservation } from '../usage/quota.service.js';
 import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
 import { endWithoutAnswer, finish, PolicyRefusal, SpendLimitReached } from './turn-endings.js';
@@ -50,8 +52,10 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
     ? { ...turnDeps, tutor: withRedaction(turnDeps.tutor, vault) }
     : turnDeps;
   const meter = createSpendMeter(input.reservation, (usage) => deps.spending?.costOf(usage) ?? 0);
+  // Filled once the hold and the store committed, for a turn that started beside them.
+  const held: HeldTurn = { reservation: input.reservation, isStored: !input.committed };
   try {
-    const completed = await answerTurn(deps, input, meter, isRedacting ? vault : null);
+    const completed = await answerTurn(deps, input, meter, held, isRedacting ? vault : null);
     // After chat:done: fold old messages for the next turn, within what this turn reserved.
     if (completed)
       await summarizeAfterTurn(deps, {
@@ -63,16 +67,16 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
   } finally {
     // Counted whatever the outcome: the redacted text left either way.
     if (isRedacting) await storeRedactionCounts(deps, input, vault);
-    await settle(deps, input);
+    await settle(deps, input, held.reservation);
   }
 }
 
 /** The turn's calls are stored before its hold goes, so no other turn sees the gap. */
-async function settle(deps: TurnDeps, input: RunTurnInput) {
-  if (!input.reservation?.id) return;
+async function settle(deps: TurnDeps, input: RunTurnInput, reservation?: TurnReservation) {
+  if (!reservation?.id) return;
   try {
     await deps.spending?.flushUsage();
-    await settleReservation(deps, input.reservation);
+    await settleReservation(deps, reservation);
   } catch (error) {
     deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not settle a reservation');
   }
@@ -86,6 +90,7 @@ async function answerTurn(
   deps: TurnDeps,
   input: RunTurnInput,
   meter: SpendMeter,
+  held: HeldTurn,
   vault: RedactionVault | null,
 ): Promise<boolean> {
   const { turn, user, session, question, answer } = input;
@@ -98,14 +103,22 @@ async function answerTurn(
         notebookContext: redactNotebookContext(input.notebookContext, redact),
       }
     : { question, notebookContext: input.notebookContext };
-  emit.toUser(user.id, 'chat:turn', {
-    sessionId: session.id,
-    turnId: turn.turnId,
-    clientMessageId: question.clientMessageId ?? '',
-    userMessageId: question.id,
-    assistantMessageId: answer.id,
-    ...(input.isNewSession ? { sessionTitle: session.title } : {}),
-  });
+  let isAnnounced = false;
+  const announce = () => {
+    isAnnounced = true;
+    emit.toUser(user.id, 'chat:turn', {
+      sessionId: session.id,
+      turnId: turn.turnId,
+      clientMessageId: question.clientMessageId ?? '',
+      userMessageId: question.id,
+      assistantMessageId: answer.id,
+      ...(input.isNewSession ? { sessionTitle: session.title } : {}),
+    });
+  };
+  // A turn started beside its store says nothing before the question is stored.
+  if (!input.committed) announce();
+  // Its own rows may be stored already when its reads run: they are not history.
+  const isOwnRow = (row: { id: string }) => row.id === question.id || row.id === answer.id;
   // Ends with a stop, or with an answer that did not complete: that verdict would be dropped.
   const classification = new AbortController();
   const stopClassification = () => classification.abort();
@@ -147,7 +160,9 @@ async function answerTurn(
     ]).finally(() => turn.abort.signal.removeEventListener('abort', stopRetrieval));
     // The reads that lose to a refusal must not surface as unhandled rejections.
     reads.catch(() => undefined);
-    const [rules, pedagogy, history, answerHistory, material] = await reads;
+    const [rules, pedagogy, recent, storedHistory, material] = await reads;
+    const history = recent.filter((row) => !isOwnRow(row));
+    const answerHistory = storedHistory.filter((row) => !isOwnRow(row));
     const planned = planHintLevels(pedagogy, {
       session,
       question,
@@ -180,15 +195,9 @@ async function answerTurn(
             )
             .catch(() => null)
         : Promise.resolve(null);
-    if (input.reservation?.id) meter.charge(classificationCost);
+    if (input.reservation?.id || input.committed) meter.charge(classificationCost);
     const { hintLevels, reason } = planned.plan;
     const cue = hintCue(hintLevels, reason);
-    emit.toUser(user.id, 'chat:meta', {
-      sessionId: session.id,
-      turnId: turn.turnId,
-      hintCue: cue,
-      sources: material.sources,
-    });
     const request = buildAnswerContext(deps, {
       session,
       history: answerHistory,
@@ -199,14 +208,6 @@ async function answerTurn(
       notebookContext: outbound.notebookContext,
       courseMaterial: material.text,
     });
-    // Not waited for before the answer call; the answer's own last write waits for it.
-    const levelsStored = updateMessage(deps.db, answer.id, {
-      hintLevelProgramming: hintLevels.programming,
-      hintLevelMaths: hintLevels.maths,
-      hintCue: cue,
-      sources: material.sources,
-    });
-    levelsStored.catch(() => undefined);
     const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
     // Nothing is sent when the question alone would pass what the turn holds.
     const inputCost = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
@@ -219,8 +220,39 @@ async function answerTurn(
       signal: turn.abort.signal,
       programmingLevel: hintLevels.programming,
       referenceSolution: input.referenceSolution ?? rules.exercise?.referenceSolution ?? undefined,
+    })[Symbol.asyncIterator]();
+    // The call goes out now; its first event waits below while the store and hold commit.
+    let next = events.next();
+    next.catch(() => undefined);
+    if (input.committed) {
+      const over = await awaitCommitted(input.committed, held, meter, async () => {
+        turn.abort.abort();
+        // Aborted, the call ends and the resilience layer records what it used.
+        await next.catch(() => undefined);
+      });
+      if (over) throw new SpendLimitReached(over);
+      announce();
+    }
+    emit.toUser(user.id, 'chat:meta', {
+      sessionId: session.id,
+      turnId: turn.turnId,
+      hintCue: cue,
+      sources: material.sources,
     });
-    for await (const event of events) {
+    // Not waited for before the first delta; the answer's own last write waits for it.
+    const levelsStored = updateMessage(deps.db, answer.id, {
+      hintLevelProgramming: hintLevels.programming,
+      hintLevelMaths: hintLevels.maths,
+      hintCue: cue,
+      sources: material.sources,
+    });
+    levelsStored.catch(() => undefined);
+    for (;;) {
+      const step = await next;
+      if (step.done) break;
+      next = events.next();
+      next.catch(() => undefined);
+      const event = step.value;
       if (event.type === 'delta') {
         const over = meter.charge({ inputTokens: 0, outputTokens: estimateTokens(event.text) });
         if (over) {
@@ -275,7 +307,20 @@ async function answerTurn(
     throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
   } catch (error) {
     classification.abort();
-    await endWithoutAnswer(deps, input, error);
+    let ending = error;
+    if (input.committed && !isAnnounced) {
+      // Ended before the client heard of the turn (the rules refused, the store or hold did not
+      // commit): nothing is written or said until the store is known, and then only if it was.
+      const commit = await settleCommit(input.committed, held);
+      if (commit === 'not-stored') {
+        endUnstored(deps, input);
+        return false;
+      }
+      if (commit !== 'committed') ending = commit;
+      await new Promise((resolve) => setImmediate(resolve));
+      announce();
+    }
+    await endWithoutAnswer(deps, input, ending);
     return false;
   } finally {
     turn.abort.signal.removeEventListener('abort', stopClassification);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   ChatResumeAck,
   ChatResumePayload,
@@ -10,7 +11,13 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { UserRow } from '../users/users.types.js';
-import { reserveTurn, settleReservation, type TurnReservation } from '../usage/quota.service.js';
+import {
+  checkTurnLimits,
+  reserveTurn,
+  settleReservation,
+  type TurnLimitsCheck,
+  type TurnReservation,
+} from '../usage/quota.service.js';
 import {
   messageNotFound,
   messageTooLong,
@@ -42,14 +49,16 @@ import {
 import { runTurn } from './turn-runner.js';
 import { notebookNotFound } from '../learning/learning.errors.js';
 import { resolveNotebookScope } from '../learning/notebook-scope.js';
-import { STALE_AFTER_MS, type ReplayEmitter, type TurnDeps } from './turn.types.js';
+import {
+  STALE_AFTER_MS,
+  type ReplayEmitter,
+  type TurnDeps,
+  type TurnStarted,
+} from './turn.types.js';
+import { provisionalRows } from './provisional-turn.js';
+import { commitBeside } from './turn-commit.js';
 
-export interface TurnStarted {
-  sessionId: string;
-  userMessageId: string;
-  turnId: string;
-  duplicate: boolean;
-}
+export type { TurnStarted };
 
 /**
  * Stores the question and a placeholder answer, then starts the answer in the background.
@@ -65,11 +74,10 @@ export async function sendQuestion(
   if (payload.content.length > deps.limits.messageMaxLength)
     throw messageTooLong(deps.limits.messageMaxLength);
 
-  // Independent of each other, and each one delays the first token: side by side. The hold is
-  // taken at once and given back when the send turns out to be a resend or cannot go on; its
-  // refusal (a limit) counts only once the send is known to be new.
-  const holding = reserve(deps, user.id);
-  holding.catch(() => undefined);
+  // Independent of each other, and each one delays the first token: side by side. A limit's
+  // refusal counts only once the send is known to be new.
+  const limitsChecked = checkLimits(deps, user.id);
+  limitsChecked.catch(() => undefined);
   const [duplicate, found, notebookScope] = await Promise.all([
     findDuplicate(deps.db, user.id, payload.clientMessageId),
     payload.sessionId ? findOwnedSession(deps.db, user.id, payload.sessionId) : undefined,
@@ -77,14 +85,8 @@ export async function sendQuestion(
     !payload.sessionId && payload.notebook
       ? resolveNotebookScope(deps.db, user.id, payload.notebook)
       : undefined,
-  ]).catch(async (error: unknown) => {
-    await giveBack(deps, holding);
-    throw error;
-  });
-  if (duplicate) {
-    await giveBack(deps, holding);
-    return duplicate;
-  }
+  ]);
+  if (duplicate) return duplicate;
   const session = found;
   const refusal =
     payload.sessionId && !session
@@ -94,31 +96,32 @@ export async function sendQuestion(
         : payload.notebook && !session && !notebookScope
           ? notebookNotFound()
           : undefined;
-  if (refusal) {
-    await giveBack(deps, holding);
-    throw refusal;
-  }
-  const reservation = await holding;
+  if (refusal) throw refusal;
+  const checked = await limitsChecked;
 
   const isNewSession = !session;
+  const ids = {
+    sessionId: session?.id ?? randomUUID(),
+    questionId: randomUUID(),
+    answerId: randomUUID(),
+  };
+  const now = deps.clock();
+  const newSession = {
+    // As touchSession would leave it: a new conversation's first message is this one.
+    lastMessageAt: now,
+    updatedAt: now,
+    userId: user.id,
+    title: notebookScope
+      ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
+      : titleFromQuestion(payload.content),
+    scope: notebookScope?.scope ?? ('general' as const),
+    notebookId: notebookScope?.notebookId ?? null,
+  };
   // The question and its placeholder answer, together or not at all.
   const store = () =>
     withTransaction(deps.db, async (tx) => {
       const txDeps = { ...deps, db: tx };
-      const now = deps.clock();
-      const target =
-        session ??
-        (await createSession(txDeps.db, {
-          // As touchSession would leave it: a new conversation's first message is this one.
-          lastMessageAt: now,
-          updatedAt: now,
-          userId: user.id,
-          title: notebookScope
-            ? `${notebookScope.title}: ${titleFromQuestion(payload.content)}`
-            : titleFromQuestion(payload.content),
-          scope: notebookScope?.scope ?? 'general',
-          notebookId: notebookScope?.notebookId ?? null,
-        }));
+      const target = session ?? (await createSession(txDeps.db, newSession));
       if (payload.replacesMessageId)
         await replaceLastQuestion(txDeps, target, user.id, payload.replacesMessageId);
       const { question, answer } = await insertQuestionWithAnswer(txDeps.db, {
@@ -127,11 +130,12 @@ export async function sendQuestion(
         content: payload.content,
         clientMessageId: payload.clientMessageId,
         createdAt: now,
+        ids,
       });
       if (session) await touchSession(txDeps.db, target.id, now);
       return { session: target, question, answer };
     });
-  const stored = await storeOrRelease(deps, reservation, () =>
+  const storeOnce = () =>
     store()
       .catch(async (error: unknown) => {
         // An answer left `streaming` by a process that died blocks its conversation until it is
@@ -150,8 +154,57 @@ export async function sendQuestion(
         if (isUniqueViolation(error, 'messages_one_streaming_per_session_idx'))
           throw turnInProgress();
         throw error;
-      }),
-  );
+      });
+  const kind: TurnKind = payload.replacesMessageId ? 'edit' : 'new';
+
+  // Far from every limit: the answer call starts as soon as its prompt is built, and the hold
+  // and the store run beside it (turn-runner.ts holds its text until both committed). An edit
+  // changes the history the prompt reads, so it is stored first; so is a new conversation,
+  // whose calls' usage rows need the session to exist.
+  if (session && checked.hasRoomToOverlap && !payload.replacesMessageId) {
+    // The prompt's reads go first: on PGlite's one connection (and a busy pool) whatever is
+    // queued first runs first, and only the reads stand before the answer call.
+    const afterReads = new Promise<void>((resolve) => setImmediate(resolve));
+    const holding = afterReads.then(() => reserve(deps, user.id, checked));
+    const storing = afterReads.then(storeOnce);
+    const provisional = provisionalRows({
+      session,
+      userId: user.id,
+      content: payload.content,
+      clientMessageId: payload.clientMessageId,
+      ids,
+      now,
+    });
+    const turn = deps.activeTurns.start({
+      turnId: ids.answerId,
+      sessionId: session.id,
+      userId: user.id,
+    });
+    const committed = commitBeside(holding, storing);
+    runTurn(deps, {
+      turn,
+      user,
+      ...provisional,
+      isNewSession,
+      notebookContext: payload.context,
+      kind,
+      committed,
+    }).catch((error: unknown) =>
+      deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
+    );
+    const outcome = await committed.stored;
+    if (!outcome.ok) throw outcome.error;
+    if (!('answer' in outcome.rows)) return outcome.rows;
+    return {
+      sessionId: session.id,
+      userMessageId: ids.questionId,
+      turnId: ids.answerId,
+      duplicate: false,
+    };
+  }
+
+  const reservation = await reserve(deps, user.id, checked);
+  const stored = await storeOrRelease(deps, reservation, storeOnce);
   if (!stored) throw new Error('a send that lost a race left no stored message');
   if (!('answer' in stored)) {
     await release(deps, reservation);
@@ -162,8 +215,7 @@ export async function sendQuestion(
     reservation,
     isNewSession,
     notebookContext: payload.context,
-    // Rewording the last question is asking again, not a new attempt.
-    kind: payload.replacesMessageId ? 'edit' : 'new',
+    kind,
   });
   return {
     sessionId: stored.session.id,
@@ -173,13 +225,28 @@ export async function sendQuestion(
   };
 }
 
-/** Checks the limits and holds what the turn may spend (see quota.service.ts). */
-function reserve(deps: TurnDeps, userId: string): Promise<TurnReservation> {
-  return reserveTurn(
+/** Checks the rate limit and reads how far the student is from the others (quota.service.ts). */
+function checkLimits(deps: TurnDeps, userId: string): Promise<TurnLimitsCheck> {
+  return checkTurnLimits(
     { db: deps.db, limits: deps.limits, clock: deps.clock },
     userId,
     deps.spending?.estimate() ?? { tokens: 0, costUsd: 0 },
     (since) => countQuestionsSince(deps.db, userId, since),
+    deps.activeTurns.running().length,
+  );
+}
+
+/** Holds what the turn may spend, under the reservation lock (see quota.service.ts). */
+function reserve(
+  deps: TurnDeps,
+  userId: string,
+  checked: TurnLimitsCheck,
+): Promise<TurnReservation> {
+  return reserveTurn(
+    { db: deps.db, limits: deps.limits, clock: deps.clock },
+    userId,
+    deps.spending?.estimate() ?? { tokens: 0, costUsd: 0 },
+    checked.limits,
   );
 }
 
@@ -188,12 +255,6 @@ async function release(deps: TurnDeps, reservation: TurnReservation) {
   await settleReservation(deps, reservation).catch((error: unknown) =>
     deps.logger.warn({ err: error }, 'could not release a usage reservation'),
   );
-}
-
-/** Gives back a hold taken beside the first reads; a refused hold holds nothing. */
-async function giveBack(deps: TurnDeps, holding: Promise<TurnReservation>) {
-  const reservation = await holding.catch(() => null);
-  if (reservation) await release(deps, reservation);
 }
 
 /** Runs a step between reserving and starting; when it throws, the hold is given back. */
@@ -282,7 +343,7 @@ export async function retryLastQuestion(
   const previous = await findAnswerTo(deps.db, question.id);
   if (previous?.status === 'complete') throw nothingToRetry();
   if (previous?.status === 'streaming') throw turnInProgress();
-  const reservation = await reserve(deps, user.id);
+  const reservation = await reserve(deps, user.id, await checkLimits(deps, user.id));
 
   const answer = await withTransaction(deps.db, async (tx) => {
     if (previous) await markReplaced(tx, [previous.id], deps.clock());

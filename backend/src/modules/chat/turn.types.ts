@@ -69,6 +69,14 @@ export const STREAM_HEARTBEAT_MS = 1_000;
 export const STALE_AFTER_MS = 6_000;
 export const ORPHAN_SWEEP_MS = 2_000;
 
+/** What a send or retry acks: the turn's ids, or the first send's when this one is a resend. */
+export interface TurnStarted {
+  sessionId: string;
+  userMessageId: string;
+  turnId: string;
+  duplicate: boolean;
+}
+
 /** One turn as the runner gets it: who, where, what was asked, and what it may spend. */
 export interface RunTurnInput {
   turn: ActiveTurn;
@@ -87,4 +95,28 @@ export interface RunTurnInput {
   referenceSolution?: string | undefined;
   /** What the turn may spend (reserved at its start); settled when it ends. */
   reservation?: TurnReservation | undefined;
+  /**
+   * Set when the answer call starts before the question is stored and the hold taken: the rows
+   * above are provisional (see provisional-turn.ts) and nothing may reach the client, nor be
+   * written to the answer, until `both` says they committed.
+   */
+  committed?: TurnCommit | undefined;
+}
+
+/** The store and the hold of a turn that started beside them (turn.service.ts). */
+export interface TurnCommit {
+  /** The send's ack: stored (or a duplicate found on a lost race), else the error to answer. */
+  stored: Promise<
+    | {
+        ok: true;
+        rows: { session: SessionRow; question: MessageRow; answer: MessageRow } | TurnStarted;
+      }
+    | { ok: false; error: unknown }
+  >;
+  /** Whether the turn may go on: both committed, the hold refused, or nothing stored. */
+  both: Promise<
+    | { state: 'committed'; reservation: TurnReservation }
+    | { state: 'refused'; refusal: unknown }
+    | { state: 'not-stored'; reservation?: TurnReservation }
+  >;
 }

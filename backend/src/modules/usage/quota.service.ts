@@ -9,6 +9,7 @@ import {
   upsertUserAllowance,
 } from './allowances.repository.js';
 import { withTransaction } from '../../db/transaction.js';
+import { createKeyedMutex, type KeyedMutex } from '../../lib/keyed-mutex.js';
 import {
   createReservation,
   deleteReservation,
@@ -17,6 +18,7 @@ import {
   sumReservedCost,
   sumSpendingTotals,
   sumUserTokensSince,
+  type SpendingTotals,
 } from './usage.repository.js';
 
 export type ChatLimits = Config['chat'];
@@ -57,68 +59,206 @@ export interface TurnReservation {
 /** How long a reservation holds if its turn never settles (its process died). */
 const RESERVATION_TTL_MS = 10 * 60_000;
 
+/** The student's limits and questions of the last minute, read once per send. */
+export interface TurnLimitsCheck {
+  limits: Awaited<ReturnType<typeof limitsForUser>>;
+  /** Enough left, by a lock-free read, that the turn may start before its hold is taken. */
+  hasRoomToOverlap: boolean;
+}
+
 /**
- * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
- * its estimate, or what is left when that is less. Counters are sums over usage_events plus
- * the running turns' reservations, under one lock, so concurrent turns (tabs, replicas) cannot
- * together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
+ * How many turns' worth must be left, beyond every turn running here, before an answer call may
+ * start beside its reservation rather than after it. A reservation taken beside the call can
+ * still be refused (turns elsewhere took what was left); the call is then aborted and billed
+ * what it used, which this margin keeps within the limit.
  */
-export async function reserveTurn(
+export const OVERLAP_MARGIN_TURNS = 4;
+
+/**
+ * Refuses a turn over its rate limit, and says (from a lock-free read of the same counters the
+ * reservation sums) whether the student is far enough from every allowance and the budget for
+ * the answer to start beside the reservation. Near a limit the turn reserves first.
+ */
+export async function checkTurnLimits(
   deps: QuotaDeps,
   userId: string,
   estimate: { tokens: number; costUsd: number },
   /** The student's questions since then (chat owns the messages; usage only counts them). */
   countQuestionsSince: (since: Date) => Promise<number>,
+  /** Turns running in this process: each may still take up to its estimate. */
+  runningTurns: number,
+): Promise<TurnLimitsCheck> {
+  const now = deps.clock();
+  const windows = windowStarts(now);
+  // What this process's last holds saw under the lock, when recent enough; else read.
+  const seen = seenTotals(deps.db, userId, now.getTime());
+  const [limits, recent, totals] = await Promise.all([
+    limitsForUser(deps, userId),
+    countQuestionsSince(new Date(now.getTime() - 60_000)),
+    seen ??
+      (hasLimits(deps.limits) ? sumSpendingTotals(deps.db, { userId, ...windows, now }) : null),
+  ]);
+  if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
+  if (!hasLimits(limits)) return { limits, hasRoomToOverlap: true };
+  if (!totals) return { limits, hasRoomToOverlap: false };
+  const margin = OVERLAP_MARGIN_TURNS + runningTurns;
+  const left = leftOf(limits, totals);
+  return {
+    limits,
+    hasRoomToOverlap:
+      left.today >= margin * estimate.tokens &&
+      left.thisWeek >= margin * estimate.tokens &&
+      left.usd >= margin * estimate.costUsd,
+  };
+}
+
+/** Any token allowance or budget at all (the installation's, or a student's own). */
+function hasLimits(limits: Pick<ChatLimits, 'dailyTokens' | 'weeklyTokens' | 'monthlyBudgetUsd'>) {
+  return limits.dailyTokens > 0 || limits.weeklyTokens > 0 || limits.monthlyBudgetUsd > 0;
+}
+
+function leftOf(limits: TurnLimitsCheck['limits'], totals: SpendingTotals) {
+  return {
+    today:
+      limits.dailyTokens > 0
+        ? limits.dailyTokens - totals.usedToday - totals.reservedTokens
+        : Infinity,
+    thisWeek:
+      limits.weeklyTokens > 0
+        ? limits.weeklyTokens - totals.usedThisWeek - totals.reservedTokens
+        : Infinity,
+    usd:
+      limits.monthlyBudgetUsd > 0
+        ? limits.monthlyBudgetUsd - totals.spentThisMonth - totals.reservedCost
+        : Infinity,
+  };
+}
+
+/**
+ * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
+ * its estimate, or what is left when that is less. Counters are sums over usage_events plus
+ * the running turns' reservations, under one lock, so concurrent turns (tabs, replicas) cannot
+ * together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
+ * `limits` come from `checkTurnLimits`, which also applied the rate limit.
+ */
+export async function reserveTurn(
+  deps: QuotaDeps,
+  userId: string,
+  estimate: { tokens: number; costUsd: number },
+  limits: TurnLimitsCheck['limits'],
 ): Promise<TurnReservation> {
   const now = deps.clock();
   const windows = windowStarts(now);
-  const [limits, recent] = await Promise.all([
-    limitsForUser(deps, userId),
-    countQuestionsSince(new Date(now.getTime() - 60_000)),
-  ]);
   const binding = { window: 'day' as const, resetsAt: windows.nextDay };
-  if (recent >= limits.turnsPerMinute) throw chatRateLimited(60);
   const hasTokenLimit = limits.dailyTokens > 0 || limits.weeklyTokens > 0;
-  if (!hasTokenLimit && limits.monthlyBudgetUsd <= 0)
-    return { id: null, capTokens: null, capUsd: null, binding };
+  if (!hasLimits(limits)) return { id: null, capTokens: null, capUsd: null, binding };
 
-  return withTransaction(deps.db, async (tx) => {
-    await lockReservations(tx, limits.monthlyBudgetUsd > 0 ? 'installation' : { userId });
-    const totals = await sumSpendingTotals(tx, { userId, ...windows, now });
-    const leftToday =
-      limits.dailyTokens > 0
-        ? limits.dailyTokens - totals.usedToday - totals.reservedTokens
-        : Infinity;
-    const leftThisWeek =
-      limits.weeklyTokens > 0
-        ? limits.weeklyTokens - totals.usedThisWeek - totals.reservedTokens
-        : Infinity;
-    if (leftToday <= 0) throw allowanceExhausted('day', windows.nextDay);
-    if (leftThisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
-    const leftUsd =
-      limits.monthlyBudgetUsd > 0
-        ? limits.monthlyBudgetUsd - totals.spentThisMonth - totals.reservedCost
-        : Infinity;
-    if (leftUsd <= 0) throw budgetExhausted();
-    const tokens = Math.min(estimate.tokens, leftToday, leftThisWeek);
-    const costUsd = Math.min(estimate.costUsd, leftUsd);
-    const id = await createReservation(tx, {
-      userId,
-      tokens,
-      costUsd: Number.isFinite(costUsd) ? costUsd : 0,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
-    });
-    return {
-      id,
-      capTokens: hasTokenLimit ? tokens : null,
-      capUsd: limits.monthlyBudgetUsd > 0 ? costUsd : null,
-      binding:
-        leftToday <= leftThisWeek
-          ? binding
-          : { window: 'week' as const, resetsAt: windows.nextWeek },
-    };
+  const scope = limits.monthlyBudgetUsd > 0 ? 'installation' : { userId };
+  return holdQueueOf(deps.db).run(scope === 'installation' ? scope : `user:${userId}`, () =>
+    withTransaction(deps.db, async (tx) => {
+      await lockReservations(tx, scope);
+      const totals = await sumSpendingTotals(tx, { userId, ...windows, now });
+      const left = leftOf(limits, totals);
+      if (left.today <= 0) throw allowanceExhausted('day', windows.nextDay);
+      if (left.thisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
+      if (left.usd <= 0) throw budgetExhausted();
+      const tokens = Math.min(estimate.tokens, left.today, left.thisWeek);
+      const costUsd = Math.min(estimate.costUsd, left.usd);
+      const held = Number.isFinite(costUsd) ? costUsd : 0;
+      const id = await createReservation(tx, {
+        userId,
+        tokens,
+        costUsd: held,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+      });
+      // Seen under the lock, this hold included: the next turn's look needs no read.
+      remember(deps.db, userId, now.getTime(), {
+        ...totals,
+        reservedTokens: totals.reservedTokens + tokens,
+        reservedCost: totals.reservedCost + held,
+      });
+      return {
+        id,
+        capTokens: hasTokenLimit ? tokens : null,
+        capUsd: limits.monthlyBudgetUsd > 0 ? costUsd : null,
+        binding:
+          left.today <= left.thisWeek
+            ? binding
+            : { window: 'week' as const, resetsAt: windows.nextWeek },
+      };
+    }),
+  );
+}
+
+/**
+ * How old the counters a hold saw may be and still decide, without a read, whether the next turn
+ * may start beside its hold. Installation-wide counters move with every student, so only briefly;
+ * a student's own move with their own turns. Either way the hold itself reads under the lock: a
+ * stale view can only send a turn the sequential way or, within OVERLAP_MARGIN_TURNS, have its
+ * hold refused after the call started (aborted and billed). Old windows count as spent: stale
+ * counters only err towards less room.
+ */
+const SEEN_INSTALLATION_MS = 2_000;
+const SEEN_USER_MS = 10_000;
+
+interface SeenCounters {
+  installation?: { at: number; spentThisMonth: number; reservedCost: number };
+  users: Map<
+    string,
+    { at: number; usedToday: number; usedThisWeek: number; reservedTokens: number }
+  >;
+}
+const seenByDb = new WeakMap<Db, SeenCounters>();
+
+function remember(db: Db, userId: string, at: number, totals: SpendingTotals) {
+  let seen = seenByDb.get(db);
+  if (!seen) {
+    seen = { users: new Map() };
+    seenByDb.set(db, seen);
+  }
+  seen.installation = {
+    at,
+    spentThisMonth: totals.spentThisMonth,
+    reservedCost: totals.reservedCost,
+  };
+  seen.users.set(userId, {
+    at,
+    usedToday: totals.usedToday,
+    usedThisWeek: totals.usedThisWeek,
+    reservedTokens: totals.reservedTokens,
   });
+}
+
+function seenTotals(db: Db, userId: string, now: number): SpendingTotals | undefined {
+  const seen = seenByDb.get(db);
+  const user = seen?.users.get(userId);
+  if (user && now - user.at > SEEN_USER_MS) seen!.users.delete(userId);
+  const installation = seen?.installation;
+  if (!user || now - user.at > SEEN_USER_MS) return undefined;
+  if (!installation || now - installation.at > SEEN_INSTALLATION_MS) return undefined;
+  return {
+    usedToday: user.usedToday,
+    usedThisWeek: user.usedThisWeek,
+    reservedTokens: user.reservedTokens,
+    spentThisMonth: installation.spentThisMonth,
+    reservedCost: installation.reservedCost,
+  };
+}
+
+/**
+ * Per database, this process's queue in front of the reservation lock: at 100 turns a second a
+ * hold waiting for the lock would otherwise sit on a pool connection, and a dozen of them leave
+ * none for the turns' reads. Other processes still meet at the database's lock.
+ */
+const holdQueues = new WeakMap<Db, KeyedMutex>();
+function holdQueueOf(db: Db): KeyedMutex {
+  let queue = holdQueues.get(db);
+  if (!queue) {
+    queue = createKeyedMutex();
+    holdQueues.set(db, queue);
+  }
+  return queue;
 }
 
 /** Sets a student's own allowance; both null means "back to the installation default". */

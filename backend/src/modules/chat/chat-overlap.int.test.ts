@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages, usageEvents } from '../../db/schema/index.js';
+import { startFakeOpenAI, type FakeServer } from '../../test/fake-providers/index.js';
+import { registerThroughApi } from '../../test/factories.js';
+import { createTestApp, type TestApp } from '../../test/harness.js';
+import { allowanceExhausted } from '../usage/usage.errors.js';
+import { findUserById } from '../users/users.repository.js';
+import type { UserRow } from '../users/users.types.js';
+import { insertQuestionWithAnswer } from './messages.repository.js';
+import { provisionalRows } from './provisional-turn.js';
+import { createSession } from './sessions.repository.js';
+import { runTurn } from './turn-runner.js';
+import type { TurnCommit, TurnDeps } from './turn.types.js';
+
+/**
+ * A turn whose answer call starts beside its store and hold (turn.service.ts), driven directly
+ * with the real runner, database and OpenAI SDK against its fake; the test decides when and how
+ * the store and hold commit.
+ */
+
+const CLASSIFICATION = {
+  isNewProblem: true,
+  isElaborationRequest: false,
+  showedEffort: false,
+  difficulty: { programming: 2, maths: 1 },
+  problemSummary: 'sum a list',
+};
+const words = (count: number) => Array.from({ length: count }, () => ' word');
+const NO_HOLD = {
+  id: null,
+  capTokens: null,
+  capUsd: null,
+  binding: { window: 'day' as const, resetsAt: new Date(0) },
+};
+
+/** A commit the test settles itself. */
+function controlledCommit() {
+  let settleStored!: (value: Awaited<TurnCommit['stored']>) => void;
+  let settleBoth!: (value: Awaited<TurnCommit['both']>) => void;
+  const commit: TurnCommit = {
+    stored: new Promise((resolve) => (settleStored = resolve)),
+    both: new Promise((resolve) => (settleBoth = resolve)),
+  };
+  return { commit, settleStored, settleBoth };
+}
+
+async function until<T>(read: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('did not happen in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('an answer call started beside its store and hold', () => {
+  let fake: FakeServer;
+  let t: TestApp;
+  let user: UserRow;
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    t = await createTestApp({
+      LLM_PROVIDER: 'openai',
+      OPENAI_API_KEY: 'k',
+      OPENAI_BASE_URL: fake.baseUrl,
+      CHAT_DAILY_TOKENS: '1000000',
+    });
+    const registered = await registerThroughApi(t.app);
+    user = (await findUserById(t.database.db, registered.body.user.id))!;
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  /** Starts a turn as turn.service.ts does on that path; `store` decides whether rows exist. */
+  async function startTurn(commit: TurnCommit, store: boolean) {
+    const events: { name: string; payload: unknown; at: number }[] = [];
+    const deps: TurnDeps = {
+      ...t.hintbook.turns,
+      emitter: {
+        toUser: (_userId, name, payload) => events.push({ name, payload, at: Date.now() }),
+      },
+    };
+    const session = await createSession(t.database.db, {
+      userId: user.id,
+      title: 'loops',
+      scope: 'general',
+      notebookId: null,
+      lastMessageAt: t.clock(),
+      updatedAt: t.clock(),
+    });
+    const ids = { questionId: randomUUID(), answerId: randomUUID() };
+    const content = 'How do I add up the numbers in a list?';
+    const rows = provisionalRows({
+      session,
+      userId: user.id,
+      content,
+      clientMessageId: randomUUID(),
+      ids,
+      now: t.clock(),
+    });
+    if (store)
+      await insertQuestionWithAnswer(t.database.db, {
+        sessionId: session.id,
+        userId: user.id,
+        content,
+        clientMessageId: rows.question.clientMessageId!,
+        createdAt: t.clock(),
+        ids,
+      });
+    const turn = deps.activeTurns.start({
+      turnId: ids.answerId,
+      sessionId: session.id,
+      userId: user.id,
+    });
+    const run = runTurn(deps, {
+      turn,
+      user,
+      ...rows,
+      isNewSession: false,
+      kind: 'new',
+      committed: commit,
+    });
+    const answerCall = () =>
+      until(() =>
+        fake.calls.find(
+          (call) =>
+            (call.body as { stream?: boolean }).stream === true &&
+            JSON.stringify(call.body).includes(content) &&
+            !seen.has(call),
+        ),
+      ).then((call) => seen.add(call));
+    return { events, run, ids, answerCall, turn };
+  }
+  const seen = new Set<unknown>();
+  const answerUsage = (answerId: string) =>
+    until(async () => {
+      const [row] = await t.database.db
+        .select()
+        .from(usageEvents)
+        .where(and(eq(usageEvents.messageId, answerId), eq(usageEvents.purpose, 'answer')));
+      return row;
+    });
+
+  it('shows nothing, not even the turn, until the question is stored and the hold taken', async () => {
+    fake.setDefault({ chunks: words(20), structured: CLASSIFICATION });
+    const { commit, settleStored, settleBoth } = controlledCommit();
+    const { events, run, ids, answerCall } = await startTurn(commit, true);
+    await answerCall();
+    // The fake has long sent every chunk by now; none of it may be out.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events).toEqual([]);
+    const committedAt = Date.now();
+    settleStored({
+      ok: true,
+      rows: { sessionId: '', userMessageId: '', turnId: '', duplicate: false },
+    });
+    settleBoth({ state: 'committed', reservation: NO_HOLD });
+    await run;
+    const names = events.map((event) => event.name);
+    expect(names.slice(0, 2)).toEqual(['chat:turn', 'chat:meta']);
+    expect(names.at(-1)).toBe('chat:done');
+    // The answer guard may merge pieces below code-level help; every delta is still there.
+    expect(names.slice(2, -1).length).toBeGreaterThan(0);
+    expect(new Set(names.slice(2, -1))).toEqual(new Set(['chat:delta']));
+    expect(Math.min(...events.map((event) => event.at))).toBeGreaterThanOrEqual(committedAt);
+    const [answer] = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, ids.answerId));
+    expect(answer).toMatchObject({ status: 'complete', content: words(20).join('') });
+  });
+
+  it('aborts the started call when the hold is refused, bills what it used and ends at the limit', async () => {
+    fake.setDefault({ chunks: words(400), chunkDelayMs: 15, structured: CLASSIFICATION });
+    const { commit, settleStored, settleBoth } = controlledCommit();
+    const { events, run, ids, answerCall } = await startTurn(commit, true);
+    await answerCall();
+    settleStored({
+      ok: true,
+      rows: { sessionId: '', userMessageId: '', turnId: '', duplicate: false },
+    });
+    settleBoth({ state: 'refused', refusal: allowanceExhausted('day', new Date()) });
+    const started = Date.now();
+    await run;
+    // Aborted at once, not after 400 chunks × 15 ms.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(events.map((event) => event.name)).toEqual(['chat:turn', 'chat:error']);
+    expect(events[1]!.payload).toMatchObject({
+      code: 'chat.allowance_exhausted',
+      retryable: false,
+    });
+    const [answer] = await t.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, ids.answerId));
+    expect(answer).toMatchObject({ status: 'error', errorCode: 'chat.allowance_exhausted' });
+    const usage = await answerUsage(ids.answerId);
+    expect(usage).toMatchObject({ outcome: 'aborted', isEstimate: true });
+    expect(usage.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('aborts the started call when the store fails, bills it, and tells the client nothing', async () => {
+    fake.setDefault({ chunks: words(400), chunkDelayMs: 15, structured: CLASSIFICATION });
+    const { commit, settleStored, settleBoth } = controlledCommit();
+    const { events, run, ids, answerCall, turn } = await startTurn(commit, false);
+    await answerCall();
+    settleStored({ ok: false, error: new Error('the store failed') });
+    settleBoth({ state: 'not-stored' });
+    await run;
+    // The send's ack carries the error; no event and no row for a question never stored.
+    expect(events).toEqual([]);
+    expect(turn.terminal).toBeDefined();
+    expect(turn.abort.signal.aborted).toBe(true);
+    const rows = await t.database.db.select().from(messages).where(eq(messages.id, ids.answerId));
+    expect(rows).toEqual([]);
+    const usage = await answerUsage(ids.answerId);
+    expect(usage).toMatchObject({ outcome: 'aborted', isEstimate: true });
+    expect(usage.inputTokens).toBeGreaterThan(0);
+  });
+});
