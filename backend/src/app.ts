@@ -55,6 +55,7 @@ import { createRedisRateLimitStores } from './cluster/rate-limit-store.js';
 import type { SharedRedis } from './cluster/redis.js';
 import { createExclusiveRunner, type RunExclusively } from './cluster/run-once.js';
 import { startOrphanSweeper } from './modules/chat/orphan-sweeper.js';
+import { createAnswerLeases } from './modules/chat/answer-leases.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
 import {
   createRetrievalIndexer,
@@ -183,6 +184,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   const activeTurns = observed.activeTurns;
   const drain = createDrainSwitch();
   const runExclusively = createExclusiveRunner(database);
+  const leases = createAnswerLeases(clock);
   const turns: TurnDeps = {
     db: database.db,
     clock,
@@ -196,10 +198,11 @@ export function buildApp(deps: AppDeps): Hintbook {
     retrieval: { deps: retrieval, settings: config.retrieval },
     spending: ai.spending(config.retrieval.tokenBudget),
     relay: deps.redis ? createClusterTurnRelay(io, activeTurns) : undefined,
+    leases,
   };
   registerChatHandlers(io, turns, { isDraining: drain.isDraining });
-  const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
-  const orphans = startOrphanSweeper({ ...turns, intervalMs: ORPHAN_SWEEP_MS });
+  const flusher = startStreamFlusher({ ...turns, leases, intervalMs: STREAM_HEARTBEAT_MS });
+  const orphans = startOrphanSweeper({ ...turns, leases, intervalMs: ORPHAN_SWEEP_MS });
   const retention = startRetentionSweeper({
     db: database.db,
     clock,

@@ -46,6 +46,11 @@ export interface ChatStudent {
   terminalOf(turnId: string, timeoutMs?: number): Promise<Terminal>;
   /** Resolves once the turn's highest delta seq reached `seq`. */
   waitForDeltas(turnId: string, seq: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once nothing has arrived for the turn for `quietMs`: a second ending, or deltas
+   * after the end, would show up by then.
+   */
+  settled(turnId: string, quietMs?: number, timeoutMs?: number): Promise<void>;
   /** Resolves once the socket is connected (at once when it is). */
   connected(timeoutMs?: number): Promise<void>;
   /** Disconnects seen so far, and resumes answered `unknown`. */
@@ -133,6 +138,16 @@ export async function openTutorSocket(
         () => student.deltasOf(turnId).some((delta) => delta.seq >= seq) || undefined,
         timeoutMs,
         `turn ${turnId} did not reach delta ${seq}`,
+      );
+    },
+    settled: async (turnId, quietMs = 2_500, timeoutMs = 60_000) => {
+      await waitUntil(
+        () => {
+          const last = events.findLast((event) => event.payload.turnId === turnId);
+          return last && performance.now() - last.at >= quietMs ? true : undefined;
+        },
+        timeoutMs,
+        `turn ${turnId} did not go quiet`,
       );
     },
     connected: async (timeoutMs = 20_000) => {

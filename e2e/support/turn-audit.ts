@@ -31,6 +31,8 @@ const uuid = /^[0-9a-f-]{36}$/;
 
 export async function auditTurn(student: ChatStudent, turnId: string, sql: Sql): Promise<TurnAudit> {
   if (!uuid.test(turnId)) throw new Error(`not a turn id: ${turnId}`);
+  // A second ending, or deltas after the end, must have had time to arrive.
+  await student.settled(turnId);
   const problems: string[] = [];
   let isLost = false;
   let isDuplicated = false;
@@ -71,6 +73,14 @@ export async function auditTurn(student: ChatStudent, turnId: string, sql: Sql):
     duplicate(`${terminals.length} terminal events: ${terminals.map((t) => t.name).join(', ')}`);
   }
   const terminal = terminals[0];
+  if (terminal) {
+    const endedAt = student.events.find((event) => event.payload === terminal.payload)!.at;
+    const late = student.events.filter(
+      (event) =>
+        event.name === 'chat:delta' && event.payload.turnId === turnId && event.at > endedAt,
+    ).length;
+    if (late > 0) duplicate(`${late} deltas arrived after the answer ended`);
+  }
 
   const row = await sql(
     `select json_build_object('status', status, 'content', content, 'session', session_id,
