@@ -27,8 +27,7 @@ export interface Received {
 }
 
 export type Terminal =
-  | { name: 'chat:done'; payload: ChatDoneEvent }
-  | { name: 'chat:error'; payload: ChatErrorEvent };
+  { name: 'chat:done'; payload: ChatDoneEvent } | { name: 'chat:error'; payload: ChatErrorEvent };
 
 export interface ChatStudent {
   email: string;
@@ -41,6 +40,8 @@ export interface ChatStudent {
   retry(sessionId: string): Promise<{ sessionId: string; turnId: string }>;
   stop(sessionId: string, turnId: string): Promise<void>;
   deltasOf(turnId: string): ChatDeltaEvent[];
+  /** When an event (one of `events`' payloads, e.g. a terminal's) arrived, performance.now(). */
+  arrivalOf(payload: object): number;
   terminalsOf(turnId: string): Terminal[];
   /** Resolves with the turn's first terminal event (or rejects after `timeoutMs`). */
   terminalOf(turnId: string, timeoutMs?: number): Promise<Terminal>;
@@ -125,6 +126,11 @@ export async function openTutorSocket(
       events
         .filter((event) => event.name === 'chat:delta' && event.payload.turnId === turnId)
         .map((event) => event.payload as unknown as ChatDeltaEvent),
+    arrivalOf: (payload) => {
+      const event = events.find((each) => (each.payload as object) === payload);
+      if (!event) throw new Error('not an event this student received');
+      return event.at;
+    },
     terminalsOf: (turnId) =>
       events.filter(
         (event) =>

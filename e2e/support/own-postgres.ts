@@ -83,7 +83,18 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   ].join(' ');
   let isRunning = false;
   const start = async () => {
-    await asServer('pg_ctl', ['start', '-w', '-t', '30', '-D', dataDir, '-l', logFile, '-o', options]);
+    await asServer('pg_ctl', [
+      'start',
+      '-w',
+      '-t',
+      '30',
+      '-D',
+      dataDir,
+      '-l',
+      logFile,
+      '-o',
+      options,
+    ]);
     isRunning = true;
   };
   const stop = async (mode: 'fast' | 'immediate' = 'fast') => {

@@ -24,12 +24,7 @@ import { request } from './http.js';
 import { freePort, startNginx, type RunningNginx } from './nginx.js';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres.js';
 import { startOwnRedis, type OwnRedis } from './own-redis.js';
-import {
-  assertBuildIsFresh,
-  startBackend,
-  waitForHealth,
-  type BackendProcess,
-} from './stack.js';
+import { assertBuildIsFresh, startBackend, waitForHealth, type BackendProcess } from './stack.js';
 
 export interface Replica {
   /** `a`, `b`, then `c`, `d`… for replacements. */

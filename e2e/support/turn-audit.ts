@@ -29,7 +29,11 @@ type Sql = (statement: string) => Promise<string>;
 
 const uuid = /^[0-9a-f-]{36}$/;
 
-export async function auditTurn(student: ChatStudent, turnId: string, sql: Sql): Promise<TurnAudit> {
+export async function auditTurn(
+  student: ChatStudent,
+  turnId: string,
+  sql: Sql,
+): Promise<TurnAudit> {
   if (!uuid.test(turnId)) throw new Error(`not a turn id: ${turnId}`);
   // A second ending, or deltas after the end, must have had time to arrive.
   await student.settled(turnId);
@@ -74,7 +78,7 @@ export async function auditTurn(student: ChatStudent, turnId: string, sql: Sql):
   }
   const terminal = terminals[0];
   if (terminal) {
-    const endedAt = student.events.find((event) => event.payload === terminal.payload)!.at;
+    const endedAt = student.arrivalOf(terminal.payload);
     const late = student.events.filter(
       (event) =>
         event.name === 'chat:delta' && event.payload.turnId === turnId && event.at > endedAt,
@@ -88,7 +92,15 @@ export async function auditTurn(student: ChatStudent, turnId: string, sql: Sql):
   );
   if (!row) {
     lose('no answer row stored');
-    return { turnId, status: 'missing', deltas: seqs.length, repeatedDeltas, isLost, isDuplicated, problems };
+    return {
+      turnId,
+      status: 'missing',
+      deltas: seqs.length,
+      repeatedDeltas,
+      isLost,
+      isDuplicated,
+      problems,
+    };
   }
   const stored = JSON.parse(row) as {
     status: string;
@@ -100,7 +112,8 @@ export async function auditTurn(student: ChatStudent, turnId: string, sql: Sql):
   const finalText = terminal?.payload.content;
   if (stored.status === 'complete') {
     if (stored.content !== shown) lose('the stored answer differs from the deltas received');
-    if (terminal && finalText !== stored.content) lose('chat:done carried another text than stored');
+    if (terminal && finalText !== stored.content)
+      lose('chat:done carried another text than stored');
   } else if (terminal) {
     // Interrupted or failed: the student is shown the terminal event's text, which must be
     // what is kept, and it can only be what streamed so far.

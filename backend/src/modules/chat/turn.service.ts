@@ -224,9 +224,7 @@ function isOrphaned(deps: TurnDeps, answer: MessageRow, now: Date): boolean {
 
 /** Null right after a database outage, when old heartbeats prove nothing (answer-leases.ts). */
 function staleBeforeFor(deps: TurnDeps, now: Date): Date | null {
-  return deps.leases
-    ? deps.leases.staleBefore(now)
-    : new Date(now.getTime() - STALE_AFTER_MS);
+  return deps.leases ? deps.leases.staleBefore(now) : new Date(now.getTime() - STALE_AFTER_MS);
 }
 
 async function findDuplicate(
