@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -72,12 +72,30 @@ process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 async function measure(mode: Deployment['mode']) {
   deployment = await startDeployment({ mode, fake: fake!, pgServerUrl, redisUrl, tempDir });
   log(`${mode}: ${mode === 'single' ? 1 : 2} backend(s) up, clients on ${deployment.target.url}`);
-  const ramp = await rampStreams(deployment, fake!, plan.levels, plan.levelMs, log);
+  const ramp = await rampStreams(
+    deployment,
+    fake!,
+    plan.levels,
+    plan.levelMs,
+    log,
+    mode === 'replicas' ? redisServerPid() : undefined,
+  );
   const stopped =
     mode === 'replicas' ? await measureCrossReplicaStop(deployment, plan.stopTurns) : undefined;
   await deployment.close();
   deployment = undefined;
   return { ramp, stopped };
+}
+
+/** The redis-server's pid when it runs here (INFO server), for its CPU share; else undefined. */
+function redisServerPid(): number | undefined {
+  try {
+    const info = execFileSync('redis-cli', ['-u', redisUrl, 'info', 'server'], { timeout: 5_000 });
+    const pid = Number(/process_id:(\d+)/.exec(info.toString())?.[1]);
+    return pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const held = (ramp: { held: number; allHeld: boolean }) =>
@@ -144,6 +162,7 @@ try {
       tokensPerSecond: row.tokensPerSecond,
       loopDelayP99Ms: row.loopDelayP99Ms,
       benchLimited: row.benchLimited,
+      cpuPercent: row.cpuPercent,
     }));
   const results = path.join(repoRoot, 'bench', 'results');
   mkdirSync(results, { recursive: true });

@@ -30,6 +30,14 @@ export const DELTA_P99_BOUND_MS = 100;
 
 export interface LevelResult {
   streams: number;
+  /** % of one core over the level, except `machine`: % of all cores. */
+  cpuPercent: {
+    replica: number;
+    fake: number;
+    otherReplicas: number[];
+    redis: number | null;
+    machine: number;
+  };
   held: boolean;
   reasons: string[];
   deltaAddedP99Ms: number;
@@ -46,6 +54,8 @@ export async function rampStreams(
   levels: number[],
   levelMs: number,
   log: (message: string) => void,
+  /** Redis's own process, when it runs on this machine: its CPU is printed beside the replica's. */
+  redisPid?: number,
 ): Promise<{ held: number; allHeld: boolean; levels: LevelResult[] }> {
   const { workers, target } = deployment;
   const tokens = await deployment.register(Math.max(...levels));
@@ -65,7 +75,13 @@ export async function rampStreams(
         );
       }),
     );
-    const pids = [target.child.pid, fake.child.pid];
+    // The replica under load, the fake, then what the adapter adds: the idle replica, Redis.
+    const pids = [
+      target.child.pid,
+      fake.child.pid,
+      ...deployment.others.map((other) => other.child.pid),
+      redisPid,
+    ];
     const cpuBefore = pids.map(cpuSeconds);
     const machineBefore = machineTicks();
     await target.probe('reset');
@@ -90,9 +106,11 @@ export async function rampStreams(
     );
     const wallSeconds = (performance.now() - started) / 1000;
     const machineAfter = machineTicks();
-    const [backendCpu, fakeCpu] = pids.map(
+    const [backendCpu, fakeCpu, ...adapterCpu] = pids.map(
       (pid, index) => ((cpuSeconds(pid) - cpuBefore[index]!) / wallSeconds) * 100,
     );
+    const otherReplicaCpu = adapterCpu.slice(0, deployment.others.length);
+    const redisCpu = redisPid ? adapterCpu.at(-1) : undefined;
     const machine =
       ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100;
     const fakeStats = (await (await fetch(`${fake.controlUrl}/stats`)).json()) as {
@@ -122,6 +140,13 @@ export async function rampStreams(
     const held = analysis.verdict.held && deltaAddedP99Ms <= DELTA_P99_BOUND_MS;
     results.push({
       streams,
+      cpuPercent: {
+        replica: backendCpu!,
+        fake: fakeCpu!,
+        otherReplicas: otherReplicaCpu,
+        redis: redisCpu ?? null,
+        machine,
+      },
       held,
       reasons,
       deltaAddedP99Ms,
@@ -134,6 +159,9 @@ export async function rampStreams(
       `${deployment.mode}: ${streams} streams ${held ? 'held' : 'NOT held'}` +
         ` (delta p99 ${deltaAddedP99Ms.toFixed(1)} ms, ${analysis.tokensPerSecond.mean.toFixed(1)} tok/s,` +
         ` loop p99 ${analysis.backend.loopDelayP99Ms.toFixed(1)} ms, replica CPU ${backendCpu!.toFixed(0)} %` +
+        otherReplicaCpu.map((cpu) => `, idle replica ${cpu.toFixed(0)} %`).join('') +
+        (redisCpu !== undefined ? `, redis-server ${redisCpu.toFixed(0)} %` : '') +
+        `, machine ${machine.toFixed(0)} % of ${os.availableParallelism()} cores` +
         `${reasons.length ? `; ${reasons.join('; ')}` : ''})`,
     );
     if (!held) break;
