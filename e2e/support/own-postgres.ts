@@ -4,7 +4,7 @@
  * (/usr/lib/postgresql/<newest>/bin, package `postgresql`; POSTGRES_BIN_DIR overrides). Run as
  * root, the server runs as `postgres`, since PostgreSQL refuses to run as root.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -82,6 +82,19 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     '-c max_connections=60',
   ].join(' ');
   let isRunning = false;
+  // pg_ctl leaves the server running on its own: if the test process dies first, stop it too.
+  const stopOnExit = () => {
+    if (!isRunning) return;
+    const args = ['stop', '-m', 'immediate', '-D', dataDir];
+    try {
+      if (isRoot)
+        execFileSync('runuser', ['-u', 'postgres', '--', path.join(binDir, 'pg_ctl'), ...args]);
+      else execFileSync(path.join(binDir, 'pg_ctl'), args);
+    } catch {
+      // Already stopped.
+    }
+  };
+  process.once('exit', stopOnExit);
   const start = async () => {
     await asServer('pg_ctl', [
       'start',
@@ -133,6 +146,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       await start();
     },
     async destroy() {
+      process.off('exit', stopOnExit);
       await stop('immediate').catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },

@@ -135,11 +135,11 @@ export async function startReplicaCluster(
     };
     let hostNumber = 2;
     const launch = async (name: string, host = `127.0.0.${hostNumber++}`) => {
-      const process = startBackend(port, { ...sharedEnv, HOST: host, OPENAI_API_KEY: name });
-      const replica: Replica = { name, host, url: `http://${host}:${port}`, process };
+      const backend = startBackend(port, { ...sharedEnv, HOST: host, OPENAI_API_KEY: name });
+      const replica: Replica = { name, host, url: `http://${host}:${port}`, process: backend };
       cleanups.push(() => replica.process.stop());
       live.set(name, replica);
-      await waitForHealth(`${replica.url}/api/health`, process);
+      await waitForHealth(`${replica.url}/api/health`, backend);
       return replica;
     };
     // One after the other: the first one migrates the fresh database.
