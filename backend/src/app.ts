@@ -36,6 +36,7 @@ import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import {
   ORPHAN_SWEEP_MS,
+  STALE_AFTER_MS,
   STREAM_HEARTBEAT_MS,
   type TurnDeps,
   type TurnSpending,
@@ -184,7 +185,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   const activeTurns = observed.activeTurns;
   const drain = createDrainSwitch();
   const runExclusively = createExclusiveRunner(database);
-  const leases = createAnswerLeases(clock);
+  const leases = createAnswerLeases(clock, STALE_AFTER_MS);
   const turns: TurnDeps = {
     db: database.db,
     clock,

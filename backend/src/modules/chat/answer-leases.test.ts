@@ -6,13 +6,13 @@ import { STALE_AFTER_MS } from './turn.types.js';
 describe('answer leases', () => {
   it('judges heartbeats from the start: the database was just reached', () => {
     const clock = createTestClock();
-    const leases = createAnswerLeases(clock);
+    const leases = createAnswerLeases(clock, STALE_AFTER_MS);
     expect(leases.staleBefore(clock())).toEqual(new Date(clock().getTime() - STALE_AFTER_MS));
   });
 
   it('judges nothing from a failure until the database has been reachable for a whole lease', () => {
     const clock = createTestClock();
-    const leases = createAnswerLeases(clock);
+    const leases = createAnswerLeases(clock, STALE_AFTER_MS);
     leases.failed();
     clock.advance(8_000); // an outage longer than the lease
     expect(leases.staleBefore(clock())).toBeNull();
