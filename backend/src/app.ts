@@ -39,6 +39,7 @@ import { createPricingTable } from './ai/pricing.js';
 import { createProviderRegistry, type RegistryDeps } from './ai/registry.js';
 import {
   ORPHAN_SWEEP_MS,
+  STALE_AFTER_MS,
   STREAM_HEARTBEAT_MS,
   type TurnDeps,
   type TurnSpending,
@@ -59,6 +60,7 @@ import { createRedisRateLimitStores } from './cluster/rate-limit-store.js';
 import type { SharedRedis } from './cluster/redis.js';
 import { createExclusiveRunner, type RunExclusively } from './cluster/run-once.js';
 import { startOrphanSweeper } from './modules/chat/orphan-sweeper.js';
+import { createAnswerLeases } from './modules/chat/answer-leases.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
 import {
   createRetrievalIndexer,
@@ -207,6 +209,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   const activeTurns = observed.activeTurns;
   const drain = createDrainSwitch();
   const runExclusively = createExclusiveRunner(database);
+  const leases = createAnswerLeases(clock, STALE_AFTER_MS);
   const turns: TurnDeps = {
     db: database.db,
     clock,
@@ -220,10 +223,11 @@ export function buildApp(deps: AppDeps): Hintbook {
     retrieval: { deps: retrieval, settings: config.retrieval },
     spending: ai.spending(config.retrieval.tokenBudget),
     relay: deps.redis ? createClusterTurnRelay(io, activeTurns) : undefined,
+    leases,
   };
   registerChatHandlers(io, turns, { isDraining: drain.isDraining });
-  const flusher = startStreamFlusher({ ...turns, intervalMs: STREAM_HEARTBEAT_MS });
-  const orphans = startOrphanSweeper({ ...turns, intervalMs: ORPHAN_SWEEP_MS });
+  const flusher = startStreamFlusher({ ...turns, leases, intervalMs: STREAM_HEARTBEAT_MS });
+  const orphans = startOrphanSweeper({ ...turns, leases, intervalMs: ORPHAN_SWEEP_MS });
   const retention = startRetentionSweeper({
     db: database.db,
     clock,

@@ -4,6 +4,7 @@
  * the browser e2e stack go through exactly the files production uses.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -52,6 +53,8 @@ export interface RunningNginx extends RenderedNginx {
   httpUrl: string;
   /** Everything nginx wrote to stderr so far (its error log). */
   errorLog(): string;
+  /** `nginx -s reload` (SIGHUP): resolves once workers of the new configuration run. */
+  reload(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -237,6 +240,15 @@ export async function startNginx(options: StartNginxOptions): Promise<RunningNgi
     url,
     httpUrl,
     errorLog,
+    async reload() {
+      const before = new Set(childPids(child.pid));
+      child.kill('SIGHUP');
+      const deadline = Date.now() + 10_000;
+      while (!childPids(child.pid).some((pid) => !before.has(pid))) {
+        if (Date.now() > deadline) throw new Error(`nginx did not reload:\n${errorLog()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -248,6 +260,23 @@ export async function startNginx(options: StartNginxOptions): Promise<RunningNgi
       await rm(rendered.dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The processes whose parent is `pid` (nginx's workers), from /proc. */
+function childPids(pid: number | undefined): number[] {
+  if (!pid) return [];
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The field after the command name, which is in parentheses and may hold spaces.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 /** Writes a file (and its folders); handy for fake SPA and JupyterLite trees in tests. */

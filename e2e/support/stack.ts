@@ -178,13 +178,17 @@ async function runOnServer(serverUrl: string, statement: string): Promise<void> 
   ]);
 }
 
-interface BackendProcess {
+export interface BackendProcess {
   child: ChildProcess;
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM (the backend drains), SIGKILL after `graceMs`; resolves once it exited. */
+  stop(graceMs?: number): Promise<void>;
+  /** Signals its whole process group at once (`SIGKILL`: a crash, nothing cleaned up). */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-function startBackend(port: number, env: Record<string, string>): BackendProcess {
+/** The built backend on `env.HOST` (default 127.0.0.1) and `port`, in its own process group. */
+export function startBackend(port: number, env: Record<string, string>): BackendProcess {
   const child = spawn(process.execPath, [path.join(repoRoot, 'backend', 'dist', 'main.js')], {
     cwd: repoRoot,
     env: backendEnvironment(port, env),
@@ -204,13 +208,19 @@ function startBackend(port: number, env: Record<string, string>): BackendProcess
   return {
     child,
     output: () => output,
-    async stop() {
+    async stop(graceMs = 5_000) {
       forget();
       if (child.exitCode !== null || child.signalCode !== null) return;
       signalGroup(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 5_000);
+      const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+    async kill(signal) {
+      forget();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      signalGroup(child.pid, signal);
+      await exited;
     },
   };
 }
@@ -294,7 +304,7 @@ function killNginx(nginx: RunningNginx): void {
   }
 }
 
-async function waitForHealth(url: string, backend: BackendProcess): Promise<void> {
+export async function waitForHealth(url: string, backend: BackendProcess): Promise<void> {
   const deadline = Date.now() + BACKEND_START_TIMEOUT_MS;
   let last = 'no answer';
   while (Date.now() < deadline) {

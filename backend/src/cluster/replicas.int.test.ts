@@ -270,6 +270,7 @@ describe.skipIf(!redisUrl)('a replica that dies in the middle of an answer', () 
   let a: TestApp;
   let b: TestApp;
   let provider: MockProvider;
+  let replica: (shared?: { database: Database }) => Promise<TestApp>;
   const redisClients: SharedRedis[] = [];
 
   beforeAll(async () => {
@@ -277,7 +278,7 @@ describe.skipIf(!redisUrl)('a replica that dies in the middle of an answer', () 
     const keyPrefix = `hintbook-test-${randomBytes(4).toString('hex')}`;
     const env = { LLM_PROVIDER: 'anthropic', REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: keyPrefix };
     const ai = { factories: { anthropic: () => provider }, sleep: async () => {} };
-    const replica = async (shared?: { database: Database }) => {
+    replica = async (shared?: { database: Database }) => {
       const redis = {
         client: await connectRedis(redisUrl!, { warn: () => {} } as never),
         keyPrefix,
@@ -287,6 +288,60 @@ describe.skipIf(!redisUrl)('a replica that dies in the middle of an answer', () 
     };
     a = await replica();
     b = await replica({ database: a.database });
+  });
+
+  it('is not ended when a database outage outlasted its lease: heartbeats could not be written', async () => {
+    // A third replica whose every query fails while `isDown` (the database unreachable).
+    let isDown = false;
+    const db = new Proxy(a.database.db, {
+      get(target, key) {
+        if (isDown) throw new Error('connect ECONNREFUSED (the database is down)');
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const c = await replica({ database: { ...a.database, db } });
+    try {
+      const urlA = await a.listen();
+      const student = await registerThroughApi(a.app);
+      provider.enqueue(classification, { text: 'one two three four', stallAfterTokens: 2 });
+      const onA = await connectClient(urlA, student.accessToken);
+      const ack = (await onA.socket.timeout(5_000).emitWithAck('chat:send', {
+        clientMessageId: randomUUID(),
+        content: 'How do I reverse a list?',
+      } as never)) as { turnId: string; sessionId: string };
+      await expect
+        .poll(async () => {
+          const [row] = await a.database.db
+            .select()
+            .from(messages)
+            .where(eq(messages.id, ack.turnId));
+          return row?.content;
+        })
+        .toBe('one two');
+
+      isDown = true;
+      await expect(c.hintbook.orphans.sweepNow()).rejects.toThrow('ECONNREFUSED');
+      c.clock.advance(STALE_AFTER_MS + 2_000); // down for longer than a lease
+      isDown = false;
+      // Back: every live answer's heartbeat is old, and A's is alive. It stays running.
+      expect(await c.hintbook.orphans.sweepNow()).toBe(0);
+      const [row] = await a.database.db.select().from(messages).where(eq(messages.id, ack.turnId));
+      expect(row?.status).toBe('streaming');
+
+      // Its own end comes from A, once: a stop here.
+      await onA.socket
+        .timeout(5_000)
+        .emitWithAck('chat:stop', { sessionId: ack.sessionId, turnId: ack.turnId });
+      const end = await onA.terminalOf(ack.turnId);
+      expect(end).toMatchObject({ name: 'chat:done', payload: { status: 'interrupted' } });
+      expect(
+        onA.eventsOf(ack.turnId).filter((e) => e.name === 'chat:done' || e.name === 'chat:error'),
+      ).toHaveLength(1);
+      onA.close();
+    } finally {
+      await c.close();
+    }
   });
   afterAll(async () => {
     await b?.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages } from '../../db/schema/index.js';
 
@@ -210,6 +210,8 @@ export async function endStaleAnswers(
   now: Date,
   staleBefore: Date,
   sessionId?: string,
+  /** Answers known to be alive (running in the calling process), never ended here. */
+  liveIds: string[] = [],
 ): Promise<Array<{ id: string; sessionId: string; userId: string; content: string }>> {
   return db
     .update(messages)
@@ -219,6 +221,7 @@ export async function endStaleAnswers(
         eq(messages.status, 'streaming'),
         lt(sql`coalesce(${messages.heartbeatAt}, ${messages.createdAt})`, staleBefore),
         sessionId ? eq(messages.sessionId, sessionId) : undefined,
+        liveIds.length > 0 ? notInArray(messages.id, liveIds) : undefined,
       ),
     )
     .returning({

@@ -1,26 +1,42 @@
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { ActiveTurns } from './active-turns.js';
+import type { AnswerLeases } from './answer-leases.js';
 import { endStaleAnswers } from './messages.repository.js';
-import { STALE_AFTER_MS, type TurnEmitter } from './turn.types.js';
+import type { TurnEmitter } from './turn.types.js';
 
 /**
  * Every `intervalMs`, ends the answers whose process stopped beating their heart (a replica
  * killed mid-answer): stored as interrupted with the text flushed so far, and their students
  * told at once with a retryable `chat:error`, on whichever replica their sockets are. Every
- * replica sweeps; an answer is ended, and announced, by exactly one of them.
+ * replica sweeps; an answer is ended, and announced, by exactly one of them. Never the answers
+ * running in this process, and nothing right after a database outage (see answer-leases.ts).
  */
 export function startOrphanSweeper(deps: {
   db: Db;
   clock: Clock;
   logger: Logger;
   emitter: TurnEmitter;
+  activeTurns: ActiveTurns;
+  leases: AnswerLeases;
   intervalMs: number;
 }) {
   let sweeping: Promise<number> | null = null;
   const sweep = async (): Promise<number> => {
     const now = deps.clock();
-    const ended = await endStaleAnswers(deps.db, now, new Date(now.getTime() - STALE_AFTER_MS));
+    // Judged before the query: a lease is only trusted if the database was reachable all along.
+    const staleBefore = deps.leases.staleBefore(now);
+    const live = deps.activeTurns.running().map((turn) => turn.turnId);
+    let ended: Awaited<ReturnType<typeof endStaleAnswers>>;
+    try {
+      // Blind after an outage: a query that ends nothing, only to learn the database is back.
+      ended = await endStaleAnswers(deps.db, now, staleBefore ?? new Date(0), undefined, live);
+    } catch (error) {
+      deps.leases.failed();
+      throw error;
+    }
+    deps.leases.reached();
     for (const answer of ended) {
       deps.emitter.toUser(answer.userId, 'chat:error', {
         sessionId: answer.sessionId,

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ActiveTurns } from './active-turns.js';
+import type { AnswerLeases } from './answer-leases.js';
 import { flushStreamingAnswers } from './messages.repository.js';
 
 /**
@@ -15,6 +16,7 @@ export function startStreamFlusher(deps: {
   clock: Clock;
   logger: Logger;
   activeTurns: ActiveTurns;
+  leases: AnswerLeases;
   intervalMs: number;
 }) {
   let writing = false;
@@ -27,11 +29,15 @@ export function startStreamFlusher(deps: {
       running.map((turn) => ({ id: turn.turnId, content: turn.content })),
       deps.clock(),
     )
-      .catch((error: unknown) =>
-        deps.logger.warn(
-          { err: error, answers: running.length },
-          'could not flush partial answers',
-        ),
+      .then(
+        () => deps.leases.reached(),
+        (error: unknown) => {
+          deps.leases.failed();
+          deps.logger.warn(
+            { err: error, answers: running.length },
+            'could not flush partial answers',
+          );
+        },
       )
       .finally(() => {
         writing = false;

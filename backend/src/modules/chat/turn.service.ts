@@ -274,12 +274,18 @@ async function storeOrRelease<T>(
 /** An answer left `streaming` by a process that died must not block the conversation for good. */
 async function releaseOrphanedAnswer(deps: TurnDeps, sessionId: string): Promise<void> {
   const now = deps.clock();
-  await interruptStaleAnswers(deps.db, now, new Date(now.getTime() - STALE_AFTER_MS), sessionId);
+  const staleBefore = staleBeforeFor(deps, now);
+  if (staleBefore) await interruptStaleAnswers(deps.db, now, staleBefore, sessionId);
 }
 
-function isOrphaned(answer: MessageRow, now: Date): boolean {
-  const beat = answer.heartbeatAt ?? answer.createdAt;
-  return now.getTime() - beat.getTime() > STALE_AFTER_MS;
+function isOrphaned(deps: TurnDeps, answer: MessageRow, now: Date): boolean {
+  const staleBefore = staleBeforeFor(deps, now);
+  return staleBefore !== null && (answer.heartbeatAt ?? answer.createdAt) < staleBefore;
+}
+
+/** Null right after a database outage, when old heartbeats prove nothing (answer-leases.ts). */
+function staleBeforeFor(deps: TurnDeps, now: Date): Date | null {
+  return deps.leases ? deps.leases.staleBefore(now) : new Date(now.getTime() - STALE_AFTER_MS);
 }
 
 async function findDuplicate(
@@ -432,7 +438,7 @@ export async function resumeTurn(
   if (!answer || answer.sessionId !== payload.sessionId) throw messageNotFound();
   // Another replica's turn whose heartbeat is fresh: its live deltas reach this socket through
   // Redis, and if that replica died the orphan sweep ends it with a terminal event.
-  if (answer.status === 'streaming' && deps.relay && !isOrphaned(answer, deps.clock())) {
+  if (answer.status === 'streaming' && deps.relay && !isOrphaned(deps, answer, deps.clock())) {
     return { ok: true, state: 'streaming' };
   }
   if (answer.status === 'streaming') {

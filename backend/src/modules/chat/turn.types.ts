@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { ChatLimits, TurnReservation } from '../usage/quota.service.js';
 import type { UserRow } from '../users/users.types.js';
 import type { ActiveTurn, ActiveTurns } from './active-turns.js';
+import type { AnswerLeases } from './answer-leases.js';
 import type { CourseRetrieval } from './course-material.js';
 import type { MessageRow } from './messages.repository.js';
 import type { SessionRow } from './sessions.repository.js';
@@ -58,6 +59,8 @@ export interface TurnDeps {
   spending?: TurnSpending | undefined;
   /** With several replicas: stops and resumes reach turns that run elsewhere. */
   relay?: TurnRelay | undefined;
+  /** When an old heartbeat proves an answer orphaned; absent: always (no outage is tracked). */
+  leases?: AnswerLeases | undefined;
 }
 
 /** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */

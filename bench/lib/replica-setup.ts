@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { CLASSIFICATION_ANSWER } from './protocol.js';
+import {
+  startBackend,
+  startWorker,
+  stop,
+  type BackendProcess,
+  type ClientWorker,
+  type FakeProcess,
+} from './processes.js';
+import { createThrowawayDatabase } from './database.js';
+
+/**
+ * One deployment for bench/replicas.ts: a single backend without Redis (today's one process),
+ * or two replicas sharing one database and one Redis (`BACKEND_REPLICAS=2`), all built
+ * (`backend/dist`) and in processes of their own, with two client-worker processes.
+ */
+
+export const TOKENS_PER_SECOND = 30;
+export const CHUNK_DELAY_MS = Math.round(1000 / TOKENS_PER_SECOND);
+export const CHUNKS = 90; // three seconds of answer per turn
+export const TURN_TIMEOUT_MS = CHUNKS * CHUNK_DELAY_MS + 20_000;
+const WORKERS = 2;
+
+export interface Deployment {
+  mode: 'single' | 'replicas';
+  /** The replica the clients talk to (A); `others` only read the shared stream. */
+  target: BackendProcess;
+  others: BackendProcess[];
+  workers: ClientWorker[];
+  /** Registers `count` students; returns their access tokens. */
+  register(count: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startDeployment(options: {
+  mode: Deployment['mode'];
+  fake: FakeProcess;
+  pgServerUrl: string;
+  redisUrl: string;
+  tempDir: string;
+}): Promise<Deployment> {
+  const database = await createThrowawayDatabase(options.pgServerUrl);
+  const replicas = options.mode === 'replicas' ? 2 : 1;
+  const env = {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    DATA_DIR: path.join(options.tempDir, 'data'),
+    DATABASE_URL: database.url,
+    SERVE_STATIC: 'false',
+    JWT_SECRET_KEY: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+    ACCESS_TOKEN_TTL: '2h',
+    BCRYPT_ROUNDS: '4',
+    BCRYPT_MAX_CONCURRENT: '4',
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+    LLM_PROVIDER: 'openai',
+    OPENAI_BASE_URL: options.fake.baseUrl,
+    OPENAI_API_KEY: 'sk-bench-fake',
+    LLM_MAX_RETRIES: '0',
+    LLM_CLASSIFICATION_TIMEOUT: '8s',
+    CHAT_TURNS_PER_MINUTE: '1000000',
+    CHAT_DAILY_TOKENS: '0',
+    CHAT_WEEKLY_TOKENS: '0',
+    MONTHLY_BUDGET_USD: '0',
+    SOCKET_MAX_CONNECTIONS_PER_USER: '100',
+    ...(replicas > 1
+      ? {
+          REDIS_URL: options.redisUrl,
+          REDIS_KEY_PREFIX: `hintbook-bench-${randomBytes(4).toString('hex')}`,
+          BACKEND_REPLICAS: String(replicas),
+        }
+      : {}),
+  };
+  const backends: BackendProcess[] = [];
+  const workers: ClientWorker[] = [];
+  const close = async () => {
+    await Promise.all(workers.map((worker) => stop(worker.child, 2_000)));
+    await Promise.all(backends.map((backend) => stop(backend.child, 12_000)));
+    await database.drop().catch((error: unknown) => console.error('could not drop', error));
+  };
+  try {
+    // One after the other: the first migrates the fresh database.
+    for (let index = 0; index < replicas; index += 1) {
+      const log = path.join(options.tempDir, `${options.mode}-${index}.log`);
+      backends.push(await startBackend(env, log));
+    }
+    for (let index = 0; index < WORKERS; index += 1) workers.push(startWorker());
+    await Promise.all(
+      workers.map((worker) =>
+        worker.request(
+          { type: 'calibrate', clockUrl: options.fake.controlUrl },
+          'calibrated',
+          30_000,
+        ),
+      ),
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const [target, ...others] = backends as [BackendProcess, ...BackendProcess[]];
+  return {
+    mode: options.mode,
+    target,
+    others,
+    workers,
+    register: (count) => registerStudents(target.url, count),
+    close,
+  };
+}
+
+/** Every answer: 90 stamped chunks, 33 ms apart (30 tokens a second); classification valid. */
+export async function scriptFake(fake: FakeProcess): Promise<void> {
+  const response = await fetch(`${fake.url}/__fake/default`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      chunks: Array.from({ length: CHUNKS }, () => 'x'),
+      chunkDelayMs: CHUNK_DELAY_MS,
+      structured: CLASSIFICATION_ANSWER,
+    }),
+  });
+  if (!response.ok) throw new Error(`could not script the fake: ${response.status}`);
+}
+
+async function registerStudents(url: string, count: number): Promise<string[]> {
+  const tokens: string[] = new Array(count);
+  const tag = Date.now().toString(36);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const index = next++;
+        const response = await fetch(`${url}/api/auth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            email: `bench-${tag}-${index}@example.org`,
+            username: `bench_${tag}_${index}`,
+            password: 'a bench password that is long enough',
+          }),
+        });
+        if (response.status !== 201) {
+          throw new Error(`register ${index}: ${response.status} ${await response.text()}`);
+        }
+        tokens[index] = ((await response.json()) as { accessToken: string }).accessToken;
+      }
+    }),
+  );
+  return tokens;
+}
