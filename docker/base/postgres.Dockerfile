@@ -4,9 +4,32 @@
 # libraries relative to themselves, so its layout is kept under /opt/pgserver. The entrypoint
 # honours the official image's contract: POSTGRES_USER/PASSWORD/DB, PGDATA, a postgres user
 # (uid 999), /docker-entrypoint-initdb.d, and `postgres` as the command.
+#
+# pgBackRest (point-in-time recovery) comes along: the official images install it from
+# PostgreSQL's own apt repository, which is not reachable here, and bookworm's pgBackRest (2.45)
+# predates PostgreSQL 16 ("unexpected control version = 1300"). So it is built from the Debian
+# source package of trixie (2.55.1), with bookworm's compiler and libraries.
 ARG DEBIAN_IMAGE
+FROM ${DEBIAN_IMAGE} AS pgbackrest
+ARG PGBACKREST_DEBIAN_VERSION=2.55.1-1
+RUN mirror="$(sed -n 's/^deb \([^ ]*\) bookworm main$/\1/p' /etc/apt/sources.list)" \
+    && echo "deb-src $mirror trixie main" >/etc/apt/sources.list.d/trixie-src.list \
+    && apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+       dpkg-dev gcc meson ninja-build pkgconf libpq-dev libssl-dev libxml2-dev liblz4-dev \
+       libzstd-dev libbz2-dev libyaml-dev libssh2-1-dev zlib1g-dev >/dev/null \
+    && cd /usr/src && apt-get source -qq "pgbackrest=$PGBACKREST_DEBIAN_VERSION" >/dev/null \
+    && cd pgbackrest-* && meson setup -Dbuildtype=release build >/dev/null \
+    && ninja -C build >/dev/null && install -m 755 build/src/pgbackrest /usr/local/bin/pgbackrest
+
 FROM ${DEBIAN_IMAGE}
 COPY pgserver/ /opt/pgserver/
+COPY --from=pgbackrest /usr/local/bin/pgbackrest /usr/local/bin/pgbackrest
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+       libpq5 libssl3 libxml2 liblz4-1 libzstd1 libbz2-1.0 libyaml-0-2 libssh2-1 zlib1g >/dev/null \
+    && rm -rf /var/lib/apt/lists/* \
+    && pgbackrest version
 RUN groupadd --system --gid 999 postgres \
     && useradd --system --uid 999 --gid postgres --home-dir /var/lib/postgresql --shell /bin/bash postgres \
     && mkdir -p /usr/lib/postgresql/16 /var/lib/postgresql /var/run/postgresql /docker-entrypoint-initdb.d \
