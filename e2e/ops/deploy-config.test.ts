@@ -147,7 +147,9 @@ describe('compose files', () => {
       for (const [name, service] of Object.entries(loadCompose(file).services)) {
         for (const [key, value] of Object.entries(service.environment ?? {})) {
           if (/PASSWORD|SECRET|API_KEY/.test(key)) {
-            expect(String(value), `${file} ${name}.${key}`).toMatch(/^\$\{[A-Z_]+(:[-?][^}]*)?\}$/);
+            expect(String(value), `${file} ${name}.${key}`).toMatch(
+              /^\$\{[A-Z][A-Z0-9_]*(:[-?][^}]*)?\}$/,
+            );
           }
         }
       }
@@ -356,7 +358,14 @@ describe('shell scripts', () => {
   const scripts = readdirSync(path.join(repoRoot, 'scripts'))
     .filter((name) => name.endsWith('.sh'))
     .map((name) => `scripts/${name}`);
-  const allShell = [...scripts, 'backup/entrypoint.sh', 'backup/pg-env.sh'];
+  const allShell = [
+    ...scripts,
+    'backup/entrypoint.sh',
+    'backup/pg-env.sh',
+    'backup/alert.sh',
+    'backup/pgbackrest-archive-push.sh',
+    'db/entrypoint.sh',
+  ];
 
   it('are all shellcheck clean (bash), and the nginx ones as POSIX sh', async () => {
     expect(scripts.length).toBeGreaterThanOrEqual(7);
@@ -370,15 +379,18 @@ describe('shell scripts', () => {
     );
   });
 
-  it.each([...scripts, 'backup/entrypoint.sh', 'nginx/render.sh'])(
-    '%s --help exits 0 and says how to use it',
-    async (script) => {
-      const { stdout } = await execFileAsync(path.join(repoRoot, script), ['--help'], {
-        env: { PATH: process.env.PATH },
-      });
-      expect(stdout).toMatch(/Usage:/);
-    },
-  );
+  it.each([
+    ...scripts,
+    'backup/entrypoint.sh',
+    'backup/pgbackrest-archive-push.sh',
+    'db/entrypoint.sh',
+    'nginx/render.sh',
+  ])('%s --help exits 0 and says how to use it', async (script) => {
+    const { stdout } = await execFileAsync(path.join(repoRoot, script), ['--help'], {
+      env: { PATH: process.env.PATH },
+    });
+    expect(stdout).toMatch(/Usage:/);
+  });
 
   it.each(['scripts/prepare-local.mjs', 'scripts/summarise-test-reports.mjs'])(
     '%s --help exits 0, says how to use it and starts nothing',
