@@ -178,7 +178,7 @@ describe.skipIf(!hasTools)('point-in-time recovery (pgBackRest, S3 on loopback)'
     );
     expect(again.code).toBe(4);
     expect(again.stderr).toMatch(/not empty/);
-  });
+  }, 900_000);
 
   it('a failing archive exits non-zero, alerts the webhook once, and says when it works again', async () => {
     const receiver = await startWebhookReceiver();
