@@ -458,7 +458,7 @@ describe('docs/operations.md', () => {
   const guide = read('docs/operations.md');
 
   it('names only scripts that exist, with options their --help knows', async () => {
-    const uses = [...guide.matchAll(/(?:scripts\/)?\b([a-z-]+\.sh)((?:\s+--[a-z-]+)*)/g)];
+    const uses = [...guide.matchAll(/(?:scripts\/)?\b([a-z0-9-]+\.sh)((?:\s+--[a-z-]+)*)/g)];
     expect(uses.length).toBeGreaterThan(10);
     for (const [, script, flags] of uses) {
       // scripts/, or the backup container's entrypoint (backup/entrypoint.sh).
