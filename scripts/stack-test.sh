@@ -198,6 +198,9 @@ mkdir -p "$work/s3"
 openssl req -x509 -nodes -newkey rsa:2048 -days 30 -subj "/CN=s3" -addext "subjectAltName=DNS:s3" \
   -keyout "$work/s3/key.pem" -out "$work/s3/cert.pem" >/dev/null 2>&1
 chmod 644 "$work/s3"/*.pem
+# A run cut short may have left them behind.
+docker rm -f "$s3_container" >/dev/null 2>&1 || true
+docker network rm "$offsite_network" >/dev/null 2>&1 || true
 docker network create "$offsite_network" >/dev/null
 docker run -d --name "$s3_container" --network "$offsite_network" --network-alias s3 \
   -v "$work/s3:/certs:ro" "$prefix/s3:$version" --cert /certs/cert.pem --key /certs/key.pem \
