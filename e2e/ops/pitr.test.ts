@@ -94,8 +94,8 @@ describe.skipIf(!hasTools)('point-in-time recovery (pgBackRest, S3 on loopback)'
       // ~1 kB of barely compressible text per row: the size the restore time is stated for.
       await cluster.sql(`
         create table padding (id int, body text);
-        insert into padding select g, (select string_agg(md5(random()::text || g), '')
-          from generate_series(1, 32)) from generate_series(1, ${padMegabytes * 1000}) g`);
+        insert into padding select g, (select string_agg(md5(random()::text || i || g), '')
+          from generate_series(1, 32) i) from generate_series(1, ${padMegabytes * 1000}) g`);
     }
     const size = await cluster.sql("select pg_size_pretty(pg_database_size('postgres'))");
 
