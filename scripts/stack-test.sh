@@ -58,8 +58,11 @@ work="$(mktemp -d /tmp/hintbook-stack-test.XXXXXX)"
 project="hintbook-stacktest"
 restore_project="$project-restore"
 pitr_project="$project-pitr"
-# The off-site bucket lives outside the three stacks, as it would: one network they all join.
+# The off-site bucket lives outside the three stacks, as it would. Two networks reach it: one
+# for the databases (their WAL), one for the backup sidecars (base backups). Never one for both:
+# a sidecar resolving "db" there would find every stack's database.
 offsite_network="$project-offsite"
+sidecar_network="$project-offsite-sidecar"
 s3_container="$project-s3"
 prefix="hintbook-stack"
 version="test"
@@ -110,7 +113,7 @@ teardown() {
   restore_stack down --volumes --remove-orphans >/dev/null 2>&1 || true
   pitr_stack down --volumes --remove-orphans >/dev/null 2>&1 || true
   docker rm -f "$s3_container" >/dev/null 2>&1 || true
-  docker network rm "$offsite_network" >/dev/null 2>&1 || true
+  docker network rm "$offsite_network" "$sidecar_network" >/dev/null 2>&1 || true
 }
 
 on_exit() {
@@ -200,11 +203,13 @@ openssl req -x509 -nodes -newkey rsa:2048 -days 30 -subj "/CN=s3" -addext "subje
 chmod 644 "$work/s3"/*.pem
 # A run cut short may have left them behind.
 docker rm -f "$s3_container" >/dev/null 2>&1 || true
-docker network rm "$offsite_network" >/dev/null 2>&1 || true
+docker network rm "$offsite_network" "$sidecar_network" >/dev/null 2>&1 || true
 docker network create "$offsite_network" >/dev/null
+docker network create "$sidecar_network" >/dev/null
 docker run -d --name "$s3_container" --network "$offsite_network" --network-alias s3 \
   -v "$work/s3:/certs:ro" "$prefix/s3:$version" --cert /certs/cert.pem --key /certs/key.pem \
   --host 0.0.0.0 --port 9000 --bucket hintbook-offsite >/dev/null
+docker network connect --alias s3 "$sidecar_network" "$s3_container"
 spki="$(openssl x509 -in "$work/certs/fullchain.pem" -pubkey -noout |
   openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
 # What an operator writes into .env, with test values.
@@ -266,12 +271,15 @@ services:
       PGBACKREST_REPO1_STORAGE_CA_FILE: /pitr-ca/cert.pem
     volumes:
       - $work/s3/cert.pem:/pitr-ca/cert.pem:ro
-    # Production reaches the bucket through edge; here it sits on the shared off-site network.
-    networks: [data, edge, archive]
+    # Production reaches the bucket through edge; here through a network the bucket is on.
+    networks: [data, edge, offsite-sidecar]
 networks:
   archive:
     external: true
     name: $offsite_network
+  offsite-sidecar:
+    external: true
+    name: $sidecar_network
 YAML
 stack up -d --no-build
 step_done
