@@ -8,9 +8,12 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: entrypoint.sh [--check | --once | --verify | --help]
-  (none)    run the daily schedule (BACKUP_TIME, default 02:30; TZ, default UTC)
+Usage: entrypoint.sh [--check | --once | --pitr | --verify | --help]
+  (none)    run the daily schedule (BACKUP_TIME, default 02:30; TZ, default UTC): the dump, then
+            a point-in-time recovery base backup when PITR_S3_BUCKET is set (pitr-backup.sh:
+            full on PITR_FULL_WEEKDAY, else diff; a full one at start when the repository has none)
   --once    one backup now, then exit: 0 when it worked, 1 (and an alert) when it failed
+  --pitr    one PITR base backup now (pitr-backup.sh): 0 when it worked, 1 (and an alert) not
   --verify  verify the newest backup now (verify-backup.sh): 0 verified, 1 (and an alert) not
   --check   exit 0 when the newest backup in BACKUP_DIR is younger than 26 hours
 Environment: BACKUP_DIR [/backups], BACKUP_TIME [02:30], TZ [UTC], BACKUP_PREFIX [hintbook],
@@ -32,23 +35,26 @@ newest_is_recent() {
     -mmin "-$minutes" -print -quit 2>/dev/null)" ]]
 }
 
-# Tells a person: a log line nobody reads is not an alert.
-alert() {
-  local text="$1" escaped
-  echo "backup: ALERT: $text" >&2
-  [[ -n "${BACKUP_ALERT_URL:-}" ]] || return 0
-  escaped="${text//\\/\\\\}"
-  escaped="${escaped//\"/\\\"}"
-  curl -fsS --max-time 20 -H 'Content-Type: application/json' \
-    --data "{\"text\":\"$escaped\",\"source\":\"hintbook-backup\"}" "$BACKUP_ALERT_URL" >/dev/null ||
-    echo "backup: the alert could not be delivered to BACKUP_ALERT_URL" >&2
-}
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=backup/alert.sh
+source "$here/alert.sh"
+alert() { hintbook_alert hintbook-backup "$1"; }
 
 run_backup() {
   if backup.sh --dir "$dir"; then
     echo "backup: done at $(date -u +%FT%TZ)"
   else
     alert "Hintbook backup FAILED at $(date -u +%FT%TZ) on ${HOSTNAME:-the backup container} (database ${PGDATABASE:-?} on ${PGHOST:-?}): see its log"
+    return 1
+  fi
+}
+
+run_pitr_backup() {
+  pitr_configured || return 0
+  if pitr-backup.sh "$@"; then
+    echo "backup: PITR base backup done at $(date -u +%FT%TZ)"
+  else
+    alert "Hintbook PITR base backup FAILED at $(date -u +%FT%TZ) on ${HOSTNAME:-the backup container}: the point-in-time recovery window no longer grows from a fresh base; see its log"
     return 1
   fi
 }
@@ -84,10 +90,13 @@ if [[ ! "$verify_weekday" =~ ^[0-7]$ ]]; then
   echo "backup: BACKUP_VERIFY_WEEKDAY must be 0 (never) or 1 (Monday) to 7 (Sunday)" >&2
   exit 2
 fi
-# The nightly run: the backup, then on the verification day a restore test of it.
+# The nightly run: the dump, the PITR base backup, then on the verification day a restore test
+# of the dump.
 nightly() {
-  run_backup || return 0
-  if [[ "$verify_weekday" != 0 && "$(date +%u)" == "$verify_weekday" ]]; then
+  local dumped=1
+  run_backup || dumped=0
+  run_pitr_backup || true
+  if [[ "$dumped" -eq 1 && "$verify_weekday" != 0 && "$(date +%u)" == "$verify_weekday" ]]; then
     run_verification || true
   fi
 }
@@ -103,6 +112,7 @@ case "${1:-}" in
   -h|--help) usage; exit 0 ;;
   --check) newest_is_recent $((26 * 60)); exit ;;
   --once) run_backup; exit ;;
+  --pitr) run_pitr_backup; exit ;;
   --verify) run_verification; exit ;;
   "") ;;
   *) usage >&2; exit 2 ;;
@@ -116,6 +126,10 @@ fi
 trap 'exit 0' TERM INT
 if ! newest_is_recent $((24 * 60)); then
   run_backup || true
+fi
+# Point-in-time recovery starts at the first base backup: make it now, not tonight.
+if pitr_configured && ! pitr-backup.sh --info 2>/dev/null | grep -q 'full backup:'; then
+  run_pitr_backup --type full || true
 fi
 while true; do
   wait_for="$(seconds_until "$time_of_day")"

@@ -36,6 +36,9 @@ Environment (defaults in brackets):
   NGINX_RESOLVER              [127.0.0.11] (Docker's DNS: the backend's address, OCSP stapling)
   NGINX_MODULES_DIRS          [/usr/lib/nginx/modules /etc/nginx/modules] where to look for
                               ngx_http_brotli_static_module.so
+  NGINX_VERSION               [from `nginx -v`] the nginx that will read the configuration:
+                              before 1.25.1, HTTP/2 is written `listen ... ssl http2;`, from
+                              1.25.1 on (and when no nginx is found) `http2 on;`
 USAGE
 }
 
@@ -127,6 +130,17 @@ mkdir -p "$out/conf.d" "$out/hintbook"
   envsubst "$vars" <"$templates/server-$mode.conf.template"
 } >"$out/conf.d/hintbook.conf.tmp"
 envsubst "$vars" <"$templates/locations.conf.template" >"$out/hintbook/locations.conf.tmp"
+# The templates say `http2 on;` (nginx 1.25.1+, where `listen ... http2` is deprecated); an
+# older nginx cannot parse it, and only knows the listen parameter.
+version="${NGINX_VERSION:-$(nginx -v 2>&1 | sed -n 's|^nginx version: [^/]*/\([0-9.]*\).*|\1|p' || true)}"
+if [ -n "$version" ] && [ "$(printf '%s\n%s\n' "$version" 1.25.1 | sort -t . -k1,1n -k2,2n -k3,3n | head -n 1)" != 1.25.1 ]; then
+  sed -e '/^ *http2 on;$/d' -e 's/^\( *listen [^;]* ssl\);$/\1 http2;/' \
+    "$out/conf.d/hintbook.conf.tmp" >"$out/conf.d/hintbook.conf.legacy"
+  mv "$out/conf.d/hintbook.conf.legacy" "$out/conf.d/hintbook.conf.tmp"
+  http2="listen ... ssl http2 (nginx $version)"
+else
+  http2="http2 on (nginx ${version:-version unknown})"
+fi
 mv "$out/conf.d/hintbook.conf.tmp" "$out/conf.d/hintbook.conf"
 mv "$out/hintbook/locations.conf.tmp" "$out/hintbook/locations.conf"
 
@@ -148,4 +162,4 @@ if [ -n "$brotli_module" ]; then
 else
   rm -f "$out/modules.d/hintbook-brotli.conf" "$out/conf.d/hintbook-brotli.conf"
 fi
-echo "render.sh: wrote $mode configuration for '$NGINX_SERVER_NAME' to $out" >&2
+echo "render.sh: wrote $mode configuration for '$NGINX_SERVER_NAME' to $out; HTTP/2: $http2" >&2

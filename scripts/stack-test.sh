@@ -22,7 +22,11 @@ Usage: scripts/stack-test.sh [--official-images] [--keep] [--help]
      the backend must fail none of them
   8. backup (backup.sh in the backup container), verify-backup.sh, then restore into the
      database of a second, empty stack and compare the row counts of every table
-  9. tear everything down (containers, networks, volumes; the images stay as cache)
+  9. point-in-time recovery: a pgBackRest base backup to the off-site bucket (an S3-compatible
+     test server on the stack's network), rows written, a moment noted, more rows and a dropped
+     table, the WAL archived; restore-pitr.sh to that moment into a third, empty stack, whose
+     database must hold exactly what was committed before it (its restore time is printed)
+ 10. tear everything down (containers, networks, volumes; the images stay as cache)
 
   --official-images  skip step 1: build FROM the official images the Dockerfiles name (a machine
                      that can pull them, e.g. GitHub's runners)
@@ -53,6 +57,13 @@ cd "$root"
 work="$(mktemp -d /tmp/hintbook-stack-test.XXXXXX)"
 project="hintbook-stacktest"
 restore_project="$project-restore"
+pitr_project="$project-pitr"
+# The off-site bucket lives outside the three stacks, as it would. Two networks reach it: one
+# for the databases (their WAL), one for the backup sidecars (base backups). Never one for both:
+# a sidecar resolving "db" there would find every stack's database.
+offsite_network="$project-offsite"
+sidecar_network="$project-offsite-sidecar"
+s3_container="$project-s3"
 prefix="hintbook-stack"
 version="test"
 # Without buildx the docker CLI uses the classic builder; the Dockerfiles need nothing newer.
@@ -66,7 +77,9 @@ export COMPOSE_FILE="$work/docker-compose.prod.yml:$work/stack-test.override.yml
 export COMPOSE_PROJECT_NAME="$project"
 export ENV_FILE="$work/.env"
 stack() { COMPOSE_PROJECT_NAME="$project" compose_cli "$@"; }
-restore_stack() { COMPOSE_PROJECT_NAME="$restore_project" compose_cli "$@"; }
+# The restored stacks must not archive WAL into the production stack's repository.
+restore_stack() { PITR_ARCHIVE=off COMPOSE_PROJECT_NAME="$restore_project" compose_cli "$@"; }
+pitr_stack() { PITR_ARCHIVE=off COMPOSE_PROJECT_NAME="$pitr_project" compose_cli "$@"; }
 
 started=$SECONDS
 summary="$work/summary.md"
@@ -98,6 +111,9 @@ publish_summary() {
 teardown() {
   stack down --volumes --remove-orphans >/dev/null 2>&1 || true
   restore_stack down --volumes --remove-orphans >/dev/null 2>&1 || true
+  pitr_stack down --volumes --remove-orphans >/dev/null 2>&1 || true
+  docker rm -f "$s3_container" >/dev/null 2>&1 || true
+  docker network rm "$offsite_network" "$sidecar_network" >/dev/null 2>&1 || true
 }
 
 on_exit() {
@@ -138,7 +154,7 @@ source "$work/base-images.env"
 base_arg() { if [[ -n "${!1:-}" ]]; then printf '%s\n' --build-arg "$1=${!1}"; fi; }
 
 # --- 2 -----------------------------------------------------------------------------------------
-step "images (db, backend, web, backup, fake AI vendor)"
+step "images (db, backend, web, backup, fake AI vendor, S3 test server)"
 build_args=()
 for name in NODE_EXTRA_CA_CERTS NPM_CONFIG_REGISTRY PIP_CERT PIP_INDEX_URL HTTP_PROXY HTTPS_PROXY NO_PROXY; do
   [[ -n "${!name:-}" ]] && build_args+=(--build-arg "$name")
@@ -157,12 +173,14 @@ mapfile -t node_arg < <(base_arg NODE_IMAGE)
 mapfile -t web_args < <(base_arg NODE_IMAGE; base_arg PYTHON_IMAGE; base_arg NGINX_IMAGE)
 mapfile -t db_arg < <(base_arg PGVECTOR_IMAGE)
 mapfile -t backup_arg < <(base_arg POSTGRES_IMAGE)
+mapfile -t python_arg < <(base_arg PYTHON_IMAGE)
 build "$prefix/db:$version" -f db/Dockerfile "${db_arg[@]}"
 build "$prefix/backend:$version" -f backend/Dockerfile --target runtime "${node_arg[@]}"
 # The fake vendor runs from the backend's dependency stage (tsx and the sources' imports).
 build "$prefix/backend-deps:$version" -f backend/Dockerfile --target deps "${node_arg[@]}"
 build "$prefix/web:$version" -f frontend/Dockerfile --target web "${web_args[@]}"
 build "$prefix/backup:$version" -f backup/Dockerfile "${backup_arg[@]}"
+build "$prefix/s3:$version" -f docker/test/s3.Dockerfile "${python_arg[@]}"
 step_done
 
 # --- 3 -----------------------------------------------------------------------------------------
@@ -178,6 +196,20 @@ openssl req -x509 -nodes -newkey rsa:2048 -days 30 -subj "/CN=localhost" \
   -out "$work/certs/fullchain.pem" >/dev/null 2>&1
 cp "$work/certs/fullchain.pem" "$work/certs/chain.pem"
 chmod 644 "$work/certs"/*.pem
+# The bucket's certificate names the service "s3"; the database and the sidecar trust it.
+mkdir -p "$work/s3"
+openssl req -x509 -nodes -newkey rsa:2048 -days 30 -subj "/CN=s3" -addext "subjectAltName=DNS:s3" \
+  -keyout "$work/s3/key.pem" -out "$work/s3/cert.pem" >/dev/null 2>&1
+chmod 644 "$work/s3"/*.pem
+# A run cut short may have left them behind.
+docker rm -f "$s3_container" >/dev/null 2>&1 || true
+docker network rm "$offsite_network" "$sidecar_network" >/dev/null 2>&1 || true
+docker network create "$offsite_network" >/dev/null
+docker network create "$sidecar_network" >/dev/null
+docker run -d --name "$s3_container" --network "$offsite_network" --network-alias s3 \
+  -v "$work/s3:/certs:ro" "$prefix/s3:$version" --cert /certs/cert.pem --key /certs/key.pem \
+  --host 0.0.0.0 --port 9000 --bucket hintbook-offsite >/dev/null
+docker network connect --alias s3 "$sidecar_network" "$s3_container"
 spki="$(openssl x509 -in "$work/certs/fullchain.pem" -pubkey -noout |
   openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
 # What an operator writes into .env, with test values.
@@ -193,6 +225,14 @@ HINTBOOK_VERSION=$version
 LLM_PROVIDER=openai
 OPENAI_API_KEY=sk-stack-test
 OPENAI_BASE_URL=http://fake-ai:8080/v1
+PITR_S3_BUCKET=hintbook-offsite
+PITR_S3_ENDPOINT=s3
+PITR_S3_PORT=9000
+PITR_S3_URI_STYLE=path
+PITR_S3_KEY=stack-test
+PITR_S3_KEY_SECRET=$(openssl rand -hex 20)
+PITR_CIPHER_PASS=$(openssl rand -base64 48 | tr -d '\n')
+PITR_ARCHIVE_TIMEOUT=60
 ENV
 cat >"$work/stack-test.override.yml" <<YAML
 # scripts/stack-test.sh: what differs from production on a test machine.
@@ -216,12 +256,30 @@ services:
     ports:
       - '127.0.0.1:$fake_port:8080'
     networks: [edge]
+  db:
+    environment:
+      PGBACKREST_REPO1_STORAGE_CA_FILE: /pitr-ca/cert.pem
+    volumes:
+      - $work/s3/cert.pem:/pitr-ca/cert.pem:ro
   backup:
     # Healthy as soon as its first backup exists (it takes one at start), not after the
     # production start period of ten minutes: healthcheck.sh looks at it in step 5.
     healthcheck:
       interval: 5s
       start_period: 5s
+    environment:
+      PGBACKREST_REPO1_STORAGE_CA_FILE: /pitr-ca/cert.pem
+    volumes:
+      - $work/s3/cert.pem:/pitr-ca/cert.pem:ro
+    # Production reaches the bucket through edge; here through a network the bucket is on.
+    networks: [data, edge, offsite-sidecar]
+networks:
+  archive:
+    external: true
+    name: $offsite_network
+  offsite-sidecar:
+    external: true
+    name: $sidecar_network
 YAML
 stack up -d --no-build
 step_done
@@ -336,6 +394,42 @@ email="$(cat "$work/account")"
 found="$(restore_run "pg_query \"\$PGDATABASE\" \"select count(*) from users where email = '$email'\"")"
 [[ "$found" == 1 ]] || { echo "stack-test.sh: the student $email is not in the restored database" >&2; exit 1; }
 echo "  $tables tables match; the student registered in step 6 is in the restored database"
+step_done
+
+# --- 9 -----------------------------------------------------------------------------------------
+step "PITR: base backup off-site, restore into an empty stack to a moment, compare rows"
+in_db() {
+  stack exec -T -u postgres db psql --no-psqlrc -qtAX -v ON_ERROR_STOP=1 -U hintbook -d hintbook -c "$1" | tr -d '\r'
+}
+stack exec -T backup pitr-backup.sh --type full
+in_db "create table pitr_drill (id int primary key); insert into pitr_drill select generate_series(1, 100)"
+users_at_target="$(in_db "select count(*) from users")"
+sleep 1.1
+target="$(in_db "select to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'")"
+sleep 1.1
+in_db "insert into pitr_drill select generate_series(101, 150); delete from users; drop table pitr_drill"
+# pgBackRest's check switches to a new WAL segment and waits until the old one is off-site.
+stack exec -T -u postgres db pgbackrest check
+echo "  restoring to $target"
+pitr_started=$SECONDS
+pitr_stack run --rm --no-deps -T db restore-pitr.sh --drill --target-time "$target"
+files_seconds=$((SECONDS - pitr_started))
+pitr_stack up -d --no-build db
+pitr_db() {
+  pitr_stack exec -T -u postgres db psql --no-psqlrc -qtAX -U hintbook -d hintbook -c "$1" 2>/dev/null | tr -d '\r'
+}
+for _ in $(seq 1 150); do
+  [[ "$(pitr_db "select pg_is_in_recovery()")" == f ]] && break
+  sleep 1
+done
+[[ "$(pitr_db "select pg_is_in_recovery()")" == f ]] || { echo "stack-test.sh: the restored database never left recovery" >&2; exit 1; }
+echo "  files restored in ${files_seconds}s; open for writing after $((SECONDS - pitr_started))s"
+drill_rows="$(pitr_db "select count(*) || ' rows, ' || max(id) from pitr_drill")"
+users_restored="$(pitr_db "select count(*) from users")"
+[[ "$drill_rows" == "100 rows, 100" ]] || { echo "stack-test.sh: pitr_drill holds $drill_rows, not the 100 rows before $target" >&2; exit 1; }
+[[ "$users_restored" == "$users_at_target" ]] || { echo "stack-test.sh: $users_restored users restored, $users_at_target at $target" >&2; exit 1; }
+echo "  the 100 rows and $users_restored users committed before $target are back; nothing after it"
+pitr_stack down --volumes >/dev/null 2>&1
 step_done
 
 step "tear down"

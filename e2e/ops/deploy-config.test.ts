@@ -147,7 +147,9 @@ describe('compose files', () => {
       for (const [name, service] of Object.entries(loadCompose(file).services)) {
         for (const [key, value] of Object.entries(service.environment ?? {})) {
           if (/PASSWORD|SECRET|API_KEY/.test(key)) {
-            expect(String(value), `${file} ${name}.${key}`).toMatch(/^\$\{[A-Z_]+(:[-?][^}]*)?\}$/);
+            expect(String(value), `${file} ${name}.${key}`).toMatch(
+              /^\$\{[A-Z][A-Z0-9_]*(:[-?][^}]*)?\}$/,
+            );
           }
         }
       }
@@ -356,7 +358,14 @@ describe('shell scripts', () => {
   const scripts = readdirSync(path.join(repoRoot, 'scripts'))
     .filter((name) => name.endsWith('.sh'))
     .map((name) => `scripts/${name}`);
-  const allShell = [...scripts, 'backup/entrypoint.sh', 'backup/pg-env.sh'];
+  const allShell = [
+    ...scripts,
+    'backup/entrypoint.sh',
+    'backup/pg-env.sh',
+    'backup/alert.sh',
+    'backup/pgbackrest-archive-push.sh',
+    'db/entrypoint.sh',
+  ];
 
   it('are all shellcheck clean (bash), and the nginx and monitoring ones as POSIX sh', async () => {
     expect(scripts.length).toBeGreaterThanOrEqual(7);
@@ -377,15 +386,18 @@ describe('shell scripts', () => {
     );
   });
 
-  it.each([...scripts, 'backup/entrypoint.sh', 'nginx/render.sh'])(
-    '%s --help exits 0 and says how to use it',
-    async (script) => {
-      const { stdout } = await execFileAsync(path.join(repoRoot, script), ['--help'], {
-        env: { PATH: process.env.PATH },
-      });
-      expect(stdout).toMatch(/Usage:/);
-    },
-  );
+  it.each([
+    ...scripts,
+    'backup/entrypoint.sh',
+    'backup/pgbackrest-archive-push.sh',
+    'db/entrypoint.sh',
+    'nginx/render.sh',
+  ])('%s --help exits 0 and says how to use it', async (script) => {
+    const { stdout } = await execFileAsync(path.join(repoRoot, script), ['--help'], {
+      env: { PATH: process.env.PATH },
+    });
+    expect(stdout).toMatch(/Usage:/);
+  });
 
   it.each(['scripts/prepare-local.mjs', 'scripts/summarise-test-reports.mjs'])(
     '%s --help exits 0, says how to use it and starts nothing',
@@ -453,7 +465,7 @@ describe('docs/operations.md', () => {
   const guide = read('docs/operations.md');
 
   it('names only scripts that exist, with options their --help knows', async () => {
-    const uses = [...guide.matchAll(/(?:scripts\/)?\b([a-z-]+\.sh)((?:\s+--[a-z-]+)*)/g)];
+    const uses = [...guide.matchAll(/(?:scripts\/)?\b([a-z0-9-]+\.sh)((?:\s+--[a-z-]+)*)/g)];
     expect(uses.length).toBeGreaterThan(10);
     for (const [, script, flags] of uses) {
       // scripts/, or the backup container's entrypoint (backup/entrypoint.sh).

@@ -112,8 +112,25 @@ describe('the rendered configuration', () => {
       const locations = await readFile(path.join(out, 'hintbook', 'locations.conf'), 'utf8');
       expect(locations).toContain('set $hintbook_backend backend:3000;');
       expect(locations).not.toMatch(/proxy_pass http:\/\/(?!\$hintbook_backend;)/);
-      expect(conf).toMatch(/listen 443 ssl http2;/);
       expect(conf).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['1.28.0', /listen 443 ssl;\n\s+http2 on;/, /^\s*listen [^;]* http2;/m],
+    ['1.25.1', /listen 443 ssl;\n\s+http2 on;/, /^\s*listen [^;]* http2;/m],
+    ['1.22.1', /^\s*listen 443 ssl http2;/m, /^\s*http2 on;/m],
+  ])('writes HTTP/2 the way nginx %s reads it', async (version, wanted, unwanted) => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'hintbook-render-'));
+    try {
+      await execFileAsync('sh', [path.join(repoRoot, 'nginx/render.sh'), '--out', out], {
+        env: { PATH: process.env.PATH, DOMAINS: 'tutor.example.org', NGINX_VERSION: version },
+      });
+      const conf = await readFile(path.join(out, 'conf.d', 'hintbook.conf'), 'utf8');
+      expect(conf).toMatch(wanted);
+      expect(conf).not.toMatch(unwanted);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -376,6 +376,66 @@ describe('healthcheck.sh alerts', () => {
   });
 });
 
+describe('healthcheck.sh alerts for a certificate near its end and a full disk', () => {
+  it('tells the webhook that the certificate expires within 14 days and the disk is over its threshold', async () => {
+    const backend = await startFakeBackend();
+    const spa = path.join(workDir, 'spa-cert');
+    await writeTree(spa, { 'index.html': '<!doctype html>' });
+    // Ten days left: past the 14-day warning, before the 3-day floor that counts as down.
+    const nginx = await startNginx({
+      mode: 'prod',
+      upstreamPort: backend.port,
+      spaDir: spa,
+      jupyterliteDir: spa,
+      certificateDays: 10,
+    });
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    // No disk here is 85 % full: a 1 % threshold makes the same check fire on this machine.
+    const args = ['--no-compose', '--insecure', '--url', nginx.url, '--disk-warn-percent', '1'];
+    const env = {
+      PATH: process.env.PATH,
+      ENV_FILE: envFile,
+      HINTBOOK_HEALTH_STATE: path.join(workDir, 'cert-disk.state'),
+    };
+    const run = () =>
+      execFileAsync(
+        path.join(repoRoot, 'scripts/healthcheck.sh'),
+        [...args, '--alert-url', hook, '--alert-after-minutes', '0'],
+        { env },
+      ).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
+    try {
+      const first = await run();
+      expect(first.stdout).toMatch(/^WARN\s+certificate\s+expires in (9|10) days/m);
+      expect(first.stdout).toMatch(/^WARN\s+disk\s+\/ \d+% used/m);
+      expect(first.code).toBe(1);
+      // Noted on the first run, told on the next once the trouble has lasted (here: 0 minutes).
+      await run();
+      expect(received).toHaveLength(1);
+      const alert = JSON.parse(received[0]!) as { text: string; source: string };
+      expect(alert.source).toBe('hintbook-health');
+      expect(alert.text).toMatch(/WARN certificate: expires in (9|10) days/);
+      expect(alert.text).toMatch(/WARN disk: \/ \d+% used/);
+    } finally {
+      receiver.close();
+      await nginx.stop();
+      await backend.close();
+    }
+  });
+});
+
 describe('backup sidecar entrypoint', () => {
   it('--once writes a backup and --check then reports it fresh', async () => {
     const database = uniqueDatabaseName('sidecar');

@@ -34,6 +34,8 @@ export interface StartNginxOptions {
   env?: Record<string, string>;
   /** Listen here instead of a free port (a backend's PUBLIC_URL must name it in advance). */
   httpPort?: number;
+  /** prod: days the self-signed certificate is valid [2]. */
+  certificateDays?: number;
 }
 
 export interface RenderedNginx {
@@ -71,7 +73,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Writes a self-signed certificate for localhost and 127.0.0.1; returns the file paths. */
-export async function makeSelfSignedCertificate(dir: string, commonName = 'localhost') {
+export async function makeSelfSignedCertificate(dir: string, commonName = 'localhost', days = 2) {
   await mkdir(dir, { recursive: true });
   const cert = path.join(dir, 'fullchain.pem');
   const key = path.join(dir, 'privkey.pem');
@@ -84,7 +86,7 @@ export async function makeSelfSignedCertificate(dir: string, commonName = 'local
     '-pkeyopt',
     'ec_paramgen_curve:prime256v1',
     '-days',
-    '2',
+    String(days),
     '-subj',
     `/CN=${commonName}`,
     '-addext',
@@ -133,7 +135,11 @@ export async function renderNginx(options: StartNginxOptions): Promise<RenderedN
   let certificatePem: string | undefined;
   if (options.mode === 'prod') {
     httpsPort = await freePort();
-    const tls = await makeSelfSignedCertificate(path.join(dir, 'tls'));
+    const tls = await makeSelfSignedCertificate(
+      path.join(dir, 'tls'),
+      'localhost',
+      options.certificateDays,
+    );
     certificatePem = await readFile(tls.cert, 'utf8');
     Object.assign(env, {
       NGINX_HTTPS_LISTEN: `127.0.0.1:${httpsPort}`,
