@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
   makeSelfSignedCertificate,
+  nginxBin,
   repoRoot,
   testNginxConfig,
   writeTree,
@@ -32,9 +33,11 @@ beforeAll(async () => {
   await writeTree(confDir, { 'conf.d/default.conf': 'server { listen 80; }' });
   await copyFile(path.join(repoRoot, 'nginx/nginx.conf'), path.join(confDir, 'nginx.conf'));
   await copyFile('/etc/nginx/mime.types', path.join(confDir, 'mime.types'));
-  // Stands in for `nginx -s reload` inside the container: records the call.
+  // Stands in for `nginx -s reload` inside the container: records the call. `nginx -v` (render.sh
+  // asks which syntax the nginx reading the configuration knows) is answered by the real nginx,
+  // the one this test's `nginx -t` runs.
   await writeTree(path.join(workDir, 'bin'), {
-    nginx: `#!/bin/sh\necho "$*" >> "${reloadLog}"\n`,
+    nginx: `#!/bin/sh\n[ "$1" = -v ] && exec ${nginxBin} -v\necho "$*" >> "${reloadLog}"\n`,
   });
   await chmod(path.join(workDir, 'bin', 'nginx'), 0o755);
   await writeFile(reloadLog, '');
