@@ -10,6 +10,7 @@ import {
   type FakeProcess,
 } from './processes.js';
 import { createThrowawayDatabase } from './database.js';
+import { registerUsers } from './streaming.js';
 
 /**
  * One deployment for bench/replicas.ts: a single backend without Redis (today's one process),
@@ -106,7 +107,7 @@ export async function startDeployment(options: {
     target,
     others,
     workers,
-    register: (count) => registerStudents(target.url, count),
+    register: (count) => registerUsers(target.url, count),
     close,
   };
 }
@@ -123,31 +124,4 @@ export async function scriptFake(fake: FakeProcess): Promise<void> {
     }),
   });
   if (!response.ok) throw new Error(`could not script the fake: ${response.status}`);
-}
-
-async function registerStudents(url: string, count: number): Promise<string[]> {
-  const tokens: string[] = new Array(count);
-  const tag = Date.now().toString(36);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < count) {
-        const index = next++;
-        const response = await fetch(`${url}/api/auth/register`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            email: `bench-${tag}-${index}@example.org`,
-            username: `bench_${tag}_${index}`,
-            password: 'a bench password that is long enough',
-          }),
-        });
-        if (response.status !== 201) {
-          throw new Error(`register ${index}: ${response.status} ${await response.text()}`);
-        }
-        tokens[index] = ((await response.json()) as { accessToken: string }).accessToken;
-      }
-    }),
-  );
-  return tokens;
 }
