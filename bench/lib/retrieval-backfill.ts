@@ -13,6 +13,7 @@ import {
   seedModule,
   type ModuleContent,
 } from '../../backend/src/modules/learning/starter-module.js';
+import { notebookExercises } from '../../backend/src/modules/exercises/notebook-exercises.js';
 import { backfillRetrieval } from '../../backend/src/modules/retrieval/indexing.service.js';
 import type { RetrievalDeps } from '../../backend/src/modules/retrieval/retrieval.types.js';
 import { repoRoot } from './processes.js';
@@ -127,7 +128,7 @@ export async function measureBackfill(
     what === 'starter'
       ? [await readModuleFolder(`${repoRoot}/backend/content/starter-module`)]
       : syntheticModules(what.modules, what.notebooks, what.cells);
-  for (const content of contents) await seedModule(target.db, content, clock);
+  for (const content of contents) await seedModule(target.db, content, clock, notebookExercises);
   const { counts, embedder } = countingEmbedder(1024);
   const deps: RetrievalDeps = { db: target.db, clock, logger: pino({ level: 'silent' }), embedder };
   const started = performance.now();
