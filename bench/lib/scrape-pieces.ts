@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Registry } from 'prom-client';
+import { encodeForPeers } from '../../backend/src/cluster/shared-metric-windows.js';
 import { createCircuitBreakers } from '../../backend/src/ai/circuit-breaker.js';
 import { openDatabase, type Database } from '../../backend/src/db/client.js';
 import { applyMigrations } from '../../backend/src/db/migrate.js';
@@ -11,7 +12,12 @@ import {
   type AppMetrics,
 } from '../../backend/src/modules/observability/metrics.js';
 import { renderMetrics } from '../../backend/src/modules/observability/metrics-server.js';
+import { createMetricWindows } from '../../backend/src/modules/observability/metric-windows.js';
 import { processMetrics } from '../../backend/src/modules/observability/process-metrics.js';
+import {
+  readReplicaWindows,
+  SYSTEM_METRICS,
+} from '../../backend/src/modules/observability/system.service.js';
 import { repoRoot } from './processes.js';
 import { createThrowawayDatabase } from './database.js';
 import { summarizeValues } from './stats.js';
@@ -65,7 +71,19 @@ export async function timeScrapePieces(options: { pgServerUrl?: string | undefin
       entry.busy.push(busy);
       samples.set(piece, entry);
     };
-    const longestBlock = { atOnce: [] as number[], served: [] as number[] };
+    const longestBlock = {
+      atOnce: [] as number[],
+      served: [] as number[],
+      share: [] as number[],
+    };
+    // The System page's windows: a snapshot each minute, and with Redis, every 15 s, both
+    // windows read and written as JSON for the other replicas (cluster/shared-metric-windows).
+    const windows = createMetricWindows({
+      registry: metrics.registry,
+      metricNames: SYSTEM_METRICS,
+    });
+    const share = async () =>
+      JSON.stringify(encodeForPeers(await readReplicaWindows(windows, new Date()), Date.now()));
     for (let s = 0; s < SCRAPES; s++) {
       for (const [registryName, registry] of Object.entries(registries))
         for (const metric of registry.getMetricsAsArray()) {
@@ -84,9 +102,15 @@ export async function timeScrapePieces(options: { pgServerUrl?: string | undefin
       longestBlock.served.push(
         await longestLoopBlockDuring(() => renderMetrics(Object.values(registries))),
       );
+      const snapshot = await timed(() => windows.snapshot());
+      add('System page: snapshot of its metrics (each minute)', snapshot.wall, snapshot.busy);
+      const shared = await timed(share);
+      add('System page: both windows as JSON for the replicas (each 15 s with Redis)', shared.wall, shared.busy);
+      longestBlock.share.push(await longestLoopBlockDuring(share));
     }
     const bytes = (await scrapeAll(registries)).length;
-    collectors?.stop?.();
+    collectors.stop();
+    windows.stop();
     const pieces: PieceTiming[] = [...samples].map(([piece, { wall, busy }]) => {
       const w = summarizeValues(wall);
       const b = summarizeValues(busy);
@@ -98,7 +122,11 @@ export async function timeScrapePieces(options: { pgServerUrl?: string | undefin
     };
     return {
       pieces,
-      longestBlock: { atOnce: blocks(longestBlock.atOnce), served: blocks(longestBlock.served) },
+      longestBlock: {
+        atOnce: blocks(longestBlock.atOnce),
+        served: blocks(longestBlock.served),
+        share: blocks(longestBlock.share),
+      },
       bytes,
       driver: database.driver,
     };
