@@ -210,7 +210,8 @@ async function main() {
     const side = ORDER[r % ORDER.length]!;
     await connect(backends[side]!.url, tokens[side]);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const scraper = side === 'on' ? startScraper(metricsUrl, SCRAPE_EVERY_MS, ownClock.offset) : undefined;
+    const scraper =
+      side === 'on' ? startScraper(metricsUrl, SCRAPE_EVERY_MS, ownClock.offset) : undefined;
     const input = await measureRun(rigOf(side), STREAMS, ROUND_MS);
     await scraper?.stop();
     if (scraper && scraper.failures.length > 0)

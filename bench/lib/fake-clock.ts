@@ -13,7 +13,8 @@ export async function measureClockOffset(clockUrl: string, roundTrips = 200) {
     const response = await fetch(`${clockUrl}/clock`);
     const { now } = (await response.json()) as { now: number };
     const after = performance.now();
-    if (after - before < best.rtt) best = { rtt: after - before, offset: now - (before + after) / 2 };
+    if (after - before < best.rtt)
+      best = { rtt: after - before, offset: now - (before + after) / 2 };
   }
   return best;
 }

@@ -93,10 +93,14 @@ export function judgeAdded(
 ): { spreadMs: number; result: { pass?: boolean; verdict: string } } {
   const range = (values: number[]) => Math.max(...values) - Math.min(...values);
   const spreadMs = Math.max(range(offRoundP99s), range(onRoundP99s));
-  if (addedP99Ms + spreadMs <= targetMs) return { spreadMs, result: { pass: true, verdict: 'met' } };
+  if (addedP99Ms + spreadMs <= targetMs)
+    return { spreadMs, result: { pass: true, verdict: 'met' } };
   if (addedP99Ms - spreadMs > targetMs)
     return { spreadMs, result: { pass: false, verdict: 'missed' } };
-  return { spreadMs, result: { verdict: "inside the rounds' spread (noise): not shown either way" } };
+  return {
+    spreadMs,
+    result: { verdict: "inside the rounds' spread (noise): not shown either way" },
+  };
 }
 
 /** The side-by-side table, each round, and the raw figures in `file`. */

@@ -57,7 +57,10 @@ export async function timeScrapePieces(options: { pgServerUrl?: string | undefin
       logger: createLogger('warn'),
       limits: () => ({ monthlyBudgetUsd: 50 }),
       chain: () => ['openai', 'anthropic'],
-      breakers: createCircuitBreakers({ failureThreshold: 5, cooldownMs: 30_000 }, () => new Date()),
+      breakers: createCircuitBreakers(
+        { failureThreshold: 5, cooldownMs: 30_000 },
+        () => new Date(),
+      ),
       connectedSockets: () => 30,
     });
     const registries = { app: metrics.registry, process: processMetrics() };
@@ -105,7 +108,11 @@ export async function timeScrapePieces(options: { pgServerUrl?: string | undefin
       const snapshot = await timed(() => windows.snapshot());
       add('System page: snapshot of its metrics (each minute)', snapshot.wall, snapshot.busy);
       const shared = await timed(share);
-      add('System page: both windows as JSON for the replicas (each 15 s with Redis)', shared.wall, shared.busy);
+      add(
+        'System page: both windows as JSON for the replicas (each 15 s with Redis)',
+        shared.wall,
+        shared.busy,
+      );
       longestBlock.share.push(await longestLoopBlockDuring(share));
     }
     const bytes = (await scrapeAll(registries)).length;

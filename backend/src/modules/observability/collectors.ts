@@ -56,7 +56,8 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): Coll
     activeStudents?: [number, number] | undefined;
   } = {};
   const readDbUp = async () => {
-    last.isDbUp = (await query('db up', () => deps.database.db.execute(sql`select 1`))) !== undefined;
+    last.isDbUp =
+      (await query('db up', () => deps.database.db.execute(sql`select 1`))) !== undefined;
   };
   const readUsage = async () => {
     const now = deps.clock();
