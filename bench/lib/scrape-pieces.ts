@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Registry } from 'prom-client';
-import { encodeForPeers } from '../../backend/src/cluster/shared-metric-windows.js';
+import { serialiseForPeers } from '../../backend/src/cluster/shared-metric-windows.js';
 import { createCircuitBreakers } from '../../backend/src/ai/circuit-breaker.js';
 import { openDatabase, type Database } from '../../backend/src/db/client.js';
 import { applyMigrations } from '../../backend/src/db/migrate.js';
@@ -86,7 +86,7 @@ export async function timeScrapePieces(options: { pgServerUrl?: string | undefin
       metricNames: SYSTEM_METRICS,
     });
     const share = async () =>
-      JSON.stringify(encodeForPeers(await readReplicaWindows(windows, new Date()), Date.now()));
+      serialiseForPeers(await readReplicaWindows(windows, new Date()), Date.now());
     for (let s = 0; s < SCRAPES; s++) {
       for (const [registryName, registry] of Object.entries(registries))
         for (const metric of registry.getMetricsAsArray()) {

@@ -20,7 +20,7 @@ export interface SharedMetricWindows {
 }
 
 /** One replica's figures as stored: the series once, each window's values in that order. */
-export interface Published {
+interface Published {
   at: number;
   startedAt: number;
   series: Array<[name: string, labels: Record<string, string>]>;
@@ -46,12 +46,8 @@ export function shareMetricWindows(options: {
   const now = options.now ?? Date.now;
 
   async function publishNow() {
-    const published = encodeForPeers(await options.read(), now());
-    await client
-      .multi()
-      .hSet(key, options.replicaId, JSON.stringify(published))
-      .pExpire(key, FORGET_AFTER_MS)
-      .exec();
+    const json = await serialiseForPeers(await options.read(), now());
+    await client.multi().hSet(key, options.replicaId, json).pExpire(key, FORGET_AFTER_MS).exec();
   }
 
   async function readPeers(): Promise<ReplicaWindows[]> {
@@ -102,8 +98,17 @@ export function shareMetricWindows(options: {
   };
 }
 
-/** What a replica writes for its peers (exported for bench/metrics-overhead.ts). */
-export function encodeForPeers(windows: ReplicaWindows, at: number): Published {
+/**
+ * What a replica writes for its peers, as JSON. Encoding and writing a few thousand series take
+ * milliseconds each: the event loop is let go between the two, so a turn's event waits for one.
+ */
+export async function serialiseForPeers(windows: ReplicaWindows, at: number): Promise<string> {
+  const published = encodeForPeers(windows, at);
+  await new Promise((resolve) => setImmediate(resolve));
+  return JSON.stringify(published);
+}
+
+function encodeForPeers(windows: ReplicaWindows, at: number): Published {
   const series: Published['series'] = [];
   // Both windows come from one read of the registry and share its labels objects: the object
   // identifies the series (JSON.stringify of each sample's labels held the loop for ms).

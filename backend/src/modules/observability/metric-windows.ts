@@ -115,7 +115,12 @@ export function createMetricWindows(options: {
     },
     async increasesOver(windowsMs) {
       const current = await read();
-      return windowsMs.map((windowMs) => increaseFrom(current, windowMs));
+      const increases: WindowIncrease[] = [];
+      for (const windowMs of windowsMs) {
+        if (increases.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        increases.push(increaseFrom(current, windowMs));
+      }
+      return increases;
     },
     snapshot,
     stop: () => clearInterval(timer),
