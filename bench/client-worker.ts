@@ -10,6 +10,7 @@ import type {
   ClientToServerEvents,
   ServerToClientEvents,
 } from '@hintbook/contracts';
+import { measureClockOffset } from './lib/fake-clock.js';
 import { decodeStamp, LOOP_RESOLUTION_MS, loopDelayMs, questionFor } from './lib/protocol.js';
 import { addSample, type Histogram } from './lib/stats.js';
 import type { TurnRecord, WorkerReply, WorkerRequest } from './lib/worker-messages.js';
@@ -35,16 +36,7 @@ function reply(message: WorkerReply) {
 }
 
 async function calibrate(clockUrl: string) {
-  // NTP-style: the fake's clock read at the midpoint of the fastest of many round trips.
-  let best = { rtt: Infinity, offset: 0 };
-  for (let i = 0; i < 200; i += 1) {
-    const before = performance.now();
-    const response = await fetch(`${clockUrl}/clock`);
-    const { now } = (await response.json()) as { now: number };
-    const after = performance.now();
-    if (after - before < best.rtt)
-      best = { rtt: after - before, offset: now - (before + after) / 2 };
-  }
+  const best = await measureClockOffset(clockUrl);
   offsetMs = best.offset;
   return best;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyseRun } from './lib/analysis.js';
 import { createThrowawayDatabase, DEFAULT_SERVER_URL } from './lib/database.js';
+import { measureClockOffset } from './lib/fake-clock.js';
 import {
   checkBuild,
   freePort,
@@ -110,9 +111,12 @@ async function connect(url: string, tokens: string[]) {
 const disconnect = () =>
   Promise.all(workers.map((worker) => worker.request({ type: 'close' }, 'closed', 10_000)));
 
-/** GET /metrics with the token every `everyMs`, as Prometheus would, until stopped. */
-function startScraper(url: string, everyMs: number) {
-  const samples: Array<{ ms: number; bytes: number }> = [];
+/**
+ * GET /metrics with the token every `everyMs`, as Prometheus would, until stopped. Each scrape's
+ * start and end are kept on the fake's clock (`clockOffsetMs`), where the turns' times are.
+ */
+function startScraper(url: string, everyMs: number, clockOffsetMs: number) {
+  const samples: Scrape[] = [];
   const failures: string[] = [];
   let isStopped = false;
   let wake = () => {};
@@ -130,7 +134,14 @@ function startScraper(url: string, everyMs: number) {
       const headers = { authorization: `Bearer ${METRICS_TOKEN}` };
       const response = await fetch(url, { headers }).catch(() => undefined);
       const body = (await response?.text()) ?? '';
-      if (response?.ok) samples.push({ ms: performance.now() - before, bytes: body.length });
+      const after = performance.now();
+      if (response?.ok)
+        samples.push({
+          ms: after - before,
+          bytes: body.length,
+          startAt: before + clockOffsetMs,
+          endAt: after + clockOffsetMs,
+        });
       else failures.push(response ? `HTTP ${response.status}` : 'no answer');
     }
   })();
@@ -175,8 +186,9 @@ async function main() {
       worker.request({ type: 'calibrate', clockUrl: fake!.controlUrl }, 'calibrated', 30_000),
     ),
   );
+  const ownClock = await measureClockOffset(fake.controlUrl);
   log(
-    `clock offsets to the fake: ${clocks.map((c) => `±${(c.rtt / 2).toFixed(3)} ms`).join(', ')}`,
+    `clock offsets to the fake: ${[...clocks, ownClock].map((c) => `±${(c.rtt / 2).toFixed(3)} ms`).join(', ')}`,
   );
   await scriptFake(fake, CHUNKS);
   const tokens = {
@@ -198,7 +210,8 @@ async function main() {
     const side = ORDER[r % ORDER.length]!;
     await connect(backends[side]!.url, tokens[side]);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const scraper = side === 'on' ? startScraper(metricsUrl, SCRAPE_EVERY_MS) : undefined;
+    const scraper =
+      side === 'on' ? startScraper(metricsUrl, SCRAPE_EVERY_MS, ownClock.offset) : undefined;
     const input = await measureRun(rigOf(side), STREAMS, ROUND_MS);
     await scraper?.stop();
     if (scraper && scraper.failures.length > 0)

@@ -14,6 +14,8 @@ import type { TurnEmitter } from '../backend/src/modules/chat/turn.types.js';
 import { httpMetrics } from '../backend/src/modules/observability/http-metrics.js';
 import { createAppMetrics } from '../backend/src/modules/observability/metrics.js';
 import { instrumentTurns } from '../backend/src/modules/observability/turn-metrics.js';
+import { DEFAULT_SERVER_URL } from './lib/database.js';
+import { timeScrapePieces } from './lib/scrape-pieces.js';
 
 const TURNS = 2_000;
 const DELTAS_PER_TURN = 90;
@@ -86,6 +88,36 @@ async function timeHttp() {
   return { request: percentiles(samples), scrape: percentiles(scrape) };
 }
 
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+/** A scrape piece by piece (bench/lib/scrape-pieces.ts), slowest on the event loop first. */
+async function reportScrapePieces() {
+  const pgArgument = process.argv.find((arg) => arg === '--pg' || arg.startsWith('--pg='));
+  const pgServerUrl = pgArgument ? pgArgument.slice(5) || DEFAULT_SERVER_URL : undefined;
+  const result = await timeScrapePieces({ pgServerUrl });
+  console.log(
+    `\nA scrape piece by piece (${result.driver}, ${Math.round(result.bytes / 1024)} KB), ` +
+      'wall and event-loop busy time, p50 / max over 40 scrapes:\n',
+  );
+  console.log('| piece | wall p50 / max | event loop busy p50 / max |');
+  console.log('|------|------|------|');
+  const sorted = [...result.pieces].sort((a, b) => b.busy.max - a.busy.max);
+  for (const piece of sorted.filter((p, i) => i < 12 || /whole|System/.test(p.piece)))
+    console.log(
+      `| ${piece.piece} | ${ms(piece.wall.p50)} / ${ms(piece.wall.max)} | ${ms(piece.busy.p50)} / ${ms(piece.busy.max)} |`,
+    );
+  const { atOnce, served, share } = result.longestBlock;
+  console.log(
+    `| longest event-loop block during a scrape, each registry at once | – | ${ms(atOnce.p50)} / ${ms(atOnce.max)} |`,
+  );
+  console.log(
+    `| longest event-loop block during a scrape as /metrics serves it | – | ${ms(served.p50)} / ${ms(served.max)} |`,
+  );
+  console.log(
+    `| longest event-loop block while sharing the System page windows | – | ${ms(share.p50)} / ${ms(share.max)} |`,
+  );
+}
+
 async function runMicroBench() {
   // Warm up both paths (JIT), then measure.
   timeTurns(true);
@@ -113,6 +145,7 @@ async function runMicroBench() {
   console.log(
     `| scrape of 60 routes (registry.metrics(), on the event loop) | – | ${us(http.scrape.p50)} / ${us(http.scrape.p99)} | – | – |`,
   );
+  await reportScrapePieces();
 }
 
 if (process.argv.includes('--full')) await import('./metrics-full.js');

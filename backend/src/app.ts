@@ -118,6 +118,8 @@ export interface Hintbook {
   metrics: AppMetrics;
   /** With Redis: shares this replica's System page figures now (a timer does it every 15 s). */
   shareSystemMetricsNow: () => Promise<void>;
+  /** Reads the database-backed metric gauges now (a timer does it every 15–60 s; tests call it). */
+  refreshMetricGaugesNow: () => Promise<void>;
   /** `/metrics` on its own port, when METRICS_PORT is set; not listening yet, like `server`. */
   metricsServer: HttpServer | undefined;
   /** Stops timers (the partial-answer flusher, retention) before the database closes. */
@@ -348,17 +350,20 @@ export function buildApp(deps: AppDeps): Hintbook {
     app.use(staticSpa(config.http.staticDir));
   }
   app.use(errorHandler);
-  if (isRecording)
-    attachCollectors(metrics, {
-      database,
-      clock,
-      logger: deps.logger.child({ module: 'metrics' }),
-      limits: () => ai.runtime.limits,
-      chain: () => ai.currentChain().map((target) => target.provider.name),
-      breakers: ai.breakers,
-      connectedSockets: () => io.of('/').sockets.size,
-    });
   const { metricsPort, metricsToken } = config.observability;
+  // Without METRICS_PORT nobody scrapes: no background database reads for gauges no one reads.
+  const collectors =
+    isRecording && metricsPort !== undefined
+      ? attachCollectors(metrics, {
+          database,
+          clock,
+          logger: deps.logger.child({ module: 'metrics' }),
+          limits: () => ai.runtime.limits,
+          chain: () => ai.currentChain().map((target) => target.provider.name),
+          breakers: ai.breakers,
+          connectedSockets: () => io.of('/').sockets.size,
+        })
+      : undefined;
   return {
     app,
     server,
@@ -370,6 +375,7 @@ export function buildApp(deps: AppDeps): Hintbook {
     retention: { sweepNow: retention.sweepNow },
     metrics,
     shareSystemMetricsNow: async () => sharedWindows?.publishNow(),
+    refreshMetricGaugesNow: async () => collectors?.refreshNow(),
     metricsServer:
       metricsPort === undefined
         ? undefined
@@ -382,6 +388,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       flusher.stop();
       windows?.stop();
       sharedWindows?.stop();
+      collectors?.stop();
       orphans.stop();
       retention.stop();
       indexer.stop();

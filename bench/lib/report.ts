@@ -9,6 +9,8 @@ export interface Row {
   target: string;
   /** Undefined: shown for information, no target. */
   pass?: boolean;
+  /** Printed instead of PASS/FAIL when a bare pass/fail would claim more than was measured. */
+  verdict?: string;
 }
 
 export function printTable(rows: Row[]): void {
@@ -17,7 +19,9 @@ export function printTable(rows: Row[]): void {
     row.metric,
     row.measured,
     row.target,
-    row === header ? 'result' : row.pass === undefined ? '' : row.pass ? 'PASS' : 'FAIL',
+    row === header
+      ? 'result'
+      : (row.verdict ?? (row.pass === undefined ? '' : row.pass ? 'PASS' : 'FAIL')),
   ]);
   const widths = [0, 1, 2, 3].map((column) =>
     Math.max(...cells.map((cell) => cell[column]!.length)),

@@ -46,12 +46,8 @@ export function shareMetricWindows(options: {
   const now = options.now ?? Date.now;
 
   async function publishNow() {
-    const published = encode(await options.read(), now());
-    await client
-      .multi()
-      .hSet(key, options.replicaId, JSON.stringify(published))
-      .pExpire(key, FORGET_AFTER_MS)
-      .exec();
+    const json = await serialiseForPeers(await options.read(), now());
+    await client.multi().hSet(key, options.replicaId, json).pExpire(key, FORGET_AFTER_MS).exec();
   }
 
   async function readPeers(): Promise<ReplicaWindows[]> {
@@ -102,15 +98,26 @@ export function shareMetricWindows(options: {
   };
 }
 
-function encode(windows: ReplicaWindows, at: number): Published {
+/**
+ * What a replica writes for its peers, as JSON. Encoding and writing a few thousand series take
+ * milliseconds each: the event loop is let go between the two, so a turn's event waits for one.
+ */
+export async function serialiseForPeers(windows: ReplicaWindows, at: number): Promise<string> {
+  const published = encodeForPeers(windows, at);
+  await new Promise((resolve) => setImmediate(resolve));
+  return JSON.stringify(published);
+}
+
+function encodeForPeers(windows: ReplicaWindows, at: number): Published {
   const series: Published['series'] = [];
-  const indexOf = new Map<string, number>();
+  // Both windows come from one read of the registry and share its labels objects: the object
+  // identifies the series (JSON.stringify of each sample's labels held the loop for ms).
+  const indexOf = new Map<Record<string, string>, number>();
   const indexFor = ({ name, labels }: SeriesKey) => {
-    const id = `${name}${JSON.stringify(labels)}`;
-    let index = indexOf.get(id);
+    let index = indexOf.get(labels);
     if (index === undefined) {
       index = series.push([name, labels]) - 1;
-      indexOf.set(id, index);
+      indexOf.set(labels, index);
     }
     return index;
   };

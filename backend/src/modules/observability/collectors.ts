@@ -21,15 +21,27 @@ export interface CollectorDeps {
 }
 
 const CIRCUIT_STATES = ['closed', 'half_open', 'open'] as const;
-/** A scrape must answer even when the database does not: its gauges are left out then. */
+/** A read that hangs must not hold its gauge: it counts as failed after this. */
 const QUERY_TIMEOUT_MS = 2_000;
-const ACTIVE_STUDENTS_TTL_MS = 60_000;
+/** `select 1`: often enough for the one-minute database-down alert. */
+const DB_UP_EVERY_MS = 15_000;
+/** The month's spending and the active students scan many rows: once a minute is plenty. */
+const USAGE_EVERY_MS = 60_000;
+
+export interface Collectors {
+  /** Reads the database-backed gauges now (the timers do it on their own; tests call it). */
+  refreshNow(): Promise<void>;
+  stop(): void;
+}
 
 /**
- * Gauges read at scrape time. Those that ask the database (budget, active students) give the
- * same installation-wide value on every replica: dashboards take max(), not sum().
+ * Gauges read at scrape time. A scrape never waits on the database: the gauges that need it
+ * (database up, budget remaining, active students) are read on their own schedule by unref'd
+ * timers and the scrape reports the last reading, so a scrape is memory only and never takes a
+ * pool connection from a turn. Those database figures are the same installation-wide value on
+ * every replica: dashboards take max(), not sum().
  */
-export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void {
+export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): Collectors {
   const { registry } = metrics;
   const query = <T>(name: string, work: () => Promise<T>) =>
     withTimeout(work(), QUERY_TIMEOUT_MS).catch((error: unknown) => {
@@ -37,16 +49,37 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
       return undefined;
     });
 
-  // Scans the day's messages and checks (no index on time alone): once a minute, not per scrape.
-  const activeStudents = cachedFor(ACTIVE_STUDENTS_TTL_MS, deps.clock, () => {
-    const now = deps.clock().getTime();
-    return query('active students', () =>
-      Promise.all([
-        countActiveStudentsSince(deps.database.db, new Date(now - 15 * 60_000)),
-        countActiveStudentsSince(deps.database.db, new Date(now - 86_400_000)),
-      ]),
-    );
-  });
+  const last: {
+    isDbUp?: boolean;
+    /** Spent and reserved this month, USD; undefined when there is no budget or no answer. */
+    spentUsd?: number | undefined;
+    activeStudents?: [number, number] | undefined;
+  } = {};
+  const readDbUp = async () => {
+    last.isDbUp =
+      (await query('db up', () => deps.database.db.execute(sql`select 1`))) !== undefined;
+  };
+  const readUsage = async () => {
+    const now = deps.clock();
+    const [spentUsd, activeStudents] = await Promise.all([
+      deps.limits().monthlyBudgetUsd > 0
+        ? query('budget', () => spentAndHeldThisMonth(deps.database.db, now))
+        : undefined,
+      // Scans the day's messages and checks (no index on time alone).
+      query('active students', () =>
+        Promise.all([
+          countActiveStudentsSince(deps.database.db, new Date(now.getTime() - 15 * 60_000)),
+          countActiveStudentsSince(deps.database.db, new Date(now.getTime() - 86_400_000)),
+        ]),
+      ),
+    ]);
+    last.spentUsd = spentUsd;
+    last.activeStudents = activeStudents;
+  };
+  const dbUpTimer = everyMs(DB_UP_EVERY_MS, readDbUp);
+  const usageTimer = everyMs(USAGE_EVERY_MS, readUsage);
+  // The first scrape after start waits for the first readings (2 s at most), then never again.
+  const firstReadings = Promise.all([dbUpTimer.runNow(), usageTimer.runNow()]);
 
   scrapeGauge(
     registry,
@@ -79,27 +112,26 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
     registry,
     {
       name: 'hintbook_ai_budget_remaining_usd',
-      help: 'Monthly AI budget left: budget minus spent and reserved this calendar month (UTC)',
+      help: 'Monthly AI budget left: budget minus spent and reserved this calendar month (UTC), read once a minute',
     },
     async (gauge) => {
+      await firstReadings;
       gauge.reset();
       const budget = deps.limits().monthlyBudgetUsd;
-      if (budget <= 0) return;
-      const now = deps.clock();
-      const spent = await query('budget', () => spentAndHeldThisMonth(deps.database.db, now));
-      if (spent !== undefined) gauge.set(budget - spent);
+      if (budget > 0 && last.spentUsd !== undefined) gauge.set(budget - last.spentUsd);
     },
   );
   scrapeGauge(
     registry,
     {
       name: 'hintbook_active_students',
-      help: 'Students who asked the tutor or ran a check in the window (15m, 1d)',
+      help: 'Students who asked the tutor or ran a check in the window (15m, 1d), read once a minute',
       labelNames: ['window'] as const,
     },
     async (gauge) => {
+      await firstReadings;
       gauge.reset();
-      const counts = await activeStudents();
+      const counts = last.activeStudents;
       if (!counts) return;
       gauge.set({ window: '15m' }, counts[0]);
       gauge.set({ window: '1d' }, counts[1]);
@@ -107,10 +139,13 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
   );
   scrapeGauge(
     registry,
-    { name: 'hintbook_db_up', help: '1 when the database answered `select 1` during the scrape' },
+    {
+      name: 'hintbook_db_up',
+      help: '1 when the database answered `select 1` at the last check (every 15 s, 2 s limit)',
+    },
     async (gauge) => {
-      const answered = await query('db up', () => deps.database.db.execute(sql`select 1`));
-      gauge.set(answered ? 1 : 0);
+      await firstReadings;
+      gauge.set(last.isDbUp ? 1 : 0);
     },
   );
   scrapeGauge(
@@ -128,17 +163,38 @@ export function attachCollectors(metrics: AppMetrics, deps: CollectorDeps): void
       gauge.set({ state: 'waiting' }, pool.waiting);
     },
   );
+
+  return {
+    async refreshNow() {
+      await Promise.all([dbUpTimer.runAfresh(), usageTimer.runAfresh()]);
+    },
+    stop() {
+      dbUpTimer.stop();
+      usageTimer.stop();
+    },
+  };
 }
 
-/** The last successful answer of `read` for `ttlMs`; a failed read is retried at once. */
-function cachedFor<T>(ttlMs: number, clock: Clock, read: () => Promise<T | undefined>) {
-  let cached: { at: number; value: T } | undefined;
-  return async (): Promise<T | undefined> => {
-    const now = clock().getTime();
-    if (cached && now - cached.at < ttlMs) return cached.value;
-    const value = await read();
-    if (value !== undefined) cached = { at: now, value };
-    return value;
+/**
+ * `read` every `ms` on an unref'd timer (it never keeps the process alive), one run at a time:
+ * a tick that finds the previous read still running skips, and `runNow` joins a running read;
+ * `runAfresh` waits for it and reads again (a reading that started after the call).
+ */
+function everyMs(ms: number, read: () => Promise<void>) {
+  let running: Promise<void> | undefined;
+  const runNow = () =>
+    (running ??= read()
+      .catch(() => {})
+      .finally(() => (running = undefined)));
+  const timer = setInterval(() => void runNow(), ms);
+  timer.unref();
+  return {
+    runNow,
+    async runAfresh() {
+      await running;
+      await runNow();
+    },
+    stop: () => clearInterval(timer),
   };
 }
 

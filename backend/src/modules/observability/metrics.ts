@@ -7,8 +7,9 @@ import type { EmbeddingCallRecord } from '../../ai/embeddings/registry.js';
  * are bounded sets: route templates, never raw paths; providers, models and kinds from config;
  * outcomes and error codes from our own enums; never a user, session or message id.
  *
- * Gauges that are read at scrape time (circuit state, budget, active students, pool) are
- * attached in collectors.ts, where their dependencies are.
+ * Gauges set at scrape time (circuit state, pool) or from readings taken on their own schedule
+ * (budget, active students, database up) are attached in collectors.ts, where their
+ * dependencies are.
  */
 
 /** Request latency: most API calls are a few ms; uploads and exports take seconds. */

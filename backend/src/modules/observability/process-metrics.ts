@@ -3,6 +3,9 @@ import os from 'node:os';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 let processRegistry: Registry | undefined;
+let limitBytes = 0;
+let limitReadAt = -Infinity;
+const LIMIT_READ_EVERY_MS = 60_000;
 
 /**
  * CPU, memory, event-loop delay, GC and handles: prom-client's defaults, plus the memory this
@@ -18,7 +21,13 @@ export function processMetrics(): Registry {
       help: "Memory this process may use: the container's limit (cgroup), else the machine's",
       registers: [processRegistry],
       collect() {
-        this.set(memoryLimitBytes());
+        // Two small files read synchronously: the limit changes with a restart, not a scrape.
+        const now = Date.now();
+        if (now - limitReadAt >= LIMIT_READ_EVERY_MS) {
+          limitBytes = memoryLimitBytes();
+          limitReadAt = now;
+        }
+        this.set(limitBytes);
       },
     });
   }

@@ -30,10 +30,10 @@ export async function readReplicaWindows(
   windows: MetricWindows,
   processStartedAt: Date,
 ): Promise<ReplicaWindows> {
-  const [hour, day] = await Promise.all([
-    windows.increaseOver(HOUR),
-    windows.increaseOver(24 * HOUR),
-  ]);
+  const [hour, day] = (await windows.increasesOver([HOUR, 24 * HOUR])) as [
+    WindowIncrease,
+    WindowIncrease,
+  ];
   return { startedAt: processStartedAt.getTime(), hour, day };
 }
 
