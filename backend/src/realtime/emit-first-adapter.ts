@@ -23,7 +23,7 @@ const EVENT_PACKET = 2;
  * library's ClusterAdapter awaits the XADD before every local emit, to append the stream offset
  * that connection-state recovery needs: an event-loop turn and a Redis round trip per packet,
  * which at 150 streams a replica (4,500 deltas a second) tripled a delta's p99 against the
- * single process. See docs/operations.md ("Several replicas").
+ * single process. See docs/operations.md, section 7 ("Several backends").
  *
  * An emitted-first packet gives up its offset on this replica's sockets only: a socket that
  * recovers its connection state gets again what followed the last offset it holds (the client
