@@ -65,7 +65,9 @@ export function emitFirstAdapter(
       });
       const earlier = rooms.flatMap((room) => lastDelivery.get(room) ?? []);
       const emitFirst = shouldEmitFirst(packet);
-      if (emitFirst) published.catch(() => undefined); // the library logs publish errors itself
+      // A failed XADD is not fatal to the emit, as in ClusterAdapter (which only debug-logs it);
+      // the Redis client's own error log reports the outage.
+      if (emitFirst) published.catch(() => undefined);
       if (emitFirst && earlier.length === 0) {
         emitHere(packet, opts);
         return Promise.resolve();
