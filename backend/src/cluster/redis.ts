@@ -66,13 +66,26 @@ export function redactedUrl(url: string): string {
   return `${parsed.protocol}//${parsed.host}`;
 }
 
+/**
+ * How many bytes of commands node-redis hands the socket per event-loop turn. node-redis writes
+ * its queue once per `setImmediate` and stops at the socket's high-water mark until 'drain', which
+ * comes only in the next turn: with Node's default of 16 KiB that is some 40 XADDs of the
+ * socket.io adapter per turn. A replica busy with 150 streams (4,500 deltas a second, turns of
+ * 5–30 ms) then queued XADDs faster than it wrote them (1,300 waiting, 0.3–0.7 s each), and the
+ * turn events that wait for their XADD waited as long. With 1 MiB a turn writes all it queued.
+ * A threshold, not a buffer: nothing is allocated up front. (bench/README.md, "Several replicas".)
+ */
+export const WRITE_HIGH_WATER_MARK_BYTES = 1024 * 1024;
+
 /** Not connected yet; reconnects by itself after a loss, with a backoff capped at 2 s. */
 function createRedisClient(url: string) {
-  return createClient({
-    url,
-    socket: {
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
-    },
-  });
+  // node-redis passes it on to net.connect / tls.connect; the stream option `highWaterMark`
+  // (both directions) because tls.connect ignores `writableHighWaterMark`. net's types do not
+  // list it, hence a variable rather than an object literal.
+  const socket = {
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
+    highWaterMark: WRITE_HIGH_WATER_MARK_BYTES,
+  };
+  return createClient({ url, socket });
 }

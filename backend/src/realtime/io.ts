@@ -19,6 +19,7 @@ import type { TurnEmitter } from '../modules/chat/turn.types.js';
 import type { TurnReplay } from '../modules/chat/active-turns.js';
 import type { TurnReplayRequest, TurnStopRequest } from '../modules/chat/turn-relay.js';
 import type { SharedRedis } from '../cluster/redis.js';
+import { emitFirstAdapter } from './emit-first-adapter.js';
 import {
   createLocalSocketSlots,
   createRedisSocketSlots,
@@ -94,17 +95,25 @@ export function createRealtimeServer(
   };
   // Redis Streams rather than plain pub/sub: a Redis restart resumes the stream where it was,
   // so no broadcast (a delta, a terminal event) is lost, and recovery sessions live in Redis.
+  // Deltas go to this replica's sockets before their XADD, not after it (emit-first-adapter.ts):
+  // the library's publish-then-emit put an event-loop turn and a Redis round trip in front of
+  // each of the 30 deltas a second of every stream; turn start, meta and terminal events keep it,
+  // so they carry their stream offset and arrive in order. (The XADDs themselves keep up thanks
+  // to the connection's write high-water mark, cluster/redis.ts.)
   if (deps.redis) {
     const prefix = deps.redis.keyPrefix;
     options.connectionStateRecovery = { maxDisconnectionDuration: RECOVERY_WINDOW_MS };
-    options.adapter = createAdapter(deps.redis.client, {
-      streamName: `${prefix}:socket.io`,
-      channelPrefix: `${prefix}:socket.io`,
-      sessionKeyPrefix: `${prefix}:sio:session:`,
-      maxLen: STREAM_MAX_LENGTH,
-      // Only JSON travels (no binary payloads): skips a msgpack pass per packet.
-      onlyPlaintext: true,
-    });
+    options.adapter = emitFirstAdapter(
+      createAdapter(deps.redis.client, {
+        streamName: `${prefix}:socket.io`,
+        channelPrefix: `${prefix}:socket.io`,
+        sessionKeyPrefix: `${prefix}:sio:session:`,
+        maxLen: STREAM_MAX_LENGTH,
+        // Only JSON travels (no binary payloads): skips a msgpack pass per packet.
+        onlyPlaintext: true,
+      }),
+      (packet) => packet.data?.[0] === 'chat:delta',
+    );
   }
   const io: HintbookServer = new Server(httpServer, options);
   const slots = deps.redis

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Server } from 'socket.io';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeRedis, connectRedis, type RedisClient } from '../cluster/redis.js';
+import { emitFirstAdapter } from './emit-first-adapter.js';
+
+/**
+ * Two socket.io servers on one real Redis, as two replicas, each with the emit-first adapter
+ * io.ts uses. Replica A's XADDs take PUBLISH_DELAY_MS, as on a Redis (or a replica) too busy to
+ * answer within an event-loop turn: that is what a delta must not wait for.
+ */
+const redisUrl = process.env.TEST_REDIS_URL;
+const PUBLISH_DELAY_MS = 150;
+const ROOM = 'user:u1';
+
+interface Received {
+  name: string;
+  args: unknown[];
+  at: number;
+}
+
+describe.skipIf(!redisUrl)('the emit-first adapter on two replicas', () => {
+  const clients: RedisClient[] = [];
+  const servers: { io: Server; http: HttpServer }[] = [];
+  const sockets: ClientSocket[] = [];
+  let a: Server;
+  let urlA: string;
+  let urlB: string;
+
+  async function replica(prefix: string, slowPublish: boolean) {
+    const client = await connectRedis(redisUrl!, { warn: () => {}, info: () => {} } as never);
+    clients.push(client);
+    const publisher = slowPublish
+      ? new Proxy(client, {
+          get(target, property) {
+            if (property === 'xAdd') {
+              return async (...args: Parameters<RedisClient['xAdd']>) => {
+                await sleep(PUBLISH_DELAY_MS);
+                return target.xAdd(...args);
+              };
+            }
+            const value = Reflect.get(target, property) as unknown;
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        })
+      : client;
+    const http = createServer();
+    const io = new Server(http, {
+      connectionStateRecovery: { maxDisconnectionDuration: 60_000 },
+      adapter: emitFirstAdapter(
+        createAdapter(publisher, {
+          streamName: `${prefix}:socket.io`,
+          channelPrefix: `${prefix}:socket.io`,
+          sessionKeyPrefix: `${prefix}:sio:session:`,
+          onlyPlaintext: true,
+          blockTimeInMs: 500,
+        }),
+        (packet) => packet.data?.[0] === 'chat:delta',
+      ),
+    });
+    io.on('connection', (socket) => void socket.join(ROOM));
+    servers.push({ io, http });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
+  }
+
+  async function listen(url: string) {
+    const received: Received[] = [];
+    const socket = connect(url, { transports: ['websocket'], forceNew: true });
+    sockets.push(socket);
+    socket.onAny((name: string, ...args: unknown[]) =>
+      received.push({ name, args, at: performance.now() }),
+    );
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return { socket, received };
+  }
+
+  async function until(check: () => boolean) {
+    const deadline = Date.now() + 5_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await sleep(5);
+    }
+  }
+
+  beforeAll(async () => {
+    const prefix = `hintbook-test-${randomBytes(4).toString('hex')}`;
+    ({ io: a, url: urlA } = await replica(prefix, true));
+    ({ url: urlB } = await replica(prefix, false));
+    // The readers start with the stream's end ("$"): let their first XREAD begin.
+    await sleep(300);
+  });
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.close());
+    for (const { io } of servers) await io.close();
+    for (const client of clients) await closeRedis(client);
+  });
+
+  it('sends a delta to this replica’s sockets at once, and to the other’s through the stream with its offset', async () => {
+    const onA = await listen(urlA);
+    const onB = await listen(urlB);
+    const emittedAt = performance.now();
+    a.to(ROOM).emit('chat:delta', { seq: 1, text: 'x' });
+
+    await until(() => onA.received.length === 1 && onB.received.length === 1);
+    const [here] = onA.received;
+    const [there] = onB.received;
+    expect(here!.at - emittedAt).toBeLessThan(PUBLISH_DELAY_MS);
+    expect(here!.args).toEqual([{ seq: 1, text: 'x' }]);
+    expect(there!.at - emittedAt).toBeGreaterThanOrEqual(PUBLISH_DELAY_MS);
+    expect(there!.args).toEqual([{ seq: 1, text: 'x' }, expect.stringMatching(/^\d+-\d+$/)]);
+    onA.socket.close();
+    onB.socket.close();
+  });
+
+  it('keeps the order per room: a delta emitted right after a turn event arrives after it', async () => {
+    const onA = await listen(urlA);
+    const onB = await listen(urlB);
+    a.to(ROOM).emit('chat:turn', { turnId: 't1' });
+    a.to(ROOM).emit('chat:delta', { seq: 1, text: 'a' });
+    a.to(ROOM).emit('chat:delta', { seq: 2, text: 'b' });
+    a.to(ROOM).emit('chat:done', { turnId: 't1' });
+
+    await until(() => onA.received.length === 4 && onB.received.length === 4);
+    for (const { received } of [onA, onB]) {
+      expect(received.map((event) => event.name)).toEqual([
+        'chat:turn',
+        'chat:delta',
+        'chat:delta',
+        'chat:done',
+      ]);
+    }
+    // Events other than deltas waited for their XADD here too, and carry its offset.
+    expect(onA.received[0]!.args[1]).toMatch(/^\d+-\d+$/);
+    expect(onA.received[3]!.args[1]).toMatch(/^\d+-\d+$/);
+    onA.socket.close();
+    onB.socket.close();
+  });
+
+  it('gives a socket that recovers its connection the deltas it missed, from the stream', async () => {
+    const onA = await listen(urlA);
+    a.to(ROOM).emit('chat:turn', { turnId: 't2' });
+    a.to(ROOM).emit('chat:delta', { seq: 1, text: 'a' });
+    await until(() => onA.received.length === 2);
+
+    // The transport drops (not a client-side disconnect): socket.io reconnects and recovers.
+    onA.socket.io.engine.close();
+    await sleep(50);
+    a.to(ROOM).emit('chat:delta', { seq: 2, text: 'b' });
+    a.to(ROOM).emit('chat:delta', { seq: 3, text: 'c' });
+    await until(() => onA.socket.connected);
+    expect(onA.socket.recovered).toBe(true);
+
+    const deltas = () =>
+      onA.received
+        .filter((event) => event.name === 'chat:delta')
+        .map((event) => (event.args[0] as { seq: number }).seq);
+    await until(() => deltas().includes(3));
+    // From the last offset it held (the turn event's): seq 1 again is harmless, 2 and 3 arrive.
+    expect([...new Set(deltas())].sort()).toEqual([1, 2, 3]);
+    onA.socket.close();
+  });
+});
