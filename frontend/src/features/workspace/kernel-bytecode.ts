@@ -20,14 +20,23 @@ interface Dependencies {
   caches: Pick<CacheStorage, 'delete'> | undefined;
 }
 
+/** The browser's own, or null where storage is off (reading localStorage can throw then). */
+function browserDependencies(): Dependencies | null {
+  try {
+    return { storage: globalThis.localStorage, caches: globalThis.caches };
+  } catch {
+    return null;
+  }
+}
+
 /** Subscribes for the app's lifetime; returns the unsubscribe function. */
 export function keepKernelBytecodePerUser(
   client: Pick<ApiClient, 'subscribe'>,
-  { storage, caches }: Dependencies = {
-    storage: globalThis.localStorage,
-    caches: globalThis.caches,
-  },
+  dependencies: Dependencies | null = browserDependencies(),
 ): () => void {
+  // Without storage there is no record to keep, and no Cache Storage to drop either.
+  if (!dependencies?.storage) return () => undefined;
+  const { storage, caches } = dependencies;
   const drop = async () => {
     try {
       await caches?.delete(KERNEL_BYTECODE_CACHE);
@@ -44,6 +53,8 @@ export function keepKernelBytecodePerUser(
     const userId = event.session.user.id;
     if (storage.getItem(KERNEL_BYTECODE_OWNER_KEY) === userId) return;
     storage.removeItem(KERNEL_BYTECODE_OWNER_KEY);
-    void drop().then(() => storage.setItem(KERNEL_BYTECODE_OWNER_KEY, userId));
+    void drop()
+      .then(() => storage.setItem(KERNEL_BYTECODE_OWNER_KEY, userId))
+      .catch(() => undefined); // a full storage: the next start for this user drops it again
   });
 }
