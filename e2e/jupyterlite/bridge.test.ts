@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,10 @@ const notebook = {
   cells: [
     code(
       'read-data',
-      "import os\nprint(sorted(os.listdir('.')))\nprint(open('scores.csv').read().strip())\nprint(open('raw/blob.bin', 'rb').read())",
+      "import os\nprint(sorted(os.listdir('.')))\nprint(open('scores.csv').read().strip())\nprint(open('raw/blob.bin', 'rb').read())\n" +
+        // The notebook's folder (the drive) comes after the standard library on sys.path, and
+        // no bytecode is written once the kernel runs (hintbook_workspace/early_imports.py).
+        "import sys\nsite = next(i for i, p in enumerate(sys.path) if p.endswith('site-packages'))\nprint('folder before site-packages:', sys.path.index('') == site - 1, sys.dont_write_bytecode)",
     ),
     code('raise', 'xs = [1, 2, 3]\nxs[10]'),
     code(
@@ -220,6 +224,21 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     expect(printed).toContain("['lesson.ipynb', 'raw', 'scores.csv']");
     expect(printed).toContain('ada,3');
     expect(printed).toContain("b'\\x00\\x01\\x02\\xff'");
+    // ...and the listing above has no __pycache__: the drive is the student's saved folder.
+    expect(printed).toContain('folder before site-packages: True True');
+    // The start modules' bytecode is kept for the next start, under this build's lock hash only.
+    const lockSha256 = createHash('sha256')
+      .update(await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json')))
+      .digest('hex');
+    await expect
+      .poll(() =>
+        lite.evaluate(async () =>
+          (await (await caches.open('hintbook-bytecode')).keys()).map(
+            (r) => new URL(r.url).pathname,
+          ),
+        ),
+      )
+      .toEqual([`/jupyterlite/static/pyodide/hintbook-bytecode/${lockSha256}.zip`]);
 
     const raised = await request<RunResult>(page, { type: 'run-cell', index: 1 });
     expect(raised.ok).toBe(true);

@@ -312,7 +312,12 @@ describe('Dockerfiles (structural checks; hadolint cannot be installed here)', (
     expect(web.stages.map((stage) => stage.name)).toEqual(['node', 'spa', 'jupyterlite', 'web']);
     expect(web.text).toContain('scripts/build-jupyterlite.sh');
     expect(web.text).toContain('COPY nginx/nginx.conf /etc/nginx/nginx.conf');
-    expect(web.stages.at(-1)!.base).toMatch(/^nginx:/);
+    // Debian's nginx, not the official nginx image: only Debian packages the brotli_static
+    // module that serves JupyterLite's .br copies (docs/jupyterlite.md, "Serving it").
+    const final = web.stages.at(-1)!;
+    expect(final.base).toMatch(/^debian:12\.\d+-slim$/);
+    expect(final.lines.join('\n')).toMatch(/nginx-light libnginx-mod-http-brotli-static/);
+    expect(final.lines).toContain('COPY nginx/docker-entrypoint.sh /docker-entrypoint.sh');
   });
 
   it('the bridge compiles the one protocol in contracts/, which the JupyterLite stage receives', () => {
@@ -377,6 +382,7 @@ describe('shell scripts', () => {
         'sh',
         'nginx/render.sh',
         'nginx/entrypoint.d/10-hintbook-nginx.sh',
+        'nginx/docker-entrypoint.sh',
         'monitoring/alertmanager/render.sh',
         'monitoring/prometheus/start.sh',
       ],
