@@ -4,11 +4,11 @@ import { createRoot } from 'react-dom/client';
 import { createBrowserRouter } from 'react-router';
 import { App } from './app/App';
 import { routes } from './app/routes';
-import { keepKernelBytecodePerUser } from './features/workspace/kernel-bytecode';
+import { keepKernelBytecodePerSession } from './features/workspace/kernel-bytecode';
 import { apiClient } from './lib/api-client';
 import './styles/index.css';
 
-keepKernelBytecodePerUser(apiClient);
+keepKernelBytecodePerSession(apiClient);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

@@ -5,11 +5,12 @@ import type { ApiClient } from '../../lib/api-client';
  * Storage (jupyterlite/kernel/hintbook-pyodide.js), and runs it at the next kernel start. Student
  * code runs on this origin too, so on a shared computer one student could plant bytecode there
  * that the next student's kernel would run with that student's session. The cache belongs to one
- * user: it is dropped when a session ends, and when one starts for another user than the one
- * recorded (a school sign-in arrives as a restored session, not as a sign-in).
+ * sign-in: it is dropped when a session ends, and when one starts whose session id (the access
+ * token's `sid`, the refresh-token family: the same across refreshes and page loads, new and
+ * random at every sign-in, school sign-ins included) is not the one recorded.
  *
- * The record is in localStorage, which student code can also write: it only stops a drop when it
- * names the next user's id, which a student would have to know in advance.
+ * The record is in localStorage, which student code can also write; but it would have to name
+ * the next sign-in's session id, which nobody knows before the server makes it up.
  */
 export const KERNEL_BYTECODE_CACHE = 'hintbook-bytecode';
 export const KERNEL_BYTECODE_OWNER_KEY = 'hintbook-bytecode-owner';
@@ -29,8 +30,21 @@ function browserDependencies(): Dependencies | null {
   }
 }
 
+/** The access token's `sid` claim; null when the token is not a JWT that carries one. */
+export function sessionIdOf(accessToken: string): string | null {
+  const payload = accessToken.split('.')[1];
+  if (!payload) return null;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(json) as { sid?: unknown };
+    return typeof claims.sid === 'string' && claims.sid !== '' ? claims.sid : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Subscribes for the app's lifetime; returns the unsubscribe function. */
-export function keepKernelBytecodePerUser(
+export function keepKernelBytecodePerSession(
   client: Pick<ApiClient, 'subscribe'>,
   dependencies: Dependencies | null = browserDependencies(),
 ): () => void {
@@ -50,11 +64,14 @@ export function keepKernelBytecodePerUser(
       void drop();
       return;
     }
-    const userId = event.session.user.id;
-    if (storage.getItem(KERNEL_BYTECODE_OWNER_KEY) === userId) return;
+    // A token without a session id never matches a record: the cache is dropped every time.
+    const sessionId = sessionIdOf(event.session.accessToken);
+    if (sessionId !== null && storage.getItem(KERNEL_BYTECODE_OWNER_KEY) === sessionId) return;
     storage.removeItem(KERNEL_BYTECODE_OWNER_KEY);
     void drop()
-      .then(() => storage.setItem(KERNEL_BYTECODE_OWNER_KEY, userId))
-      .catch(() => undefined); // a full storage: the next start for this user drops it again
+      .then(() => {
+        if (sessionId !== null) storage.setItem(KERNEL_BYTECODE_OWNER_KEY, sessionId);
+      })
+      .catch(() => undefined); // a full storage: the next start drops it again
   });
 }
