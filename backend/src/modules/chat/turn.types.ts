@@ -1,3 +1,5 @@
+import type { PromptReads } from './prompt-reads.js';
+import type { RedactionVault } from '../../ai/privacy/redaction.js';
 import type { NotebookContext, ServerToClientEvents } from '@hintbook/contracts';
 import type { TurnKind } from '../../ai/pedagogy/index.js';
 import type { RedactionKind } from '../../ai/privacy/redaction.js';
@@ -104,6 +106,10 @@ export interface RunTurnInput {
    * written to the answer, until `both` says they committed.
    */
   committed?: TurnCommit | undefined;
+  /** The prompt's reads, when the send started them beside its own checks (prompt-reads.ts). */
+  reads?: PromptReads | undefined;
+  /** The turn's redaction vault, when the send made it for those reads. */
+  vault?: RedactionVault | undefined;
 }
 
 /** The store and the hold of a turn that started beside them (turn.service.ts). */

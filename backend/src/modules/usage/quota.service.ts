@@ -136,9 +136,9 @@ function leftOf(limits: TurnLimitsCheck['limits'], totals: SpendingTotals) {
 
 /**
  * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
- * its estimate, or what is left when that is less. Counters are sums over usage_events plus
- * the running turns' reservations, under one lock, so concurrent turns (tabs, replicas) cannot
- * together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
+ * its estimate, or what is left when that is less. Counters are the running totals of
+ * usage_events (usage.repository.ts) plus the running turns' reservations, under one lock, so
+ * concurrent turns (tabs, replicas) cannot together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
  * `limits` come from `checkTurnLimits`, which also applied the rate limit.
  */
 export async function reserveTurn(
