@@ -310,4 +310,3 @@ export async function listConversationForAnswer(
     summary: rows[0]?.summary ?? null,
   };
 }
-

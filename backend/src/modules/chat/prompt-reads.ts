@@ -1,33 +1,14 @@
 import type { NotebookContext } from '@hintbook/contracts';
-import type { UserPedagogyState } from '../../ai/pedagogy/index.js';
-import { resolveTurnRules, type TurnRules } from '../exercises/turn-rules.js';
+import { resolveTurnRules } from '../exercises/turn-rules.js';
 import type { UserRow } from '../users/users.types.js';
 import { loadConversation } from './context.js';
-import { findCourseMaterial, type CourseMaterial } from './course-material.js';
-import type { MessageRow } from './messages.repository.js';
+import { findCourseMaterial } from './course-material.js';
 import { loadUserState } from './pedagogy.service.js';
 import type { SessionRow } from './sessions.repository.js';
 import { PolicyRefusal } from './turn-endings.js';
-import type { TurnDeps } from './turn.types.js';
+import type { PromptInputs, PromptReads, TurnDeps } from './turn.types.js';
 
-/** Everything an answer's prompt is built from, read from the database (and the course index). */
-export interface PromptInputs {
-  rules: TurnRules;
-  pedagogy: UserPedagogyState;
-  /** The last visible messages, whatever they hold (planning and classification). */
-  recent: MessageRow[];
-  /** What the answer may see after the running summary. */
-  history: MessageRow[];
-  /** The running summary, read with `history` so the two fit together. */
-  summary: string | null;
-  material: CourseMaterial;
-}
-
-export interface PromptReads {
-  inputs: Promise<PromptInputs>;
-  /** Stops the course search (its query may be with an embedding vendor) and drops the rest. */
-  stop(): void;
-}
+export type { PromptInputs, PromptReads };
 
 export interface PromptReadsInput {
   user: UserRow;
