@@ -14,10 +14,10 @@ import {
   createReservation,
   deleteReservation,
   lockReservations,
-  sumCostSince,
+  findMonthCost,
+  findUserPeriodTokens,
   sumReservedCost,
   sumSpendingTotals,
-  sumUserTokensSince,
   type SpendingTotals,
 } from './usage.repository.js';
 
@@ -304,14 +304,14 @@ export interface BudgetStatus {
 /** What this month's budget has spent plus what running turns hold, in USD. */
 export async function spentAndHeldThisMonth(db: Db, now: Date): Promise<number> {
   const [spent, held] = await Promise.all([
-    sumCostSince(db, windowStarts(now).month),
+    findMonthCost(db, windowStarts(now).month),
     sumReservedCost(db, now),
   ]);
   return spent + held;
 }
 
 export async function getBudgetStatus(deps: QuotaDeps): Promise<BudgetStatus> {
-  const spentUsd = await sumCostSince(deps.db, windowStarts(deps.clock()).month);
+  const spentUsd = await findMonthCost(deps.db, windowStarts(deps.clock()).month);
   const budgetUsd = deps.limits.monthlyBudgetUsd;
   const fraction = budgetUsd > 0 ? spentUsd / budgetUsd : 0;
   return {
@@ -330,8 +330,8 @@ export async function getMyUsage(
 ): Promise<MyUsageResponse> {
   const windows = windowStarts(deps.clock());
   const [usedToday, usedThisWeek, budget, limits] = await Promise.all([
-    sumUserTokensSince(deps.db, userId, windows.day),
-    sumUserTokensSince(deps.db, userId, windows.week),
+    findUserPeriodTokens(deps.db, userId, 'day', windows.day),
+    findUserPeriodTokens(deps.db, userId, 'week', windows.week),
     getBudgetStatus(deps),
     limitsForUser(deps, userId),
   ]);

@@ -41,24 +41,33 @@ export async function insertUsageEvent(db: Db, event: NewUsageEvent): Promise<vo
       set tokens = t.tokens + excluded.tokens, cost_usd = t.cost_usd + excluded.cost_usd`);
 }
 
-/** Input + output tokens the user spent since `since`. */
-export async function sumUserTokensSince(db: Db, userId: string, since: Date): Promise<number> {
+/** Input + output tokens the user spent in one UTC day or week (its running total). */
+export async function findUserPeriodTokens(
+  db: Db,
+  userId: string,
+  period: 'day' | 'week',
+  startsAt: Date,
+): Promise<number> {
   const [row] = await db
-    .select({
-      total: sql<number>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::int`,
-    })
-    .from(usageEvents)
-    .where(and(eq(usageEvents.userId, userId), gte(usageEvents.createdAt, since)));
-  return Number(row?.total ?? 0);
+    .select({ tokens: usageUserTotals.tokens })
+    .from(usageUserTotals)
+    .where(
+      and(
+        eq(usageUserTotals.userId, userId),
+        eq(usageUserTotals.period, period),
+        eq(usageUserTotals.startsAt, startsAt),
+      ),
+    );
+  return Number(row?.tokens ?? 0);
 }
 
-/** What the whole installation spent since `since`, in USD. */
-export async function sumCostSince(db: Db, since: Date): Promise<number> {
+/** What the whole installation spent in the UTC month starting at `month`, in USD. */
+export async function findMonthCost(db: Db, month: Date): Promise<number> {
   const [row] = await db
-    .select({ total: sql<string>`coalesce(sum(${usageEvents.costUsd}), 0)` })
-    .from(usageEvents)
-    .where(gte(usageEvents.createdAt, since));
-  return Number(row?.total ?? 0);
+    .select({ costUsd: usageMonthlyTotals.costUsd })
+    .from(usageMonthlyTotals)
+    .where(eq(usageMonthlyTotals.month, month));
+  return Number(row?.costUsd ?? 0);
 }
 
 export async function listUsageForUser(db: Db, userId: string) {
