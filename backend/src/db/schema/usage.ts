@@ -1,9 +1,11 @@
 import {
+  bigint,
   boolean,
   index,
   integer,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
@@ -13,8 +15,8 @@ import { users } from './users.js';
 
 /**
  * One row per call to an AI provider: answers, classifications, summaries, failed and
- * interrupted attempts alike. Allowances and the installation budget are sums over this table,
- * so restarts and replicas agree. Deleting a user anonymises their rows instead of removing
+ * interrupted attempts alike. Allowances and the installation budget count this table (through
+ * its running totals below), so restarts and replicas agree. Deleting a user anonymises their rows instead of removing
  * them, because the money was spent either way.
  */
 export const usageEvents = pgTable(
@@ -68,3 +70,30 @@ export const usageReservations = pgTable(
   },
   (table) => [index('usage_reservations_user_idx').on(table.userId, table.expiresAt)],
 );
+
+/**
+ * Running totals of usage_events, kept in the same statement that stores each event
+ * (usage.repository.ts, insertUsageEvent): a reservation reads a student's day and week and the
+ * installation's month here, one row each, instead of summing the month's events under the
+ * installation-wide reservation lock. Windows are calendar-based in UTC, as in quota.service.ts.
+ */
+export const usageUserTotals = pgTable(
+  'usage_user_totals',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    period: text('period', { enum: ['day', 'week'] }).notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    tokens: bigint('tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: numeric('cost_usd', { precision: 16, scale: 6, mode: 'number' }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.period, table.startsAt] })],
+);
+
+/** The installation's spending per calendar month (UTC), every user's and none's alike. */
+export const usageMonthlyTotals = pgTable('usage_monthly_totals', {
+  month: timestamp('month', { withTimezone: true }).primaryKey(),
+  tokens: bigint('tokens', { mode: 'number' }).notNull().default(0),
+  costUsd: numeric('cost_usd', { precision: 16, scale: 6, mode: 'number' }).notNull().default(0),
+});

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider } from '../../ai/providers/mock.js';
 import { usageEvents } from '../../db/schema/index.js';
+import { insertUsageEvent } from '../usage/usage.repository.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient, handshakeRefusal } from '../../test/socket-client.js';
@@ -73,7 +74,7 @@ describe('limits', () => {
 
   it('refuses with chat.allowance_exhausted once the daily tokens are used, saying when it renews', async () => {
     const user = await registerThroughApi(t.app);
-    await t.database.db.insert(usageEvents).values({
+    await insertUsageEvent(t.database.db, {
       userId: user.body.user.id,
       purpose: 'answer',
       provider: 'anthropic',
@@ -107,7 +108,7 @@ describe('limits', () => {
   it('stops new turns for everyone at 100 % of the monthly budget; admins see the budget in /api/health/ai', async () => {
     const teacher = await registerAdmin(t, { email: 'teacher@school.example' });
     const student = await registerThroughApi(t.app);
-    await t.database.db.insert(usageEvents).values({
+    await insertUsageEvent(t.database.db, {
       userId: null,
       purpose: 'answer',
       provider: 'anthropic',
@@ -125,7 +126,7 @@ describe('limits', () => {
     const anonymous = await request(t.app).get('/api/health/ai').expect(200);
     expect(anonymous.body).toEqual({ status: 'ok' });
 
-    await t.database.db.insert(usageEvents).values({
+    await insertUsageEvent(t.database.db, {
       userId: null,
       purpose: 'answer',
       provider: 'anthropic',

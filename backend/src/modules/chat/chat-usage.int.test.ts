@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, usageEvents } from '../../db/schema/index.js';
+import { insertUsageEvent } from '../usage/usage.repository.js';
 import {
   startFakeAnthropic,
   startFakeGemini,
@@ -194,7 +195,7 @@ describe('allowances under concurrent turns (OpenAI SDK)', () => {
   /** A student with only `left` tokens of today's allowance left. */
   async function nearlySpent(left: number) {
     const user = await registerThroughApi(t.app);
-    await t.database.db.insert(usageEvents).values({
+    await insertUsageEvent(t.database.db, {
       userId: user.body.user.id,
       purpose: 'answer',
       provider: 'openai',

@@ -6,13 +6,13 @@ import {
 } from '../../ai/pedagogy/index.js';
 import type { EffectiveLevels, HintLevels, TurnReason } from '../../ai/pedagogy/index.js';
 import type { LlmMessage } from '../../ai/types.js';
-import { listVisibleMessagesAfter, type MessageRow } from './messages.repository.js';
+import { listConversationForAnswer, type MessageRow } from './messages.repository.js';
 import type { SessionRow } from './sessions.repository.js';
 import type { TurnDeps } from './turn.types.js';
 
 export interface AnswerContextInput {
   session: SessionRow;
-  /** The conversation since its summary (`loadAnswerHistory`). */
+  /** The conversation since its summary (`loadConversation`). */
   history: MessageRow[];
   question: MessageRow;
   hintLevels: HintLevels;
@@ -24,20 +24,34 @@ export interface AnswerContextInput {
   courseMaterial?: string | undefined;
 }
 
-/** The messages the answer may see: what came after the running summary, before the question. */
-export async function loadAnswerHistory(
+/** How many of the last messages the level's planning and the classification look at. */
+const RECENT_MESSAGES = 8;
+
+/**
+ * What an answer reads of its conversation, in one query: the running `summary`; `history`, the messages the answer may
+ * see (after the running summary, before the question, with text, not streaming), and `recent`,
+ * the last visible messages whatever they hold (planning and classification look at those).
+ */
+export async function loadConversation(
   deps: Pick<TurnDeps, 'db'>,
-  session: SessionRow,
-  question: MessageRow,
-): Promise<MessageRow[]> {
-  const rows = await listVisibleMessagesAfter(
+  sessionId: string,
+  question: Pick<MessageRow, 'seq'>,
+): Promise<{ recent: MessageRow[]; history: MessageRow[]; summary: string | null }> {
+  const { rows, summarizedThroughSeq, summary } = await listConversationForAnswer(
     deps.db,
-    session.id,
-    session.summarizedThroughSeq ?? 0,
+    sessionId,
+    question.seq,
+    RECENT_MESSAGES,
   );
-  return rows.filter(
-    (row) => row.seq < question.seq && row.content.trim() !== '' && row.status !== 'streaming',
-  );
+  return {
+    // Read with the history, so the summary and what follows it always fit together.
+    summary,
+    recent: rows.slice(-RECENT_MESSAGES),
+    history: rows.filter(
+      (row) =>
+        row.seq > summarizedThroughSeq && row.content.trim() !== '' && row.status !== 'streaming',
+    ),
+  };
 }
 
 /**

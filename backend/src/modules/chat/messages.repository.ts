@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { messages } from '../../db/schema/index.js';
+import { chatSessions, messages } from '../../db/schema/index.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
@@ -270,23 +270,43 @@ export async function flushStreamingAnswers(
 }
 
 /** The last `limit` visible messages before `beforeSeq`, oldest first (the classifier's view). */
-export async function listRecentVisibleMessages(
+/**
+ * What an answer's prompt reads of its conversation, in one query: every visible message before
+ * `beforeSeq` that comes after the session's running summary or is among the last `recent` ones
+ * (both lists are cut from it, context.ts). The summary and its extent are read in the same
+ * statement, so the three agree and the session row need not be read first.
+ */
+export async function listConversationForAnswer(
   db: Db,
   sessionId: string,
   beforeSeq: number,
-  limit: number,
-): Promise<MessageRow[]> {
+  recent: number,
+): Promise<{ rows: MessageRow[]; summarizedThroughSeq: number; summary: string | null }> {
+  const recentFrom = sql`coalesce((select m.seq from ${messages} m
+    where m.session_id = ${sessionId} and m.replaced_at is null and m.seq < ${beforeSeq}
+    order by m.seq desc offset ${recent - 1} limit 1), 0)`;
   const rows = await db
-    .select()
-    .from(messages)
-    .where(
+    .select({
+      summary: chatSessions.summary,
+      summarizedThroughSeq: chatSessions.summarizedThroughSeq,
+      message: messages,
+    })
+    .from(chatSessions)
+    .leftJoin(
+      messages,
       and(
-        eq(messages.sessionId, sessionId),
+        eq(messages.sessionId, chatSessions.id),
         isNull(messages.replacedAt),
         lt(messages.seq, beforeSeq),
+        sql`(${messages.seq} > coalesce(${chatSessions.summarizedThroughSeq}, 0)
+          or ${messages.seq} >= ${recentFrom})`,
       ),
     )
-    .orderBy(desc(messages.seq))
-    .limit(limit);
-  return rows.reverse();
+    .where(eq(chatSessions.id, sessionId))
+    .orderBy(asc(messages.seq));
+  return {
+    rows: rows.flatMap((row) => (row.message ? [row.message] : [])),
+    summarizedThroughSeq: rows[0]?.summarizedThroughSeq ?? 0,
+    summary: rows[0]?.summary ?? null,
+  };
 }

@@ -1,5 +1,10 @@
 import type { NotebookContext } from '@hintbook/contracts';
-import { createStreamRestorer, type RedactionVault } from '../../ai/privacy/redaction.js';
+import {
+  createRedactionVault,
+  createStreamRestorer,
+  type RedactionVault,
+} from '../../ai/privacy/redaction.js';
+import type { RedactionKind } from '../../ai/privacy/redaction-patterns.js';
 import type { LlmMessage } from '../../ai/types.js';
 import type { Tutor } from './tutor.types.js';
 
@@ -81,4 +86,19 @@ export function redactNotebookContext(
         }
       : {}),
   };
+}
+
+/**
+ * One vault for every call of a turn (the summary after it too), so a value has one placeholder
+ * in all of them. Made where the turn's first outbound text is: the send, for reads started
+ * beside its checks, else the turn itself.
+ */
+export function createTurnVault(
+  deps: { privacy: { redactionKinds: ReadonlySet<RedactionKind> } },
+  user: { username: string; email: string },
+): RedactionVault {
+  return createRedactionVault({
+    kinds: deps.privacy.redactionKinds,
+    identity: { names: [user.username], email: user.email },
+  });
 }

@@ -1,22 +1,21 @@
 import { hintCue, type Classification, type GuardTrip } from '../../ai/pedagogy/index.js';
-import { createRedactionVault, type RedactionVault } from '../../ai/privacy/redaction.js';
+import type { RedactionVault } from '../../ai/privacy/redaction.js';
 import { estimateTokens } from '../../ai/pedagogy/token-estimate.js';
 import { estimateRequestTokens } from '../../ai/usage-estimate.js';
 import { recordRedactionCounts } from '../privacy/redactions.service.js';
 import { settleReservation } from '../usage/quota.service.js';
-import { buildAnswerContext, loadAnswerHistory } from './context.js';
-import { findCourseMaterial } from './course-material.js';
-import { listRecentVisibleMessages, updateMessage } from './messages.repository.js';
+import { buildAnswerContext } from './context.js';
+import { updateMessage } from './messages.repository.js';
+import { startPromptReads } from './prompt-reads.js';
 import {
   classificationRequestFor,
   commitCompletedTurn,
   learnFromClassification,
-  loadUserState,
   planHintLevels,
   type PlannedTurn,
 } from './pedagogy.service.js';
 import { insertGuardTrip } from './guard-trips.repository.js';
-import { redactNotebookContext, withRedaction } from './private-tutor.js';
+import { createTurnVault, redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
 import { touchSession } from './sessions.repository.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
@@ -24,9 +23,8 @@ import { awaitCommitted, endUnstored, settleCommit, type HeldTurn } from './turn
 import type { TurnReservation } from '../usage/quota.service.js';
 import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
-import { endWithoutAnswer, finish, PolicyRefusal, SpendLimitReached } from './turn-endings.js';
+import { endWithoutAnswer, finish, SpendLimitReached } from './turn-endings.js';
 import type { RunTurnInput, TurnDeps } from './turn.types.js';
-import { resolveTurnRules } from '../exercises/turn-rules.js';
 
 /** The classification's longest answer (see tutor.ts). */
 const CLASSIFICATION_OUTPUT_TOKENS = 400;
@@ -41,12 +39,7 @@ const CLASSIFICATION_OUTPUT_TOKENS = 400;
  */
 export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<void> {
   const { user } = input;
-  // One vault for every call of this turn (the summary after it too), so a value has one
-  // placeholder in all of them.
-  const vault = createRedactionVault({
-    kinds: turnDeps.privacy.redactionKinds,
-    identity: { names: [user.username], email: user.email },
-  });
+  const vault = input.vault ?? createTurnVault(turnDeps, user);
   const isRedacting = turnDeps.privacy.redactionKinds.size > 0;
   const deps = isRedacting
     ? { ...turnDeps, tutor: withRedaction(turnDeps.tutor, vault) }
@@ -125,42 +118,32 @@ async function answerTurn(
   turn.abort.signal.addEventListener('abort', stopClassification, { once: true });
 
   try {
-    // Every read before the first token goes side by side; the plan itself reads nothing.
-    // Retrieval stops early when the rules switch the tutor off (its query may go to a vendor).
-    const retrieval = new AbortController();
-    const stopRetrieval = () => retrieval.abort();
-    turn.abort.signal.addEventListener('abort', stopRetrieval, { once: true });
-    const rulesRead = resolveTurnRules(deps.db, {
-      userId: user.id,
-      session,
-      questionSeq: question.seq,
-      notebookContext: input.notebookContext,
-      now: deps.clock(),
-    });
-    const reads = Promise.all([
-      rulesRead.then((rules) => {
-        // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.
-        if (rules.policy?.mode === 'off') {
-          retrieval.abort();
-          throw new PolicyRefusal(rules.policy.text);
-        }
-        return rules;
-      }),
-      loadUserState(deps.db, user),
-      listRecentVisibleMessages(deps.db, session.id, question.seq, 8),
-      loadAnswerHistory(deps, session, question),
-      // The query is embedded by a vendor when vectors are on: it goes out redacted too.
-      findCourseMaterial(deps, {
-        userId: user.id,
+    // Every read before the first token goes side by side; the plan itself reads nothing. A
+    // follow-up's reads were started beside the send's own checks (turn.service.ts).
+    const reads =
+      input.reads ??
+      startPromptReads(deps, {
+        user,
+        sessionId: session.id,
         session,
-        question: outbound.question.content,
-        notebookContext: outbound.notebookContext,
-        signal: retrieval.signal,
-      }),
-    ]).finally(() => turn.abort.signal.removeEventListener('abort', stopRetrieval));
-    // The reads that lose to a refusal must not surface as unhandled rejections.
-    reads.catch(() => undefined);
-    const [rules, pedagogy, recent, storedHistory, material] = await reads;
+        question: { seq: question.seq, notebookContext: input.notebookContext },
+        outbound: {
+          content: outbound.question.content,
+          notebookContext: outbound.notebookContext,
+        },
+        now: deps.clock(),
+      });
+    const stopReads = () => reads.stop();
+    turn.abort.signal.addEventListener('abort', stopReads, { once: true });
+    if (turn.abort.signal.aborted) reads.stop();
+    const {
+      rules,
+      pedagogy,
+      recent,
+      history: storedHistory,
+      summary,
+      material,
+    } = await reads.inputs.finally(() => turn.abort.signal.removeEventListener('abort', stopReads));
     const history = recent.filter((row) => !isOwnRow(row));
     const answerHistory = storedHistory.filter((row) => !isOwnRow(row));
     const planned = planHintLevels(pedagogy, {
@@ -199,7 +182,7 @@ async function answerTurn(
     const { hintLevels, reason } = planned.plan;
     const cue = hintCue(hintLevels, reason);
     const request = buildAnswerContext(deps, {
-      session,
+      session: { ...session, summary },
       history: answerHistory,
       question: outbound.question,
       hintLevels,

@@ -57,6 +57,9 @@ import {
 } from './turn.types.js';
 import { provisionalRows } from './provisional-turn.js';
 import { commitBeside } from './turn-commit.js';
+import { startPromptReads, type PromptReads } from './prompt-reads.js';
+import { createTurnVault, redactNotebookContext } from './private-tutor.js';
+import type { RedactionVault } from '../../ai/privacy/redaction.js';
 
 export type { TurnStarted };
 
@@ -78,16 +81,29 @@ export async function sendQuestion(
   // refusal counts only once the send is known to be new.
   const limitsChecked = checkLimits(deps, user.id);
   limitsChecked.catch(() => undefined);
+  const sessionRead = payload.sessionId
+    ? findOwnedSession(deps.db, user.id, payload.sessionId)
+    : undefined;
+  // A follow-up's prompt reads start now too, beside these checks rather than after them; a
+  // send that turns out refused, a duplicate or near a limit drops them (the latter reads again,
+  // after its store).
+  const early =
+    payload.sessionId && sessionRead && !payload.replacesMessageId
+      ? startEarlyReads(deps, user, payload, payload.sessionId, sessionRead)
+      : undefined;
   const [duplicate, found, notebookScope] = await Promise.all([
     findDuplicate(deps.db, user.id, payload.clientMessageId),
-    payload.sessionId ? findOwnedSession(deps.db, user.id, payload.sessionId) : undefined,
+    sessionRead,
     // A first question from the workspace opens a conversation about that notebook.
     !payload.sessionId && payload.notebook
       ? resolveNotebookScope(deps.db, user.id, payload.notebook)
       : undefined,
   ]);
-  if (duplicate) return duplicate;
   const session = found;
+  const keepsEarlyReads =
+    !duplicate && session && !deps.activeTurns.runningInSession(session.id) && early;
+  if (!keepsEarlyReads) early?.reads.stop();
+  if (duplicate) return duplicate;
   const refusal =
     payload.sessionId && !session
       ? sessionNotFound()
@@ -97,7 +113,10 @@ export async function sendQuestion(
           ? notebookNotFound()
           : undefined;
   if (refusal) throw refusal;
-  const checked = await limitsChecked;
+  const checked = await limitsChecked.catch((error: unknown) => {
+    early?.reads.stop();
+    throw error;
+  });
 
   const isNewSession = !session;
   const ids = {
@@ -189,6 +208,7 @@ export async function sendQuestion(
       notebookContext: payload.context,
       kind,
       committed,
+      ...(early ? { reads: early.reads, vault: early.vault } : {}),
     }).catch((error: unknown) =>
       deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
     );
@@ -203,6 +223,7 @@ export async function sendQuestion(
     };
   }
 
+  early?.reads.stop();
   const reservation = await reserve(deps, user.id, checked);
   const stored = await storeOrRelease(deps, reservation, storeOnce);
   if (!stored) throw new Error('a send that lost a race left no stored message');
@@ -223,6 +244,35 @@ export async function sendQuestion(
     turnId: stored.answer.id,
     duplicate: false,
   };
+}
+
+/**
+ * A follow-up's prompt reads, started with the send's checks: the session's scope comes from the
+ * session read those checks run anyway, and the question's own rows (not stored yet) sort after
+ * everything read, as provisional-turn.ts has them.
+ */
+function startEarlyReads(
+  deps: TurnDeps,
+  user: UserRow,
+  payload: ChatSendPayload,
+  sessionId: string,
+  sessionRead: Promise<SessionRow | undefined>,
+): { reads: PromptReads; vault: RedactionVault } {
+  const vault = createTurnVault(deps, user);
+  const redact = (text: string) =>
+    deps.privacy.redactionKinds.size > 0 ? vault.redact(text) : text;
+  const reads = startPromptReads(deps, {
+    user,
+    sessionId,
+    session: sessionRead,
+    question: { seq: Number.MAX_SAFE_INTEGER, notebookContext: payload.context },
+    outbound: {
+      content: redact(payload.content),
+      notebookContext: redactNotebookContext(payload.context, redact),
+    },
+    now: deps.clock(),
+  });
+  return { reads, vault };
 }
 
 /** Checks the rate limit and reads how far the student is from the others (quota.service.ts). */

@@ -1,6 +1,6 @@
 import type { NotebookContext, ServerToClientEvents } from '@hintbook/contracts';
-import type { TurnKind } from '../../ai/pedagogy/index.js';
-import type { RedactionKind } from '../../ai/privacy/redaction.js';
+import type { TurnKind, UserPedagogyState } from '../../ai/pedagogy/index.js';
+import type { RedactionKind, RedactionVault } from '../../ai/privacy/redaction.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
@@ -8,7 +8,8 @@ import type { ChatLimits, TurnReservation } from '../usage/quota.service.js';
 import type { UserRow } from '../users/users.types.js';
 import type { ActiveTurn, ActiveTurns } from './active-turns.js';
 import type { AnswerLeases } from './answer-leases.js';
-import type { CourseRetrieval } from './course-material.js';
+import type { CourseMaterial, CourseRetrieval } from './course-material.js';
+import type { TurnRules } from '../exercises/turn-rules.js';
 import type { MessageRow } from './messages.repository.js';
 import type { SessionRow } from './sessions.repository.js';
 import type { TurnRelay } from './turn-relay.js';
@@ -104,6 +105,10 @@ export interface RunTurnInput {
    * written to the answer, until `both` says they committed.
    */
   committed?: TurnCommit | undefined;
+  /** The prompt's reads, when the send started them beside its own checks (prompt-reads.ts). */
+  reads?: PromptReads | undefined;
+  /** The turn's redaction vault, when the send made it for those reads. */
+  vault?: RedactionVault | undefined;
 }
 
 /** The store and the hold of a turn that started beside them (turn.service.ts). */
@@ -122,4 +127,24 @@ export interface TurnCommit {
     | { state: 'refused'; refusal: unknown }
     | { state: 'not-stored'; reservation?: TurnReservation }
   >;
+}
+
+/** Everything an answer's prompt is built from, read from the database and the course index. */
+export interface PromptInputs {
+  rules: TurnRules;
+  pedagogy: UserPedagogyState;
+  /** The last visible messages, whatever they hold (planning and classification). */
+  recent: MessageRow[];
+  /** What the answer may see after the running summary. */
+  history: MessageRow[];
+  /** The running summary, read with `history` so the two fit together. */
+  summary: string | null;
+  material: CourseMaterial;
+}
+
+/** The prompt's reads of one turn, running (prompt-reads.ts). */
+export interface PromptReads {
+  inputs: Promise<PromptInputs>;
+  /** Stops the course search (its query may be with an embedding vendor) and drops the rest. */
+  stop(): void;
 }

@@ -186,11 +186,29 @@ const FALLBACK_LEXEMES = 3;
  * common words ("print", "list", "cell") match most of a course, and ranking tens of thousands
  * of chunks took seconds at 100k chunks. Word frequencies come from the planner's statistics of
  * the search column (ANALYZE); without statistics every word counts.
+ *
+ * A small index (the usual class: a few modules) is searched with a plain query instead: every
+ * turn runs this before its answer call, and reading the statistics and the table's size made
+ * the statement ~4× slower to plan and run (bench/README.md, "Before the answer call"). Same
+ * rows: below NARROW_FROM_CHUNKS the narrowing keeps every word anyway.
  */
-export function searchChunksFullText(db: Db, scope: SearchScope, terms: string[], limit: number) {
-  if (terms.length === 0) return Promise.resolve([]);
-  const words = terms.join(' ');
+export async function searchChunksFullText(
+  db: Db,
+  scope: SearchScope,
+  terms: string[],
+  limit: number,
+) {
+  if (terms.length === 0) return [];
   const query = sql`to_tsquery('english', ${terms.join(' | ')})`;
+  if (!(await isLargeIndex(db))) {
+    return selectRows<ChunkHit>(
+      db,
+      sql`select ${HIT_COLUMNS} from retrieval_chunks c
+          where c.search_vector @@ ${query} and ${scopeFilter(scope)}
+          order by ts_rank_cd(c.search_vector, ${query}) desc, c.id limit ${limit}`,
+    );
+  }
+  const words = terms.join(' ');
   return selectRows<ChunkHit>(
     db,
     sql`with stats as (
@@ -202,21 +220,39 @@ export function searchChunksFullText(db: Db, scope: SearchScope, terms: string[]
             as share
           from unnest(tsvector_to_array(to_tsvector('english', ${words}))) as lexeme),
         chosen as (
-          select case
-            when (select reltuples from pg_class where oid = 'retrieval_chunks'::regclass)
-                 < ${NARROW_FROM_CHUNKS}
-              then (select string_agg(lexeme, ' | ') from lexemes)
-            else coalesce(
+          select coalesce(
               (select string_agg(lexeme, ' | ') from (select lexeme from lexemes
                  where share < ${COMMON_LEXEME_SHARE} order by share, lexeme
                  limit ${MAX_RARE_LEXEMES}) rare),
               (select string_agg(lexeme, ' | ') from (select lexeme from lexemes
-                 order by share, lexeme limit ${FALLBACK_LEXEMES}) fewest))
-            end as candidates)
+                 order by share, lexeme limit ${FALLBACK_LEXEMES}) fewest)) as candidates)
         select ${HIT_COLUMNS} from retrieval_chunks c, chosen
         where c.search_vector @@ to_tsquery('simple', chosen.candidates) and ${scopeFilter(scope)}
         order by ts_rank_cd(c.search_vector, ${query}) desc, c.id limit ${limit}`,
   );
+}
+
+/** How long the index's size, as the planner estimates it, is taken as known. */
+const INDEX_SIZE_TTL_MS = 60_000;
+const indexSizes = new WeakMap<Db, { at: number; isLarge: Promise<boolean> }>();
+
+/**
+ * Whether the index has NARROW_FROM_CHUNKS chunks or more (pg_class.reltuples, kept by ANALYZE
+ * and autovacuum), read at most once a minute per database: it changes when modules are
+ * imported, not between two questions.
+ */
+function isLargeIndex(db: Db): Promise<boolean> {
+  const now = Date.now();
+  const known = indexSizes.get(db);
+  if (known && now - known.at < INDEX_SIZE_TTL_MS) return known.isLarge;
+  const isLarge = selectRows<{ chunks: number }>(
+    db,
+    sql`select reltuples::float8 as chunks from pg_class where oid = 'retrieval_chunks'::regclass`,
+  ).then(([row]) => Number(row?.chunks ?? 0) >= NARROW_FROM_CHUNKS);
+  // A failed read is not remembered: the next search asks again.
+  isLarge.catch(() => indexSizes.delete(db));
+  indexSizes.set(db, { at: now, isLarge });
+  return isLarge;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usageEvents } from '../../db/schema/index.js';
+import { insertUsageEvent } from './usage.repository.js';
 import { registerThroughApi } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { checkTurnLimits, OVERLAP_MARGIN_TURNS, reserveTurn } from './quota.service.js';
@@ -18,7 +18,7 @@ describe('room to start a turn beside its hold', () => {
   const noQuestions = async () => 0;
   async function studentWithLeft(left: number) {
     const user = await registerThroughApi(t.app);
-    await t.database.db.insert(usageEvents).values({
+    await insertUsageEvent(t.database.db, {
       userId: user.body.user.id,
       purpose: 'answer',
       provider: 'openai',

@@ -14,10 +14,10 @@ import {
   createReservation,
   deleteReservation,
   lockReservations,
-  sumCostSince,
+  findMonthCost,
+  findUserPeriodTokens,
   sumReservedCost,
   sumSpendingTotals,
-  sumUserTokensSince,
   type SpendingTotals,
 } from './usage.repository.js';
 
@@ -136,9 +136,9 @@ function leftOf(limits: TurnLimitsCheck['limits'], totals: SpendingTotals) {
 
 /**
  * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
- * its estimate, or what is left when that is less. Counters are sums over usage_events plus
- * the running turns' reservations, under one lock, so concurrent turns (tabs, replicas) cannot
- * together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
+ * its estimate, or what is left when that is less. Counters are the running totals of
+ * usage_events (usage.repository.ts) plus the running turns' reservations, under one lock, so
+ * concurrent turns (tabs, replicas) cannot together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
  * `limits` come from `checkTurnLimits`, which also applied the rate limit.
  */
 export async function reserveTurn(
@@ -304,14 +304,14 @@ export interface BudgetStatus {
 /** What this month's budget has spent plus what running turns hold, in USD. */
 export async function spentAndHeldThisMonth(db: Db, now: Date): Promise<number> {
   const [spent, held] = await Promise.all([
-    sumCostSince(db, windowStarts(now).month),
+    findMonthCost(db, windowStarts(now).month),
     sumReservedCost(db, now),
   ]);
   return spent + held;
 }
 
 export async function getBudgetStatus(deps: QuotaDeps): Promise<BudgetStatus> {
-  const spentUsd = await sumCostSince(deps.db, windowStarts(deps.clock()).month);
+  const spentUsd = await findMonthCost(deps.db, windowStarts(deps.clock()).month);
   const budgetUsd = deps.limits.monthlyBudgetUsd;
   const fraction = budgetUsd > 0 ? spentUsd / budgetUsd : 0;
   return {
@@ -330,8 +330,8 @@ export async function getMyUsage(
 ): Promise<MyUsageResponse> {
   const windows = windowStarts(deps.clock());
   const [usedToday, usedThisWeek, budget, limits] = await Promise.all([
-    sumUserTokensSince(deps.db, userId, windows.day),
-    sumUserTokensSince(deps.db, userId, windows.week),
+    findUserPeriodTokens(deps.db, userId, 'day', windows.day),
+    findUserPeriodTokens(deps.db, userId, 'week', windows.week),
     getBudgetStatus(deps),
     limitsForUser(deps, userId),
   ]);

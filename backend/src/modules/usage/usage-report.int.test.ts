@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usageEvents } from '../../db/schema/index.js';
+import { insertUsageEvent } from './usage.repository.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
@@ -24,14 +24,13 @@ describe('admin: usage and cost', () => {
       createdAt: new Date(createdAt),
     });
     // The test clock is 2026-01-05 (a Monday).
-    await t.database.db
-      .insert(usageEvents)
-      .values([
-        row('2025-12-31T23:00:00Z', 'claude-sonnet-4-5', 1, student.body.user.id),
-        row('2026-01-03T10:00:00Z', 'claude-sonnet-4-5', 2, student.body.user.id),
-        row('2026-01-05T08:00:00Z', 'claude-sonnet-4-5', 3, null),
-        row('2026-01-05T08:30:00Z', 'gpt-5-mini', 3.5, student.body.user.id),
-      ]);
+    for (const event of [
+      row('2025-12-31T23:00:00Z', 'claude-sonnet-4-5', 1, student.body.user.id),
+      row('2026-01-03T10:00:00Z', 'claude-sonnet-4-5', 2, student.body.user.id),
+      row('2026-01-05T08:00:00Z', 'claude-sonnet-4-5', 3, null),
+      row('2026-01-05T08:30:00Z', 'gpt-5-mini', 3.5, student.body.user.id),
+    ])
+      await insertUsageEvent(t.database.db, event);
   });
   afterAll(() => t.close());
 

@@ -1,32 +1,73 @@
 import { and, eq, gt, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { selectRows } from '../../db/raw.js';
-import { usageEvents, usageReservations } from '../../db/schema/index.js';
+import {
+  usageEvents,
+  usageMonthlyTotals,
+  usageReservations,
+  usageUserTotals,
+} from '../../db/schema/index.js';
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
 
+/**
+ * Stores one call and adds it to the running totals its windows read (the user's day and week,
+ * the installation's month), in one statement: the totals never miss an event, and a reservation
+ * reads three rows instead of summing the month. The windows come from the event's own
+ * `created_at`, in UTC, as quota.service.ts's `windowStarts` computes them.
+ */
 export async function insertUsageEvent(db: Db, event: NewUsageEvent): Promise<void> {
-  await db.insert(usageEvents).values(event);
+  const stored = db.insert(usageEvents).values(event).returning({
+    userId: usageEvents.userId,
+    createdAt: usageEvents.createdAt,
+    inputTokens: usageEvents.inputTokens,
+    outputTokens: usageEvents.outputTokens,
+    costUsd: usageEvents.costUsd,
+  });
+  // Drizzle puts the embedded statement in parentheses itself.
+  await db.execute(sql`with event as ${stored},
+    month as (
+      insert into ${usageMonthlyTotals} as t (month, tokens, cost_usd)
+      select date_trunc('month', created_at, 'UTC'), input_tokens + output_tokens, cost_usd
+      from event
+      on conflict (month) do update
+        set tokens = t.tokens + excluded.tokens, cost_usd = t.cost_usd + excluded.cost_usd)
+    insert into ${usageUserTotals} as t (user_id, period, starts_at, tokens, cost_usd)
+    select user_id, period, date_trunc(period, created_at, 'UTC'), input_tokens + output_tokens,
+      cost_usd
+    from event, (values ('day'), ('week')) as periods (period)
+    where user_id is not null
+    on conflict (user_id, period, starts_at) do update
+      set tokens = t.tokens + excluded.tokens, cost_usd = t.cost_usd + excluded.cost_usd`);
 }
 
-/** Input + output tokens the user spent since `since`. */
-export async function sumUserTokensSince(db: Db, userId: string, since: Date): Promise<number> {
+/** Input + output tokens the user spent in one UTC day or week (its running total). */
+export async function findUserPeriodTokens(
+  db: Db,
+  userId: string,
+  period: 'day' | 'week',
+  startsAt: Date,
+): Promise<number> {
   const [row] = await db
-    .select({
-      total: sql<number>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::int`,
-    })
-    .from(usageEvents)
-    .where(and(eq(usageEvents.userId, userId), gte(usageEvents.createdAt, since)));
-  return Number(row?.total ?? 0);
+    .select({ tokens: usageUserTotals.tokens })
+    .from(usageUserTotals)
+    .where(
+      and(
+        eq(usageUserTotals.userId, userId),
+        eq(usageUserTotals.period, period),
+        eq(usageUserTotals.startsAt, startsAt),
+      ),
+    );
+  return Number(row?.tokens ?? 0);
 }
 
-/** What the whole installation spent since `since`, in USD. */
-export async function sumCostSince(db: Db, since: Date): Promise<number> {
+/** What the whole installation spent in the UTC month starting at `month`, in USD. */
+export async function findMonthCost(db: Db, month: Date): Promise<number> {
   const [row] = await db
-    .select({ total: sql<string>`coalesce(sum(${usageEvents.costUsd}), 0)` })
-    .from(usageEvents)
-    .where(gte(usageEvents.createdAt, since));
-  return Number(row?.total ?? 0);
+    .select({ costUsd: usageMonthlyTotals.costUsd })
+    .from(usageMonthlyTotals)
+    .where(eq(usageMonthlyTotals.month, month));
+  return Number(row?.costUsd ?? 0);
 }
 
 export async function listUsageForUser(db: Db, userId: string) {
@@ -73,26 +114,28 @@ export interface SpendingTotals {
 
 /**
  * Every counter a reservation checks, in one round trip: a turn waits for this before its first
- * token, and inside the reservation's transaction the queries would otherwise go one by one.
+ * token, and a first question reads it under the reservation lock. The spent part is three
+ * primary-key reads of the running totals (insertUsageEvent keeps them); the held part sums the
+ * live reservations, one row per running turn.
  */
 export async function sumSpendingTotals(
   db: Db,
   input: { userId: string; day: Date; week: Date; month: Date; now: Date },
 ): Promise<SpendingTotals> {
-  const userTokens = (since: Date) => sql`(
-    select coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::bigint
-    from ${usageEvents}
-    where ${usageEvents.userId} = ${input.userId} and ${usageEvents.createdAt} >= ${since})`;
-  const [row] = await selectRows<Record<keyof SpendingTotals, string | number>>(
+  const userTokens = (period: 'day' | 'week', startsAt: Date) => sql`(
+    select ${usageUserTotals.tokens} from ${usageUserTotals}
+    where ${usageUserTotals.userId} = ${input.userId} and ${usageUserTotals.period} = ${period}
+      and ${usageUserTotals.startsAt} = ${startsAt})`;
+  const [row] = await selectRows<Record<keyof SpendingTotals, string | number | null>>(
     db,
     sql`select
-      ${userTokens(input.day)} as "usedToday",
-      ${userTokens(input.week)} as "usedThisWeek",
+      ${userTokens('day', input.day)} as "usedToday",
+      ${userTokens('week', input.week)} as "usedThisWeek",
       (select coalesce(sum(${usageReservations.tokens}), 0)::bigint from ${usageReservations}
         where ${usageReservations.userId} = ${input.userId}
           and ${usageReservations.expiresAt} > ${input.now}) as "reservedTokens",
-      (select coalesce(sum(${usageEvents.costUsd}), 0) from ${usageEvents}
-        where ${usageEvents.createdAt} >= ${input.month}) as "spentThisMonth",
+      (select ${usageMonthlyTotals.costUsd} from ${usageMonthlyTotals}
+        where ${usageMonthlyTotals.month} = ${input.month}) as "spentThisMonth",
       (select coalesce(sum(${usageReservations.costUsd}), 0) from ${usageReservations}
         where ${usageReservations.expiresAt} > ${input.now}) as "reservedCost"`,
   );

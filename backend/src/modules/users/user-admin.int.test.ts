@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatSessions, messages, usageEvents } from '../../db/schema/index.js';
+import { chatSessions, messages } from '../../db/schema/index.js';
+import { insertUsageEvent } from '../usage/usage.repository.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
@@ -25,7 +26,7 @@ describe('admin: people', () => {
   it('lists, searches and filters users with usage and last activity', async () => {
     const ada = await registerThroughApi(t.app, { username: 'ada_lovelace' });
     await registerThroughApi(t.app, { username: 'bob_builder' });
-    await t.database.db.insert(usageEvents).values({
+    await insertUsageEvent(t.database.db, {
       userId: ada.body.user.id,
       purpose: 'answer',
       provider: 'anthropic',
