@@ -72,10 +72,10 @@ export const usageReservations = pgTable(
 );
 
 /**
- * Running totals of usage_events, kept in the same statement that stores each event
- * (usage.repository.ts, insertUsageEvent): a reservation reads a student's day and week and the
- * installation's month here, one row each, instead of summing the month's events under the
- * installation-wide reservation lock. Windows are calendar-based in UTC, as in quota.service.ts.
+ * Running totals of usage_events, kept by a trigger on it (migrations/0020, so a replica still
+ * on the previous release during a rolling upgrade keeps them too): a reservation reads a
+ * student's day and week and the installation's month here, one row each, instead of summing
+ * the month's events under the installation-wide reservation lock. Windows are calendar-based in UTC, as in quota.service.ts.
  */
 export const usageUserTotals = pgTable(
   'usage_user_totals',

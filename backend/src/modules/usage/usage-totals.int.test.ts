@@ -91,4 +91,27 @@ describe('usage totals', () => {
       .reduce((sum, row) => sum + row.costUsd, 0);
     expect(totals.spentThisMonth).toBeCloseTo(januarysCost, 6);
   });
+
+  it('counts an event stored by a plain insert, as a replica on the previous release does', async () => {
+    const userId = (await registerThroughApi(t.app)).body.user.id;
+    const now = t.clock();
+    const windows = windowStarts(now);
+    const before = await sumSpendingTotals(t.database.db, { userId, ...windows, now });
+    // Not through insertUsageEvent: the previous release's own insert, straight into the table.
+    await t.database.db.insert(usageEvents).values({
+      userId,
+      purpose: 'answer',
+      provider: 'openai',
+      model: 'gpt-5-mini',
+      inputTokens: 40,
+      outputTokens: 2,
+      costUsd: 0.25,
+      outcome: 'ok',
+      createdAt: now,
+    });
+    const after = await sumSpendingTotals(t.database.db, { userId, ...windows, now });
+    expect(after.usedToday - before.usedToday).toBe(42);
+    expect(after.usedThisWeek - before.usedThisWeek).toBe(42);
+    expect(after.spentThisMonth - before.spentThisMonth).toBeCloseTo(0.25, 6);
+  });
 });

@@ -16,29 +16,9 @@ export type NewUsageEvent = typeof usageEvents.$inferInsert;
  * reads three rows instead of summing the month. The windows come from the event's own
  * `created_at`, in UTC, as quota.service.ts's `windowStarts` computes them.
  */
+/** Stores one event; a trigger adds it to the running totals (migrations/0020). */
 export async function insertUsageEvent(db: Db, event: NewUsageEvent): Promise<void> {
-  const stored = db.insert(usageEvents).values(event).returning({
-    userId: usageEvents.userId,
-    createdAt: usageEvents.createdAt,
-    inputTokens: usageEvents.inputTokens,
-    outputTokens: usageEvents.outputTokens,
-    costUsd: usageEvents.costUsd,
-  });
-  // Drizzle puts the embedded statement in parentheses itself.
-  await db.execute(sql`with event as ${stored},
-    month as (
-      insert into ${usageMonthlyTotals} as t (month, tokens, cost_usd)
-      select date_trunc('month', created_at, 'UTC'), input_tokens + output_tokens, cost_usd
-      from event
-      on conflict (month) do update
-        set tokens = t.tokens + excluded.tokens, cost_usd = t.cost_usd + excluded.cost_usd)
-    insert into ${usageUserTotals} as t (user_id, period, starts_at, tokens, cost_usd)
-    select user_id, period, date_trunc(period, created_at, 'UTC'), input_tokens + output_tokens,
-      cost_usd
-    from event, (values ('day'), ('week')) as periods (period)
-    where user_id is not null
-    on conflict (user_id, period, starts_at) do update
-      set tokens = t.tokens + excluded.tokens, cost_usd = t.cost_usd + excluded.cost_usd`);
+  await db.insert(usageEvents).values(event);
 }
 
 /** Input + output tokens the user spent in one UTC day or week (its running total). */
