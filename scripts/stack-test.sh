@@ -308,6 +308,12 @@ step_done
 step "scripts/healthcheck.sh"
 # The test certificate lasts 30 days; the backup sidecar writes its first backup at start.
 scripts/healthcheck.sh --url "https://localhost:$https_port" --insecure
+# The web image is Debian's nginx with brotli_static (frontend/Dockerfile): the workspace's
+# files go out as their .br copies, which is what keeps a cold load under 8 MB.
+encoding="$(curl -ks -o /dev/null -H 'Accept-Encoding: gzip, deflate, br' -w '%header{content-encoding}' \
+  "https://localhost:$https_port/jupyterlite/bootstrap.js")"
+[[ "$encoding" == br ]] || { echo "stack-test.sh: the workspace files are sent as '$encoding', not br" >&2; exit 1; }
+echo "  workspace files sent brotli-compressed (content-encoding: br)"
 step_done
 
 step "backend recreated by hand: nginx reaches the new container without a reload"
