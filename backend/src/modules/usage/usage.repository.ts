@@ -128,15 +128,6 @@ export async function sumSpendingTotals(
   };
 }
 
-/** Tokens the user holds in live reservations (running turns). */
-export async function sumUserReservedTokens(db: Db, userId: string, now: Date): Promise<number> {
-  const [row] = await db
-    .select({ total: sql<number>`coalesce(sum(${usageReservations.tokens}), 0)::int` })
-    .from(usageReservations)
-    .where(and(eq(usageReservations.userId, userId), gt(usageReservations.expiresAt, now)));
-  return Number(row?.total ?? 0);
-}
-
 /** Money every running turn holds, in USD. */
 export async function sumReservedCost(db: Db, now: Date): Promise<number> {
   const [row] = await db
