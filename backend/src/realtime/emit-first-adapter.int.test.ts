@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeRedis, connectRedis, type RedisClient } from '../cluster/redis.js';
 import { emitFirstAdapter } from './emit-first-adapter.js';
 
@@ -116,6 +116,23 @@ describe.skipIf(!redisUrl)('the emit-first adapter on two replicas', () => {
     expect(there!.args).toEqual([{ seq: 1, text: 'x' }, expect.stringMatching(/^\d+-\d+$/)]);
     onA.socket.close();
     onB.socket.close();
+  });
+
+  it('leaves its own stream entries unparsed; the other replica parses them', async () => {
+    const marker = `own-entry-${randomBytes(4).toString('hex')}`;
+    const parse = vi.spyOn(JSON, 'parse');
+    const parsedWithMarker = () =>
+      parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes(marker)).length;
+    try {
+      // No sockets: only the two adapters read this entry.
+      a.to(ROOM).emit('chat:delta', { seq: 1, text: marker });
+      await until(() => parsedWithMarker() >= 1);
+      // Both readers have had time for their next XREAD (blockTimeInMs 500).
+      await sleep(800);
+      expect(parsedWithMarker()).toBe(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('keeps the order per room: a delta emitted right after a turn event arrives after it', async () => {

@@ -15,6 +15,11 @@ interface Packet {
 /** ClusterAdapter's protected publish: the XADD, resolving to the entry's stream offset. */
 type Publish = (message: { type: MessageType; data: unknown }) => Promise<string>;
 
+/** The Redis streams adapter's entry handler: the raw stream fields, before JSON.parse. */
+interface RawMessageHandler {
+  onRawMessage?: (rawMessage: { uid?: string }, offset: string) => void;
+}
+
 const EVENT_PACKET = 2;
 
 /**
@@ -50,6 +55,19 @@ export function emitFirstAdapter(
     const hasRecovery = Boolean(serverOptions.connectionStateRecovery);
     // Room → the local delivery of the latest packet to it that is not delivered yet.
     const lastDelivery = new Map<string, Promise<void>>();
+
+    // Every replica reads the whole stream, its own entries included, and the library parses
+    // each entry's JSON before ClusterAdapter drops the ones this replica wrote: on the replica
+    // streaming the answers that is a JSON.parse per delta it sent. The entry's uid is a plain
+    // field, so own entries are dropped here, unparsed (ClusterAdapter ignores them anyway).
+    const ownUid = (adapter as unknown as { uid: string }).uid;
+    const onRawMessage = (adapter as unknown as RawMessageHandler).onRawMessage?.bind(adapter);
+    if (onRawMessage) {
+      (adapter as unknown as RawMessageHandler).onRawMessage = (rawMessage, offset) => {
+        if (rawMessage.uid === ownUid) return;
+        onRawMessage(rawMessage, offset);
+      };
+    }
 
     adapter.broadcast = (packet: Packet, opts: BroadcastOptions) => {
       const rooms = [...opts.rooms];
