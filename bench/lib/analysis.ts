@@ -91,7 +91,9 @@ export function analyseRun(input: RunInput): RunAnalysis {
   const notOk = turns.length - count('ok');
 
   const reasons: string[] = [];
-  if (notOk > 0) reasons.push(`${notOk} of ${turns.length} turns lost or broke`);
+  if (notOk > 0) {
+    reasons.push(`${notOk} of ${turns.length} turns lost or broke (${describeFailures(turns)})`);
+  }
   if (input.backend.loopDelayP99Ms >= 50) {
     reasons.push(`backend loop p99 ${input.backend.loopDelayP99Ms.toFixed(0)} ms`);
   }
@@ -137,4 +139,24 @@ export function analyseRun(input: RunInput): RunAnalysis {
     cpuPercent: input.cpuPercent,
     verdict: { held, benchLimited, reasons },
   };
+}
+
+/** "12 timeout, 3 broken; first problems: timeout after 40 deltas ×9, chat:error rate_limited ×3". */
+function describeFailures(turns: TurnRecord[]): string {
+  const outcomes = new Map<string, number>();
+  const problems = new Map<string, number>();
+  for (const turn of turns) {
+    if (turn.outcome === 'ok') continue;
+    outcomes.set(turn.outcome, (outcomes.get(turn.outcome) ?? 0) + 1);
+    // Numbers vary from turn to turn; the kind of problem is what groups them.
+    const first = (turn.problems[0] ?? 'no problem recorded').replace(/\d+/g, 'N');
+    problems.set(first, (problems.get(first) ?? 0) + 1);
+  }
+  const list = (counts: Map<string, number>, separator: string) =>
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([name, count]) => `${name}${separator}${count}`)
+      .join(', ');
+  return `${list(outcomes, ' ')}; first problems: ${list(problems, ' ×')}`;
 }
