@@ -10,7 +10,7 @@ import {
   type FakeProcess,
 } from './processes.js';
 import { createThrowawayDatabase } from './database.js';
-import { registerUsers } from './streaming.js';
+import { benchBackendEnv, registerUsers } from './streaming.js';
 
 /**
  * One deployment for bench/replicas.ts: a single backend without Redis (today's one process),
@@ -45,27 +45,11 @@ export async function startDeployment(options: {
   const database = await createThrowawayDatabase(options.pgServerUrl);
   const replicas = options.mode === 'replicas' ? 2 : 1;
   const env = {
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    DATA_DIR: path.join(options.tempDir, 'data'),
-    DATABASE_URL: database.url,
-    SERVE_STATIC: 'false',
-    JWT_SECRET_KEY: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-    ACCESS_TOKEN_TTL: '2h',
-    BCRYPT_ROUNDS: '4',
-    BCRYPT_MAX_CONCURRENT: '4',
-    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-    LLM_PROVIDER: 'openai',
-    OPENAI_BASE_URL: options.fake.baseUrl,
-    OPENAI_API_KEY: 'sk-bench-fake',
-    LLM_MAX_RETRIES: '0',
-    LLM_CLASSIFICATION_TIMEOUT: '8s',
-    CHAT_TURNS_PER_MINUTE: '1000000',
-    CHAT_DAILY_TOKENS: '0',
-    CHAT_WEEKLY_TOKENS: '0',
-    MONTHLY_BUDGET_USD: '0',
-    SOCKET_MAX_CONNECTIONS_PER_USER: '100',
+    ...benchBackendEnv({
+      fakeBaseUrl: options.fake.baseUrl,
+      dataDir: path.join(options.tempDir, 'data'),
+      databaseUrl: database.url,
+    }),
     ...(replicas > 1
       ? {
           REDIS_URL: options.redisUrl,
