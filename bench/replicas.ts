@@ -34,12 +34,14 @@ const redisUrl =
   process.env.TEST_REDIS_URL ??
   'redis://127.0.0.1:6379';
 const plan = quick
-  ? { levels: [50, 100, 150], levelMs: 5_000, stopTurns: 20, capMs: 8 * 60_000 }
+  ? { levels: [50, 100, 150], levelMs: 5_000, stopTurns: 20, capMs: 8 * 60_000, refineSteps: 0 }
   : {
       levels: [100, 200, 300, 400, 500, 600, 800, 1_000, 1_200, 1_500],
       levelMs: 10_000,
       stopTurns: 100,
       capMs: 30 * 60_000,
+      // 100 → 50 → 25 streams between the last level held and the first not held.
+      refineSteps: 2,
     };
 const TARGETS = { heldRatio: 0.9, stopP99Ms: 50, chaosLosses: 0 };
 
@@ -79,6 +81,7 @@ async function measure(mode: Deployment['mode']) {
     plan.levelMs,
     log,
     mode === 'replicas' ? redisServerPid() : undefined,
+    plan.refineSteps,
   );
   const stopped =
     mode === 'replicas' ? await measureCrossReplicaStop(deployment, plan.stopTurns) : undefined;
@@ -97,6 +100,24 @@ function redisServerPid(): number | undefined {
     return undefined;
   }
 }
+
+/** % of a core per 100 streams at the ramp's last held level (the idle replica and Redis apart). */
+const cpuPer100 = (ramp: { held: number; levels: LevelResult[] }) => {
+  const level = ramp.levels.find((row) => row.held && row.streams === ramp.held);
+  if (!level) return 'n/a';
+  const extra = [
+    ...level.cpuPercent.otherReplicas.map(
+      (cpu) => `idle replica ${round(cpu / (level.streams / 100))} %`,
+    ),
+    ...(level.cpuPercent.redis !== null
+      ? [`redis ${round(level.cpuPercent.redis / (level.streams / 100))} %`]
+      : []),
+  ];
+  return (
+    `${round(level.cpuPercent.replica / (level.streams / 100))} % at ${level.streams}` +
+    (extra.length ? ` (+ ${extra.join(', ')})` : '')
+  );
+};
 
 const held = (ramp: { held: number; allHeld: boolean }) =>
   `${ramp.allHeld ? '≥ ' : ''}${ramp.held}`;
@@ -129,6 +150,13 @@ try {
         (capped ? ' (both held every level: raise the levels)' : ''),
       target: `≥ ${TARGETS.heldRatio}`,
       ...(capped ? {} : { pass: ratio >= TARGETS.heldRatio }),
+    },
+    {
+      // What a level costs the serving process, steadier than where the threshold falls.
+      metric:
+        'CPU of the serving process per 100 streams, at the last level held (single | replica)',
+      measured: `${cpuPer100(single.ramp)} | ${cpuPer100(replicas.ramp)}`,
+      target: '',
     },
     {
       metric: 'cross-replica stop → last delta, p99',
