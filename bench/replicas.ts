@@ -153,8 +153,7 @@ try {
     },
     {
       // What a level costs the serving process, steadier than where the threshold falls.
-      metric:
-        'CPU of the serving process per 100 streams, at the last level held (single | replica)',
+      metric: 'CPU of the serving process per 100 streams, at the last level held',
       measured: `single ${cpuPer100(single.ramp)}; replica ${cpuPer100(replicas.ramp)}`,
       target: '',
     },
