@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readChaosRecord, CHAOS_RECORD_DIR } from './lib/chaos-record.js';
+import { createCpuPinning, oldestProcess, type CpuPinning } from './lib/cpu-pinning.js';
 import { DEFAULT_SERVER_URL } from './lib/database.js';
 import { checkBuild, repoRoot, startFake, stop, type FakeProcess } from './lib/processes.js';
 import {
@@ -21,9 +22,13 @@ import { round } from './lib/stats.js';
  * without Redis holds; a stop through replica B → the last delta of a turn on replica A (p99);
  * answers lost or duplicated in the chaos tests' last run. Every server is a separate process
  * running the build. See bench/README.md ("Several replicas").
- *   node --import tsx bench/replicas.ts [--quick] [--pg=URL] [--redis=URL]
+ *   node --import tsx bench/replicas.ts [--quick] [--pin] [--pg=URL] [--redis=URL]
+ * --pin gives the serving replica a CPU of its own (lib/cpu-pinning.ts).
  */
 const quick = process.argv.includes('--quick');
+const pinning: CpuPinning | undefined = process.argv.includes('--pin')
+  ? createCpuPinning(os.availableParallelism())
+  : undefined;
 const argument = (name: string) =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const pgServerUrl =
@@ -64,6 +69,7 @@ const hardStop = setTimeout(() => {
 hardStop.unref();
 
 async function cleanup() {
+  pinning?.restore();
   await deployment?.close();
   deployment = undefined;
   await stop(fake?.child, 2_000);
@@ -73,6 +79,11 @@ process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 async function measure(mode: Deployment['mode']) {
   deployment = await startDeployment({ mode, fake: fake!, pgServerUrl, redisUrl, tempDir });
+  if (pinning) {
+    pinning.serving(deployment.target.child.pid!);
+    for (const other of deployment.others) pinning.rest(other.child.pid);
+    for (const worker of deployment.workers) pinning.rest(worker.child.pid);
+  }
   log(`${mode}: ${mode === 'single' ? 1 : 2} backend(s) up, clients on ${deployment.target.url}`);
   const ramp = await rampStreams(
     deployment,
@@ -129,6 +140,13 @@ try {
   log(`PostgreSQL ${new URL(pgServerUrl).host}, Redis ${new URL(redisUrl).host}`);
   fake = await startFake();
   await scriptFake(fake);
+  if (pinning) {
+    // Before any backend connects: PostgreSQL's connection processes inherit the postmaster's.
+    pinning.rest(fake.child.pid);
+    pinning.server(oldestProcess('postgres'));
+    pinning.server(redisServerPid());
+    log(`pinned: ${pinning.describe}`);
+  }
   const single = await measure('single');
   const replicas = await measure('replicas');
   const chaos = readChaosRecord();
