@@ -1,0 +1,149 @@
+/**
+ * bench/metrics-paired.ts's statistics: a percentile of the metrics-on side minus the same
+ * percentile of the off side, over turns sent in pairs (one to each backend in the same tick),
+ * with a bootstrap confidence interval that resamples whole blocks of time (every pair sent in
+ * the same few seconds). Resampling whole pairs keeps what the two sides of a pair shared (the
+ * machine's load at that instant, the client's loop, the fake's scheduling), so that noise
+ * cancels in the difference; resampling whole blocks rather than single pairs keeps what one
+ * backend's stall does to all its streams at once (a descheduled process delays every turn it
+ * serves), which pairs cannot cancel and which a pair-by-pair bootstrap would count as many
+ * independent samples, giving an interval too narrow (an A/A control run showed it: both sides
+ * off, "missed").
+ */
+
+/** One sample: its value (ms) and the index of the pair it came from. */
+export interface PairedValues {
+  values: Float64Array;
+  pairOf: Uint32Array;
+}
+
+/** Values sorted ascending, each remembering its pair. */
+export function sortedSamples(samples: Array<{ value: number; pair: number }>): PairedValues {
+  const sorted = [...samples].sort((x, y) => x.value - y.value);
+  return {
+    values: Float64Array.from(sorted, (sample) => sample.value),
+    pairOf: Uint32Array.from(sorted, (sample) => sample.pair),
+  };
+}
+
+/**
+ * The nearest-rank percentile `q` of `samples`, each weighted by how often its pair was drawn
+ * (`weights`, all 1 for the observed data), walking from whichever end is nearer.
+ */
+export function weightedPercentile(
+  samples: PairedValues,
+  weights: Uint32Array,
+  totalWeight: number,
+  q: number,
+): number {
+  const { values, pairOf } = samples;
+  const rank = Math.max(1, Math.ceil(q * totalWeight));
+  if (q <= 0.5) {
+    let seen = 0;
+    for (let i = 0; i < values.length; i++) {
+      seen += weights[pairOf[i]!]!;
+      if (seen >= rank) return values[i]!;
+    }
+    return values[values.length - 1]!;
+  }
+  // From the top: the first value whose weight from the top end exceeds totalWeight − rank.
+  let fromTop = 0;
+  for (let i = values.length - 1; i >= 0; i--) {
+    fromTop += weights[pairOf[i]!]!;
+    if (fromTop > totalWeight - rank) return values[i]!;
+  }
+  return values[0]!;
+}
+
+/** Deterministic generator, so a rerun on the same data prints the same interval. */
+function mulberry32(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface PairedDifference {
+  q: number;
+  off: number;
+  on: number;
+  /** on − off on the observed pairs. */
+  added: number;
+  /** 95 % bootstrap percentile interval of on − off. */
+  low: number;
+  high: number;
+}
+
+/**
+ * Percentile `q` of each side and on − off, with a 95 % interval from `resamples` bootstrap
+ * draws of as many blocks as there are, with replacement (`blockOf[pair]`: the block of each
+ * pair). `off` and `on` hold each side's samples tagged with their pair (a pair may give
+ * several, e.g. its deltas).
+ */
+export function pairedDifference(
+  blockOf: Uint32Array,
+  off: PairedValues,
+  on: PairedValues,
+  qs: number[],
+  resamples = 2_000,
+): PairedDifference[] {
+  const pairs = blockOf.length;
+  const blocks = Math.max(...blockOf) + 1;
+  const ones = new Uint32Array(pairs).fill(1);
+  const countsOf = (samples: PairedValues) => {
+    const counts = new Uint32Array(pairs);
+    for (const pair of samples.pairOf) counts[pair]! += 1;
+    return counts;
+  };
+  const perPair = { off: countsOf(off), on: countsOf(on) };
+  const total = (counts: Uint32Array, weights: Uint32Array) => {
+    let sum = 0;
+    for (let i = 0; i < pairs; i++) sum += counts[i]! * weights[i]!;
+    return sum;
+  };
+  const observed = qs.map((q) => ({
+    off: weightedPercentile(off, ones, off.values.length, q),
+    on: weightedPercentile(on, ones, on.values.length, q),
+  }));
+  const draws = qs.map(() => new Float64Array(resamples));
+  const random = mulberry32(18);
+  const weights = new Uint32Array(pairs);
+  const drawn = new Uint32Array(blocks);
+  for (let r = 0; r < resamples; r++) {
+    drawn.fill(0);
+    for (let i = 0; i < blocks; i++) drawn[Math.floor(random() * blocks)]! += 1;
+    for (let i = 0; i < pairs; i++) weights[i] = drawn[blockOf[i]!]!;
+    const totals = { off: total(perPair.off, weights), on: total(perPair.on, weights) };
+    qs.forEach((q, k) => {
+      draws[k]![r] =
+        weightedPercentile(on, weights, totals.on, q) -
+        weightedPercentile(off, weights, totals.off, q);
+    });
+  }
+  return qs.map((q, k) => {
+    const sorted = draws[k]!.sort();
+    const at = (p: number) => sorted[Math.min(resamples - 1, Math.floor(p * resamples))]!;
+    return {
+      q,
+      off: observed[k]!.off,
+      on: observed[k]!.on,
+      added: observed[k]!.on - observed[k]!.off,
+      low: at(0.025),
+      high: at(0.975),
+    };
+  });
+}
+
+/**
+ * met: the whole interval is within the target; missed: the whole interval is above it;
+ * otherwise the run could not tell (the interval straddles the target).
+ */
+export function pairedVerdict(difference: PairedDifference, targetMs: number): string {
+  if (difference.high <= targetMs) return 'met';
+  if (difference.low > targetMs) return '**missed**';
+  return 'not resolved (the interval straddles the target)';
+}
