@@ -13,12 +13,7 @@ import type {
 import { measureClockOffset } from './lib/fake-clock.js';
 import { decodeStamp, LOOP_RESOLUTION_MS, loopDelayMs, questionFor } from './lib/protocol.js';
 import { addSample, type Histogram } from './lib/stats.js';
-import type {
-  TurnPair,
-  TurnRecord,
-  WorkerReply,
-  WorkerRequest,
-} from './lib/worker-messages.js';
+import type { TurnPair, TurnRecord, WorkerReply, WorkerRequest } from './lib/worker-messages.js';
 
 /**
  * One process of socket.io clients, driven by run.ts over IPC. Times are this process's
