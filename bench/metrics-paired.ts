@@ -8,8 +8,10 @@ import { loadAverage, type Side } from './lib/metrics-side-by-side.js';
 import {
   pairedDifference,
   pairedVerdict,
+  pairSamples,
   sortedSamples,
   type PairedDifference,
+  type Timings,
 } from './lib/paired-analysis.js';
 import {
   checkBuild,
@@ -36,7 +38,6 @@ import {
   scriptFake,
   TURN_TIMEOUT_MS,
 } from './lib/streaming.js';
-import type { TurnPair, TurnRecord } from './lib/worker-messages.js';
 
 /**
  * Issue 18's overhead target, paired: two built backends run at the same time on the same
@@ -47,7 +48,7 @@ import type { TurnPair, TurnRecord } from './lib/worker-messages.js';
  * difference gets a bootstrap interval over pairs. --control runs both sides with metrics off
  * (the interval should hold 0: the check that the design itself has no side bias).
  *   npm run bench:metrics -- --paired [--pg[=URL]] [--pairs=30] [--seconds=240]
- *     [--scrape-every=5] [--control] [--quick]
+ *     [--scrape-every=5] [--block-seconds=5] [--control] [--swap] [--quick]
  * See bench/README.md ("Metrics overhead", "Paired").
  */
 
@@ -55,6 +56,12 @@ const argument = (name: string) =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = process.argv.includes('--quick');
 const isControl = process.argv.includes('--control');
+/**
+ * The two slots are not alike: one backend starts (and gets its database) first and its sockets
+ * are each pair's first. --swap gives the first slot to metrics on, so a run and a swapped run
+ * together cancel what the slot does (an A/A control found a few ms at p99 between slots).
+ */
+const SLOTS: [Side, Side] = process.argv.includes('--swap') ? ['on', 'off'] : ['off', 'on'];
 const pgArgument = process.argv.find((arg) => arg === '--pg' || arg.startsWith('--pg='));
 const pgServerUrl = pgArgument ? pgArgument.slice(5) || DEFAULT_SERVER_URL : undefined;
 const PAIRS = Number(argument('pairs') ?? 30);
@@ -108,7 +115,7 @@ const pairsOf = (w: number) =>
   Array.from({ length: PAIRS }, (_, i) => i).filter((i) => i % WORKERS === w);
 
 async function connectPairs(tokens: Record<Side, string[]>) {
-  for (const side of ['off', 'on'] as const) {
+  for (const side of SLOTS) {
     const replies = await Promise.all(
       workers.map((worker, w) =>
         worker.request(
@@ -147,39 +154,6 @@ const runPairs = async (durationMs: number) =>
     )
   ).map((reply) => reply.pairs);
 
-type Timings = Record<string, { answerAt?: number; firstChunkAt?: number }>;
-
-/** First token added by Hintbook (README, "How added latency is measured"), or undefined. */
-function firstTokenAdded(turn: TurnRecord, timings: Timings): number | undefined {
-  const timing = timings[turn.benchId];
-  if (turn.outcome !== 'ok' || turn.firstDeltaAt === undefined) return undefined;
-  if (timing?.answerAt === undefined || timing.firstChunkAt === undefined) return undefined;
-  return turn.firstDeltaAt - turn.sentAt - (timing.firstChunkAt - timing.answerAt);
-}
-
-/** Only pairs whose two turns both ended clean count, so each kept sample has its partner. */
-function samplesOf(pairs: TurnPair[], timings: Timings) {
-  const firstToken = { off: [] as Sample[], on: [] as Sample[] };
-  const delta = { off: [] as Sample[], on: [] as Sample[] };
-  const blockOf: number[] = [];
-  const startAt = Math.min(...pairs.map((pair) => pair.a.sentAt));
-  let kept = 0;
-  for (const pair of pairs) {
-    const added = { off: firstTokenAdded(pair.a, timings), on: firstTokenAdded(pair.b, timings) };
-    if (added.off === undefined || added.on === undefined) continue;
-    const index = kept++;
-    blockOf.push(Math.floor((pair.a.sentAt - startAt) / BLOCK_MS));
-    firstToken.off.push({ value: added.off, pair: index });
-    firstToken.on.push({ value: added.on, pair: index });
-    for (const value of pair.a.deltaAddedMs ?? []) delta.off.push({ value, pair: index });
-    for (const value of pair.b.deltaAddedMs ?? []) delta.on.push({ value, pair: index });
-  }
-  // Blocks numbered 0…n − 1 without gaps (a block may have lost all its pairs).
-  const numbers = new Map([...new Set(blockOf)].sort((x, y) => x - y).map((b, i) => [b, i]));
-  return { kept, blockOf: Uint32Array.from(blockOf, (b) => numbers.get(b)!), firstToken, delta };
-}
-type Sample = { value: number; pair: number };
-
 const ms = (value: number, digits = 2) => `${value.toFixed(digits)} ms`;
 const interval = (d: PairedDifference, digits = 2) =>
   `${d.added >= 0 ? '+' : ''}${d.added.toFixed(digits)} ms [${d.low.toFixed(digits)}, ${d.high.toFixed(digits)}]`;
@@ -200,12 +174,12 @@ async function main() {
   tempDir = mkdtempSync(path.join(os.tmpdir(), 'hintbook-bench-paired-'));
   fake = await startFake();
   const metricsPort = await freePort();
-  backends.off = await startSide('off', metricsPort);
-  backends.on = await startSide('on', metricsPort);
+  for (const side of SLOTS) backends[side] = await startSide(side, metricsPort);
+  const { off, on } = backends as Record<Side, BackendProcess>;
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   log(
     `database: ${pgServerUrl ? `PostgreSQL ${new URL(pgServerUrl).host}` : 'PGlite'}; metrics off at ` +
-      `${backends.off.url}, ${isControl ? 'also off (control)' : 'on'} at ${backends.on.url}`,
+      `${off.url}, ${isControl ? 'also off (control)' : 'on'} at ${on.url}`,
   );
   for (let i = 0; i < WORKERS; i += 1) workers.push(startWorker());
   const clocks = await Promise.all(
@@ -219,8 +193,8 @@ async function main() {
   );
   await scriptFake(fake, CHUNKS);
   const tokens = {
-    off: await registerUsers(backends.off.url, PAIRS),
-    on: await registerUsers(backends.on.url, PAIRS),
+    off: await registerUsers(off.url, PAIRS),
+    on: await registerUsers(on.url, PAIRS),
   };
   await connectPairs(tokens);
 
@@ -228,8 +202,8 @@ async function main() {
   await runPairs(WARMUP_MS);
   log('warmed up');
 
-  const pids = { off: backends.off.child.pid, on: backends.on.child.pid };
-  await Promise.all([backends.off.probe('reset'), backends.on.probe('reset')]);
+  const pids = { off: off.child.pid, on: on.child.pid };
+  await Promise.all([off.probe('reset'), on.probe('reset')]);
   await fetch(`${fake.controlUrl}/timings`); // clears the warm-up's timings
   const cpuBefore = { off: cpuSeconds(pids.off), on: cpuSeconds(pids.on) };
   const machineBefore = machineTicks();
@@ -249,15 +223,15 @@ async function main() {
   const machinePercent =
     ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100;
   const probes = {
-    off: await backends.off.probe('stats'),
-    on: await backends.on.probe('stats'),
+    off: await off.probe('stats'),
+    on: await on.probe('stats'),
   };
   const timings = (await (await fetch(`${fake.controlUrl}/timings`)).json()) as Timings;
   if (scraper && scraper.failures.length > 0)
     throw new Error(`scrapes failed: ${scraper.failures.join(', ')}`);
 
-  const { kept, blockOf, firstToken, delta } = samplesOf(pairs, timings);
-  if (kept < 100) throw new Error(`only ${kept} clean pairs of ${pairs.length}: too few`);
+  const { kept, blockOf, firstToken, delta } = pairSamples(pairs, timings, BLOCK_MS, SLOTS[0]);
+  if (kept < 20) throw new Error(`only ${kept} clean pairs of ${pairs.length}: too few`);
   const blocks = Math.max(...blockOf) + 1;
   log(
     `${pairs.length} pairs, ${kept} with both turns clean; bootstrapping over ${blocks} blocks ` +
@@ -349,7 +323,7 @@ async function main() {
   }
   console.log(
     `\nPaired, ${isControl ? 'CONTROL (both sides metrics off)' : 'metrics off vs on'}: ` +
-      `${PAIRS} pairs for ${RUN_MS / 1000} s, ${kept} clean pairs (${deltas.off} + ${deltas.on} deltas), ` +
+      `slots ${SLOTS.join(', ')}; ${PAIRS} pairs for ${RUN_MS / 1000} s, ${kept} clean pairs (${deltas.off} + ${deltas.on} deltas), ` +
       `95 % intervals from ${blocks} blocks of ${BLOCK_MS / 1000} s`,
   );
   printTable(rows);
@@ -372,6 +346,7 @@ async function main() {
           scrapeEveryMs: SCRAPE_EVERY_MS,
           blockMs: BLOCK_MS,
           control: isControl,
+          slots: SLOTS,
           database: pgServerUrl ? 'postgres' : 'pglite',
         },
         keptPairs: kept,

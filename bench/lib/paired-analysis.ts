@@ -11,6 +11,56 @@
  * off, "missed").
  */
 
+import type { TurnPair, TurnRecord } from './worker-messages.js';
+
+type Sample = { value: number; pair: number };
+
+export type Timings = Record<string, { answerAt?: number; firstChunkAt?: number }>;
+
+/** First token added by Hintbook (README, "How added latency is measured"), or undefined. */
+function firstTokenAdded(turn: TurnRecord, timings: Timings): number | undefined {
+  const timing = timings[turn.benchId];
+  if (turn.outcome !== 'ok' || turn.firstDeltaAt === undefined) return undefined;
+  if (timing?.answerAt === undefined || timing.firstChunkAt === undefined) return undefined;
+  return turn.firstDeltaAt - turn.sentAt - (timing.firstChunkAt - timing.answerAt);
+}
+
+/**
+ * Each side's first-token and per-delta samples tagged with their pair, and each pair's block
+ * (pairs sent within the same `blockMs`). Only pairs whose two turns both ended clean count,
+ * so each kept sample has its partner.
+ */
+export function pairSamples(
+  pairs: TurnPair[],
+  timings: Timings,
+  blockMs: number,
+  /** Which side each pair's first socket (`a`) asked: off unless the slots were swapped. */
+  aSide: 'off' | 'on' = 'off',
+) {
+  const firstToken = { off: [] as Sample[], on: [] as Sample[] };
+  const delta = { off: [] as Sample[], on: [] as Sample[] };
+  const blockOf: number[] = [];
+  const startAt = Math.min(...pairs.map((pair) => pair.a.sentAt));
+  let kept = 0;
+  for (const { a, b } of pairs) {
+    const turns = aSide === 'off' ? { off: a, on: b } : { off: b, on: a };
+    const added = {
+      off: firstTokenAdded(turns.off, timings),
+      on: firstTokenAdded(turns.on, timings),
+    };
+    if (added.off === undefined || added.on === undefined) continue;
+    const index = kept++;
+    blockOf.push(Math.floor((a.sentAt - startAt) / blockMs));
+    firstToken.off.push({ value: added.off, pair: index });
+    firstToken.on.push({ value: added.on, pair: index });
+    for (const value of turns.off.deltaAddedMs ?? []) delta.off.push({ value, pair: index });
+    for (const value of turns.on.deltaAddedMs ?? []) delta.on.push({ value, pair: index });
+  }
+  // Blocks numbered 0…n − 1 without gaps (a block may have lost all its pairs).
+  const numbers = new Map([...new Set(blockOf)].sort((x, y) => x - y).map((b, i) => [b, i]));
+  return { kept, blockOf: Uint32Array.from(blockOf, (b) => numbers.get(b)!), firstToken, delta };
+}
+
 /** One sample: its value (ms) and the index of the pair it came from. */
 export interface PairedValues {
   values: Float64Array;
@@ -18,7 +68,7 @@ export interface PairedValues {
 }
 
 /** Values sorted ascending, each remembering its pair. */
-export function sortedSamples(samples: Array<{ value: number; pair: number }>): PairedValues {
+export function sortedSamples(samples: Sample[]): PairedValues {
   const sorted = [...samples].sort((x, y) => x.value - y.value);
   return {
     values: Float64Array.from(sorted, (sample) => sample.value),
