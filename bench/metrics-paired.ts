@@ -328,7 +328,10 @@ async function main() {
   );
   printTable(rows);
   console.log(
-    'Verdict: met when the whole 95 % interval of on − off is ≤ 1 ms, missed when all of it is above.',
+    'Verdict: met when the whole 95 % interval of on − off is ≤ 1 ms, missed when all of it is above.\n' +
+      'The interval covers the noise over time only: a backend process can differ from its twin\n' +
+      'by a few ms at p99 for a whole run (an A/A --control did), so confirm with --swap and\n' +
+      '--control runs in the same conditions (bench/README.md, "Paired").',
   );
 
   const file = path.join(
