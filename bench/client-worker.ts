@@ -13,7 +13,7 @@ import type {
 import { measureClockOffset } from './lib/fake-clock.js';
 import { decodeStamp, LOOP_RESOLUTION_MS, loopDelayMs, questionFor } from './lib/protocol.js';
 import { addSample, type Histogram } from './lib/stats.js';
-import type { TurnRecord, WorkerReply, WorkerRequest } from './lib/worker-messages.js';
+import type { TurnPair, TurnRecord, WorkerReply, WorkerRequest } from './lib/worker-messages.js';
 
 /**
  * One process of socket.io clients, driven by run.ts over IPC. Times are this process's
@@ -77,6 +77,8 @@ interface TurnOptions {
   chunks: number;
   timeoutMs: number;
   deltaAdded: Histogram;
+  /** Keep each delta's added latency on the record (the paired bench bootstraps over them). */
+  keepDeltas?: boolean;
   /** Asks in this conversation (set from the first answer's ack) instead of a new one. */
   conversation?: { id: string; sessionId?: string; turnIndex: number };
 }
@@ -90,6 +92,7 @@ function runTurn(socket: ClientSocket, options: TurnOptions): Promise<TurnRecord
     ...(conversation ? { conversationId: conversation.id, turnIndex: conversation.turnIndex } : {}),
     sentAt: fakeNow(),
     deltas: 0,
+    ...(options.keepDeltas ? { deltaAddedMs: [] } : {}),
     outcome: 'timeout',
     problems: [],
   };
@@ -126,6 +129,7 @@ function runTurn(socket: ClientSocket, options: TurnOptions): Promise<TurnRecord
           turn.problems.push(`delta seq ${event.seq} carries chunk ${stamp.index}`);
         }
         addSample(options.deltaAdded, receivedAt - stamp.sentAtMs);
+        turn.deltaAddedMs?.push(receivedAt - stamp.sentAtMs);
         if (event.seq === 1) turn.firstChunkPipeMs = receivedAt - stamp.sentAtMs;
       }
       if (event.seq === 1) turn.firstDeltaAt = receivedAt;
@@ -206,6 +210,40 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
     loopDelayMaxMs: loopDelayMs(loopDelay.max),
     wallMs: performance.now() - startedAt,
   };
+}
+
+/**
+ * Pairs of sockets (sockets[i] and sockets[pairs + i]) ask in the same tick and each waits for
+ * both answers before asking again, so the two sides of a pair see the same instant's load.
+ * Which of the two writes first alternates from turn to turn and from pair to pair.
+ */
+async function runPaired(request: Extract<WorkerRequest, { type: 'paired' }>) {
+  if (sockets.length < 2 * request.pairs)
+    throw new Error(`${sockets.length} sockets for ${request.pairs} pairs`);
+  const pairs: TurnPair[] = [];
+  const deltaAdded: Histogram = {};
+  const endAt = performance.now() + request.durationMs;
+  const options = {
+    chunks: request.chunks,
+    timeoutMs: request.turnTimeoutMs,
+    deltaAdded,
+    keepDeltas: true,
+  };
+  loopDelay.reset();
+  await Promise.all(
+    Array.from({ length: request.pairs }, async (_, i) => {
+      await delay((request.staggerMs * i) / Math.max(1, request.pairs));
+      const both = [sockets[i]!, sockets[request.pairs + i]!] as const;
+      for (let n = i; performance.now() < endAt; n += 1) {
+        const order = n % 2 === 0 ? [0, 1] : [1, 0];
+        const turns = [] as Array<Promise<TurnRecord>>;
+        for (const side of order) turns[side] = runTurn(both[side]!, options);
+        const [a, b] = await Promise.all(turns);
+        pairs.push({ a: a!, b: b! });
+      }
+    }),
+  );
+  return { pairs, loopDelayP99Ms: loopDelayMs(loopDelay.percentile(99)) };
 }
 
 /**
@@ -295,6 +333,8 @@ process.on('message', (message: WorkerRequest) => {
         return { type: 'ran', ...(await run(message)) };
       case 'conversation':
         return { type: 'ran', ...(await converse(message)) };
+      case 'paired':
+        return { type: 'ranPaired', ...(await runPaired(message)) };
       case 'close':
         for (const socket of sockets.splice(0)) socket.close();
         await delay(200);

@@ -24,6 +24,7 @@ import {
   type Scrape,
   type Side,
 } from './lib/metrics-side-by-side.js';
+import { METRICS_TOKEN, startScraper } from './lib/scraper.js';
 import { round } from './lib/stats.js';
 import {
   benchBackendEnv,
@@ -56,7 +57,6 @@ const ROUND_MS = Number(argument('round-seconds') ?? (quick ? 6 : 15)) * 1000;
 const SCRAPE_EVERY_MS = Number(argument('scrape-every') ?? 5) * 1000;
 const WORKERS = 2;
 const TARGET_ADDED_P99_MS = 1;
-const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef';
 
 const ORDER: Side[] = ['off', 'on', 'on', 'off'];
 
@@ -110,51 +110,6 @@ async function connect(url: string, tokens: string[]) {
 }
 const disconnect = () =>
   Promise.all(workers.map((worker) => worker.request({ type: 'close' }, 'closed', 10_000)));
-
-/**
- * GET /metrics with the token every `everyMs`, as Prometheus would, until stopped. Each scrape's
- * start and end are kept on the fake's clock (`clockOffsetMs`), where the turns' times are.
- */
-function startScraper(url: string, everyMs: number, clockOffsetMs: number) {
-  const samples: Scrape[] = [];
-  const failures: string[] = [];
-  let isStopped = false;
-  let wake = () => {};
-  const done = (async () => {
-    for (;;) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, everyMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      if (isStopped) return;
-      const before = performance.now();
-      const headers = { authorization: `Bearer ${METRICS_TOKEN}` };
-      const response = await fetch(url, { headers }).catch(() => undefined);
-      const body = (await response?.text()) ?? '';
-      const after = performance.now();
-      if (response?.ok)
-        samples.push({
-          ms: after - before,
-          bytes: body.length,
-          startAt: before + clockOffsetMs,
-          endAt: after + clockOffsetMs,
-        });
-      else failures.push(response ? `HTTP ${response.status}` : 'no answer');
-    }
-  })();
-  return {
-    samples,
-    failures,
-    async stop() {
-      isStopped = true;
-      wake();
-      await done;
-    },
-  };
-}
 
 async function main() {
   const buildWarning = checkBuild();

@@ -5,6 +5,8 @@
  * loop. Run: npm run bench:metrics
  * With --full, the real streaming bench instead, metrics off and on side by side
  * (bench/metrics-full.ts): npm run bench:metrics -- --full [--quick]
+ * With --paired, both backends at once and every stream a pair of turns, one on each
+ * (bench/metrics-paired.ts): npm run bench:metrics -- --paired [--pg[=URL]] [--control]
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -149,4 +151,5 @@ async function runMicroBench() {
 }
 
 if (process.argv.includes('--full')) await import('./metrics-full.js');
+else if (process.argv.includes('--paired')) await import('./metrics-paired.js');
 else await runMicroBench();

@@ -29,6 +29,19 @@ export type WorkerRequest =
        */
       direct?: { baseUrl: string; everyMs: number };
     }
+  | {
+      /**
+       * Paired (bench/metrics-paired.ts): the first `pairs` sockets this worker connected and the
+       * next `pairs` form pairs; each pair sends its two questions in the same tick (which socket
+       * writes first alternates), waits for both answers, and asks again until `durationMs`.
+       */
+      type: 'paired';
+      pairs: number;
+      durationMs: number;
+      staggerMs: number;
+      chunks: number;
+      turnTimeoutMs: number;
+    }
   | { type: 'close' };
 
 /** One turn as a client saw it; times are on the fake provider's clock (ms). */
@@ -46,6 +59,8 @@ export interface TurnRecord {
   /** Fake wrote chunk 0 → client got delta 1. */
   firstChunkPipeMs?: number;
   deltas: number;
+  /** Each delta's added latency in seq order (ms), kept only by the paired bench. */
+  deltaAddedMs?: number[];
   outcome: 'ok' | 'broken' | 'error' | 'timeout';
   problems: string[];
 }
@@ -61,9 +76,16 @@ export interface RunResult {
   directFirstTokenMs?: number[];
 }
 
+/** Two turns sent in the same tick: `a` on the pair's first socket, `b` on its second. */
+export interface TurnPair {
+  a: TurnRecord;
+  b: TurnRecord;
+}
+
 export type WorkerReply =
   | { type: 'calibrated'; rtt: number; offset: number }
   | { type: 'connected'; connected: number; failures: number; ms: number }
   | ({ type: 'ran' } & RunResult)
+  | { type: 'ranPaired'; pairs: TurnPair[]; loopDelayP99Ms: number }
   | { type: 'closed' }
   | { type: 'failed'; message: string };
