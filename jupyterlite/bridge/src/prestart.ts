@@ -49,7 +49,9 @@ export async function makeFolders(contents: Contents, folders: string[]): Promis
 
 export class KernelPrestart {
   private pending: Promise<SessionConnection | null> | null;
-
+  /** The kernel's folder, made beside the start: the kernel changes into it only once Python
+   * is up, seconds later. Settles (true when made) before the notebook opens. */
+  private readonly folderMade: Promise<boolean>;
   private readonly contents: Contents;
   private readonly sessions: SessionManager;
 
@@ -59,16 +61,20 @@ export class KernelPrestart {
   ) {
     this.contents = app.serviceManager.contents;
     this.sessions = app.serviceManager.sessions;
+    this.folderMade = makeFolders(this.contents, [folder]).then(
+      () => true,
+      (error: unknown) => {
+        console.warn('hintbook: the kernel\'s folder could not be made', error);
+        return false;
+      },
+    );
     this.pending = this.start();
   }
 
   private async start(): Promise<SessionConnection | null> {
     try {
       // Activates it now if the app has not yet (a missing plugin throws: no early start).
-      await this.app.activatePlugin(KERNEL_PLUGIN);
-      await this.sessions.ready;
-      // The kernel changes into its folder once Python is up: it must exist by then.
-      await makeFolders(this.contents, [this.folder]);
+      await Promise.all([this.app.activatePlugin(KERNEL_PLUGIN), this.sessions.ready]);
       // A path no notebook has (JupyterLite keeps no file for a session).
       const placeholder = PathExt.join(this.folder, '.hintbook-kernel.ipynb');
       return await this.sessions.startNew({
@@ -85,19 +91,22 @@ export class KernelPrestart {
   }
 
   /**
-   * Call before the notebook at `path` opens (and before anything else writes into the folder,
-   * which the early start may still be making). The first call gives the early kernel to `path`
-   * if it is in the kernel's folder, and shuts it down otherwise; later calls do nothing.
+   * Call before the notebook at `path` opens, and before anything else writes into the folder
+   * (which may still be being made). The first call gives the early kernel to `path` if it is
+   * in the kernel's folder, and shuts it down otherwise; later calls do nothing.
    */
   async handOver(path: string): Promise<void> {
     const pending = this.pending;
     this.pending = null;
-    const session = await pending;
+    if (!pending) {
+      return;
+    }
+    const [session, folderMade] = await Promise.all([pending, this.folderMade]);
     if (!session) {
       return;
     }
     try {
-      if (PathExt.dirname(path) === this.folder) {
+      if (folderMade && PathExt.dirname(path) === this.folder) {
         await session.setPath(path);
         // Only this connection goes: the session and its kernel stay for the notebook.
         session.dispose();
