@@ -5,13 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import {
-  chromium,
-  type BrowserContext,
-  type Frame,
-  type Page,
-  type Worker,
-} from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parentPage } from './parent-page.js';
 import { startSiteServer, type SiteServer } from './site-server.js';

@@ -64,7 +64,7 @@ export class KernelPrestart {
     this.folderMade = makeFolders(this.contents, [folder]).then(
       () => true,
       (error: unknown) => {
-        console.warn('hintbook: the kernel\'s folder could not be made', error);
+        console.warn("hintbook: the kernel's folder could not be made", error);
         return false;
       },
     );
