@@ -16,6 +16,10 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { PageConfig, PathExt } from '@jupyterlab/coreutils';
 import { WORKSPACE_NOTEBOOK_FOLDER } from './protocol';
 
+/** How long `open-notebook` waits for the early kernel before it goes on without it. Starting
+ * the session takes well under a second; a hang must not keep the notebook from opening. */
+const HAND_OVER_WAIT_MS = 15_000;
+
 /** Registers the `python` kernel: there is no kernel to start before it has activated. */
 const KERNEL_PLUGIN = '@jupyterlite/pyodide-kernel-extension:kernel';
 
@@ -101,7 +105,21 @@ export class KernelPrestart {
     if (!pending) {
       return;
     }
-    const [session, folderMade] = await Promise.all([pending, this.folderMade]);
+    const late = Symbol('late');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settled = await Promise.race([
+      Promise.all([pending, this.folderMade]),
+      new Promise<typeof late>((resolve) => {
+        timer = setTimeout(() => resolve(late), HAND_OVER_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (settled === late) {
+      console.warn('hintbook: the early kernel was too slow to start; the notebook starts its own');
+      void pending.then((session) => session?.shutdown()).catch(() => undefined);
+      return;
+    }
+    const [session, folderMade] = settled;
     if (!session) {
       return;
     }
