@@ -223,7 +223,9 @@ done
   --official-lock "$official_lock" --dist-dir "$static" "${generated[@]/#/--generated=}" ||
   die "pyodide-lock.json could not be written"
 # What every kernel start loads, repacked with stored members: smaller over HTTP compression.
-"$venv/bin/python" "$tools/repack_stored.py" --list "$lite/packages.txt" --dist-dir "$static" ||
+# python_stdlib.zip also gets sitecustomize.py (zipimport compiles each module once, not twice).
+"$venv/bin/python" "$tools/repack_stored.py" --list "$lite/packages.txt" --dist-dir "$static" \
+  --stdlib-add "$lite/python/stdlib/sitecustomize.py" ||
   die "the start packages could not be repacked"
 done_step
 

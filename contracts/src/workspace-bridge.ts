@@ -25,6 +25,14 @@ export const BRIDGE_PROTOCOL = 'hintbook-bridge';
 /** Bumped on any incompatible change; a request with another version gets `unsupported-version`. */
 export const BRIDGE_PROTOCOL_VERSION = 2;
 
+/**
+ * The folder inside JupyterLite where the SPA opens its notebooks (`<folder>/<title>.ipynb`).
+ * The bridge starts the Python kernel in this folder while the app is still loading, before the
+ * SPA says which notebook to open, and hands that kernel to the first notebook opened here (a
+ * notebook elsewhere gets a kernel of its own, as without it).
+ */
+export const WORKSPACE_NOTEBOOK_FOLDER = 'hintbook';
+
 interface Envelope {
   protocol: typeof BRIDGE_PROTOCOL;
   version: number;

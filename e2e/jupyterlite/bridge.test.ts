@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parentPage } from './parent-page.js';
 import { startSiteServer, type SiteServer } from './site-server.js';
@@ -57,7 +57,10 @@ const notebook = {
       "import os\nprint(sorted(os.listdir('.')))\nprint(open('scores.csv').read().strip())\nprint(open('raw/blob.bin', 'rb').read())\n" +
         // The notebook's folder (the drive) comes after the standard library on sys.path, and
         // no bytecode is written once the kernel runs (hintbook_workspace/early_imports.py).
-        "import sys\nsite = next(i for i, p in enumerate(sys.path) if p.endswith('site-packages'))\nprint('folder before site-packages:', sys.path.index('') == site - 1, sys.dont_write_bytecode)",
+        "import sys\nsite = next(i for i, p in enumerate(sys.path) if p.endswith('site-packages'))\nprint('folder before site-packages:', sys.path.index('') == site - 1, sys.dont_write_bytecode)\n" +
+        // The standard library compiles each module once (python/stdlib/sitecustomize.py,
+        // added to python_stdlib.zip by the build), and its sources still back tracebacks.
+        "import zipimport, inspect, json\nprint('zip modules compiled once:', zipimport.zipimporter.get_filename.__module__, json.__file__, len(inspect.getsource(json)) > 0)",
     ),
     code('raise', 'xs = [1, 2, 3]\nxs[10]'),
     code(
@@ -186,6 +189,12 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
         console.warn(`console ${message.type()}: ${message.text()}`);
       }
     });
+    // The kernel's workers: the bridge starts one while the app loads, in the SPA's notebook
+    // folder (bridge/src/prestart.ts), and the notebook opened there must get that one.
+    const kernelWorkers: Worker[] = [];
+    page.on('worker', (worker) => {
+      if (worker.url().includes('pyodide-kernel-extension')) kernelWorkers.push(worker);
+    });
     const loadStart = Date.now();
     await page.goto(`${server.origin}/`);
     await page.waitForFunction(
@@ -209,12 +218,12 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     const openStart = Date.now();
     const opened = await request<{ files: string[] }>(page, {
       type: 'open-notebook',
-      path: 'modules/lists/lesson.ipynb',
+      path: 'hintbook/lesson.ipynb',
       notebook,
       files: dataFiles,
     });
     expect(opened.ok, JSON.stringify(opened.error)).toBe(true);
-    expect(opened.result.files).toEqual(['modules/lists/scores.csv', 'modules/lists/raw/blob.bin']);
+    expect(opened.result.files).toEqual(['hintbook/scores.csv', 'hintbook/raw/blob.bin']);
 
     const first = await request<RunResult>(page, { type: 'run-cell', index: 0 });
     const kernelReadyMs = Date.now() - openStart;
@@ -226,6 +235,12 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     expect(printed).toContain("b'\\x00\\x01\\x02\\xff'");
     // ...and the listing above has no __pycache__: the drive is the student's saved folder.
     expect(printed).toContain('folder before site-packages: True True');
+    expect(printed).toContain(
+      'zip modules compiled once: sitecustomize /lib/python312.zip/json/__init__.py True',
+    );
+    // One kernel in all: the one started while the app loaded, now the notebook's, running in
+    // the notebook's folder (the listing above).
+    expect(kernelWorkers).toHaveLength(1);
     // The start modules' bytecode is kept for the next start, under this build's lock hash only.
     const lockSha256 = createHash('sha256')
       .update(await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json')))
@@ -322,6 +337,13 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
 
   it("checks a cell's current code in the kernel without touching the notebook, and stops an endless loop", async () => {
     const page = await context.newPage();
+    let kernelWorkers = 0;
+    let closedWorkers = 0;
+    page.on('worker', (worker) => {
+      if (!worker.url().includes('pyodide-kernel-extension')) return;
+      kernelWorkers += 1;
+      worker.on('close', () => (closedWorkers += 1));
+    });
     await page.goto(`${server.origin}/`);
     await page.waitForFunction(
       () => (window.hb.events as { event: string }[]).some((e) => e.event === 'ready'),
@@ -342,6 +364,19 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     });
     expect(opened.ok, JSON.stringify(opened.error)).toBe(true);
     expect((await request(page, { type: 'run-cell', index: 0 })).ok).toBe(true);
+    // Outside the SPA's folder the notebook gets a kernel of its own, in its own folder, and the
+    // one started while the app loaded is shut down (bridge/src/prestart.ts). (A worker ended
+    // that early may never be reported to Playwright: only the live ones are counted.)
+    const where = await request<CheckRun>(page, {
+      type: 'run-check',
+      cellId: 'helper',
+      program: "import os\nprint('cwd', os.getcwd())",
+      timeLimitMs: 10_000,
+    });
+    expect(where.ok, JSON.stringify(where.error)).toBe(true);
+    expect(where.result.stdout).toContain('cwd /drive/modules/check');
+    expect(kernelWorkers).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => kernelWorkers - closedWorkers).toBe(1);
 
     // A stand-in for the SPA's check program: it reads the code, runs it beside the student's
     // variables and prints one marked line.

@@ -64,6 +64,8 @@ const zipRead = async (file: string) =>
     data: string;
   }>;
 
+/** Added to python_stdlib.zip only (the build adds python/stdlib/sitecustomize.py). */
+const SITECUSTOMIZE = 'TEST_ADDITION = 1\n';
 const START_WHEEL = 'startpkg-1.0.0-py3-none-any.whl';
 const LATER_WHEEL = 'laterpkg-1.0.0-py3-none-any.whl';
 let dir: string;
@@ -97,12 +99,15 @@ beforeAll(async () => {
     path.join(dir, 'packages.txt'),
     'startpkg 1.0.0 pyodide at-start\nlaterpkg 1.0.0 pyodide\n',
   );
+  await writeFile(path.join(dir, 'sitecustomize.py'), SITECUSTOMIZE);
   await execFileAsync('python3', [
     tool,
     '--list',
     path.join(dir, 'packages.txt'),
     '--dist-dir',
     dir,
+    '--stdlib-add',
+    path.join(dir, 'sitecustomize.py'),
   ]);
 }, 60_000);
 
@@ -119,6 +124,13 @@ describe('repack_stored.py', () => {
       expect(after.equals(before[file]!)).toBe(false);
       const members = await zipRead(path.join(dir, file));
       expect(members.every((member) => member.stored)).toBe(true);
+      // The standard library's zip, and only it, gets the added file, after its own members.
+      const added = file === 'python_stdlib.zip' ? members.pop() : undefined;
+      if (added) {
+        expect(added.name).toBe('sitecustomize.py');
+        expect(Buffer.from(added.data, 'base64').toString()).toBe(SITECUSTOMIZE);
+        expect(added.date).toEqual([2024, 1, 2, 3, 4, 6]);
+      }
       expect(members.map((member) => member.name)).toEqual(Object.keys(modules));
       for (const member of members) {
         expect(Buffer.from(member.data, 'base64').toString()).toBe(modules[member.name]);
@@ -126,6 +138,30 @@ describe('repack_stored.py', () => {
         expect(member.attr).toBe(0o644 << 16);
       }
     }
+  });
+
+  it('refuses to add a file the standard library already has, and leaves the zip as it was', async () => {
+    const stdlib = path.join(dir, 'python_stdlib.zip');
+    const current = await readFile(stdlib);
+    const clash = path.join(dir, 'mod1.py');
+    await writeFile(clash, 'x = 1\n');
+    await zipWrite(stdlib, { 'mod1.py': 'y = 2\n' });
+    const original = await readFile(stdlib);
+    const run = execFileAsync('python3', [
+      tool,
+      '--list',
+      path.join(dir, 'packages.txt'),
+      '--dist-dir',
+      dir,
+      '--stdlib-add',
+      clash,
+    ]);
+    await expect(run).rejects.toMatchObject({
+      stderr: expect.stringContaining('already has a member named mod1.py'),
+    });
+    expect((await readFile(stdlib)).equals(original)).toBe(true);
+    await expect(readFile(`${stdlib}.stored`)).rejects.toThrow();
+    await writeFile(stdlib, current);
   });
 
   it("gives the repacked wheel's lock entry its new sha256 and leaves first-import files alone", async () => {

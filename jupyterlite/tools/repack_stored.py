@@ -15,7 +15,11 @@ official lock before (rewrite_lock.py). A file is kept as it was only when its r
 would travel larger with gzip (MAX_GZIP_GROWTH): with brotli a stored wasm library packs smaller
 too (sqlite3's wheel 0.56 → 0.44 MB), where gzip does no better than the deflated members.
 
-Usage: repack_stored.py --list packages.txt --dist-dir DIR
+`--stdlib-add FILE` also adds FILE at the top of python_stdlib.zip (a stored member, dated like
+the zip's own members); the build adds Hintbook's sitecustomize.py this way. A member of that
+name already in the zip is an error: nothing of the standard library is replaced.
+
+Usage: repack_stored.py --list packages.txt --dist-dir DIR [--stdlib-add FILE ...]
 """
 
 from __future__ import annotations
@@ -34,14 +38,23 @@ STDLIB = "python_stdlib.zip"
 MAX_GZIP_GROWTH = 0.01
 
 
-def stored_copy(source: Path, target: Path) -> None:
+def stored_copy(source: Path, target: Path, extra: list[Path] | None = None) -> None:
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
-        for info in zin.infolist():
+        infos = zin.infolist()
+        for info in infos:
             member = zipfile.ZipInfo(info.filename, info.date_time)
             member.external_attr = info.external_attr
             member.create_system = info.create_system
             member.compress_type = zipfile.ZIP_STORED
             zout.writestr(member, zin.read(info))
+        names = {info.filename for info in infos}
+        for path in extra or []:
+            if path.name in names:
+                raise ValueError(f"{source.name} already has a member named {path.name}")
+            member = zipfile.ZipInfo(path.name, infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0))
+            member.external_attr = 0o644 << 16
+            member.compress_type = zipfile.ZIP_STORED
+            zout.writestr(member, path.read_bytes())
         zout.comment = zin.comment
 
 
@@ -50,13 +63,17 @@ def gzip_size(path: Path) -> int:
     return min(len(data), len(gzip.compress(data, compresslevel=9, mtime=0)))
 
 
-def repack(path: Path) -> tuple[int, int] | None:
-    """Replaces `path` by its stored copy unless that travels larger with gzip; returns the
-    gzipped sizes before and after."""
+def repack(path: Path, extra: list[Path] | None = None) -> tuple[int, int] | None:
+    """Replaces `path` by its stored copy (plus the `extra` files, which are always added)
+    unless that travels larger with gzip; returns the gzipped sizes before and after."""
     candidate = path.with_name(path.name + ".stored")
-    stored_copy(path, candidate)
+    try:
+        stored_copy(path, candidate, extra)
+    except ValueError:
+        candidate.unlink(missing_ok=True)
+        raise
     before, after = gzip_size(path), gzip_size(candidate)
-    if after > before * (1 + MAX_GZIP_GROWTH):
+    if not extra and after > before * (1 + MAX_GZIP_GROWTH):
         candidate.unlink()
         return None
     candidate.replace(path)
@@ -67,6 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--list", type=Path, required=True, dest="packages_file")
     parser.add_argument("--dist-dir", type=Path, required=True)
+    parser.add_argument("--stdlib-add", type=Path, action="append", default=[])
     args = parser.parse_args()
 
     lock_path = args.dist_dir / "pyodide-lock.json"
@@ -82,7 +100,12 @@ def main() -> int:
     by_file = {entry["file_name"]: entry for entry in lock["packages"].values()}
     saved = 0
     for file_name in files:
-        sizes = repack(args.dist_dir / file_name)
+        extra = args.stdlib_add if file_name == STDLIB else None
+        try:
+            sizes = repack(args.dist_dir / file_name, extra)
+        except ValueError as error:
+            print(f"repack_stored: ERROR: {error}", file=sys.stderr)
+            return 1
         if sizes is None:
             continue
         saved += sizes[0] - sizes[1]

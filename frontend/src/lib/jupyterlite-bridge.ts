@@ -10,6 +10,7 @@ import {
 } from '@hintbook/contracts/workspace-bridge';
 
 export type * from '@hintbook/contracts/workspace-bridge';
+export { WORKSPACE_NOTEBOOK_FOLDER } from '@hintbook/contracts/workspace-bridge';
 
 /** A request the bridge refused or never answered. `code` adds `timeout` to the bridge's own. */
 export class BridgeRequestError extends Error {

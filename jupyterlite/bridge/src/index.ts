@@ -6,6 +6,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { patchSharedAnswerWrites, patchWaitAsync } from './atomics-fix';
 import { Bridge } from './bridge';
 import { answerServerContentsLocally } from './no-server-contents';
+import { KernelPrestart } from './prestart';
 import { readBridgeSettings } from './origins';
 import { Workspace } from './workspace';
 
@@ -13,6 +14,23 @@ import { Workspace } from './workspace';
 patchWaitAsync();
 patchSharedAnswerWrites();
 answerServerContentsLocally(PageConfig.getBaseUrl());
+
+/**
+ * Starts the kernel early (prestart.ts). Its own plugin without requirements, so that it
+ * activates as soon as the app activates plugins, not after the notebook plugins.
+ */
+let prestart: KernelPrestart | null = null;
+const prestartPlugin: JupyterFrontEndPlugin<void> = {
+  id: '@hintbook/jupyterlite-bridge:kernel-prestart',
+  description: 'Starts the Python kernel while the app loads, for the notebook the SPA opens.',
+  autoStart: true,
+  activate: (app: JupyterFrontEnd) => {
+    if (window.parent === window) {
+      return;
+    }
+    prestart = new KernelPrestart(app);
+  },
+};
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@hintbook/jupyterlite-bridge:plugin',
@@ -25,10 +43,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return;
     }
     const settings = readBridgeSettings(window.location.origin);
-    const workspace = new Workspace(app, docManager, tracker);
+    const workspace = new Workspace(app, docManager, tracker, () => prestart);
     const bridge = new Bridge(window.parent, settings, workspace, tracker);
     void app.restored.then(() => bridge.start());
   },
 };
 
-export default plugin;
+export default [prestartPlugin, plugin];

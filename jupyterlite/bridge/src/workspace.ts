@@ -4,6 +4,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { NotebookActions } from '@jupyterlab/notebook';
+import { type KernelPrestart, makeFolders } from './prestart';
 import { DEFAULT_MAX_OUTPUT_CHARS, errorOfCell, makeError, toBridgeCell } from './normalise';
 import type {
   BridgeCell,
@@ -42,6 +43,8 @@ export class Workspace {
     private readonly app: JupyterFrontEnd,
     private readonly docManager: IDocumentManager,
     private readonly tracker: INotebookTracker,
+    /** The early kernel (prestart.ts), looked up when the first notebook opens. */
+    private readonly prestart: () => KernelPrestart | null = () => null,
   ) {}
 
   /** The notebook the student is working in (single-document mode: the only one). */
@@ -86,7 +89,10 @@ export class Workspace {
       widget.context.model.dirty = false;
       widget.dispose();
     }
-    await this.makeFolders([folder, ...targets.map(({ target }) => PathExt.dirname(target))]);
+    // Before the folders are made (the early start may still be making the kernel's) and before
+    // the notebook opens, so that it connects to the kernel started early instead of its own.
+    await this.prestart()?.handOver(path);
+    await makeFolders(contents, [folder, ...targets.map(({ target }) => PathExt.dirname(target))]);
     for (const { file, target } of targets) {
       await contents.save(target, {
         type: 'file',
@@ -105,28 +111,6 @@ export class Workspace {
     }
     await widget.context.ready;
     return { path, files: written };
-  }
-
-  private async makeFolders(folders: string[]): Promise<void> {
-    const contents = this.app.serviceManager.contents;
-    const wanted = new Set<string>();
-    for (const folder of folders) {
-      const parts = folder.split('/').filter(Boolean);
-      parts.forEach((_, i) => wanted.add(parts.slice(0, i + 1).join('/')));
-    }
-    for (const folder of [...wanted].sort((a, b) => a.length - b.length)) {
-      const exists = await contents.get(folder, { content: false }).then(
-        () => true,
-        () => false,
-      );
-      if (exists) {
-        continue;
-      }
-      // JupyterLite 0.6's drive makes an untitled *file* when asked to save a directory at a
-      // new path; a new untitled folder renamed into place works on every version.
-      const made = await contents.newUntitled({ path: PathExt.dirname(folder), type: 'directory' });
-      await contents.rename(made.path, folder);
-    }
   }
 
   getContext(maxOutputChars = DEFAULT_MAX_OUTPUT_CHARS): BridgeResults['get-context'] {

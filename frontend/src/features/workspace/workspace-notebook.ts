@@ -1,13 +1,20 @@
 import { errorCodes, readCurrentVersion } from '@hintbook/contracts';
 import { ApiError } from '../../lib/api-client';
-import { BridgeRequestError, type NotebookJSON } from '../../lib/jupyterlite-bridge';
+import {
+  BridgeRequestError,
+  WORKSPACE_NOTEBOOK_FOLDER,
+  type NotebookJSON,
+} from '../../lib/jupyterlite-bridge';
 import type { SaveFailure } from './hooks/useAutosave';
 import type { WorkspaceNotebook } from './api';
 
 /** The Pyodide kernel's name: any other kernelspec makes JupyterLite ask the student to pick one. */
 const KERNELSPEC = { name: 'python', display_name: 'Python (Pyodide)', language: 'python' };
 
-/** Where the notebook lives inside JupyterLite: a readable file name (it shows in the tab). */
+/**
+ * Where the notebook lives inside JupyterLite: a readable file name (it shows in the tab), in the
+ * folder where the bridge starts the kernel before the notebook is known.
+ */
 export function litePath(notebook: WorkspaceNotebook): string {
   const base =
     notebook.title
@@ -16,7 +23,7 @@ export function litePath(notebook: WorkspaceNotebook): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 60) || 'notebook';
-  return `hintbook/${base}.ipynb`;
+  return `${WORKSPACE_NOTEBOOK_FOLDER}/${base}.ipynb`;
 }
 
 /** The content as JupyterLite should open it, with the kernel it can start. */
