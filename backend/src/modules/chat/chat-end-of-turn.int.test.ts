@@ -8,6 +8,7 @@ import { registerThroughApi } from '../../test/factories.js';
 import { failFirst, withFaults, type FaultRule } from '../../test/faulty-database.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
+import { updateCompletedAnswer } from './messages.repository.js';
 import { STALE_AFTER_MS } from './turn.types.js';
 
 /**
@@ -106,11 +107,6 @@ describe('the end of a turn on an overloaded database', () => {
       errorCode: null,
       hintLevelProgramming: expect.any(Number),
     });
-    const [session] = await db()
-      .select()
-      .from(chatSessions)
-      .where(eq(chatSessions.id, ack.sessionId));
-    expect(session?.lastMessageAt).toEqual((await answerRow(ack.turnId))?.completedAt);
     // Bookkeeping runs after chat:done, retried in the background: each call stored once.
     await expect
       .poll(() => usageOf(userId), { timeout: 20_000, interval: 200 })
@@ -149,4 +145,16 @@ describe('the end of a turn on an overloaded database', () => {
     expect(ANSWER.startsWith(swept?.content ?? '?')).toBe(true);
     client.close();
   }, 40_000);
+
+  it('stores the answer and moves its session to the top together', async () => {
+    const { ack } = await askOnce();
+    const later = new Date(t.clock().getTime() + 60_000);
+    await updateCompletedAnswer(db(), ack.turnId, { content: 'rewritten' }, later);
+    expect((await answerRow(ack.turnId))?.content).toBe('rewritten');
+    const [session] = await db()
+      .select()
+      .from(chatSessions)
+      .where(eq(chatSessions.id, ack.sessionId));
+    expect(session).toMatchObject({ lastMessageAt: later, updatedAt: later });
+  });
 });
