@@ -2,24 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { isTransientDbError } from './errors.js';
 import { retryTransient } from './retry.js';
 
-const policy = { attempts: 3, firstDelayMs: 100, maxDelayMs: 150 };
+const policy = { attempts: 3, firstDelayMs: 100, maxDelayMs: 150, withinMs: 1_000 };
 // Drizzle's query error carries the driver's as `cause`, and the query in its message.
 const wrapped = (cause: Error) =>
   Object.assign(new Error('Failed query: update "messages" set ...'), { cause, query: 'update' });
 const poolTimeout = () => wrapped(new Error('timeout exceeded when trying to connect'));
 
-function run(failures: Error[]) {
+function run(failures: Error[], options: { attempts?: number; triesTakeMs?: number } = {}) {
   const waits: number[] = [];
   let calls = 0;
+  let clock = 0;
   const result = retryTransient(
     async () => {
       calls += 1;
+      clock += options.triesTakeMs ?? 0;
       const failure = failures.shift();
       if (failure) throw failure;
       return 'stored';
     },
-    policy,
-    { sleep: async (ms) => void waits.push(ms), random: () => 1 },
+    { ...policy, attempts: options.attempts ?? policy.attempts },
+    {
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+      random: () => 1,
+      now: () => clock,
+    },
   );
   return { result, waits, calls: () => calls };
 }
@@ -37,6 +46,15 @@ describe('retryTransient', () => {
     const attempt = run([poolTimeout(), poolTimeout(), last, poolTimeout()]);
     await expect(attempt.result).rejects.toBe(last);
     expect(attempt.calls()).toBe(3);
+  });
+
+  it('starts no try after its time is up, however many tries are left', async () => {
+    // Each try waits 400 ms for a pool connection: 400, wait 100, 900, wait 150 → past 1 s.
+    const last = poolTimeout();
+    const attempt = run([poolTimeout(), last, poolTimeout()], { attempts: 10, triesTakeMs: 400 });
+    await expect(attempt.result).rejects.toBe(last);
+    expect(attempt.calls()).toBe(2);
+    expect(attempt.waits).toEqual([100]);
   });
 
   it('does not retry an error that is not transient', async () => {

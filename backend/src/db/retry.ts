@@ -7,49 +7,66 @@ export interface RetryPolicy {
   /** The wait before the second try; doubled before each next one, up to `maxDelayMs`. */
   firstDelayMs: number;
   maxDelayMs: number;
+  /** No new try starts later than this after the first one began. */
+  withinMs: number;
 }
 
 /**
- * The write that stores a finished answer: the student is waiting for `chat:done`, so a few quick
- * tries. Each may itself wait up to the pool's connection timeout (5 s) when the process is
- * overloaded, so this bounds the wait at about 4 × 5 s + 1.4 s.
+ * The write that stores a finished answer: the student is waiting for `chat:done`. Tries for up
+ * to 10 s, about what a PostgreSQL restart takes, when failures come at once (connection
+ * refused); a try that waits for a pool connection itself takes up to the pool's timeout (5 s),
+ * so an overloaded process gets three or so tries and the student waits 15 s at most.
  */
 export const ANSWER_WRITE_RETRY: RetryPolicy = {
-  attempts: 4,
-  firstDelayMs: 200,
-  maxDelayMs: 1_000,
+  attempts: 8,
+  firstDelayMs: 250,
+  maxDelayMs: 2_000,
+  withinMs: 10_000,
 };
 
 /**
- * Bookkeeping after the student has their answer (usage rows, settling a hold): nobody waits, so
- * more patience: waits of 0.5 + 1 + 2 + 4 + 8 s between six tries, about half a minute with the
- * pool's own timeouts, enough for a database restart or a burst of load to pass.
+ * Bookkeeping after the student has their answer (usage rows, settling a hold): nobody waits,
+ * so up to a minute, enough for a database restart or a burst of load to pass.
  */
-export const BOOKKEEPING_RETRY: RetryPolicy = { attempts: 6, firstDelayMs: 500, maxDelayMs: 8_000 };
+export const BOOKKEEPING_RETRY: RetryPolicy = {
+  attempts: 10,
+  firstDelayMs: 500,
+  maxDelayMs: 8_000,
+  withinMs: 60_000,
+};
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `work`, and runs it again after a growing, jittered wait while it fails with a transient
- * database error (pool timeout, lost connection, server restarting), at most `policy.attempts`
- * times in all. Any other error, or the last transient one, is thrown. The jitter keeps hundreds
- * of turns that failed together from coming back together. `work` must be safe to run twice
- * (an UPDATE to the same values; an INSERT whose first try certainly failed to commit).
+ * database error (pool timeout, lost connection, server restarting): at most `policy.attempts`
+ * tries, none starting after `policy.withinMs`. Any other error, or the last transient one, is
+ * thrown. The jitter keeps hundreds of turns that failed together from coming back together.
+ * `work` must be safe to run twice: an UPDATE to the same values, an INSERT that skips a row
+ * already stored (a connection can drop after the server committed).
  */
 export async function retryTransient<T>(
   work: () => Promise<T>,
   policy: RetryPolicy,
-  options: { sleep?: (ms: number) => Promise<void>; random?: () => number } = {},
+  options: {
+    sleep?: (ms: number) => Promise<void>;
+    random?: () => number;
+    now?: () => number;
+  } = {},
 ): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? (() => performance.now());
+  const startedAt = now();
   let delay = policy.firstDelayMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
     } catch (error) {
       if (attempt >= policy.attempts || !isTransientDbError(error)) throw error;
-      await sleep(Math.round(delay * (0.5 + random() / 2)));
+      const wait = Math.round(delay * (0.5 + random() / 2));
+      if (now() + wait - startedAt > policy.withinMs) throw error;
+      await sleep(wait);
       delay = Math.min(delay * 2, policy.maxDelayMs);
     }
   }

@@ -75,7 +75,13 @@ describe('the end of a turn on an overloaded database', () => {
       content: 'How do I add up the numbers in a list?',
     })) as { ok: boolean; turnId: string; sessionId: string };
     expect(ack.ok).toBe(true);
-    const end = await client.terminalOf(ack.turnId);
+    // The answer's last write is tried for up to 10 s (ANSWER_WRITE_RETRY) before giving up.
+    const end = await client.waitFor(
+      (event) =>
+        (event.name === 'chat:done' || event.name === 'chat:error') &&
+        event.payload.turnId === ack.turnId,
+      20_000,
+    );
     return { user, client, ack, end, userId: user.body.user.id };
   }
 
@@ -115,7 +121,7 @@ describe('the end of a turn on an overloaded database', () => {
     // Every fault was met: two tries of each write failed before one went through.
     expect(failed).toHaveLength(6);
     client.close();
-  }, 40_000);
+  }, 60_000);
 
   it('says the answer could not be saved, keeps its text, and still bills it, when the last write never goes through', async () => {
     fail = (text) => ANSWER_WRITE.test(text);
@@ -144,7 +150,7 @@ describe('the end of a turn on an overloaded database', () => {
     expect(swept?.status).toBe('interrupted');
     expect(ANSWER.startsWith(swept?.content ?? '?')).toBe(true);
     client.close();
-  }, 40_000);
+  }, 60_000);
 
   it('stores the answer and moves its session to the top together', async () => {
     const { ack } = await askOnce();
