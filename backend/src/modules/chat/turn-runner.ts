@@ -365,7 +365,7 @@ async function storeRedactionCounts(deps: TurnDeps, input: RunTurnInput, vault: 
     });
   } catch (error) {
     deps.logger.error(
-      { err: error, turnId: input.turn.turnId },
+      { ...describeUnexpectedError(error), turnId: input.turn.turnId },
       'could not store redaction counts',
     );
   }
@@ -376,7 +376,10 @@ async function commitPedagogy(deps: TurnDeps, input: RunTurnInput, planned: Plan
   try {
     await commitCompletedTurn(deps, input.session.id, input.answer.id, planned);
   } catch (error) {
-    deps.logger.error({ err: error, turnId: input.turn.turnId }, 'could not store hint state');
+    deps.logger.error(
+      { ...describeUnexpectedError(error), turnId: input.turn.turnId },
+      'could not store hint state',
+    );
   }
 }
 
@@ -393,7 +396,10 @@ async function learnAfterAnswer(
       await classified,
     );
   } catch (error) {
-    deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not store classification');
+    deps.logger.warn(
+      { ...describeUnexpectedError(error), turnId: input.turn.turnId },
+      'could not store classification',
+    );
   }
 }
 
