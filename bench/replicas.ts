@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readChaosRecord, CHAOS_RECORD_DIR } from './lib/chaos-record.js';
+import { createCpuPinning, oldestProcess, type CpuPinning } from './lib/cpu-pinning.js';
 import { DEFAULT_SERVER_URL } from './lib/database.js';
 import { checkBuild, repoRoot, startFake, stop, type FakeProcess } from './lib/processes.js';
 import {
@@ -21,9 +22,13 @@ import { round } from './lib/stats.js';
  * without Redis holds; a stop through replica B → the last delta of a turn on replica A (p99);
  * answers lost or duplicated in the chaos tests' last run. Every server is a separate process
  * running the build. See bench/README.md ("Several replicas").
- *   node --import tsx bench/replicas.ts [--quick] [--pg=URL] [--redis=URL]
+ *   node --import tsx bench/replicas.ts [--quick] [--pin] [--pg=URL] [--redis=URL]
+ * --pin gives the serving replica a CPU of its own (lib/cpu-pinning.ts).
  */
 const quick = process.argv.includes('--quick');
+const pinning: CpuPinning | undefined = process.argv.includes('--pin')
+  ? createCpuPinning(os.availableParallelism())
+  : undefined;
 const argument = (name: string) =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const pgServerUrl =
@@ -34,12 +39,14 @@ const redisUrl =
   process.env.TEST_REDIS_URL ??
   'redis://127.0.0.1:6379';
 const plan = quick
-  ? { levels: [50, 100, 150], levelMs: 5_000, stopTurns: 20, capMs: 8 * 60_000 }
+  ? { levels: [50, 100, 150], levelMs: 5_000, stopTurns: 20, capMs: 8 * 60_000, refineSteps: 0 }
   : {
       levels: [100, 200, 300, 400, 500, 600, 800, 1_000, 1_200, 1_500],
       levelMs: 10_000,
       stopTurns: 100,
       capMs: 30 * 60_000,
+      // 100 → 50 → 25 streams between the last level held and the first not held.
+      refineSteps: 2,
     };
 const TARGETS = { heldRatio: 0.9, stopP99Ms: 50, chaosLosses: 0 };
 
@@ -62,6 +69,7 @@ const hardStop = setTimeout(() => {
 hardStop.unref();
 
 async function cleanup() {
+  pinning?.restore();
   await deployment?.close();
   deployment = undefined;
   await stop(fake?.child, 2_000);
@@ -71,6 +79,11 @@ process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 async function measure(mode: Deployment['mode']) {
   deployment = await startDeployment({ mode, fake: fake!, pgServerUrl, redisUrl, tempDir });
+  if (pinning) {
+    pinning.serving(deployment.target.child.pid!);
+    for (const other of deployment.others) pinning.rest(other.child.pid);
+    for (const worker of deployment.workers) pinning.rest(worker.child.pid);
+  }
   log(`${mode}: ${mode === 'single' ? 1 : 2} backend(s) up, clients on ${deployment.target.url}`);
   const ramp = await rampStreams(
     deployment,
@@ -79,6 +92,7 @@ async function measure(mode: Deployment['mode']) {
     plan.levelMs,
     log,
     mode === 'replicas' ? redisServerPid() : undefined,
+    plan.refineSteps,
   );
   const stopped =
     mode === 'replicas' ? await measureCrossReplicaStop(deployment, plan.stopTurns) : undefined;
@@ -98,6 +112,24 @@ function redisServerPid(): number | undefined {
   }
 }
 
+/** % of a core per 100 streams at the ramp's last held level (the idle replica and Redis apart). */
+const cpuPer100 = (ramp: { held: number; levels: LevelResult[] }) => {
+  const level = ramp.levels.find((row) => row.held && row.streams === ramp.held);
+  if (!level) return 'n/a';
+  const extra = [
+    ...level.cpuPercent.otherReplicas.map(
+      (cpu) => `idle replica ${round(cpu / (level.streams / 100))} %`,
+    ),
+    ...(level.cpuPercent.redis !== null
+      ? [`redis ${round(level.cpuPercent.redis / (level.streams / 100))} %`]
+      : []),
+  ];
+  return (
+    `${round(level.cpuPercent.replica / (level.streams / 100))} % at ${level.streams}` +
+    (extra.length ? ` (+ ${extra.join(', ')})` : '')
+  );
+};
+
 const held = (ramp: { held: number; allHeld: boolean }) =>
   `${ramp.allHeld ? '≥ ' : ''}${ramp.held}`;
 
@@ -108,6 +140,13 @@ try {
   log(`PostgreSQL ${new URL(pgServerUrl).host}, Redis ${new URL(redisUrl).host}`);
   fake = await startFake();
   await scriptFake(fake);
+  if (pinning) {
+    // Before any backend connects: PostgreSQL's connection processes inherit the postmaster's.
+    pinning.rest(fake.child.pid);
+    pinning.server(oldestProcess('postgres'));
+    pinning.server(redisServerPid());
+    log(`pinned: ${pinning.describe}`);
+  }
   const single = await measure('single');
   const replicas = await measure('replicas');
   const chaos = readChaosRecord();
@@ -129,6 +168,12 @@ try {
         (capped ? ' (both held every level: raise the levels)' : ''),
       target: `≥ ${TARGETS.heldRatio}`,
       ...(capped ? {} : { pass: ratio >= TARGETS.heldRatio }),
+    },
+    {
+      // What a level costs the serving process, steadier than where the threshold falls.
+      metric: 'CPU of the serving process per 100 streams, at the last level held',
+      measured: `single ${cpuPer100(single.ramp)}; replica ${cpuPer100(replicas.ramp)}`,
+      target: '',
     },
     {
       metric: 'cross-replica stop → last delta, p99',

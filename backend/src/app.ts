@@ -45,6 +45,7 @@ import {
   type TurnSpending,
 } from './modules/chat/turn.types.js';
 import type { CallRecord } from './ai/resilient-stream.js';
+import { startOwnerHeartbeat } from './modules/chat/owner-heartbeat.js';
 import { startStreamFlusher } from './modules/chat/stream-flusher.js';
 import { startRetentionSweeper } from './modules/retention/retention.service.js';
 import { myUsageRoutes } from './modules/usage/usage.routes.js';
@@ -126,6 +127,8 @@ export interface Hintbook {
   stopBackgroundWork(): void;
   /** Ends answers whose process died (every ORPHAN_SWEEP_MS anyway); tests sweep now. */
   orphans: { sweepNow(): Promise<number> };
+  /** Beats this process's liveness (every STREAM_HEARTBEAT_MS anyway); tests beat now. */
+  owner: { beatNow(): Promise<void> };
   /** SIGTERM flips it: readiness answers 503 and no new turn starts (cluster/drain.ts). */
   drain: DrainSwitch;
   /** Background work that one replica at a time runs (advisory locks). */
@@ -229,6 +232,12 @@ export function buildApp(deps: AppDeps): Hintbook {
   };
   registerChatHandlers(io, turns, { isDraining: drain.isDraining });
   const flusher = startStreamFlusher({ ...turns, leases, intervalMs: STREAM_HEARTBEAT_MS });
+  const owner = startOwnerHeartbeat({
+    ...turns,
+    db: database.livenessDb,
+    leases,
+    intervalMs: STREAM_HEARTBEAT_MS,
+  });
   const orphans = startOrphanSweeper({ ...turns, leases, intervalMs: ORPHAN_SWEEP_MS });
   const retention = startRetentionSweeper({
     db: database.db,
@@ -386,6 +395,7 @@ export function buildApp(deps: AppDeps): Hintbook {
           }),
     stopBackgroundWork: () => {
       flusher.stop();
+      owner.stop();
       windows?.stop();
       sharedWindows?.stop();
       collectors?.stop();
@@ -395,6 +405,7 @@ export function buildApp(deps: AppDeps): Hintbook {
       io.slots.stop();
     },
     orphans: { sweepNow: orphans.sweepNow },
+    owner: { beatNow: owner.beatNow },
     drain,
     runExclusively,
   };

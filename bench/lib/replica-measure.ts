@@ -56,12 +56,14 @@ export async function rampStreams(
   log: (message: string) => void,
   /** Redis's own process, when it runs on this machine: its CPU is printed beside the replica's. */
   redisPid?: number,
+  /** Levels tried between the last held and the first failed level (bisection). */
+  refineSteps = 0,
 ): Promise<{ held: number; allHeld: boolean; levels: LevelResult[] }> {
   const { workers, target } = deployment;
   const tokens = await deployment.register(Math.max(...levels));
   const connected = workers.map(() => 0);
   const results: LevelResult[] = [];
-  for (const streams of levels) {
+  const runLevel = async (streams: number): Promise<LevelResult> => {
     // Sockets are dealt round-robin; each worker keeps those it opened for earlier levels.
     await Promise.all(
       workers.map((worker, w) => {
@@ -138,7 +140,7 @@ export async function rampStreams(
       reasons.push(`delta added p99 ${deltaAddedP99Ms.toFixed(0)} ms`);
     }
     const held = analysis.verdict.held && deltaAddedP99Ms <= DELTA_P99_BOUND_MS;
-    results.push({
+    const result: LevelResult = {
       streams,
       cpuPercent: {
         replica: backendCpu!,
@@ -154,7 +156,8 @@ export async function rampStreams(
       loopDelayP99Ms: analysis.backend.loopDelayP99Ms,
       benchLimited: analysis.verdict.benchLimited,
       analysis,
-    });
+    };
+    results.push(result);
     log(
       `${deployment.mode}: ${streams} streams ${held ? 'held' : 'NOT held'}` +
         ` (delta p99 ${deltaAddedP99Ms.toFixed(1)} ms, ${analysis.tokensPerSecond.mean.toFixed(1)} tok/s,` +
@@ -164,15 +167,31 @@ export async function rampStreams(
         `, machine ${machine.toFixed(0)} % of ${os.availableParallelism()} cores` +
         `${reasons.length ? `; ${reasons.join('; ')}` : ''})`,
     );
-    if (!held) break;
-  }
-  const heldLevels = results.filter((result) => result.held);
-  return {
-    held: heldLevels.at(-1)?.streams ?? 0,
-    allHeld: heldLevels.length === levels.length,
-    levels: results,
+    return result;
   };
+
+  // Up the coarse levels to the first one not held, then halve the gap below it `refineSteps`
+  // times (100 → 50 → 25 streams): the ratio of two ramps is then a measurement, not a step.
+  let held = 0;
+  let failed: number | undefined;
+  for (const streams of levels) {
+    if ((await runLevel(streams)).held) held = streams;
+    else {
+      failed = streams;
+      break;
+    }
+  }
+  for (let step = 0; failed !== undefined && step < refineSteps; step++) {
+    const between = Math.round((held + failed) / 2 / REFINE_GRAIN) * REFINE_GRAIN;
+    if (between <= held || between >= failed) break;
+    if ((await runLevel(between)).held) held = between;
+    else failed = between;
+  }
+  return { held, allHeld: failed === undefined, levels: results };
 }
+
+/** Refined levels are multiples of this many streams. */
+const REFINE_GRAIN = 25;
 
 type ClientSocket = Socket;
 

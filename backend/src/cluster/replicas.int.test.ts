@@ -405,4 +405,62 @@ describe.skipIf(!redisUrl)('a replica that dies in the middle of an answer', () 
     onA.close();
     onB.close();
   });
+
+  it('is kept while its replica is alive but too busy to flush it, and ended once that replica dies', async () => {
+    // A third replica whose pool is saturated while `saturated` is set: the flush of its answers'
+    // text (and their heartbeats) waits, as behind hundreds of streams. Its liveness beat has a
+    // connection of its own (Database.livenessDb), which the saturation does not reach.
+    let saturated = false;
+    let unblock = () => {};
+    const blocked = new Promise<void>((resolve) => (unblock = resolve));
+    const db = new Proxy(a.database.db, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key, target);
+        if (key === 'execute' && typeof value === 'function')
+          return async (...args: unknown[]) => {
+            if (saturated) await blocked;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const c = await replica({ database: { ...a.database, db } });
+    c.clock.set(b.clock());
+    try {
+      const urlC = await c.listen();
+      const urlB = await b.listen();
+      const student = await registerThroughApi(c.app);
+      provider.enqueue(classification, { text: 'one two three four', stallAfterTokens: 2 });
+      const onC = await connectClient(urlC, student.accessToken);
+      const onB = await connectClient(urlB, student.accessToken);
+      const ack = (await onC.socket.timeout(5_000).emitWithAck('chat:send', {
+        clientMessageId: randomUUID(),
+        content: 'How do I reverse a list?',
+      } as never)) as { turnId: string; sessionId: string };
+      const stored = async () =>
+        (await b.database.db.select().from(messages).where(eq(messages.id, ack.turnId)))[0];
+      await expect.poll(async () => (await stored())?.content).toBe('one two');
+
+      saturated = true;
+      c.clock.advance(STALE_AFTER_MS + 1);
+      b.clock.advance(STALE_AFTER_MS + 1);
+      await c.hintbook.owner.beatNow();
+      // The answer's own heartbeat is a lease old; its owner's beat is fresh: B leaves it.
+      expect(await b.hintbook.orphans.sweepNow()).toBe(0);
+      expect(await stored()).toMatchObject({ status: 'streaming', content: 'one two' });
+      // Now C dies: its beat stops too, and past a lease B ends the answer, keeping its text.
+      c.hintbook.stopBackgroundWork();
+      await c.hintbook.io.close();
+      b.clock.advance(STALE_AFTER_MS + 1);
+      expect(await b.hintbook.orphans.sweepNow()).toBe(1);
+      expect(await stored()).toMatchObject({ status: 'interrupted', content: 'one two' });
+      const ended = await onB.terminalOf(ack.turnId);
+      expect(ended.payload).toMatchObject({ code: 'ai.interrupted', content: 'one two' });
+      onB.close();
+      onC.close();
+    } finally {
+      unblock();
+      await c.close();
+    }
+  });
 });

@@ -34,6 +34,12 @@ export interface Database {
    * need this: on a pool, lock and unlock could land on different connections.
    */
   withConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Where this process beats its liveness (owner-heartbeat.ts): on PostgreSQL a connection
+   * outside the pool, so hundreds of turns queueing for the pool never make a live process
+   * look dead to the other replicas. PGlite: the one connection there is.
+   */
+  livenessDb: Db;
   close(): Promise<void>;
   /** Metrics: every query's duration from now on (one listener). */
   observeQueries(listener: QueryListener): void;
@@ -76,8 +82,18 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   let onQuery: QueryListener | undefined;
   pool.on('connect', (client) => timeQueries(client, () => onQuery));
   const db: Db = drizzlePg(pool, { schema, casing: 'snake_case' });
+  const livenessPool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  livenessPool.on('error', (error) => {
+    options.logger?.warn({ err: error }, 'idle liveness connection lost');
+  });
   return {
     db,
+    livenessDb: drizzlePg(livenessPool, { schema, casing: 'snake_case' }),
     driver: 'pg',
     observeQueries: (listener) => (onQuery = listener),
     poolStats: () => ({
@@ -93,7 +109,9 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), livenessPool.end()]);
+    },
   };
 }
 
@@ -121,6 +139,7 @@ export function wrapPglite(client: PGlite): Database {
     observeQueries: (listener) => (onQuery = listener),
     // PGlite is a single connection already.
     withConnection: (work) => work(db),
+    livenessDb: db,
     close: () => client.close(),
   };
 }

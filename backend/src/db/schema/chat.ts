@@ -84,6 +84,12 @@ export const messages = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true }),
     /** Refreshed every second while an answer streams; a stale one belongs to a dead process. */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    /**
+     * For a streaming answer: the process writing it (`answer_owners`). Its answer is only
+     * judged orphaned once that process stopped beating too. Null for answers of releases
+     * before the owners table: those are judged by `heartbeatAt` alone.
+     */
+    ownerId: uuid('owner_id'),
   },
   (table) => [
     index('messages_session_seq_idx').on(table.sessionId, table.seq),
@@ -97,3 +103,14 @@ export const messages = pgTable(
       .where(sql`${table.status} = 'streaming'`),
   ],
 );
+
+/**
+ * Processes writing answers, each beating its row every second on a connection of its own. A
+ * process whose pool is saturated (hundreds of streams) flushes answers late, so their own
+ * heartbeats go stale while it is alive and writing; its row here says it is alive. Another
+ * replica ends an answer only when both are stale (orphan-sweeper.ts).
+ */
+export const answerOwners = pgTable('answer_owners', {
+  id: uuid('id').primaryKey(),
+  beatAt: timestamp('beat_at', { withTimezone: true }).notNull(),
+});

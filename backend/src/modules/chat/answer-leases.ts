@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 
 /**
@@ -9,11 +10,15 @@ import type { Clock } from '../../lib/clock.js';
  * again.
  * Failures and successes are reported by the heartbeat writer and the orphan sweep, which between
  * them touch the database every second or two.
+ *
+ * `ownerId` names this process on the answers it writes; its beat in `answer_owners`
+ * (owner-heartbeat.ts) keeps them alive while its pool is too busy to flush them on time.
  */
-export function createAnswerLeases(clock: Clock, leaseMs: number) {
+export function createAnswerLeases(clock: Clock, leaseMs: number, ownerId: string = randomUUID()) {
   // At start the database was just reached (migrations ran): trusted from the beginning.
   let reachableSince: number | null = Number.NEGATIVE_INFINITY;
   return {
+    ownerId,
     /** A query went through. */
     reached(): void {
       reachableSince ??= clock().getTime();

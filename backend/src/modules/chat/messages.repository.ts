@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { chatSessions, messages } from '../../db/schema/index.js';
+import { answerOwners, chatSessions, messages } from '../../db/schema/index.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
@@ -60,9 +60,11 @@ export async function insertQuestionWithAnswer(
     createdAt: Date;
     /** Chosen beforehand when the answer call starts beside this INSERT (provisional-turn.ts). */
     ids?: { questionId: string; answerId: string };
+    /** The process that will write the answer (answer-leases.ts). */
+    ownerId?: string | undefined;
   },
 ): Promise<{ question: MessageRow; answer: MessageRow }> {
-  const { ids, ...values } = input;
+  const { ids, ownerId, ...values } = input;
   const questionId = ids?.questionId ?? randomUUID();
   const { content, clientMessageId, ...common } = values;
   const rows = await db
@@ -75,6 +77,7 @@ export async function insertQuestionWithAnswer(
         role: 'assistant',
         status: 'streaming',
         replyToId: questionId,
+        ownerId,
       },
     ])
     .returning();
@@ -187,6 +190,19 @@ export async function countQuestionsSince(db: Db, userId: string, since: Date): 
   return Number(row?.count ?? 0);
 }
 
+/** Which streaming answers a stale-answer sweep may end. */
+export interface StaleAnswerScope {
+  /** Only this conversation's. */
+  sessionId?: string | undefined;
+  /** Answers known to be alive (running in the calling process), never ended here. */
+  liveIds?: string[] | undefined;
+  /**
+   * The calling process's owner id: its own answers that are not in `liveIds` are orphaned
+   * whatever its beat says (a turn that ended here without its final write).
+   */
+  ownerId?: string | undefined;
+}
+
 /**
  * Answers still `streaming` whose heartbeat stopped belong to no running turn (the process
  * died): keep their flushed text and mark them interrupted, so the student can retry.
@@ -195,24 +211,27 @@ export async function interruptStaleAnswers(
   db: Db,
   now: Date,
   staleBefore: Date,
-  sessionId?: string,
+  scope: StaleAnswerScope = {},
 ): Promise<number> {
-  return (await endStaleAnswers(db, now, staleBefore, sessionId)).length;
+  return (await endStaleAnswers(db, now, staleBefore, scope)).length;
 }
 
 /**
  * The same, answering which answers it ended and their text, so their students can be told.
- * Each row is returned to exactly one caller: concurrent sweeps of several replicas never
- * both end (and announce) the same answer.
+ * An answer is ended only when its own heartbeat and its owner's beat (`answer_owners`) are both
+ * older than `staleBefore`: a process too busy to flush its answers on time still beats, and
+ * keeps them. Each row is returned to exactly one caller: concurrent sweeps of several replicas
+ * never both end (and announce) the same answer.
  */
 export async function endStaleAnswers(
   db: Db,
   now: Date,
   staleBefore: Date,
-  sessionId?: string,
-  /** Answers known to be alive (running in the calling process), never ended here. */
-  liveIds: string[] = [],
+  scope: StaleAnswerScope = {},
 ): Promise<Array<{ id: string; sessionId: string; userId: string; content: string }>> {
+  const { sessionId, liveIds = [], ownerId } = scope;
+  const ownerStopped = sql`not exists (select 1 from ${answerOwners}
+    where ${answerOwners.id} = ${messages.ownerId} and ${answerOwners.beatAt} >= ${staleBefore.toISOString()}::timestamptz)`;
   return db
     .update(messages)
     .set({ status: 'interrupted', errorCode: 'ai.interrupted', completedAt: now })
@@ -220,6 +239,7 @@ export async function endStaleAnswers(
       and(
         eq(messages.status, 'streaming'),
         lt(sql`coalesce(${messages.heartbeatAt}, ${messages.createdAt})`, staleBefore),
+        ownerId ? or(eq(messages.ownerId, ownerId), ownerStopped) : ownerStopped,
         sessionId ? eq(messages.sessionId, sessionId) : undefined,
         liveIds.length > 0 ? notInArray(messages.id, liveIds) : undefined,
       ),
@@ -230,6 +250,22 @@ export async function endStaleAnswers(
       userId: messages.userId,
       content: messages.content,
     });
+}
+
+/**
+ * This process is alive (it writes the answers it owns): one row, beaten every second. Its time
+ * comes from the same clock as the answers' heartbeats, so both are judged alike.
+ */
+export async function beatAnswerOwner(db: Db, ownerId: string, now: Date): Promise<void> {
+  await db
+    .insert(answerOwners)
+    .values({ id: ownerId, beatAt: now })
+    .onConflictDoUpdate({ target: answerOwners.id, set: { beatAt: now } });
+}
+
+/** Rows of processes gone for long (every start adds one); no answer can still need them. */
+export async function forgetAnswerOwnersBefore(db: Db, before: Date): Promise<void> {
+  await db.delete(answerOwners).where(lt(answerOwners.beatAt, before));
 }
 
 /** Every visible message of a user, for the data export. */

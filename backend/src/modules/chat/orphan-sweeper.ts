@@ -7,8 +7,9 @@ import { endStaleAnswers } from './messages.repository.js';
 import type { TurnEmitter } from './turn.types.js';
 
 /**
- * Every `intervalMs`, ends the answers whose process stopped beating their heart (a replica
- * killed mid-answer): stored as interrupted with the text flushed so far, and their students
+ * Every `intervalMs`, ends the answers whose process stopped beating their heart and its own
+ * (a replica killed mid-answer; a replica merely too busy to flush still beats, see
+ * owner-heartbeat.ts): stored as interrupted with the text flushed so far, and their students
  * told at once with a retryable `chat:error`, on whichever replica their sockets are. Every
  * replica sweeps; an answer is ended, and announced, by exactly one of them. Never the answers
  * running in this process, and nothing right after a database outage (see answer-leases.ts).
@@ -31,7 +32,10 @@ export function startOrphanSweeper(deps: {
     let ended: Awaited<ReturnType<typeof endStaleAnswers>>;
     try {
       // Blind after an outage: a query that ends nothing, only to learn the database is back.
-      ended = await endStaleAnswers(deps.db, now, staleBefore ?? new Date(0), undefined, live);
+      ended = await endStaleAnswers(deps.db, now, staleBefore ?? new Date(0), {
+        liveIds: live,
+        ownerId: deps.leases.ownerId,
+      });
     } catch (error) {
       deps.leases.failed();
       throw error;

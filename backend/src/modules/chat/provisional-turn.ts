@@ -36,6 +36,7 @@ export function provisionalRows(input: {
     createdAt: input.now,
     completedAt: null,
     heartbeatAt: null,
+    ownerId: null,
   };
   return {
     session: input.session,

@@ -150,6 +150,7 @@ export async function sendQuestion(
         clientMessageId: payload.clientMessageId,
         createdAt: now,
         ids,
+        ownerId: deps.leases?.ownerId,
       });
       if (session) await touchSession(txDeps.db, target.id, now);
       return { session: target, question, answer };
@@ -321,16 +322,19 @@ async function storeOrRelease<T>(
   }
 }
 
-/** An answer left `streaming` by a process that died must not block the conversation for good. */
+/**
+ * An answer left `streaming` by a process that died must not block the conversation for good.
+ * Answers running here, or owned by a process still beating, are left alone.
+ */
 async function releaseOrphanedAnswer(deps: TurnDeps, sessionId: string): Promise<void> {
   const now = deps.clock();
   const staleBefore = staleBeforeFor(deps, now);
-  if (staleBefore) await interruptStaleAnswers(deps.db, now, staleBefore, sessionId);
-}
-
-function isOrphaned(deps: TurnDeps, answer: MessageRow, now: Date): boolean {
-  const staleBefore = staleBeforeFor(deps, now);
-  return staleBefore !== null && (answer.heartbeatAt ?? answer.createdAt) < staleBefore;
+  if (!staleBefore) return;
+  await interruptStaleAnswers(deps.db, now, staleBefore, {
+    sessionId,
+    liveIds: deps.activeTurns.running().map((turn) => turn.turnId),
+    ownerId: deps.leases?.ownerId,
+  });
 }
 
 /** Null right after a database outage, when old heartbeats prove nothing (answer-leases.ts). */
@@ -411,6 +415,7 @@ export async function retryLastQuestion(
       replyToId: question.id,
       clientMessageId: payload.clientMessageId,
       createdAt: deps.clock(),
+      ownerId: deps.leases?.ownerId,
     });
   }).catch(async (error: unknown) => {
     await release(deps, reservation);
@@ -486,16 +491,15 @@ export async function resumeTurn(
   }
   let answer = await findOwnedMessage(deps.db, user.id, payload.turnId);
   if (!answer || answer.sessionId !== payload.sessionId) throw messageNotFound();
-  // Another replica's turn whose heartbeat is fresh: its live deltas reach this socket through
-  // Redis, and if that replica died the orphan sweep ends it with a terminal event.
-  if (answer.status === 'streaming' && deps.relay && !isOrphaned(deps, answer, deps.clock())) {
-    return { ok: true, state: 'streaming' };
-  }
   if (answer.status === 'streaming') {
     // Not running here: if its process died, end it now so the student can go on.
     await releaseOrphanedAnswer(deps, answer.sessionId);
     answer = (await findOwnedMessage(deps.db, user.id, payload.turnId))!;
-    if (answer.status === 'streaming') return { ok: true, state: 'unknown' };
+    // Still streaming with several replicas: another one is writing it, and its live deltas
+    // reach this socket through Redis (if that replica dies, the orphan sweep ends it with a
+    // terminal event).
+    if (answer.status === 'streaming')
+      return { ok: true, state: deps.relay ? 'streaming' : 'unknown' };
   }
   if (answer.status === 'error' || answer.errorCode) {
     send('chat:error', {
