@@ -434,7 +434,7 @@ function buildAi(deps: AppDeps, clock: Clock, metrics: AppMetrics) {
   };
   const usage = { db: database.db, pricing, logger, clock };
   // Usage rows are written in the background; a reservation is settled only after them.
-  const pendingUsage = new Set<Promise<void>>();
+  const pendingUsage = new Set<Promise<boolean>>();
   const storeUsage = (owner: Parameters<typeof recordProviderCall>[1], call: CallRecord) => {
     metrics.providerCall(call, pricing.costOf(call.model, call.usage ?? NO_USAGE).costUsd);
     const write = recordProviderCall(usage, owner, call);
@@ -456,7 +456,10 @@ function buildAi(deps: AppDeps, clock: Clock, metrics: AppMetrics) {
     },
     costOf: (tokens) => pricing.costOf(currentChain()[0]?.model ?? '', tokens).costUsd,
     flushUsage: async () => {
-      await Promise.allSettled([...pendingUsage]);
+      // Every write pending now, not only this turn's: a lost row keeps this turn's hold too,
+      // which errs towards less room (the hold expires on its own).
+      const stored = await Promise.all([...pendingUsage]);
+      return stored.every(Boolean);
     },
   });
   const tutor = createTutor({
@@ -481,9 +484,9 @@ function buildAi(deps: AppDeps, clock: Clock, metrics: AppMetrics) {
     runtime,
     registry,
     breakers,
-    recordCall: (owner, call) => {
+    recordCall: async (owner, call) => {
       metrics.providerCall(call, pricing.costOf(call.model, call.usage ?? NO_USAGE).costUsd);
-      return recordProviderCall(usage, owner, call);
+      await recordProviderCall(usage, owner, call);
     },
   };
   return {

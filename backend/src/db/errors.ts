@@ -45,6 +45,36 @@ export function isConnectionError(error: unknown): boolean {
   ) {
     return true;
   }
-  const message = (error as Error | undefined)?.message ?? '';
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  // pg's own errors carry no code; Drizzle wraps them, so the driver's message is a `cause`.
+  return messagesOf(error).some((message) =>
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message),
+  );
+}
+
+/** `error`'s message and its causes' (a few levels: Drizzle wraps the driver's error once). */
+function messagesOf(error: unknown): string[] {
+  const found: string[] = [];
+  let current = error as PgErrorLike | undefined;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    if (typeof current.message === 'string') found.push(current.message);
+    current = current.cause as PgErrorLike | undefined;
+  }
+  return found;
+}
+
+const TRANSIENT_ERROR_CODES = new Set([
+  '53300', // too_many_connections
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+
+/**
+ * True when trying the same statement again may succeed: the database was unreachable or its
+ * pool had no connection for us in time (an overloaded process), or the server asked for a retry.
+ * A bad query or a broken constraint is not transient.
+ */
+export function isTransientDbError(error: unknown): boolean {
+  if (isConnectionError(error)) return true;
+  const code = findPgError(error)?.code;
+  return code !== undefined && TRANSIENT_ERROR_CODES.has(code);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { answerOwners, chatSessions, messages } from '../../db/schema/index.js';
 
@@ -345,4 +345,31 @@ export async function listConversationForAnswer(
     summarizedThroughSeq: rows[0]?.summarizedThroughSeq ?? 0,
     summary: rows[0]?.summary ?? null,
   };
+}
+
+/**
+ * Stores a completed answer and moves its session to the top of the list, in one statement:
+ * one pool connection and one round trip at the end of every turn instead of two, and the two
+ * can never disagree. Setting the same values twice is harmless, so it may be retried.
+ */
+export async function updateCompletedAnswer(
+  db: Db,
+  answerId: string,
+  patch: Partial<Omit<NewMessageRow, 'id' | 'seq' | 'sessionId' | 'userId'>>,
+  now: Date,
+): Promise<void> {
+  const ended = db
+    .$with('ended')
+    .as(
+      db
+        .update(messages)
+        .set(patch)
+        .where(eq(messages.id, answerId))
+        .returning({ sessionId: messages.sessionId }),
+    );
+  await db
+    .with(ended)
+    .update(chatSessions)
+    .set({ lastMessageAt: now, updatedAt: now })
+    .where(inArray(chatSessions.id, db.select({ id: ended.sessionId }).from(ended)));
 }

@@ -1,12 +1,70 @@
 import type { ChatErrorEvent } from '@hintbook/contracts';
+import { ANSWER_WRITE_RETRY, retryTransient } from '../../db/retry.js';
+import { describeUnexpectedError } from '../../lib/log-detail.js';
 import type { ActiveTurn } from './active-turns.js';
-import { updateMessage } from './messages.repository.js';
+import { updateCompletedAnswer, updateMessage } from './messages.repository.js';
 import type { SpendLimit } from './spend-meter.js';
 import type { RunTurnInput } from './turn.types.js';
 import { AnswerFailedError } from './tutor.types.js';
 import type { TurnDeps } from './turn.types.js';
 
-/** How a turn that did not complete ends: stored as it stands, exactly one terminal event. */
+/** How a turn ends: stored as it stands, exactly one terminal event. */
+
+type AnswerPatch = Parameters<typeof updateMessage>[2];
+
+/**
+ * The answer's last write, the one that matters: tried again while the database is only busy or
+ * briefly unreachable (ANSWER_WRITE_RETRY). Throws once it gave up.
+ */
+function storeEnd(deps: TurnDeps, input: RunTurnInput, patch: AnswerPatch): Promise<void> {
+  return retryTransient(() => updateMessage(deps.db, input.answer.id, patch), ANSWER_WRITE_RETRY);
+}
+
+/**
+ * Stores a completed answer and touches its session, in one statement tried again on transient
+ * failures. False when it finally failed: the student has then been told (a retryable error
+ * that keeps the text they saw), and the turn is over. Nothing after this write may turn the
+ * delivered answer into an error; bookkeeping that follows catches its own failures.
+ */
+export async function storeCompletedAnswer(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  patch: AnswerPatch,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await retryTransient(
+      () => updateCompletedAnswer(deps.db, input.answer.id, patch, now),
+      ANSWER_WRITE_RETRY,
+    );
+    return true;
+  } catch (error) {
+    endUnsaved(deps, input, error);
+    return false;
+  }
+}
+
+/**
+ * The answer's last write failed for good. The student saw the whole answer: they keep it on
+ * screen and may retry. The stored row still says `streaming`; its heartbeat stops with the turn,
+ * so the orphan sweep ends it as interrupted with the text flushed so far.
+ */
+function endUnsaved(deps: TurnDeps, input: RunTurnInput, error: unknown) {
+  // Never the error itself: a failed query's message carries its parameters (the answer).
+  deps.logger.error(
+    { ...describeUnexpectedError(error), turnId: input.turn.turnId },
+    'could not store the end of a turn',
+  );
+  failTurn(deps, input, {
+    messageId: input.answer.id,
+    content: input.turn.content,
+    code: 'database.unavailable',
+    message:
+      'The answer could not be saved because the database is busy or unavailable. What you see ' +
+      'stays on screen; press retry in a moment for an answer that is saved.',
+    retryable: true,
+  });
+}
 
 /** The turn reached what it reserved: ends the answer cleanly, the partial text kept. */
 export class SpendLimitReached extends Error {
@@ -42,11 +100,7 @@ export async function endWithoutAnswer(
       return;
     }
     if (error instanceof PolicyRefusal) {
-      await updateMessage(deps.db, answer.id, {
-        ...common,
-        status: 'error',
-        errorCode: 'chat.policy_off',
-      });
+      await storeEnd(deps, input, { ...common, status: 'error', errorCode: 'chat.policy_off' });
       failTurn(deps, input, {
         messageId: answer.id,
         content: '',
@@ -57,11 +111,7 @@ export async function endWithoutAnswer(
       return;
     }
     if (turn.abort.signal.aborted) {
-      await updateMessage(deps.db, answer.id, {
-        ...common,
-        status: 'interrupted',
-        errorCode: null,
-      });
+      await storeEnd(deps, input, { ...common, status: 'interrupted', errorCode: null });
       finish(deps, turn, {
         name: 'chat:done',
         payload: {
@@ -78,7 +128,7 @@ export async function endWithoutAnswer(
     if (!failure) deps.logger.error({ err: error, turnId: turn.turnId }, 'turn failed');
     const shown = turn.content.length > 0;
     const code = failure ? (shown ? 'ai.interrupted' : 'ai.provider_unavailable') : 'internal';
-    await updateMessage(deps.db, answer.id, {
+    await storeEnd(deps, input, {
       ...common,
       status: shown ? 'interrupted' : 'error',
       errorCode: code,
@@ -94,18 +144,7 @@ export async function endWithoutAnswer(
     });
   } catch (storeError) {
     // Even when the database is unreachable the client must get its terminal event.
-    deps.logger.error(
-      { err: storeError, turnId: turn.turnId },
-      'could not store the end of a turn',
-    );
-    failTurn(deps, input, {
-      messageId: null,
-      content: turn.content,
-      code: 'database.unavailable',
-      message:
-        'The answer could not be saved because the database is unavailable. Try again in a moment.',
-      retryable: true,
-    });
+    endUnsaved(deps, input, storeError);
   }
 }
 
@@ -126,7 +165,7 @@ async function endAtSpendLimit(
   deps: TurnDeps,
   input: RunTurnInput,
   limit: SpendLimit,
-  common: Parameters<typeof updateMessage>[2],
+  common: AnswerPatch,
 ) {
   const { turn, answer } = input;
   const code = limit === 'allowance' ? 'chat.allowance_exhausted' : 'chat.budget_exhausted';
@@ -137,7 +176,7 @@ async function endAtSpendLimit(
       ? `You have used your tutor allowance for this ${binding?.window ?? 'day'}.${kept}` +
         (binding ? ` It renews ${binding.resetsAt.toUTCString()}.` : '')
       : `The school’s AI budget ran out during this answer, so the tutor is paused until next month.${kept}`;
-  await updateMessage(deps.db, answer.id, {
+  await storeEnd(deps, input, {
     ...common,
     status: turn.content.length > 0 ? 'interrupted' : 'error',
     errorCode: code,

@@ -1,5 +1,7 @@
 import { hintCue, type Classification, type GuardTrip } from '../../ai/pedagogy/index.js';
 import type { RedactionVault } from '../../ai/privacy/redaction.js';
+import { BOOKKEEPING_RETRY, retryTransient } from '../../db/retry.js';
+import { describeUnexpectedError } from '../../lib/log-detail.js';
 import { estimateTokens } from '../../ai/pedagogy/token-estimate.js';
 import { estimateRequestTokens } from '../../ai/usage-estimate.js';
 import { recordRedactionCounts } from '../privacy/redactions.service.js';
@@ -17,13 +19,17 @@ import {
 import { insertGuardTrip } from './guard-trips.repository.js';
 import { createTurnVault, redactNotebookContext, withRedaction } from './private-tutor.js';
 import { streamGuardedAnswer } from './guarded-answer.js';
-import { touchSession } from './sessions.repository.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
 import { awaitCommitted, endUnstored, settleCommit, type HeldTurn } from './turn-commit.js';
 import type { TurnReservation } from '../usage/quota.service.js';
 import { summarizeAfterTurn } from './summary.js';
 import { AnswerFailedError } from './tutor.types.js';
-import { endWithoutAnswer, finish, SpendLimitReached } from './turn-endings.js';
+import {
+  endWithoutAnswer,
+  finish,
+  SpendLimitReached,
+  storeCompletedAnswer,
+} from './turn-endings.js';
 import type { RunTurnInput, TurnDeps } from './turn.types.js';
 
 /** The classification's longest answer (see tutor.ts). */
@@ -64,14 +70,30 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
   }
 }
 
-/** The turn's calls are stored before its hold goes, so no other turn sees the gap. */
+/**
+ * The turn's calls are stored before its hold goes, so no other turn sees the gap. Runs after
+ * the terminal event: nobody waits, so both are tried again for a while on transient failures.
+ * A call whose row could not be stored keeps the hold in place (it covers at least what the turn
+ * used) until the hold expires on its own (RESERVATION_TTL_MS); so does a failed settlement.
+ * Either way the allowance comes back then, never later.
+ */
 async function settle(deps: TurnDeps, input: RunTurnInput, reservation?: TurnReservation) {
   if (!reservation?.id) return;
+  const isUsageStored = (await deps.spending?.flushUsage()) ?? true;
+  if (!isUsageStored) {
+    deps.logger.warn(
+      { turnId: input.turn.turnId },
+      'usage not stored; the turn keeps its hold until it expires',
+    );
+    return;
+  }
   try {
-    await deps.spending?.flushUsage();
-    await settleReservation(deps, reservation);
+    await retryTransient(() => settleReservation(deps, reservation), BOOKKEEPING_RETRY);
   } catch (error) {
-    deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not settle a reservation');
+    deps.logger.warn(
+      { ...describeUnexpectedError(error), turnId: input.turn.turnId },
+      'could not settle a reservation; it expires on its own',
+    );
   }
 }
 
@@ -260,18 +282,34 @@ async function answerTurn(
         continue;
       }
       const now = deps.clock();
-      await levelsStored;
-      await updateMessage(deps.db, answer.id, {
-        content: turn.content,
-        status: 'complete',
-        provider: event.provider,
-        model: event.model,
-        inputTokens: event.usage.inputTokens,
-        outputTokens: event.usage.outputTokens,
-        costUsd: event.costUsd,
-        completedAt: now,
-      });
-      await touchSession(deps.db, session.id, now);
+      // The levels' own write may have failed or still wait for a connection: the last write
+      // carries them again, so it alone decides whether the answer is stored.
+      await levelsStored.catch(() => undefined);
+      const isStored = await storeCompletedAnswer(
+        deps,
+        input,
+        {
+          content: turn.content,
+          status: 'complete',
+          provider: event.provider,
+          model: event.model,
+          inputTokens: event.usage.inputTokens,
+          outputTokens: event.usage.outputTokens,
+          costUsd: event.costUsd,
+          completedAt: now,
+          hintLevelProgramming: hintLevels.programming,
+          hintLevelMaths: hintLevels.maths,
+          hintCue: cue,
+          sources: material.sources,
+        },
+        now,
+      );
+      if (!isStored) {
+        // Told already (a retryable error keeping the text); the level does not move.
+        classification.abort();
+        return false;
+      }
+      // From here on nothing throws: the answer is stored, whatever bookkeeping fails.
       await commitPedagogy(deps, input, planned);
       finish(deps, turn, {
         name: 'chat:done',
@@ -327,7 +365,7 @@ async function storeRedactionCounts(deps: TurnDeps, input: RunTurnInput, vault: 
     });
   } catch (error) {
     deps.logger.error(
-      { err: error, turnId: input.turn.turnId },
+      { ...describeUnexpectedError(error), turnId: input.turn.turnId },
       'could not store redaction counts',
     );
   }
@@ -338,7 +376,10 @@ async function commitPedagogy(deps: TurnDeps, input: RunTurnInput, planned: Plan
   try {
     await commitCompletedTurn(deps, input.session.id, input.answer.id, planned);
   } catch (error) {
-    deps.logger.error({ err: error, turnId: input.turn.turnId }, 'could not store hint state');
+    deps.logger.error(
+      { ...describeUnexpectedError(error), turnId: input.turn.turnId },
+      'could not store hint state',
+    );
   }
 }
 
@@ -355,7 +396,10 @@ async function learnAfterAnswer(
       await classified,
     );
   } catch (error) {
-    deps.logger.warn({ err: error, turnId: input.turn.turnId }, 'could not store classification');
+    deps.logger.warn(
+      { ...describeUnexpectedError(error), turnId: input.turn.turnId },
+      'could not store classification',
+    );
   }
 }
 

@@ -22,8 +22,11 @@ export interface TurnSpending {
   estimate(): { tokens: number; costUsd: number };
   /** USD for this many tokens on the answer model now in effect. */
   costOf(usage: TokenUsage): number;
-  /** Resolves once every usage row already reported is stored (before a reservation goes). */
-  flushUsage(): Promise<void>;
+  /**
+   * Resolves once every usage row already reported is stored (before a reservation goes): true,
+   * or false when one could not be stored even after its retries.
+   */
+  flushUsage(): Promise<boolean>;
 }
 
 /** Sends socket events to every connection of one user (all their tabs). */

@@ -17,8 +17,13 @@ export type NewUsageEvent = typeof usageEvents.$inferInsert;
  * `created_at`, in UTC, as quota.service.ts's `windowStarts` computes them.
  */
 /** Stores one event; a trigger adds it to the running totals (migrations/0020). */
+/**
+ * Stores one call. An event whose `id` is already stored is skipped, so a write retried after a
+ * connection dropped mid-commit never counts the call twice (the totals' trigger fires only for
+ * rows inserted).
+ */
 export async function insertUsageEvent(db: Db, event: NewUsageEvent): Promise<void> {
-  await db.insert(usageEvents).values(event);
+  await db.insert(usageEvents).values(event).onConflictDoNothing({ target: usageEvents.id });
 }
 
 /** Input + output tokens the user spent in one UTC day or week (its running total). */

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { EmbeddingCallRecord } from '../../ai/embeddings/registry.js';
 import type { CallRecord } from '../../ai/resilient-stream.js';
 import type { PricingTable } from '../../ai/pricing.js';
 import type { Db } from '../../db/client.js';
+import { BOOKKEEPING_RETRY, retryTransient } from '../../db/retry.js';
 import type { Clock } from '../../lib/clock.js';
+import { describeUnexpectedError } from '../../lib/log-detail.js';
 import type { Logger } from '../../lib/logger.js';
 import { findRecentProviderCalls, insertUsageEvent, listUsageForUser } from './usage.repository.js';
 
@@ -14,30 +17,25 @@ export interface UsageOwner {
 
 /**
  * Stores one provider call, whatever its outcome, with the vendor's own token counts and the
- * cost from the pricing table. Never throws: losing a usage row must not fail a student's turn,
- * but it is logged loudly because budgets depend on it.
+ * cost from the pricing table. Tried again while the database is busy or briefly unreachable
+ * (BOOKKEEPING_RETRY: nobody waits for it). Never throws: losing a usage row must not fail a
+ * student's turn. Resolves false when the row could not be stored in the end, after one error
+ * line that carries the call's counts, so budgets can be reconciled by hand.
  */
 export async function recordProviderCall(
-  deps: { db: Db; pricing: PricingTable; logger: Logger; clock: Clock },
+  deps: UsageDeps,
   owner: UsageOwner,
   call: CallRecord,
-): Promise<void> {
+): Promise<boolean> {
   const usage = call.usage ?? { inputTokens: 0, outputTokens: 0 };
-  try {
-    await insertUsageEvent(deps.db, {
-      userId: owner.userId,
-      sessionId: owner.sessionId ?? null,
-      messageId: owner.messageId ?? null,
-      purpose: call.purpose,
-      isEstimate: call.isEstimate ?? false,
-      ...callColumns(deps, call, usage),
-    });
-  } catch (error) {
-    deps.logger.error(
-      { err: error, provider: call.provider, purpose: call.purpose },
-      'could not store usage',
-    );
-  }
+  return storeEvent(deps, {
+    userId: owner.userId,
+    sessionId: owner.sessionId ?? null,
+    messageId: owner.messageId ?? null,
+    purpose: call.purpose,
+    isEstimate: call.isEstimate ?? false,
+    ...callColumns(deps, call, usage),
+  });
 }
 
 /**
@@ -45,20 +43,47 @@ export async function recordProviderCall(
  * no user). Never throws, like recordProviderCall.
  */
 export async function recordEmbeddingCall(
-  deps: { db: Db; pricing: PricingTable; logger: Logger; clock: Clock },
+  deps: UsageDeps,
   call: EmbeddingCallRecord,
-): Promise<void> {
+): Promise<boolean> {
   const usage = { inputTokens: call.inputTokens, outputTokens: 0 };
+  return storeEvent(deps, {
+    userId: null,
+    sessionId: null,
+    messageId: null,
+    purpose: 'embedding',
+    ...callColumns(deps, call, usage),
+  });
+}
+
+type UsageDeps = { db: Db; pricing: PricingTable; logger: Logger; clock: Clock };
+
+async function storeEvent(
+  deps: UsageDeps,
+  event: Omit<Parameters<typeof insertUsageEvent>[1], 'id'>,
+): Promise<boolean> {
+  // One id for every try: a try that committed although its connection dropped is not doubled.
+  const row = { ...event, id: randomUUID() };
   try {
-    await insertUsageEvent(deps.db, {
-      userId: null,
-      sessionId: null,
-      messageId: null,
-      purpose: 'embedding',
-      ...callColumns(deps, call, usage),
-    });
+    await retryTransient(() => insertUsageEvent(deps.db, row), BOOKKEEPING_RETRY);
+    return true;
   } catch (error) {
-    deps.logger.error({ err: error, provider: call.provider }, 'could not store embedding usage');
+    // Bounded: never the error itself, whose message carries the query's parameters.
+    deps.logger.error(
+      {
+        ...describeUnexpectedError(error),
+        userId: row.userId,
+        messageId: row.messageId,
+        purpose: row.purpose,
+        provider: row.provider,
+        model: row.model,
+        inputTokens: row.inputTokens,
+        outputTokens: row.outputTokens,
+        costUsd: row.costUsd,
+      },
+      'could not store usage',
+    );
+    return false;
   }
 }
 
