@@ -13,7 +13,13 @@ import type {
 import { measureClockOffset } from './lib/fake-clock.js';
 import { decodeStamp, LOOP_RESOLUTION_MS, loopDelayMs, questionFor } from './lib/protocol.js';
 import { addSample, type Histogram } from './lib/stats.js';
-import type { TurnPair, TurnRecord, WorkerReply, WorkerRequest } from './lib/worker-messages.js';
+import type {
+  DirectRequest,
+  TurnPair,
+  TurnRecord,
+  WorkerReply,
+  WorkerRequest,
+} from './lib/worker-messages.js';
 
 /**
  * One process of socket.io clients, driven by run.ts over IPC. Times are this process's
@@ -253,25 +259,26 @@ async function runPaired(request: Extract<WorkerRequest, { type: 'paired' }>) {
 async function askDirectlyMeanwhile(
   direct: { baseUrl: string; everyMs: number },
   isDone: () => boolean,
-): Promise<number[]> {
+): Promise<DirectRequest[]> {
   const client = new OpenAI({ apiKey: 'sk-bench', baseURL: direct.baseUrl, maxRetries: 0 });
-  const samples: number[] = [];
+  const samples: DirectRequest[] = [];
   const running: Promise<void>[] = [];
   while (!isDone()) {
     running.push(
       (async () => {
-        const sent = performance.now();
+        // Named like a turn, so the fake's own wait can be taken out as it is for the turns.
+        const benchId = randomUUID();
+        const sentAt = fakeNow();
         const stream = await client.chat.completions.create({
           model: 'gpt-5-mini',
-          messages: [{ role: 'user', content: 'Why does my loop print 0 instead of the total?' }],
+          messages: [{ role: 'user', content: questionFor(benchId) }],
           stream: true,
         });
-        let first: number | undefined;
+        let firstAt: number | undefined;
         for await (const chunk of stream) {
-          if (first === undefined && chunk.choices[0]?.delta?.content)
-            first = performance.now() - sent;
+          if (firstAt === undefined && chunk.choices[0]?.delta?.content) firstAt = fakeNow();
         }
-        if (first !== undefined) samples.push(first);
+        if (firstAt !== undefined) samples.push({ benchId, sentAt, firstAt });
       })().catch((error: unknown) => console.error(`direct request failed: ${String(error)}`)),
     );
     await delay(direct.everyMs * (0.5 + Math.random()));
@@ -310,9 +317,14 @@ async function converse(request: Extract<WorkerRequest, { type: 'conversation' }
     }),
   );
   conversing = false;
-  const directFirstTokenMs = await directly;
+  const directRequests = await directly;
   return {
-    ...(directFirstTokenMs ? { directFirstTokenMs } : {}),
+    ...(directRequests
+      ? {
+          directRequests,
+          directFirstTokenMs: directRequests.map((request) => request.firstAt - request.sentAt),
+        }
+      : {}),
     turns,
     deltaAdded,
     clients: active.length,

@@ -62,6 +62,11 @@ import type { SharedRedis } from './cluster/redis.js';
 import { createExclusiveRunner, type RunExclusively } from './cluster/run-once.js';
 import { startOrphanSweeper } from './modules/chat/orphan-sweeper.js';
 import { createAnswerLeases } from './modules/chat/answer-leases.js';
+import { createSessionScopes } from './modules/chat/session-scopes.js';
+import {
+  createPublishedPolicies,
+  invalidateAfterAdminWrites,
+} from './modules/exercises/published-policies.js';
 import { createRetrievalDeps } from './modules/retrieval/retrieval.factory.js';
 import {
   createRetrievalIndexer,
@@ -215,6 +220,7 @@ export function buildApp(deps: AppDeps): Hintbook {
   const drain = createDrainSwitch();
   const runExclusively = createExclusiveRunner(database);
   const leases = createAnswerLeases(clock, STALE_AFTER_MS);
+  const publishedPolicies = createPublishedPolicies({ db: database.db, logger: deps.logger });
   const turns: TurnDeps = {
     db: database.db,
     clock,
@@ -229,6 +235,8 @@ export function buildApp(deps: AppDeps): Hintbook {
     spending: ai.spending(config.retrieval.tokenBudget),
     relay: deps.redis ? createClusterTurnRelay(io, activeTurns) : undefined,
     leases,
+    policies: publishedPolicies,
+    sessionScopes: createSessionScopes(),
   };
   registerChatHandlers(io, turns, { isDraining: drain.isDraining });
   const flusher = startStreamFlusher({ ...turns, leases, intervalMs: STREAM_HEARTBEAT_MS });
@@ -329,6 +337,8 @@ export function buildApp(deps: AppDeps): Hintbook {
   api.use(
     '/admin',
     signedIn,
+    // Module publishing and AI policies change here; turns keep a copy of the policies.
+    invalidateAfterAdminWrites(publishedPolicies),
     adminRoutes({
       db: database.db,
       clock,

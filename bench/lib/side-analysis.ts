@@ -1,4 +1,4 @@
-import type { TurnRecord } from './worker-messages.js';
+import type { DirectRequest, TurnRecord } from './worker-messages.js';
 import { summarizeValues, type Summary } from './stats.js';
 
 /** What the fake saw of one turn (its clock, ms). */
@@ -118,5 +118,41 @@ export function analyseSideBySide(
     turnsThatWaited,
     summaries: [...streamsPerTurn.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
     classifications: requests.filter((request) => !request.isStream).length,
+  };
+}
+
+/** The provider asked directly meanwhile, decomposed as a turn is: what the bench itself adds. */
+export interface DirectShare {
+  /** (request sent → first chunk at the client) − (the fake's own wait), per request. */
+  added: Summary;
+  /** Request sent → it reached the fake (client loop, SDK, loopback). */
+  toFake: Summary;
+  /** The fake wrote the first chunk → the client had it. */
+  back: Summary;
+}
+
+/**
+ * The same subtraction as for the turns, for requests that never pass through Hintbook: what is
+ * left is the bench's own cost (client processes, the fake, loopback, CPU shared with them), the
+ * floor under the turns' added latency on the same machine at the same moment.
+ */
+export function analyseDirectShare(
+  requests: DirectRequest[],
+  timings: Record<string, FakeTurnTimings>,
+): DirectShare {
+  const added: number[] = [];
+  const toFake: number[] = [];
+  const back: number[] = [];
+  for (const request of requests) {
+    const fake = timings[request.benchId];
+    if (!fake?.answerAt || !fake.firstChunkAt) continue;
+    added.push(request.firstAt - request.sentAt - (fake.firstChunkAt - fake.answerAt));
+    toFake.push(fake.answerAt - request.sentAt);
+    back.push(request.firstAt - fake.firstChunkAt);
+  }
+  return {
+    added: summarizeValues(added),
+    toFake: summarizeValues(toFake),
+    back: summarizeValues(back),
   };
 }

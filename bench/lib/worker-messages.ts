@@ -74,6 +74,15 @@ export interface RunResult {
   wallMs: number;
   /** Request sent → first content chunk of the provider asked directly meanwhile (ms). */
   directFirstTokenMs?: number[];
+  /** The same requests, each with its bench id and times on the fake's clock (ms). */
+  directRequests?: DirectRequest[];
+}
+
+/** One request to the provider asked directly, named like a turn so the fake times it too. */
+export interface DirectRequest {
+  benchId: string;
+  sentAt: number;
+  firstAt: number;
 }
 
 /** Two turns sent in the same tick: `a` on the pair's first socket, `b` on its second. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockProvider, type MockProvider } from '../../ai/providers/mock.js';
 import { messages, usageEvents } from '../../db/schema/index.js';
@@ -174,6 +175,24 @@ describe('a turn over socket.io', () => {
     });
     await client.socket.timeout(5_000).emitWithAck('chat:stop', { sessionId: ack.sessionId });
     await client.terminalOf(ack.turnId);
+    client.close();
+  });
+
+  it('refuses a follow-up in a conversation deleted after this process answered in it', async () => {
+    primary.enqueue(classification(), { text: 'First answer.' });
+    const client = await connectClient(baseUrl, student.accessToken);
+    const ack = (await send(client, {})) as { turnId: string; sessionId: string };
+    await client.terminalOf(ack.turnId);
+    await request(t.app)
+      .delete(`/api/chat/sessions/${ack.sessionId}`)
+      .set('Authorization', `Bearer ${student.accessToken}`)
+      .expect(204);
+    const calls = primary.calls.length;
+    // The process remembers the conversation's scope and starts its reads at once; the session
+    // read still decides, and the reads are dropped.
+    const followUp = await send(client, { sessionId: ack.sessionId });
+    expect(followUp).toMatchObject({ ok: false, error: { code: 'chat.session_not_found' } });
+    expect(primary.calls.length).toBe(calls);
     client.close();
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, usageEvents } from '../../db/schema/index.js';
+import { messages, usageEvents, usageReservations } from '../../db/schema/index.js';
 import { insertUsageEvent } from '../usage/usage.repository.js';
 import {
   startFakeAnthropic,
@@ -214,6 +214,24 @@ describe('allowances under concurrent turns (OpenAI SDK)', () => {
       .where(eq(usageEvents.userId, userId));
     return rows.reduce((sum, row) => sum + row.inputTokens + row.outputTokens, 0);
   };
+
+  it('holds a first question far from every limit while it answers (the hold beside the call) and gives it back at the end', async () => {
+    fake.setDefault({ chunks: words(20), stallAfterChunks: 3, structured: CLASSIFICATION });
+    const user = await registerThroughApi(t.app);
+    const userId = user.body.user.id;
+    const client = await connectClient(await t.listen(), user.accessToken);
+    const ack = await send(client);
+    expect(ack.ok).toBe(true);
+    // The answer reaches the client only once the hold was taken.
+    await client.waitFor((event) => event.name === 'chat:delta');
+    const holds = () =>
+      t.database.db.select().from(usageReservations).where(eq(usageReservations.userId, userId));
+    expect(await holds()).toHaveLength(1);
+    await client.socket.timeout(5_000).emitWithAck('chat:stop', { sessionId: ack.sessionId });
+    await client.terminalOf(ack.turnId);
+    await until(async () => ((await holds()).length === 0 ? true : undefined));
+    client.close();
+  });
 
   it('lets only one of two simultaneous questions spend what is left; the other is refused', async () => {
     fake.setDefault({

@@ -42,13 +42,17 @@ export function startPromptReads(deps: TurnDeps, input: PromptReadsInput): Promp
   });
   const rules = session
     .then((scope) =>
-      resolveTurnRules(deps.db, {
-        userId: user.id,
-        session: scope,
-        questionSeq: input.question.seq,
-        notebookContext: input.question.notebookContext,
-        now: input.now,
-      }),
+      resolveTurnRules(
+        deps.db,
+        {
+          userId: user.id,
+          session: scope,
+          questionSeq: input.question.seq,
+          notebookContext: input.question.notebookContext,
+          now: input.now,
+        },
+        deps.policies,
+      ),
     )
     .then((found) => {
       // Enforced here, for every turn (chat, workspace, retry): the tutor is off, no model call.

@@ -58,6 +58,7 @@ import {
 import { provisionalRows } from './provisional-turn.js';
 import { commitBeside } from './turn-commit.js';
 import { startPromptReads, type PromptReads } from './prompt-reads.js';
+import type { SessionScope } from './session-scopes.js';
 import { createTurnVault, redactNotebookContext } from './private-tutor.js';
 import type { RedactionVault } from '../../ai/privacy/redaction.js';
 
@@ -82,14 +83,22 @@ export async function sendQuestion(
   const limitsChecked = checkLimits(deps, user.id);
   limitsChecked.catch(() => undefined);
   const sessionRead = payload.sessionId
-    ? findOwnedSession(deps.db, user.id, payload.sessionId)
+    ? findOwnedSession(deps.db, user.id, payload.sessionId).then((found) => {
+        if (found) deps.sessionScopes?.remember(found);
+        return found;
+      })
+    : undefined;
+  // A conversation this process has seen: its rules and course search need not wait for the
+  // read (its scope never changes); the read still decides whether the send is accepted.
+  const knownScope = payload.sessionId
+    ? deps.sessionScopes?.get(user.id, payload.sessionId)
     : undefined;
   // A follow-up's prompt reads start now too, beside these checks rather than after them; a
   // send that turns out refused, a duplicate or near a limit drops them (the latter reads again,
   // after its store).
   const early =
     payload.sessionId && sessionRead && !payload.replacesMessageId
-      ? startEarlyReads(deps, user, payload, payload.sessionId, sessionRead)
+      ? startEarlyReads(deps, user, payload, payload.sessionId, knownScope ?? sessionRead)
       : undefined;
   const [duplicate, found, notebookScope] = await Promise.all([
     findDuplicate(deps.db, user.id, payload.clientMessageId),
@@ -225,6 +234,42 @@ export async function sendQuestion(
   }
 
   early?.reads.stop();
+  // A new conversation far from every limit: stored first (its calls' usage rows need the
+  // session), then the answer call starts beside the hold, which queues on the installation's
+  // lock behind every other turn starting now.
+  if (!session && checked.hasRoomToOverlap && !payload.replacesMessageId) {
+    const stored = await storeOnce();
+    if (!stored) throw new Error('a send that lost a race left no stored message');
+    if (!('answer' in stored)) return stored;
+    deps.sessionScopes?.remember(stored.session);
+    const turn = deps.activeTurns.start({
+      turnId: stored.answer.id,
+      sessionId: stored.session.id,
+      userId: user.id,
+    });
+    // Queued after the turn's reads, which stand before the answer call (on PGlite's one
+    // connection whatever is queued first runs first); `chat:turn` waits for the hold.
+    const holding = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      reserve(deps, user.id, checked),
+    );
+    runTurn(deps, {
+      turn,
+      user,
+      ...stored,
+      isNewSession,
+      notebookContext: payload.context,
+      kind,
+      committed: commitBeside(holding, Promise.resolve(stored)),
+    }).catch((error: unknown) =>
+      deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
+    );
+    return {
+      sessionId: stored.session.id,
+      userMessageId: stored.question.id,
+      turnId: stored.answer.id,
+      duplicate: false,
+    };
+  }
   const reservation = await reserve(deps, user.id, checked);
   const stored = await storeOrRelease(deps, reservation, storeOnce);
   if (!stored) throw new Error('a send that lost a race left no stored message');
@@ -232,6 +277,7 @@ export async function sendQuestion(
     await release(deps, reservation);
     return stored;
   }
+  deps.sessionScopes?.remember(stored.session);
 
   start(deps, user, stored.session, stored.question, stored.answer, {
     reservation,
@@ -248,16 +294,16 @@ export async function sendQuestion(
 }
 
 /**
- * A follow-up's prompt reads, started with the send's checks: the session's scope comes from the
- * session read those checks run anyway, and the question's own rows (not stored yet) sort after
- * everything read, as provisional-turn.ts has them.
+ * A follow-up's prompt reads, started with the send's checks: the session's scope is the one this
+ * process remembers, else the session read those checks run anyway gives it; the question's own
+ * rows (not stored yet) sort after everything read, as provisional-turn.ts has them.
  */
 function startEarlyReads(
   deps: TurnDeps,
   user: UserRow,
   payload: ChatSendPayload,
   sessionId: string,
-  sessionRead: Promise<SessionRow | undefined>,
+  session: SessionScope | Promise<SessionRow | undefined>,
 ): { reads: PromptReads; vault: RedactionVault } {
   const vault = createTurnVault(deps, user);
   const redact = (text: string) =>
@@ -265,7 +311,7 @@ function startEarlyReads(
   const reads = startPromptReads(deps, {
     user,
     sessionId,
-    session: sessionRead,
+    session,
     question: { seq: Number.MAX_SAFE_INTEGER, notebookContext: payload.context },
     outbound: {
       content: redact(payload.content),

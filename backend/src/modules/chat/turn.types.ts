@@ -14,6 +14,8 @@ import type { MessageRow } from './messages.repository.js';
 import type { SessionRow } from './sessions.repository.js';
 import type { TurnRelay } from './turn-relay.js';
 import type { Tutor } from './tutor.types.js';
+import type { PublishedPolicies } from '../exercises/published-policies.js';
+import type { SessionScopes } from './session-scopes.js';
 import type { TokenUsage } from '../../ai/types.js';
 
 /** What the turn needs to reserve, watch and settle its spending (see quota.service.ts). */
@@ -65,6 +67,10 @@ export interface TurnDeps {
   relay?: TurnRelay | undefined;
   /** When an old heartbeat proves an answer orphaned; absent: always (no outage is tracked). */
   leases?: AnswerLeases | undefined;
+  /** The process's copy of published modules' policies; absent: read on every turn. */
+  policies?: PublishedPolicies | undefined;
+  /** Scopes of conversations this process has seen; absent: a follow-up's reads wait for it. */
+  sessionScopes?: SessionScopes | undefined;
 }
 
 /** How often a streaming answer is flushed; one missing for STALE_AFTER_MS means its process died. */

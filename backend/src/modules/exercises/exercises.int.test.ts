@@ -381,6 +381,35 @@ describe('the tutor and exercises', () => {
     expect(labels).toContain('the exam');
   });
 
+  it('switches the tutor off on the very next turn after an admin opens an exam window', async () => {
+    // The turns keep a copy of the published policies: answered first, the copy says "on".
+    const before = await ask(student, { content: 'Help me before the exam' });
+    expect(before.terminal.name).toBe('chat:done');
+    const now = t.clock();
+    const local = (d: Date) => d.toISOString().slice(0, 16);
+    await asUser(t, admin)
+      .put(`/api/admin/modules/${moduleId}/ai-policy`)
+      .send({
+        mode: 'on',
+        windows: [
+          {
+            label: 'the exam',
+            start: local(new Date(now.getTime() - 3_600_000)),
+            end: local(new Date(now.getTime() + 3_600_000)),
+            timeZone: 'UTC',
+            mode: 'off',
+          },
+        ],
+      })
+      .expect(200);
+    const during = await ask(student, {
+      content: 'Help me during the exam',
+      sessionId: before.ack.sessionId,
+    });
+    expect(during.terminal.name).toBe('chat:error');
+    expect(during.terminal.payload).toMatchObject({ code: 'chat.policy_off' });
+  });
+
   it('caps the level in hints-only mode however much the student tried', async () => {
     await asUser(t, admin)
       .put(`/api/admin/modules/${moduleId}/ai-policy`)

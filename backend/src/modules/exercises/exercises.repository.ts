@@ -167,6 +167,17 @@ export function findPublishedModulePolicies(db: Db, userId: string) {
     );
 }
 
+/**
+ * Stored policies of every published module, whoever may see it: what a per-process cache holds
+ * to know, without a read per turn, whether any module's window switches the tutor off now.
+ */
+export function findAllPublishedModulePolicies(db: Db) {
+  return db
+    .select({ moduleId: modules.id, aiPolicy: modules.aiPolicy })
+    .from(modules)
+    .where(and(eq(modules.published, true), sql`${modules.aiPolicy} is not null`));
+}
+
 export async function findModulePolicy(db: Db, moduleId: string) {
   const [row] = await db
     .select({ aiPolicy: modules.aiPolicy })

@@ -14,6 +14,7 @@ import {
   findLastAnswerTime,
   findPublishedModulePolicies,
 } from './exercises.repository.js';
+import type { PublishedPolicies } from './published-policies.js';
 
 export interface TurnExercise {
   id: string;
@@ -44,28 +45,36 @@ export function countFailedWithChanges(
   return count;
 }
 
+interface TurnRulesInput {
+  userId: string;
+  session: { id: string; scope: string; notebookId: string | null };
+  questionSeq: number;
+  notebookContext?: NotebookContext | undefined;
+  now: Date;
+}
+
+/**
+ * `policies`, the process's copy of every published module's policy: when none of them switches
+ * the tutor off right now, no other module can apply to this turn, and the per-student read
+ * (visibility through groups) is skipped. When one does, that read runs as before.
+ */
 export async function resolveTurnRules(
   db: Db,
-  input: {
-    userId: string;
-    session: { id: string; scope: string; notebookId: string | null };
-    questionSeq: number;
-    notebookContext?: NotebookContext | undefined;
-    now: Date;
-  },
+  input: TurnRulesInput,
+  policies?: PublishedPolicies,
 ): Promise<TurnRules> {
   const copyId = input.session.scope === 'module_notebook' ? input.session.notebookId : null;
   const [own, published] = await Promise.all([
     copyId ? findCopyModulePolicy(db, input.userId, copyId) : undefined,
-    findPublishedModulePolicies(db, input.userId),
+    findOtherModulePolicies(db, input, policies),
   ]);
   const candidates: AiPolicyNow[] = [];
   if (own) candidates.push(policyAt(readAiPolicy(own.aiPolicy), input.now));
   for (const row of published) {
     if (row.moduleId === own?.moduleId) continue;
-    const now = policyAt(readAiPolicy(row.aiPolicy), input.now);
     // Another module's rules apply here only when they switch the tutor off (an exam window).
-    if (now.mode === 'off' && now.until) candidates.push(now);
+    const off = isOffWindow(row.aiPolicy, input.now);
+    if (off) candidates.push(off);
   }
   const policy = strictest(candidates);
 
@@ -90,4 +99,23 @@ export async function resolveTurnRules(
       ),
     },
   };
+}
+
+/** Another module applies to a chat only through a window that switches the tutor off now. */
+function isOffWindow(aiPolicy: unknown, now: Date): AiPolicyNow | null {
+  const at = policyAt(readAiPolicy(aiPolicy), now);
+  return at.mode === 'off' && at.until ? at : null;
+}
+
+/** The published modules' policies this student can see, or none when none can apply now. */
+async function findOtherModulePolicies(
+  db: Db,
+  input: TurnRulesInput,
+  policies: PublishedPolicies | undefined,
+) {
+  if (policies) {
+    const everyone = await policies.current();
+    if (!everyone.some((row) => isOffWindow(row.aiPolicy, input.now))) return [];
+  }
+  return findPublishedModulePolicies(db, input.userId);
 }
