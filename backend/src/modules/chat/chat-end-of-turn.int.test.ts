@@ -152,6 +152,31 @@ describe('the end of a turn on an overloaded database', () => {
     client.close();
   }, 60_000);
 
+  it('tells the student the tutor is busy, keeps the question, when a read before the answer finds no connection', async () => {
+    // The prompt's read of the student's levels, as in the 600-stream bench.
+    fail = failFirst(/^select .* from "user_pedagogy"/i, 1);
+    const { client, ack, end } = await askOnce();
+
+    expect(failed).toHaveLength(1);
+    expect(end.name).toBe('chat:error');
+    expect(end.payload).toMatchObject({ code: 'database.unavailable', retryable: true });
+    expect((end.payload as { message: string }).message).toMatch(/busy/);
+    expect(await answerRow(ack.turnId)).toMatchObject({
+      status: 'error',
+      errorCode: 'database.unavailable',
+    });
+    // The question is kept, and a retry answers it.
+    provider.enqueue(classify, { text: ANSWER });
+    const retried = (await client.socket.timeout(5_000).emitWithAck('chat:retry', {
+      sessionId: ack.sessionId,
+      clientMessageId: randomUUID(),
+    })) as { ok: boolean; turnId: string };
+    expect(retried.ok).toBe(true);
+    const done = await client.terminalOf(retried.turnId);
+    expect(done.payload).toMatchObject({ status: 'complete', content: ANSWER });
+    client.close();
+  }, 60_000);
+
   it('stores the answer and moves its session to the top together', async () => {
     const { ack } = await askOnce();
     const later = new Date(t.clock().getTime() + 60_000);

@@ -1,4 +1,5 @@
 import type { ChatErrorEvent } from '@hintbook/contracts';
+import { isTransientDbError } from '../../db/errors.js';
 import { ANSWER_WRITE_RETRY, retryTransient } from '../../db/retry.js';
 import { describeUnexpectedError } from '../../lib/log-detail.js';
 import type { ActiveTurn } from './active-turns.js';
@@ -125,9 +126,22 @@ export async function endWithoutAnswer(
       });
       return;
     }
-    if (!failure) deps.logger.error({ err: error, turnId: turn.turnId }, 'turn failed');
+    // A read that found no free connection (an overloaded pool) or a database going away is
+    // not a bug: the student is told the service is busy, in words, and can retry.
+    const busy = !failure && isTransientDbError(error);
+    if (!failure)
+      deps.logger[busy ? 'warn' : 'error'](
+        { ...describeUnexpectedError(error), turnId: turn.turnId },
+        busy ? 'turn failed: the database was busy or unavailable' : 'turn failed',
+      );
     const shown = turn.content.length > 0;
-    const code = failure ? (shown ? 'ai.interrupted' : 'ai.provider_unavailable') : 'internal';
+    const code = failure
+      ? shown
+        ? 'ai.interrupted'
+        : 'ai.provider_unavailable'
+      : busy
+        ? 'database.unavailable'
+        : 'internal';
     await storeEnd(deps, input, {
       ...common,
       status: shown ? 'interrupted' : 'error',
@@ -139,7 +153,9 @@ export async function endWithoutAnswer(
       code,
       message: shown
         ? 'The answer was cut off. What you see is kept; press retry for a full answer.'
-        : 'The tutor could not answer just now. Your question is saved; press retry in a moment.',
+        : busy
+          ? 'The tutor is very busy and could not read your conversation in time. Your question is saved; press retry in a moment.'
+          : 'The tutor could not answer just now. Your question is saved; press retry in a moment.',
       retryable: true,
     });
   } catch (storeError) {
