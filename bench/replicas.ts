@@ -112,24 +112,6 @@ function redisServerPid(): number | undefined {
   }
 }
 
-/** % of a core per 100 streams at the ramp's last held level (the idle replica and Redis apart). */
-const cpuPer100 = (ramp: { held: number; levels: LevelResult[] }) => {
-  const level = ramp.levels.find((row) => row.held && row.streams === ramp.held);
-  if (!level) return 'n/a';
-  const extra = [
-    ...level.cpuPercent.otherReplicas.map(
-      (cpu) => `idle replica ${round(cpu / (level.streams / 100))} %`,
-    ),
-    ...(level.cpuPercent.redis !== null
-      ? [`redis ${round(level.cpuPercent.redis / (level.streams / 100))} %`]
-      : []),
-  ];
-  return (
-    `${round(level.cpuPercent.replica / (level.streams / 100))} % at ${level.streams}` +
-    (extra.length ? ` (+ ${extra.join(', ')})` : '')
-  );
-};
-
 const held = (ramp: { held: number; allHeld: boolean }) =>
   `${ramp.allHeld ? '≥ ' : ''}${ramp.held}`;
 
@@ -168,12 +150,6 @@ try {
         (capped ? ' (both held every level: raise the levels)' : ''),
       target: `≥ ${TARGETS.heldRatio}`,
       ...(capped ? {} : { pass: ratio >= TARGETS.heldRatio }),
-    },
-    {
-      // What a level costs the serving process, steadier than where the threshold falls.
-      metric: 'CPU of the serving process per 100 streams, at the last level held',
-      measured: `single ${cpuPer100(single.ramp)}; replica ${cpuPer100(replicas.ramp)}`,
-      target: '',
     },
     {
       metric: 'cross-replica stop → last delta, p99',
