@@ -3,7 +3,8 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ActiveTurns } from './active-turns.js';
 import type { AnswerLeases } from './answer-leases.js';
-import { endStaleAnswers } from './messages.repository.js';
+import { describeUnexpectedError } from '../../lib/log-detail.js';
+import { endStaleAnswers, updateMessage } from './messages.repository.js';
 import type { TurnEmitter } from './turn.types.js';
 
 /**
@@ -42,6 +43,21 @@ export function startOrphanSweeper(deps: {
     }
     deps.leases.reached();
     for (const answer of ended) {
+      // A turn this process ended itself, whose last write failed (turn-endings.ts, endUnsaved):
+      // its student already has the terminal event and the whole text on screen. Keep that
+      // text, not the last flushed copy, and say nothing twice.
+      const endedHere = deps.activeTurns.get(answer.id);
+      if (endedHere?.terminal) {
+        if (endedHere.content.length > answer.content.length)
+          await updateMessage(deps.db, answer.id, { content: endedHere.content }).catch(
+            (error: unknown) =>
+              deps.logger.warn(
+                { ...describeUnexpectedError(error), turnId: answer.id },
+                'could not keep the whole text of an answer ended unsaved',
+              ),
+          );
+        continue;
+      }
       deps.emitter.toUser(answer.userId, 'chat:error', {
         sessionId: answer.sessionId,
         turnId: answer.id,
