@@ -1,18 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyseRun } from './lib/analysis.js';
-import { createThrowawayDatabase, DEFAULT_SERVER_URL } from './lib/database.js';
+import { DEFAULT_SERVER_URL } from './lib/database.js';
 import { measureClockOffset } from './lib/fake-clock.js';
 import {
   checkBuild,
   freePort,
   repoRoot,
-  startBackend,
   startFake,
   startWorker,
-  stop,
   type BackendProcess,
   type ClientWorker,
   type FakeProcess,
@@ -24,16 +22,10 @@ import {
   type Scrape,
   type Side,
 } from './lib/metrics-side-by-side.js';
-import { METRICS_TOKEN, startScraper } from './lib/scraper.js';
+import { startScraper } from './lib/scraper.js';
+import { startMetricsSide, stopMetricsSides, type BenchDatabase } from './lib/metrics-sides.js';
 import { round } from './lib/stats.js';
-import {
-  benchBackendEnv,
-  CHUNKS,
-  loadRun,
-  measureRun,
-  registerUsers,
-  scriptFake,
-} from './lib/streaming.js';
+import { CHUNKS, loadRun, measureRun, registerUsers, scriptFake } from './lib/streaming.js';
 
 /**
  * Issue 18's overhead target on the real streaming bench: two built backends, identical but
@@ -67,32 +59,21 @@ const log = (message: string) =>
 let fake: FakeProcess | undefined;
 const backends: Partial<Record<Side, BackendProcess>> = {};
 const workers: ClientWorker[] = [];
-const databases: Array<{ url: string; drop: () => Promise<void> }> = [];
+const databases: BenchDatabase[] = [];
 let tempDir: string | undefined;
 
-async function cleanup() {
-  await Promise.all(workers.map((worker) => stop(worker.child, 2_000)));
-  await Promise.all(Object.values(backends).map((backend) => stop(backend.child, 12_000)));
-  await stop(fake?.child, 2_000);
-  for (const database of databases)
-    await database.drop().catch((error: unknown) => console.error('could not drop', error));
-  if (tempDir && !process.env.BENCH_KEEP) rmSync(tempDir, { recursive: true, force: true });
-}
+const cleanup = () => stopMetricsSides({ workers, backends, fake, databases, tempDir });
 
-async function startSide(side: Side, metricsPort: number): Promise<BackendProcess> {
-  const database = pgServerUrl ? await createThrowawayDatabase(pgServerUrl) : undefined;
-  if (database) databases.push(database);
-  const env = benchBackendEnv({
-    fakeBaseUrl: fake!.baseUrl,
-    dataDir: path.join(tempDir!, `data-${side}`),
-    databaseUrl: database?.url,
+const startSide = (side: Side, metricsPort: number): Promise<BackendProcess> =>
+  startMetricsSide({
+    side,
+    recording: side === 'on',
+    metricsPort,
+    fake: fake!,
+    tempDir: tempDir!,
+    pgServerUrl,
+    databases,
   });
-  const metrics: Record<string, string> =
-    side === 'off'
-      ? { METRICS_RECORDING: 'off' }
-      : { METRICS_PORT: String(metricsPort), METRICS_TOKEN };
-  return startBackend({ ...env, ...metrics }, path.join(tempDir!, `backend-${side}.log`));
-}
 
 /** Each worker holds its share of `tokens`' sockets on `url` until `disconnect`. */
 async function connect(url: string, tokens: string[]) {

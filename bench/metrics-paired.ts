@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createThrowawayDatabase, DEFAULT_SERVER_URL } from './lib/database.js';
+import { DEFAULT_SERVER_URL } from './lib/database.js';
 import { measureClockOffset } from './lib/fake-clock.js';
 import { loadAverage, type Side } from './lib/metrics-side-by-side.js';
 import {
@@ -19,19 +19,17 @@ import {
   freePort,
   machineTicks,
   repoRoot,
-  startBackend,
   startFake,
   startWorker,
-  stop,
   type BackendProcess,
   type ClientWorker,
   type FakeProcess,
 } from './lib/processes.js';
 import { printTable, type Row } from './lib/report.js';
-import { METRICS_TOKEN, startScraper } from './lib/scraper.js';
+import { startScraper } from './lib/scraper.js';
+import { startMetricsSide, stopMetricsSides, type BenchDatabase } from './lib/metrics-sides.js';
 import { summarizeValues } from './lib/stats.js';
 import {
-  benchBackendEnv,
   CHUNK_DELAY_MS,
   CHUNKS,
   registerUsers,
@@ -80,32 +78,21 @@ const log = (message: string) =>
 let fake: FakeProcess | undefined;
 const backends: Partial<Record<Side, BackendProcess>> = {};
 const workers: ClientWorker[] = [];
-const databases: Array<{ url: string; drop: () => Promise<void> }> = [];
+const databases: BenchDatabase[] = [];
 let tempDir: string | undefined;
 
-async function cleanup() {
-  await Promise.all(workers.map((worker) => stop(worker.child, 2_000)));
-  await Promise.all(Object.values(backends).map((backend) => stop(backend.child, 12_000)));
-  await stop(fake?.child, 2_000);
-  for (const database of databases)
-    await database.drop().catch((error: unknown) => console.error('could not drop', error));
-  if (tempDir && !process.env.BENCH_KEEP) rmSync(tempDir, { recursive: true, force: true });
-}
+const cleanup = () => stopMetricsSides({ workers, backends, fake, databases, tempDir });
 
-async function startSide(side: Side, metricsPort: number): Promise<BackendProcess> {
-  const database = pgServerUrl ? await createThrowawayDatabase(pgServerUrl) : undefined;
-  if (database) databases.push(database);
-  const env = benchBackendEnv({
-    fakeBaseUrl: fake!.baseUrl,
-    dataDir: path.join(tempDir!, `data-${side}`),
-    databaseUrl: database?.url,
+const startSide = (side: Side, metricsPort: number): Promise<BackendProcess> =>
+  startMetricsSide({
+    side,
+    recording: side === 'on' && !isControl,
+    metricsPort,
+    fake: fake!,
+    tempDir: tempDir!,
+    pgServerUrl,
+    databases,
   });
-  const metrics: Record<string, string> =
-    side === 'off' || isControl
-      ? { METRICS_RECORDING: 'off' }
-      : { METRICS_PORT: String(metricsPort), METRICS_TOKEN };
-  return startBackend({ ...env, ...metrics }, path.join(tempDir!, `backend-${side}.log`));
-}
 
 /**
  * Worker w holds pairs w, w + WORKERS, …: first its off sockets, then its on sockets, in the
