@@ -48,6 +48,9 @@ const plan = quick
       // 100 → 50 → 25 streams between the last level held and the first not held.
       refineSteps: 2,
     };
+// --levels=400,500: only these levels, no halvings (to look at one load closely).
+const onlyLevels = argument('levels')?.split(',').map(Number);
+if (onlyLevels) Object.assign(plan, { levels: onlyLevels, refineSteps: 0 });
 const TARGETS = { heldRatio: 0.9, stopP99Ms: 50, chaosLosses: 0 };
 
 const startedAt = performance.now();

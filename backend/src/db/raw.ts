@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 
 /**
@@ -8,4 +8,9 @@ import type { Db } from './client.js';
 export async function selectRows<Row>(db: Db, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
+}
+
+/** A value as a jsonb parameter, where null and undefined are SQL NULL (not JSON `null`). */
+export function jsonbOrNull(value: unknown): SQL {
+  return value == null ? sql`null::jsonb` : sql`${JSON.stringify(value)}::jsonb`;
 }

@@ -8,6 +8,7 @@ import { chatSessions, messages, usageEvents } from '../../db/schema/index.js';
 import { registerThroughApi } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
+import { findLearningState, swapLearntState } from './pedagogy.repository.js';
 
 /** What the classifier says about each question (it runs beside the answer). */
 const classification = (overrides: Record<string, unknown> = {}): MockScript => ({
@@ -241,6 +242,83 @@ describe('help follows effort, over socket.io', () => {
     });
     client.close();
   }, 30_000);
+
+  it('moves the level with the answer, and keeps a state another write stored while it streamed', async () => {
+    const student = await registerThroughApi(t.app);
+    const client = await connectClient(baseUrl, student.accessToken);
+    provider.enqueue(classification({ isNewProblem: true }), { text: 'What comes first?' });
+    const first = await completeTurn(client, 'How do I add up a list?', {});
+    const sessionId = first.ack.sessionId;
+    const landed = await waitForState(sessionId, (s) => s.problemSummary === 'sum a list');
+
+    // This turn's classification fails (nothing learnt after it), and its answer takes a while.
+    provider.enqueue(
+      { structured: { unusable: true } },
+      { text: 'one two three four five six', tokenDelayMs: 100 },
+    );
+    const ack = await ask(client, 'And then what?', { sessionId });
+    await client.waitFor(
+      (event) => event.name === 'chat:delta' && event.payload.turnId === ack.turnId,
+    );
+    // Another write changes the session's state between the turn's read and its last write.
+    const [row] = await t.database.db
+      .select({ pedagogy: chatSessions.pedagogy })
+      .from(chatSessions)
+      .where(eq(chatSessions.id, sessionId));
+    await t.database.db
+      .update(chatSessions)
+      .set({ pedagogy: { ...(row!.pedagogy as object), problemSummary: 'written meanwhile' } })
+      .where(eq(chatSessions.id, sessionId));
+    const end = await client.terminalOf(ack.turnId);
+    expect(end.payload).toMatchObject({ status: 'complete' });
+
+    const state = await storedState(sessionId);
+    // Neither write is lost: the other write's field stays, and this turn still counted.
+    expect(state.problemSummary).toBe('written meanwhile');
+    expect(state.turnsOnProblem).toBe(landed.turnsOnProblem + 1);
+    expect(state.lastTurn?.answerId).toBe(ack.turnId);
+    client.close();
+  }, 15_000);
+
+  it('stores what a classification taught only on the state it was read from', async () => {
+    const student = await registerThroughApi(t.app);
+    const client = await connectClient(baseUrl, student.accessToken);
+    provider.enqueue({ structured: { unusable: true } }, { text: 'What comes first?' });
+    const { ack } = await completeTurn(client, 'How do I add up a list?', {});
+    client.close();
+    const userId = student.body.user.id;
+    const seen = await findLearningState(t.database.db, ack.sessionId, userId);
+    expect(seen).toMatchObject({ isStreaming: false, user: null });
+    // Another student's id never reads this session.
+    const other = await registerThroughApi(t.app);
+    expect(
+      await findLearningState(t.database.db, ack.sessionId, other.body.user.id),
+    ).toBeUndefined();
+
+    const user = {
+      userId,
+      effectiveProgramming: 3.5,
+      effectiveMaths: 2,
+      baselineProgramming: 3,
+      baselineMaths: 2,
+      problemsObserved: 1,
+    };
+    const change = { sessionId: ack.sessionId, user, now: t.clock() };
+    const stale = { ...(seen!.pedagogy as object), turnsOnProblem: 42 };
+    const next = { ...(seen!.pedagogy as object), problemSummary: 'learnt' };
+    // Planned on a state that is not stored: nothing is written, the student's row neither.
+    expect(await swapLearntState(t.database.db, { ...change, expected: stale, next })).toBe(false);
+    expect(await findLearningState(t.database.db, ack.sessionId, userId)).toMatchObject({
+      pedagogy: seen!.pedagogy,
+      user: null,
+    });
+    expect(
+      await swapLearntState(t.database.db, { ...change, expected: seen!.pedagogy, next }),
+    ).toBe(true);
+    const after = await findLearningState(t.database.db, ack.sessionId, userId);
+    expect(after?.pedagogy).toEqual(next);
+    expect(after?.user).toMatchObject({ effectiveProgramming: 3.5, problemsObserved: 1 });
+  });
 
   it('starts the answer without waiting for the classification, which lands after it', async () => {
     const student = await registerThroughApi(t.app);

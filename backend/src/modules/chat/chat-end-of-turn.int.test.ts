@@ -188,6 +188,69 @@ describe('the end of a turn on an overloaded database', () => {
     client.close();
   }, 60_000);
 
+  it('stores a new conversation with its question in one statement, and moves the level without locking it', async () => {
+    const statements: string[] = [];
+    fail = (text) => {
+      statements.push(text);
+      return false;
+    };
+    const { client, ack, end } = await askOnce();
+    expect(end.name).toBe('chat:done');
+    // The classification is learnt after chat:done: wait for it before counting.
+    await expect
+      .poll(
+        async () =>
+          (
+            (
+              await db()
+                .select({ pedagogy: chatSessions.pedagogy })
+                .from(chatSessions)
+                .where(eq(chatSessions.id, ack.sessionId))
+            )[0]?.pedagogy as { problemSummary?: string }
+          ).problemSummary,
+        { timeout: 5_000, interval: 50 },
+      )
+      .toBe('sum a list');
+    client.close();
+    const storing = statements.filter((text) =>
+      /insert into "(chat_sessions|messages)"/i.test(text),
+    );
+    expect(storing).toHaveLength(1);
+    expect(storing[0]).toMatch(/insert into "chat_sessions"[\s\S]*insert into "messages"/i);
+    // Neither the answer's end nor the classification took the session's row lock.
+    expect(statements.filter((text) => /"chat_sessions".*for update/is.test(text))).toEqual([]);
+  });
+
+  it("moves the session's hint state with the answer only if nobody changed it, and a retry says it is there", async () => {
+    const { ack } = await askOnce();
+    const hintState = async () =>
+      (
+        await db()
+          .select({ pedagogy: chatSessions.pedagogy })
+          .from(chatSessions)
+          .where(eq(chatSessions.id, ack.sessionId))
+      )[0]?.pedagogy as Record<string, unknown>;
+    // The turn's classification lands after chat:done; wait for it, so nothing else writes.
+    let stored = await hintState();
+    for (const end = Date.now() + 5_000; stored.problemSummary !== 'sum a list';) {
+      if (Date.now() > end) throw new Error('the classification never landed');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      stored = await hintState();
+    }
+    const next = { ...stored, turnsOnProblem: 99 };
+    const now = t.clock();
+    const swap = { expected: stored, next };
+    expect(await updateCompletedAnswer(db(), ack.turnId, { content: 'a' }, now, swap)).toBe(true);
+    expect(await hintState()).toEqual(next);
+    // The same write again, as after a reply lost once it committed: already there.
+    expect(await updateCompletedAnswer(db(), ack.turnId, { content: 'a' }, now, swap)).toBe(true);
+    // Planned from a state that is no longer stored: the answer is stored, the state kept.
+    const stale = { expected: stored, next: { ...stored, turnsOnProblem: 5 } };
+    expect(await updateCompletedAnswer(db(), ack.turnId, { content: 'b' }, now, stale)).toBe(false);
+    expect(await hintState()).toEqual(next);
+    expect((await answerRow(ack.turnId))?.content).toBe('b');
+  });
+
   it('stores the answer and moves its session to the top together', async () => {
     const { ack } = await askOnce();
     const later = new Date(t.clock().getTime() + 60_000);

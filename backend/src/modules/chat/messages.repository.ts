@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { answerOwners, chatSessions, messages } from '../../db/schema/index.js';
+import { jsonbOrNull } from '../../db/raw.js';
+import { sessionColumns, type NewSessionRow, type SessionRow } from './sessions.repository.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
@@ -50,37 +52,83 @@ export async function insertMessage(db: Db, values: NewMessageRow): Promise<Mess
  * first token instead of two). The question's id is made here so the answer can point at it;
  * rows take their `seq` in the order given, so the question comes first.
  */
+interface QuestionInput {
+  sessionId: string;
+  userId: string;
+  content: string;
+  clientMessageId: string;
+  createdAt: Date;
+  /** Chosen beforehand when the answer call starts beside this INSERT (provisional-turn.ts). */
+  ids?: { questionId: string; answerId: string };
+  /** The process that will write the answer (answer-leases.ts). */
+  ownerId?: string | undefined;
+}
+
 export async function insertQuestionWithAnswer(
   db: Db,
-  input: {
-    sessionId: string;
-    userId: string;
-    content: string;
-    clientMessageId: string;
-    createdAt: Date;
-    /** Chosen beforehand when the answer call starts beside this INSERT (provisional-turn.ts). */
-    ids?: { questionId: string; answerId: string };
-    /** The process that will write the answer (answer-leases.ts). */
-    ownerId?: string | undefined;
-  },
+  input: QuestionInput,
 ): Promise<{ question: MessageRow; answer: MessageRow }> {
+  const { rows, questionId } = questionWithAnswerValues(input);
+  return pickQuestionAndAnswer(await db.insert(messages).values(rows).returning(), questionId);
+}
+
+/**
+ * A turn's question and placeholder answer stored with their conversation in one statement: the
+ * conversation created (`newSession`, under `input.sessionId`) or moved to the top of the list.
+ * One round trip and one pool checkout, all or nothing like the transaction it replaces (the
+ * messages' reference to a session created beside them is checked at the statement's end).
+ */
+export async function insertTurn(
+  db: Db,
+  input: QuestionInput & { newSession?: Omit<NewSessionRow, 'id'> | undefined },
+): Promise<{ session: SessionRow; question: MessageRow; answer: MessageRow }> {
+  const { newSession, ...question } = input;
+  const { rows, questionId } = questionWithAnswerValues(question);
+  const now = input.createdAt;
+  const session = db.$with('session').as(
+    newSession
+      ? db
+          .insert(chatSessions)
+          .values({ ...newSession, id: input.sessionId })
+          .returning(sessionColumns)
+      : db
+          .update(chatSessions)
+          .set({ lastMessageAt: now, updatedAt: now })
+          .where(eq(chatSessions.id, input.sessionId))
+          .returning(sessionColumns),
+  );
+  const stored = db.$with('stored').as(db.insert(messages).values(rows).returning());
+  const joined = await db.with(session, stored).select().from(stored).crossJoin(session);
+  const found = joined[0]?.session;
+  if (!found) throw new Error('a turn was stored without its conversation');
+  return {
+    session: found,
+    ...pickQuestionAndAnswer(
+      joined.map((row) => row.stored),
+      questionId,
+    ),
+  };
+}
+
+function questionWithAnswerValues(input: QuestionInput) {
   const { ids, ownerId, ...values } = input;
   const questionId = ids?.questionId ?? randomUUID();
   const { content, clientMessageId, ...common } = values;
-  const rows = await db
-    .insert(messages)
-    .values([
-      { ...common, id: questionId, role: 'user', status: 'complete', content, clientMessageId },
-      {
-        ...common,
-        ...(ids ? { id: ids.answerId } : {}),
-        role: 'assistant',
-        status: 'streaming',
-        replyToId: questionId,
-        ownerId,
-      },
-    ])
-    .returning();
+  const rows: NewMessageRow[] = [
+    { ...common, id: questionId, role: 'user', status: 'complete', content, clientMessageId },
+    {
+      ...common,
+      ...(ids ? { id: ids.answerId } : {}),
+      role: 'assistant',
+      status: 'streaming',
+      replyToId: questionId,
+      ownerId,
+    },
+  ];
+  return { rows, questionId };
+}
+
+function pickQuestionAndAnswer(rows: MessageRow[], questionId: string) {
   const question = rows.find((row) => row.id === questionId);
   const answer = rows.find((row) => row.id !== questionId);
   if (!question || !answer) throw new Error('a question and its answer were not both stored');
@@ -347,17 +395,32 @@ export async function listConversationForAnswer(
   };
 }
 
+/** A session's hint state to store with an answer, if the state is still the one it was planned from. */
+export interface PedagogySwap {
+  /** The stored state the turn was planned from (`chat_sessions.pedagogy` as read). */
+  expected: unknown;
+  /** The state the completed turn leaves. */
+  next: unknown;
+}
+
 /**
  * Stores a completed answer and moves its session to the top of the list, in one statement:
  * one pool connection and one round trip at the end of every turn instead of two, and the two
  * can never disagree. Setting the same values twice is harmless, so it may be retried.
+ *
+ * With `pedagogy`, the session's hint state moves in the same statement when nothing changed it
+ * since the turn read it (a compare-and-swap: no lock, no transaction of its own). Returns
+ * whether the session now holds `pedagogy.next`; false means another write came between (a late
+ * classification, another turn), and the caller commits the level the locked way. A retry
+ * after a lost reply finds `next` already stored and says true.
  */
 export async function updateCompletedAnswer(
   db: Db,
   answerId: string,
   patch: Partial<Omit<NewMessageRow, 'id' | 'seq' | 'sessionId' | 'userId'>>,
   now: Date,
-): Promise<void> {
+  pedagogy?: PedagogySwap,
+): Promise<boolean> {
   const ended = db
     .$with('ended')
     .as(
@@ -367,9 +430,23 @@ export async function updateCompletedAnswer(
         .where(eq(messages.id, answerId))
         .returning({ sessionId: messages.sessionId }),
     );
-  await db
+  const next = pedagogy ? jsonbOrNull(pedagogy.next) : undefined;
+  const touched = await db
     .with(ended)
     .update(chatSessions)
-    .set({ lastMessageAt: now, updatedAt: now })
-    .where(inArray(chatSessions.id, db.select({ id: ended.sessionId }).from(ended)));
+    .set({
+      lastMessageAt: now,
+      updatedAt: now,
+      ...(pedagogy && {
+        pedagogy: sql`case when ${chatSessions.pedagogy} is not distinct from ${jsonbOrNull(pedagogy.expected)}
+          then ${next} else ${chatSessions.pedagogy} end`,
+      }),
+    })
+    .where(inArray(chatSessions.id, db.select({ id: ended.sessionId }).from(ended)))
+    .returning({
+      isPedagogyStored: next
+        ? sql<boolean>`${chatSessions.pedagogy} is not distinct from ${next}`
+        : sql<boolean>`false`,
+    });
+  return touched[0]?.isPedagogyStored ?? false;
 }

@@ -24,8 +24,14 @@ import type { NotebookContext } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { UserRow } from '../users/users.types.js';
-import { hasStreamingAnswer, type MessageRow } from './messages.repository.js';
-import { findUserPedagogy, upsertUserPedagogy } from './pedagogy.repository.js';
+import { hasStreamingAnswer, type MessageRow, type PedagogySwap } from './messages.repository.js';
+import {
+  findLearningState,
+  findUserPedagogy,
+  swapLearntState,
+  upsertUserPedagogy,
+  type UserPedagogyRow,
+} from './pedagogy.repository.js';
 import {
   findSessionPedagogyForUpdate,
   updateSessionPedagogy,
@@ -36,7 +42,11 @@ import type { TurnRules } from '../exercises/turn-rules.js';
 
 /** The user's pedagogy state, started from (or restarted at a changed) self-assessment. */
 export async function loadUserState(db: Db, user: UserRow): Promise<UserPedagogyState> {
-  const row = await findUserPedagogy(db, user.id);
+  return userStateFrom(await findUserPedagogy(db, user.id), user);
+}
+
+/** The user's pedagogy state from their stored row (none before their first classified problem). */
+function userStateFrom(row: UserPedagogyRow | null | undefined, user: UserRow): UserPedagogyState {
   const selfAssessed = { programming: user.programmingLevel, maths: user.mathsLevel };
   if (!row) return initialUserState(selfAssessed);
   const stored: UserPedagogyState = {
@@ -56,6 +66,8 @@ export interface PlannedTurn {
   effectiveLevels: EffectiveLevels;
   notebook: NotebookSnapshot | null;
   messageFingerprint: string;
+  /** The session's stored state as read for this plan: the answer's last write swaps it. */
+  basedOn: unknown;
 }
 
 /**
@@ -106,10 +118,35 @@ export function planHintLevels(
     effectiveLevels: user.effectiveLevels,
     notebook: snapshotNotebook(input.notebookContext),
     messageFingerprint: fingerprintMessage(input.question.content),
+    basedOn: input.session.pedagogy,
   };
 }
 
-/** The answer completed (`chat:done`): only now do the level, attempts and snapshot move. */
+/**
+ * The session state after this answer, computed from the state the turn was planned from: stored
+ * with the answer's last write when no other write came between (messages.repository.ts,
+ * updateCompletedAnswer), which is when it equals what `commitCompletedTurn` would store.
+ */
+export function pedagogySwapFor(planned: PlannedTurn, answerId: string): PedagogySwap {
+  return {
+    expected: planned.basedOn,
+    next: completedState(planned.basedOn, planned, answerId),
+  };
+}
+
+function completedState(stored: unknown, planned: PlannedTurn, answerId: string) {
+  return completeTurn(readSessionState(stored), {
+    plan: planned.plan,
+    answerId,
+    notebook: planned.notebook,
+    messageFingerprint: planned.messageFingerprint,
+  });
+}
+
+/**
+ * The answer completed (`chat:done`): only now do the level, attempts and snapshot move. The
+ * locked way, for when the answer's own write could not swap the state (pedagogySwapFor).
+ */
 export async function commitCompletedTurn(
   deps: Pick<TurnDeps, 'db'>,
   sessionId: string,
@@ -119,13 +156,7 @@ export async function commitCompletedTurn(
   await withTransaction(deps.db, async (db) => {
     const row = await findSessionPedagogyForUpdate(db, sessionId);
     if (!row) return;
-    const next = completeTurn(readSessionState(row.pedagogy), {
-      plan: planned.plan,
-      answerId,
-      notebook: planned.notebook,
-      messageFingerprint: planned.messageFingerprint,
-    });
-    await updateSessionPedagogy(db, sessionId, next);
+    await updateSessionPedagogy(db, sessionId, completedState(row.pedagogy, planned, answerId));
   });
 }
 
@@ -148,6 +179,10 @@ export function classificationRequestFor(
  * After a completed answer: fold its classification into the state for the next turn. Dropped
  * when classification failed, when a later turn already completed, or while a newer answer is
  * streaming (it was planned without this verdict and will commit after it).
+ *
+ * Usually two round trips and no transaction: one read, then one statement that stores the
+ * outcome only if nothing changed in between (pedagogy.repository.ts, swapLearntState). When
+ * something did, the locked way below decides on what is stored then.
  */
 export async function learnFromClassification(
   deps: Pick<TurnDeps, 'db' | 'clock'>,
@@ -155,6 +190,31 @@ export async function learnFromClassification(
   classification: Classification | null,
 ): Promise<void> {
   if (!classification) return;
+  const seen = await findLearningState(deps.db, input.sessionId, input.user.id);
+  if (!seen || seen.isStreaming) return;
+  const outcome = applyClassification(
+    readSessionState(seen.pedagogy),
+    userStateFrom(seen.user, input.user),
+    input.answerId,
+    classification,
+  );
+  if (!outcome) return;
+  const isSwapped = await swapLearntState(deps.db, {
+    sessionId: input.sessionId,
+    expected: seen.pedagogy,
+    next: outcome.session,
+    user: outcome.startedProblem ? userValues(input.user, outcome.user) : undefined,
+    now: deps.clock(),
+  });
+  if (!isSwapped) await learnLocked(deps, input, classification);
+}
+
+/** The same, with the session's row locked while it reads and writes. */
+async function learnLocked(
+  deps: Pick<TurnDeps, 'db' | 'clock'>,
+  input: { user: UserRow; sessionId: string; answerId: string },
+  classification: Classification,
+): Promise<void> {
   await withTransaction(deps.db, async (db) => {
     const row = await findSessionPedagogyForUpdate(db, input.sessionId);
     if (!row || (await hasStreamingAnswer(db, input.sessionId))) return;
@@ -168,17 +228,17 @@ export async function learnFromClassification(
     if (!outcome) return;
     await updateSessionPedagogy(db, input.sessionId, outcome.session);
     if (!outcome.startedProblem) return;
-    await upsertUserPedagogy(
-      db,
-      {
-        userId: input.user.id,
-        effectiveProgramming: outcome.user.effectiveLevels.programming,
-        effectiveMaths: outcome.user.effectiveLevels.maths,
-        baselineProgramming: input.user.programmingLevel,
-        baselineMaths: input.user.mathsLevel,
-        problemsObserved: outcome.user.problemsObserved,
-      },
-      deps.clock(),
-    );
+    await upsertUserPedagogy(db, userValues(input.user, outcome.user), deps.clock());
   });
+}
+
+function userValues(user: UserRow, state: UserPedagogyState) {
+  return {
+    userId: user.id,
+    effectiveProgramming: state.effectiveLevels.programming,
+    effectiveMaths: state.effectiveLevels.maths,
+    baselineProgramming: user.programmingLevel,
+    baselineMaths: user.mathsLevel,
+    problemsObserved: state.problemsObserved,
+  };
 }

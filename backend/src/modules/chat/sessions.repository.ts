@@ -2,7 +2,8 @@ import { and, desc, eq, ilike, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { chatSessions } from '../../db/schema/index.js';
 
-const sessionColumns = {
+/** Every column of a session, as `findOwnedSession` reads it. */
+export const sessionColumns = {
   id: chatSessions.id,
   userId: chatSessions.userId,
   title: chatSessions.title,
@@ -17,6 +18,7 @@ const sessionColumns = {
 };
 
 export type SessionRow = typeof chatSessions.$inferSelect;
+export type NewSessionRow = typeof chatSessions.$inferInsert;
 
 /** A session only if it belongs to `userId`: another user's id looks exactly like a missing one. */
 export async function findOwnedSession(

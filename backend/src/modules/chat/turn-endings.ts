@@ -3,7 +3,7 @@ import { isTransientDbError } from '../../db/errors.js';
 import { ANSWER_WRITE_RETRY, retryTransient } from '../../db/retry.js';
 import { describeUnexpectedError } from '../../lib/log-detail.js';
 import type { ActiveTurn } from './active-turns.js';
-import { updateCompletedAnswer, updateMessage } from './messages.repository.js';
+import { updateCompletedAnswer, updateMessage, type PedagogySwap } from './messages.repository.js';
 import type { SpendLimit } from './spend-meter.js';
 import type { RunTurnInput } from './turn.types.js';
 import { AnswerFailedError } from './tutor.types.js';
@@ -23,8 +23,9 @@ function storeEnd(deps: TurnDeps, input: RunTurnInput, patch: AnswerPatch): Prom
 
 /**
  * Stores a completed answer and touches its session, in one statement tried again on transient
- * failures. False when it finally failed: the student has then been told (a retryable error
- * that keeps the text they saw), and the turn is over. Nothing after this write may turn the
+ * failures, with the session's hint state when `pedagogy` still applies (updateCompletedAnswer).
+ * `stored: false` when it finally failed: the student has then been told (a retryable error that
+ * keeps the text they saw), and the turn is over. Nothing after this write may turn the
  * delivered answer into an error; bookkeeping that follows catches its own failures.
  */
 export async function storeCompletedAnswer(
@@ -32,16 +33,17 @@ export async function storeCompletedAnswer(
   input: RunTurnInput,
   patch: AnswerPatch,
   now: Date,
-): Promise<boolean> {
+  pedagogy?: PedagogySwap,
+): Promise<{ stored: false } | { stored: true; isPedagogyStored: boolean }> {
   try {
-    await retryTransient(
-      () => updateCompletedAnswer(deps.db, input.answer.id, patch, now),
+    const isPedagogyStored = await retryTransient(
+      () => updateCompletedAnswer(deps.db, input.answer.id, patch, now, pedagogy),
       ANSWER_WRITE_RETRY,
     );
-    return true;
+    return { stored: true, isPedagogyStored };
   } catch (error) {
     endUnsaved(deps, input, error);
-    return false;
+    return { stored: false };
   }
 }
 

@@ -13,6 +13,7 @@ import {
   classificationRequestFor,
   commitCompletedTurn,
   learnFromClassification,
+  pedagogySwapFor,
   planHintLevels,
   type PlannedTurn,
 } from './pedagogy.service.js';
@@ -285,7 +286,7 @@ async function answerTurn(
       // The levels' own write may have failed or still wait for a connection: the last write
       // carries them again, so it alone decides whether the answer is stored.
       await levelsStored.catch(() => undefined);
-      const isStored = await storeCompletedAnswer(
+      const end = await storeCompletedAnswer(
         deps,
         input,
         {
@@ -303,14 +304,16 @@ async function answerTurn(
           sources: material.sources,
         },
         now,
+        pedagogySwapFor(planned, answer.id),
       );
-      if (!isStored) {
+      if (!end.stored) {
         // Told already (a retryable error keeping the text); the level does not move.
         classification.abort();
         return false;
       }
-      // From here on nothing throws: the answer is stored, whatever bookkeeping fails.
-      await commitPedagogy(deps, input, planned);
+      // From here on nothing throws: the answer is stored, whatever bookkeeping fails. The level
+      // moved with it unless another write changed the session's state since the turn read it.
+      if (!end.isPedagogyStored) await commitPedagogy(deps, input, planned);
       finish(deps, turn, {
         name: 'chat:done',
         payload: {

@@ -36,6 +36,7 @@ import {
   findOwnedMessage,
   insertMessage,
   insertQuestionWithAnswer,
+  insertTurn,
   interruptStaleAnswers,
   markReplaced,
   type MessageRow,
@@ -145,8 +146,23 @@ export async function sendQuestion(
     scope: notebookScope?.scope ?? ('general' as const),
     notebookId: notebookScope?.notebookId ?? null,
   };
-  // The question and its placeholder answer, together or not at all.
+  // The question and its placeholder answer, together or not at all: one statement with the
+  // conversation it opens or continues; an edit (which also hides the question it replaces) in a
+  // transaction.
   const store = () =>
+    payload.replacesMessageId
+      ? storeEdit()
+      : insertTurn(deps.db, {
+          sessionId: ids.sessionId,
+          userId: user.id,
+          content: payload.content,
+          clientMessageId: payload.clientMessageId,
+          createdAt: now,
+          ids,
+          ownerId: deps.leases?.ownerId,
+          newSession: session ? undefined : newSession,
+        });
+  const storeEdit = () =>
     withTransaction(deps.db, async (tx) => {
       const txDeps = { ...deps, db: tx };
       const target = session ?? (await createSession(txDeps.db, newSession));
