@@ -48,6 +48,8 @@ const plan = quick
       // 100 → 50 → 25 streams between the last level held and the first not held.
       refineSteps: 2,
     };
+// --pool=N: every backend's DATABASE_POOL_MAX (both deployments alike; default the product's 10).
+const poolMax = argument('pool') ? Number(argument('pool')) : undefined;
 // --levels=400,500: only these levels, no halvings (to look at one load closely).
 const onlyLevels = argument('levels')?.split(',').map(Number);
 if (onlyLevels) Object.assign(plan, { levels: onlyLevels, refineSteps: 0 });
@@ -81,13 +83,23 @@ async function cleanup() {
 process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 async function measure(mode: Deployment['mode']) {
-  deployment = await startDeployment({ mode, fake: fake!, pgServerUrl, redisUrl, tempDir });
+  deployment = await startDeployment({
+    mode,
+    fake: fake!,
+    pgServerUrl,
+    redisUrl,
+    tempDir,
+    poolMax,
+  });
   if (pinning) {
     pinning.serving(deployment.target.child.pid!);
     for (const other of deployment.others) pinning.rest(other.child.pid);
     for (const worker of deployment.workers) pinning.rest(worker.child.pid);
   }
-  log(`${mode}: ${mode === 'single' ? 1 : 2} backend(s) up, clients on ${deployment.target.url}`);
+  log(
+    `${mode}: ${mode === 'single' ? 1 : 2} backend(s) up, clients on ${deployment.target.url}` +
+      (poolMax ? `, DATABASE_POOL_MAX=${poolMax}` : ''),
+  );
   const ramp = await rampStreams(
     deployment,
     fake!,
@@ -196,6 +208,7 @@ try {
       {
         date: new Date().toISOString(),
         quick,
+        poolMax: poolMax ?? null,
         machine: { cores: os.availableParallelism(), loadAverageAfter: os.loadavg() },
         single: levels(single.ramp.levels),
         replicas: levels(replicas.ramp.levels),

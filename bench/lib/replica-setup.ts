@@ -41,6 +41,8 @@ export async function startDeployment(options: {
   pgServerUrl: string;
   redisUrl: string;
   tempDir: string;
+  /** DATABASE_POOL_MAX for every backend; the product's default (10) when not given. */
+  poolMax?: number | undefined;
 }): Promise<Deployment> {
   const database = await createThrowawayDatabase(options.pgServerUrl);
   const replicas = options.mode === 'replicas' ? 2 : 1;
@@ -50,6 +52,7 @@ export async function startDeployment(options: {
       dataDir: path.join(options.tempDir, 'data'),
       databaseUrl: database.url,
     }),
+    ...(options.poolMax ? { DATABASE_POOL_MAX: String(options.poolMax) } : {}),
     ...(replicas > 1
       ? {
           REDIS_URL: options.redisUrl,
