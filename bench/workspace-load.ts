@@ -226,6 +226,7 @@ const isWebUrl = (url: URL) => ['http:', 'https:', 'ws:', 'wss:'].includes(url.p
 /** What a kernel start is made of, in order (KERNEL_MARKS' names, then the page's "ready"). */
 const KERNEL_MARKS: Array<[mark: string, label: string]> = [
   ['worker', 'worker created'],
+  ['hintbook:kernel-script', 'Pyodide asked for'],
   ['hintbook:python-start', 'Python starts'],
   ['hintbook:start-packages-loaded', 'start packages loaded'],
   ['hintbook:kernel-modules-imported', 'kernel modules imported'],
