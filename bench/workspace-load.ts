@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request, Worker } from 'playwright-core';
 import { startFakeOpenAI, type FakeServer } from '../backend/src/test/fake-providers/index.js';
 import { guardNetwork, isLoopbackHost, launchBrowser } from '../e2e/support/browser.js';
 import { repoRoot } from '../e2e/support/nginx.js';
@@ -107,6 +107,11 @@ interface LoadResult {
   numpyMs: number | null;
   /** When each loading step began and the panel went, in ms since navigation start (in page). */
   steps: Array<{ step: string; atMs: number }>;
+  /**
+   * The kernel's worker on the same clock (ms since navigation): when it was created, and the
+   * marks jupyterlite/kernel/hintbook-pyodide.js sets in it (last kernel worker of the load).
+   */
+  kernelMarks: Array<{ mark: string; atMs: number }>;
   transfers: Transfer[];
   nginx: Sent[];
   nonLoopback: string[];
@@ -218,6 +223,34 @@ const RECORD_LOADING_STEPS = `
 
 const isWebUrl = (url: URL) => ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol);
 
+/** What a kernel start is made of, in order (KERNEL_MARKS' names, then the page's "ready"). */
+const KERNEL_MARKS: Array<[mark: string, label: string]> = [
+  ['worker', 'worker created'],
+  ['hintbook:kernel-script', 'Pyodide asked for'],
+  ['hintbook:python-start', 'Python starts'],
+  ['hintbook:start-packages-loaded', 'start packages loaded'],
+  ['hintbook:kernel-modules-imported', 'kernel modules imported'],
+];
+
+/** The kernel worker's creation and marks on the page's clock, or none if it is gone. */
+async function readKernelMarks(page: Page, worker: Worker | undefined) {
+  if (!worker) return [];
+  try {
+    const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+    const { origin, marks } = await worker.evaluate(() => ({
+      origin: performance.timeOrigin,
+      marks: performance
+        .getEntriesByType('mark')
+        .filter((entry) => entry.name.startsWith('hintbook:'))
+        .map((entry) => ({ mark: entry.name, atMs: entry.startTime })),
+    }));
+    const at = (ms: number) => Math.round(origin + ms - pageOrigin);
+    return [{ mark: 'worker', atMs: at(0) }, ...marks.map((m) => ({ ...m, atMs: at(m.atMs) }))];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * One load: a new tab in `context`, navigate to the workspace, wait until the loading panel is
  * gone ("kernel ready", as e2e/browser/workspace.test.ts waits for it), then run the first code
@@ -232,6 +265,10 @@ async function measureLoad(
 ): Promise<LoadResult> {
   const page = await context.newPage();
   await page.addInitScript({ content: RECORD_LOADING_STEPS });
+  let kernelWorker: Worker | undefined;
+  page.on('worker', (worker) => {
+    if (worker.url().includes('pyodide-kernel-extension')) kernelWorker = worker;
+  });
   const pending: Array<Promise<Transfer>> = [];
   const nonLoopback: string[] = [];
   let isCounting = true;
@@ -263,6 +300,7 @@ async function measureLoad(
   const steps = await page.evaluate(
     () => (window as unknown as { __benchSteps: LoadResult['steps'] }).__benchSteps,
   );
+  const kernelMarks = await readKernelMarks(page, kernelWorker);
   // Requests that started before "ready" and are still running (socket.io polling, autosave
   // probes) are given a moment to finish; a long poll that does not is counted as it stands.
   const drainUntil = performance.now() + 3_000;
@@ -298,7 +336,18 @@ async function measureLoad(
     console.warn(`warning: ${kind} run ${run}: import numpy did not finish: ${String(error)}`);
   }
   await page.close();
-  return { kind, run, readyMs, firstCellMs, numpyMs, steps, transfers, nginx, nonLoopback };
+  return {
+    kind,
+    run,
+    readyMs,
+    firstCellMs,
+    numpyMs,
+    steps,
+    kernelMarks,
+    transfers,
+    nginx,
+    nonLoopback,
+  };
 }
 
 /** Registers a new student through the UI (as the e2e test does) and finds the starter notebook. */
@@ -501,6 +550,13 @@ function report(figures: {
         return at.length ? seconds(median(at.map((s) => s.atMs))) : 'n/a';
       })
       .join(' / ');
+  // The kernel worker's marks on the same clock, median over the runs.
+  const kernelPhases = (runs: LoadResult[]) =>
+    KERNEL_MARKS.map(([mark]) => {
+      const at = runs.flatMap((load) => load.kernelMarks.filter((m) => m.mark === mark));
+      return at.length ? seconds(median(at.map((m) => m.atMs))) : 'n/a';
+    }).join(' / ');
+  const kernelLabels = KERNEL_MARKS.map(([, label]) => label).join(' / ');
   const nonLoopback = [
     ...new Set([...figures.setupBlocked, ...loads.flatMap((load) => load.nonLoopback)]),
   ];
@@ -556,6 +612,16 @@ function report(figures: {
     {
       metric: '  steps, warm: app up / notebook open / Python ready (since navigation)',
       measured: phases(warm),
+      target: '—',
+    },
+    {
+      metric: `  kernel, cold: ${kernelLabels} (since navigation)`,
+      measured: kernelPhases(cold),
+      target: '—',
+    },
+    {
+      metric: `  kernel, warm: ${kernelLabels} (since navigation)`,
+      measured: kernelPhases(warm),
       target: '—',
     },
     {
@@ -674,6 +740,7 @@ function report(figures: {
       firstCellMs: round(load.firstCellMs ?? NaN, 0),
       numpyMs: round(load.numpyMs ?? NaN, 0),
       steps: load.steps,
+      kernelMarks: load.kernelMarks,
       ...summaries[i],
     }));
   const resultsDir = path.join(repoRoot, 'bench/results');

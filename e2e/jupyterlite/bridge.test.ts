@@ -241,19 +241,24 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     // One kernel in all: the one started while the app loaded, now the notebook's, running in
     // the notebook's folder (the listing above).
     expect(kernelWorkers).toHaveLength(1);
-    // The start modules' bytecode is kept for the next start, under this build's lock hash only.
+    // The start modules' bytecode is kept for the next start, and the standard library's
+    // (recorded since Python started), under this build's lock hash only, in the one cache the
+    // SPA drops when the sign-in changes (frontend/src/features/workspace/kernel-bytecode.ts).
     const lockSha256 = createHash('sha256')
       .update(await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json')))
       .digest('hex');
     await expect
       .poll(() =>
         lite.evaluate(async () =>
-          (await (await caches.open('hintbook-bytecode')).keys()).map(
-            (r) => new URL(r.url).pathname,
-          ),
+          (await (await caches.open('hintbook-bytecode')).keys())
+            .map((r) => new URL(r.url).pathname)
+            .sort(),
         ),
       )
-      .toEqual([`/jupyterlite/static/pyodide/hintbook-bytecode/${lockSha256}.zip`]);
+      .toEqual([
+        `/jupyterlite/static/pyodide/hintbook-bytecode/${lockSha256}.stdlib`,
+        `/jupyterlite/static/pyodide/hintbook-bytecode/${lockSha256}.zip`,
+      ]);
 
     const raised = await request<RunResult>(page, { type: 'run-cell', index: 1 });
     expect(raised.ok).toBe(true);
@@ -377,6 +382,17 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     expect(where.result.stdout).toContain('cwd /drive/modules/check');
     expect(kernelWorkers).toBeGreaterThanOrEqual(1);
     await expect.poll(() => kernelWorkers - closedWorkers).toBe(1);
+    // This kernel started in the browser of the test above, which kept the standard library's
+    // bytecode: Python ran it instead of compiling those modules (python/stdlib/sitecustomize.py).
+    const kept = await request<CheckRun>(page, {
+      type: 'run-check',
+      cellId: 'helper',
+      program:
+        "import sitecustomize\nprint('kept standard modules run:', sitecustomize.kept_used() > 100)",
+      timeLimitMs: 10_000,
+    });
+    expect(kept.ok, JSON.stringify(kept.error)).toBe(true);
+    expect(kept.result.stdout).toContain('kept standard modules run: True');
 
     // A stand-in for the SPA's check program: it reads the code, runs it beside the student's
     // variables and prints one marked line.

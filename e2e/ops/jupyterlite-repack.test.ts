@@ -172,4 +172,12 @@ describe('repack_stored.py', () => {
     expect(later.equals(before[LATER_WHEEL]!)).toBe(true);
     expect(lock.packages.laterpkg.sha256).toBe(sha256(later));
   });
+
+  it("writes the repacked standard library's sha256 into the lock, so that the lock's own hash changes with it", async () => {
+    // hintbook-pyodide.js keeps the standard library's bytecode under the lock's sha256.
+    const lock = JSON.parse(await readFile(path.join(dir, 'pyodide-lock.json'), 'utf8'));
+    const stdlib = await readFile(path.join(dir, 'python_stdlib.zip'));
+    expect(lock.info.hintbook_stdlib_sha256).toBe(sha256(stdlib));
+    expect(lock.info.version).toBe('0.27.7');
+  });
 });

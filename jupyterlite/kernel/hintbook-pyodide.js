@@ -15,6 +15,9 @@
  * about the working folder, and that made the kernel start 1.5-2 s slower. It also puts back the
  * bytecode those imports compiled at the last start in this browser, or keeps it for the next
  * one (Cache Storage, keyed by the sha256 of pyodide-lock.json: hintbook_workspace/bytecode_cache.py).
+ * The standard library's bytecode is kept beside it under the same key (the lock holds the
+ * sha256 of python_stdlib.zip) and written to Pyodide's file system before Python starts, where
+ * the zip's sitecustomize.py serves it (python/stdlib/sitecustomize.py).
  *
  * A classic worker script: the kernel's worker runs importScripts(pyodideUrl) and then calls
  * self.loadPyodide(options).
@@ -23,6 +26,8 @@
 (function () {
   'use strict';
   self.loadPyodide = async function hintbookLoadPyodide(options) {
+    // Marks on the worker's clock, for bench/workspace-load.ts: where a kernel start goes.
+    mark('hintbook:kernel-script');
     const wrapper = self.loadPyodide;
     const { hintbookOnFirstImport = [], ...pyodideOptions } = options;
     // importScripts resolves against the worker's URL, not this file's: use indexURL, the
@@ -36,19 +41,40 @@
     }
     // Read beside Pyodide's own start: the key needs the lock, the cache is the browser's.
     const cached = readCachedBytecode(pyodideOptions.indexURL);
+    const fsInit = pyodideOptions.fsInit;
+    // Before Python starts, so that its own start already runs the kept standard library.
+    pyodideOptions.fsInit = async (FS, info) => {
+      const { stdlib } = await cached;
+      mark('hintbook:python-start');
+      if (stdlib) FS.writeFile(STDLIB_BYTECODE_FILE, stdlib);
+      if (fsInit) await fsInit(FS, info);
+    };
     const pyodide = await loadPyodide(pyodideOptions);
+    mark('hintbook:start-packages-loaded');
     await startKernelModules(pyodide, await cached);
+    mark('hintbook:kernel-modules-imported');
     return pyodide;
   };
 
+  function mark(name) {
+    try {
+      performance.mark(name);
+    } catch {
+      // Only the bench reads them.
+    }
+  }
+
   const BYTECODE_CACHE = 'hintbook-bytecode';
   const BYTECODE_FILE = '/tmp/hintbook-bytecode.zip';
+  // sitecustomize.py's KEPT_BYTECODE: read (and removed) while Python starts.
+  const STDLIB_BYTECODE_FILE = '/tmp/hintbook-stdlib-bytecode';
 
   /**
    * Imports the kernel's modules early (hintbook_workspace/early_imports.py), with their compiled
    * bytecode from the last start in this browser when the site has not changed since
-   * (hintbook_workspace/bytecode_cache.py), or keeping it for the next start. Any failure here
-   * only makes the start slower: the kernel imports what is missing itself.
+   * (hintbook_workspace/bytecode_cache.py), or keeping it for the next start; the same for the
+   * standard library's, recorded since Python started. Any failure here only makes the start
+   * slower: the kernel imports what is missing itself.
    */
   async function startKernelModules(pyodide, { url, data }) {
     let bytecode;
@@ -66,11 +92,19 @@
       earlyImports.run();
       earlyImports.destroy();
       bytecode.stop_writing();
+      // Always taken, so that recording stops before student code runs.
+      const entries = [];
+      if (bytecode.collect_stdlib(STDLIB_BYTECODE_FILE) > 0) {
+        entries.push([`${url}.stdlib`, pyodide.FS.readFile(STDLIB_BYTECODE_FILE)]);
+        pyodide.FS.unlink(STDLIB_BYTECODE_FILE);
+      }
       if (!restored && url && bytecode.collect(BYTECODE_FILE) > 0) {
-        const written = pyodide.FS.readFile(BYTECODE_FILE);
+        entries.push([`${url}.zip`, pyodide.FS.readFile(BYTECODE_FILE)]);
         pyodide.FS.unlink(BYTECODE_FILE);
+      }
+      if (url && entries.length) {
         // Not awaited: the kernel need not wait for the browser to store it.
-        keepInCache(url, written).catch((error) =>
+        keepInCache(url, entries).catch((error) =>
           console.warn('hintbook: bytecode not kept', error),
         );
       }
@@ -82,19 +116,33 @@
     }
   }
 
-  /** This site's kept bytecode, if any: { url, data }; url is null without Cache Storage. */
+  /**
+   * This site's kept bytecode, if any: { url, data, stdlib }; url (the entries' name without
+   * their .zip and .stdlib suffixes) is null without Cache Storage.
+   */
   async function readCachedBytecode(indexURL) {
     const url = await bytecodeCacheUrl(indexURL);
-    if (!url) return { url: null, data: null };
+    if (!url) return { url: null, data: null, stdlib: null };
+    const read = async (cache, entry) => {
+      const response = await cache.match(entry);
+      return response ? new Uint8Array(await response.arrayBuffer()) : null;
+    };
     try {
-      const response = await (await caches.open(BYTECODE_CACHE)).match(url);
-      return { url, data: response ? new Uint8Array(await response.arrayBuffer()) : null };
+      const cache = await caches.open(BYTECODE_CACHE);
+      const [data, stdlib] = await Promise.all([
+        read(cache, `${url}.zip`),
+        read(cache, `${url}.stdlib`),
+      ]);
+      return { url, data, stdlib };
     } catch {
-      return { url, data: null };
+      return { url, data: null, stdlib: null };
     }
   }
 
-  /** A Cache Storage key named by the sha256 of the site's lock, or null (no Cache Storage). */
+  /**
+   * A Cache Storage name from the sha256 of the site's lock, or null (no Cache Storage). The
+   * lock lists every package file's sha256 and python_stdlib.zip's (info.hintbook_stdlib_sha256).
+   */
   async function bytecodeCacheUrl(indexURL) {
     try {
       if (!self.caches || !self.crypto?.subtle) return null;
@@ -103,18 +151,24 @@
       if (!response.ok) return null;
       const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
       const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0'));
-      return new URL(`${BYTECODE_CACHE}/${hex.join('')}.zip`, indexURL).href;
+      return new URL(`${BYTECODE_CACHE}/${hex.join('')}`, indexURL).href;
     } catch {
       return null;
     }
   }
 
-  /** Keeps this site's bytecode and drops what earlier builds left. */
-  async function keepInCache(url, data) {
+  /** Keeps this site's new entries ([url, data]) and drops what earlier builds left. */
+  async function keepInCache(url, entries) {
     const cache = await caches.open(BYTECODE_CACHE);
+    const current = new Set([`${url}.zip`, `${url}.stdlib`]);
     for (const request of await cache.keys()) {
-      if (request.url !== url) await cache.delete(request);
+      if (!current.has(request.url)) await cache.delete(request);
     }
-    await cache.put(url, new Response(data, { headers: { 'Content-Type': 'application/zip' } }));
+    for (const [entry, data] of entries) {
+      await cache.put(
+        entry,
+        new Response(data, { headers: { 'Content-Type': 'application/octet-stream' } }),
+      );
+    }
   }
 })();

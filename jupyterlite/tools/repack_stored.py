@@ -113,6 +113,10 @@ def main() -> int:
             digest = hashlib.sha256((args.dist_dir / file_name).read_bytes()).hexdigest()
             by_file[file_name]["sha256"] = digest
         print(f"repack_stored: {file_name}: {sizes[0] / 1e6:.2f} → {sizes[1] / 1e6:.2f} MB gzipped")
+    # The lock's sha256 names the kernel's kept bytecode in the browser (hintbook-pyodide.js),
+    # the standard library's included: the lock must change whenever the zip does.
+    stdlib_digest = hashlib.sha256((args.dist_dir / STDLIB).read_bytes()).hexdigest()
+    lock.setdefault("info", {})["hintbook_stdlib_sha256"] = stdlib_digest
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"repack_stored: {saved / 1e6:.2f} MB less with gzip (more with brotli)")
     return 0

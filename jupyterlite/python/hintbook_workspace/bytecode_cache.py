@@ -82,3 +82,20 @@ def restore(path: str) -> int:
                 file.write(archive.read(name))
             count += 1
     return count
+
+
+def collect_stdlib(path: str) -> int:
+    """Write the standard library's bytecode recorded since Python started (python_stdlib.zip's
+    sitecustomize.py) to `path` and stop recording; returns its size, 0 when nothing was
+    recorded (kept bytecode was put back at this start)."""
+    try:
+        import sitecustomize
+    except ImportError:
+        return 0
+    take = getattr(sitecustomize, "take_recorded", None)
+    data = take() if take is not None else None
+    if not data:
+        return 0
+    with open(path, "wb") as file:
+        file.write(data)
+    return len(data)
