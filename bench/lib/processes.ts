@@ -134,8 +134,6 @@ export async function startBackend(
     process.execPath,
     [
       '--expose-gc',
-      // As the production start command (backend/Dockerfile, backend/package.json).
-      '--max-semi-space-size=64',
       // BENCH_BACKEND_NODE_FLAGS: extra V8/Node flags for the backend (e.g. a GC setting to try).
       ...(process.env.BENCH_BACKEND_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       // BENCH_CPU_PROF=1: a V8 CPU profile of the backend lands in bench/results/ (hot spots).
