@@ -3,13 +3,25 @@
 // event-loop delay from inside (perf_hooks' native histogram, negligible cost) and answers the
 // bench over the IPC channel: {type:'reset'} | {type:'stats'} | {type:'gc'}.
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 // The histogram holds whole timer intervals; the delay is what exceeds the resolution.
 const RESOLUTION_MS = 5;
 const loopDelay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 const delayMs = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
 loopDelay.enable();
+// Garbage collection pauses, by kind (V8's minor = scavenge, major = mark-sweep-compact).
+const GC_KINDS = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
+let gc = {};
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = GC_KINDS[entry.detail?.kind] ?? 'other';
+    const seen = (gc[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    seen.count += 1;
+    seen.totalMs += entry.duration;
+    seen.maxMs = Math.max(seen.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 let cpuMark = process.cpuUsage();
 let wallMark = performance.now();
 
@@ -29,6 +41,7 @@ function snapshot() {
     rssKb: vmRssKb(),
     heapUsedKb: memory.heapUsed / 1024,
     externalKb: memory.external / 1024,
+    gc,
   };
 }
 
@@ -36,6 +49,7 @@ if (process.send) {
   process.on('message', async (message) => {
     if (message?.type === 'reset') {
       loopDelay.reset();
+      gc = {};
       cpuMark = process.cpuUsage();
       wallMark = performance.now();
       process.send({ type: 'probe', ok: true });

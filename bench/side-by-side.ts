@@ -14,6 +14,7 @@ import {
   type BackendProcess,
   type ClientWorker,
   type FakeProcess,
+  type ProbeSnapshot,
 } from './lib/processes.js';
 import { CLASSIFICATION_ANSWER } from './lib/protocol.js';
 import { printTable, type Row } from './lib/report.js';
@@ -193,6 +194,7 @@ async function main() {
   );
   log(`${STREAMS} students connected; ${TURNS} questions each`);
   const loadBefore = os.loadavg();
+  await backend.probe('reset');
   const answerMs = fake.timing.firstTokenMs + CHUNKS * fake.timing.perTokenMs;
   const results = (await Promise.all(
     workers.map((worker) =>
@@ -214,6 +216,7 @@ async function main() {
     ),
   )) as RunResult[];
   const loadAfter = os.loadavg();
+  const backendStats = await backend.probe('stats');
   const turns: TurnRecord[] = results.flatMap((result) => result.turns);
   const directMeanwhile = summarizeValues(
     results.flatMap((result) => result.directFirstTokenMs ?? []),
@@ -284,6 +287,11 @@ async function main() {
       target: '—',
     },
     {
+      metric: "  the backend's event-loop delay p50 / p99 / max while the turns ran; its GC pauses",
+      measured: `${ms(backendStats.loopDelayP50Ms)} / ${ms(backendStats.loopDelayP99Ms)} / ${ms(backendStats.loopDelayMaxMs)}; ${describeGc(backendStats.gc)}; CPU ${round(backendStats.cpuPercent, 0)} %, RSS ${Math.round(backendStats.rssKb / 1024)} MB`,
+      target: '—',
+    },
+    {
       metric:
         'provider round trips before the first answer token (answer call within 25 ms of one ending)',
       measured: `${side.waitedFor} in ${side.turnsThatWaited} of ${side.turns} turns`,
@@ -323,8 +331,20 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     path.join(resultsDir, `side-by-side-${database ? 'postgres' : 'pglite'}.json`),
-    `${JSON.stringify({ date: new Date().toISOString(), quick, timing: fake.timing, loadBefore, loadAfter, direct, directMeanwhile, directShare, side, stopped, rows }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, timing: fake.timing, loadBefore, loadAfter, backendStats, direct, directMeanwhile, directShare, side, stopped, rows }, null, 2)}\n`,
   );
+}
+
+/** `minor 1200 × (total 900 ms, max 4.1 ms), major …`: the backend's GC pauses by kind. */
+function describeGc(gc: ProbeSnapshot['gc']): string {
+  const kinds = Object.entries(gc);
+  if (kinds.length === 0) return 'no GC';
+  return kinds
+    .map(
+      ([kind, seen]) =>
+        `${kind} ${seen.count} × (total ${Math.round(seen.totalMs)} ms, max ${round(seen.maxMs, 1)} ms)`,
+    )
+    .join(', ');
 }
 
 let failed = false;

@@ -113,6 +113,8 @@ export interface ProbeSnapshot {
   rssKb: number;
   heapUsedKb: number;
   externalKb: number;
+  /** Garbage collection pauses since the last reset, by kind (minor = scavenge). */
+  gc: Record<string, { count: number; totalMs: number; maxMs: number }>;
 }
 
 export interface BackendProcess {
@@ -132,6 +134,8 @@ export async function startBackend(
     process.execPath,
     [
       '--expose-gc',
+      // BENCH_BACKEND_NODE_FLAGS: extra V8/Node flags for the backend (e.g. a GC setting to try).
+      ...(process.env.BENCH_BACKEND_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       // BENCH_CPU_PROF=1: a V8 CPU profile of the backend lands in bench/results/ (hot spots).
       ...(process.env.BENCH_CPU_PROF
         ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results')}`]

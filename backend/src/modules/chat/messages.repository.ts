@@ -228,6 +228,69 @@ export async function markReplaced(db: Db, messageIds: string[], now: Date): Pro
 }
 
 /** Questions sent by the user since `since` (the per-minute turn limit). */
+/** What a send checks before it may start a turn (`findSendChecks`). */
+export interface SendChecks {
+  /** The conversation, when one was named and the student owns it. */
+  session: SessionRow | undefined;
+  /** The student's earlier message with this client id: the send was made before. */
+  earlier: Pick<MessageRow, 'id' | 'role' | 'sessionId' | 'replyToId'> | undefined;
+  /** The student's questions since `since` (the rate limit's window). */
+  recentQuestions: number;
+}
+
+/**
+ * A send's own checks in one statement, so one pool checkout and one round trip stand before
+ * the turn instead of three: the named conversation (only the student's own, as
+ * `findOwnedSession`), an earlier message with the same client id (as `findMessageByClientId`),
+ * and the questions counted for the rate limit (as `countQuestionsSince`).
+ */
+export async function findSendChecks(
+  db: Db,
+  input: { userId: string; sessionId?: string | undefined; clientMessageId: string; since: Date },
+): Promise<SendChecks> {
+  const earlier = db
+    .select({
+      id: messages.id,
+      role: messages.role,
+      sessionId: messages.sessionId,
+      replyToId: messages.replyToId,
+    })
+    .from(messages)
+    .where(
+      and(eq(messages.userId, input.userId), eq(messages.clientMessageId, input.clientMessageId)),
+    )
+    .limit(1)
+    .as('earlier');
+  const [row] = await db
+    .select({
+      session: sessionColumns,
+      earlier: {
+        id: earlier.id,
+        role: earlier.role,
+        sessionId: earlier.sessionId,
+        replyToId: earlier.replyToId,
+      },
+      recentQuestions: sql<number>`(select count(*)::int from ${messages} where ${and(
+        eq(messages.userId, input.userId),
+        eq(messages.role, 'user'),
+        gt(messages.createdAt, input.since),
+      )})`,
+    })
+    .from(sql`(select 1) as one`)
+    .leftJoin(
+      chatSessions,
+      input.sessionId
+        ? and(eq(chatSessions.id, input.sessionId), eq(chatSessions.userId, input.userId))
+        : sql`false`,
+    )
+    .leftJoinLateral(earlier, sql`true`);
+  return {
+    session: row?.session ?? undefined,
+    earlier: row?.earlier ?? undefined,
+    recentQuestions: Number(row?.recentQuestions ?? 0),
+  };
+}
+
 export async function countQuestionsSince(db: Db, userId: string, since: Date): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)::int` })

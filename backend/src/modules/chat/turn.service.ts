@@ -13,6 +13,7 @@ import { withTransaction } from '../../db/transaction.js';
 import type { UserRow } from '../users/users.types.js';
 import {
   checkTurnLimits,
+  RATE_LIMIT_WINDOW_MS,
   reserveTurn,
   settleReservation,
   type TurnLimitsCheck,
@@ -34,6 +35,7 @@ import {
   findLastVisibleQuestion,
   findMessageByClientId,
   findOwnedMessage,
+  findSendChecks,
   insertMessage,
   insertQuestionWithAnswer,
   insertTurn,
@@ -79,12 +81,22 @@ export async function sendQuestion(
   if (payload.content.length > deps.limits.messageMaxLength)
     throw messageTooLong(deps.limits.messageMaxLength);
 
-  // Independent of each other, and each one delays the first token: side by side. A limit's
-  // refusal counts only once the send is known to be new.
-  const limitsChecked = checkLimits(deps, user.id);
+  // Independent of each other, and each one delays the first token: side by side. The send's
+  // own checks (the conversation, an earlier send with this id, the rate limit's count) are one
+  // statement; a limit's refusal counts only once the send is known to be new.
+  const sendChecks = findSendChecks(deps.db, {
+    userId: user.id,
+    sessionId: payload.sessionId,
+    clientMessageId: payload.clientMessageId,
+    since: new Date(deps.clock().getTime() - RATE_LIMIT_WINDOW_MS),
+  });
+  sendChecks.catch(() => undefined);
+  const limitsChecked = checkLimits(deps, user.id, () =>
+    sendChecks.then((checks) => checks.recentQuestions),
+  );
   limitsChecked.catch(() => undefined);
   const sessionRead = payload.sessionId
-    ? findOwnedSession(deps.db, user.id, payload.sessionId).then((found) => {
+    ? sendChecks.then(({ session: found }) => {
         if (found) deps.sessionScopes?.remember(found);
         return found;
       })
@@ -102,7 +114,7 @@ export async function sendQuestion(
       ? startEarlyReads(deps, user, payload, payload.sessionId, knownScope ?? sessionRead)
       : undefined;
   const [duplicate, found, notebookScope] = await Promise.all([
-    findDuplicate(deps.db, user.id, payload.clientMessageId),
+    sendChecks.then(({ earlier }) => earlier && duplicateOf(deps.db, earlier)),
     sessionRead,
     // A first question from the workspace opens a conversation about that notebook.
     !payload.sessionId && payload.notebook
@@ -338,13 +350,20 @@ function startEarlyReads(
   return { reads, vault };
 }
 
-/** Checks the rate limit and reads how far the student is from the others (quota.service.ts). */
-function checkLimits(deps: TurnDeps, userId: string): Promise<TurnLimitsCheck> {
+/**
+ * Checks the rate limit and reads how far the student is from the others (quota.service.ts).
+ * `recentQuestions` gives the rate limit's count when the caller reads it already.
+ */
+function checkLimits(
+  deps: TurnDeps,
+  userId: string,
+  recentQuestions?: () => Promise<number>,
+): Promise<TurnLimitsCheck> {
   return checkTurnLimits(
     { db: deps.db, limits: deps.limits, clock: deps.clock },
     userId,
     deps.spending?.estimate() ?? { tokens: 0, costUsd: 0 },
-    (since) => countQuestionsSince(deps.db, userId, since),
+    recentQuestions ?? ((since) => countQuestionsSince(deps.db, userId, since)),
     deps.activeTurns.running().length,
   );
 }
@@ -410,7 +429,14 @@ async function findDuplicate(
   clientMessageId: string,
 ): Promise<TurnStarted | undefined> {
   const existing = await findMessageByClientId(db, userId, clientMessageId);
-  if (!existing) return undefined;
+  return existing ? duplicateOf(db, existing) : undefined;
+}
+
+/** The turn an earlier send with the same client id started. */
+async function duplicateOf(
+  db: Db,
+  existing: Pick<MessageRow, 'id' | 'role' | 'sessionId' | 'replyToId'>,
+): Promise<TurnStarted> {
   if (existing.role === 'assistant') {
     // The id of a retry: the answer it started is the turn.
     return {

@@ -79,6 +79,9 @@ export const OVERLAP_MARGIN_TURNS = 4;
  * reservation sums) whether the student is far enough from every allowance and the budget for
  * the answer to start beside the reservation. Near a limit the turn reserves first.
  */
+/** The rate limit counts a student's questions over this window. */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+
 export async function checkTurnLimits(
   deps: QuotaDeps,
   userId: string,
@@ -94,7 +97,7 @@ export async function checkTurnLimits(
   const seen = seenTotals(deps.db, userId, now.getTime());
   const [limits, recent, totals] = await Promise.all([
     limitsForUser(deps, userId),
-    countQuestionsSince(new Date(now.getTime() - 60_000)),
+    countQuestionsSince(new Date(now.getTime() - RATE_LIMIT_WINDOW_MS)),
     seen ??
       (hasLimits(deps.limits) ? sumSpendingTotals(deps.db, { userId, ...windows, now }) : null),
   ]);
