@@ -161,33 +161,30 @@ export async function sendQuestion(
   // The question and its placeholder answer, together or not at all: one statement with the
   // conversation it opens or continues; an edit (which also hides the question it replaces) in a
   // transaction.
+  const rows = {
+    userId: user.id,
+    content: payload.content,
+    clientMessageId: payload.clientMessageId,
+    createdAt: now,
+    ids,
+    ownerId: deps.leases?.ownerId,
+  };
   const store = () =>
     payload.replacesMessageId
-      ? storeEdit()
+      ? storeEdit(payload.replacesMessageId)
       : insertTurn(deps.db, {
+          ...rows,
           sessionId: ids.sessionId,
-          userId: user.id,
-          content: payload.content,
-          clientMessageId: payload.clientMessageId,
-          createdAt: now,
-          ids,
-          ownerId: deps.leases?.ownerId,
           newSession: session ? undefined : newSession,
         });
-  const storeEdit = () =>
+  const storeEdit = (replacedId: string) =>
     withTransaction(deps.db, async (tx) => {
       const txDeps = { ...deps, db: tx };
       const target = session ?? (await createSession(txDeps.db, newSession));
-      if (payload.replacesMessageId)
-        await replaceLastQuestion(txDeps, target, user.id, payload.replacesMessageId);
+      await replaceLastQuestion(txDeps, target, user.id, replacedId);
       const { question, answer } = await insertQuestionWithAnswer(txDeps.db, {
+        ...rows,
         sessionId: target.id,
-        userId: user.id,
-        content: payload.content,
-        clientMessageId: payload.clientMessageId,
-        createdAt: now,
-        ids,
-        ownerId: deps.leases?.ownerId,
       });
       if (session) await touchSession(txDeps.db, target.id, now);
       return { session: target, question, answer };
