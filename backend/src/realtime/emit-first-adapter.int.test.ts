@@ -18,6 +18,10 @@ const redisUrl = process.env.TEST_REDIS_URL;
 const PUBLISH_DELAY_MS = 150;
 const ROOM = 'user:u1';
 
+/** A stream entry's data as the adapter parses it (the client's parse of the packet is an array). */
+const isStreamEntryWith = (text: unknown, marker: string) =>
+  typeof text === 'string' && text.startsWith('{"packet"') && text.includes(marker);
+
 interface Received {
   name: string;
   args: unknown[];
@@ -118,20 +122,41 @@ describe.skipIf(!redisUrl)('the emit-first adapter on two replicas', () => {
     onB.socket.close();
   });
 
-  it('leaves its own stream entries unparsed; the other replica parses them', async () => {
+  it('leaves its own stream entries unparsed; the other replica parses them for its socket', async () => {
+    const onB = await listen(urlB);
     const marker = `own-entry-${randomBytes(4).toString('hex')}`;
     const parse = vi.spyOn(JSON, 'parse');
     const parsedWithMarker = () =>
-      parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes(marker)).length;
+      parse.mock.calls.filter(([text]) => isStreamEntryWith(text, marker)).length;
     try {
-      // No sockets: only the two adapters read this entry.
       a.to(ROOM).emit('chat:delta', { seq: 1, text: marker });
-      await until(() => parsedWithMarker() >= 1);
+      await until(() => onB.received.length === 1);
       // Both readers have had time for their next XREAD (blockTimeInMs 500).
       await sleep(800);
       expect(parsedWithMarker()).toBe(1);
     } finally {
       parse.mockRestore();
+      onB.socket.close();
+    }
+  });
+
+  it('leaves another replica’s entry unparsed when none of its rooms has a socket here', async () => {
+    const onB = await listen(urlB);
+    const marker = `no-socket-here-${randomBytes(4).toString('hex')}`;
+    const parse = vi.spyOn(JSON, 'parse');
+    const parsedWithMarker = () =>
+      parse.mock.calls.filter(([text]) => isStreamEntryWith(text, marker)).length;
+    try {
+      // B's socket is in ROOM, not in this one; then a delta to ROOM shows B has read past both.
+      a.to('user:nobody-here').emit('chat:delta', { seq: 1, text: marker });
+      a.to(ROOM).emit('chat:delta', { seq: 2, text: 'after' });
+      await until(() => onB.received.length === 1);
+      await sleep(800);
+      expect(onB.received.map(({ args }) => args[0])).toEqual([{ seq: 2, text: 'after' }]);
+      expect(parsedWithMarker()).toBe(0);
+    } finally {
+      parse.mockRestore();
+      onB.socket.close();
     }
   });
 

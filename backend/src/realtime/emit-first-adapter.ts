@@ -15,9 +15,16 @@ interface Packet {
 /** ClusterAdapter's protected publish: the XADD, resolving to the entry's stream offset. */
 type Publish = (message: { type: MessageType; data: unknown }) => Promise<string>;
 
-/** The Redis streams adapter's entry handler: the raw stream fields, before JSON.parse. */
+/** The Redis streams adapter's stream entry: plain fields, `data` still JSON (or msgpack). */
+interface RawMessage {
+  uid?: string;
+  /** Added here (see `roomsField`): the broadcast's rooms, as a JSON array. */
+  rooms?: string;
+}
+/** The Redis streams adapter's entry handler and encoder (public on the class, not in the types). */
 interface RawMessageHandler {
-  onRawMessage?: (rawMessage: { uid?: string }, offset: string) => void;
+  onRawMessage?: (rawMessage: RawMessage, offset: string) => void;
+  encode?: (message: { type: MessageType; data?: unknown }) => RawMessage;
 }
 
 const EVENT_PACKET = 2;
@@ -61,13 +68,28 @@ export function emitFirstAdapter(
     // streaming the answers that is a JSON.parse per delta it sent. The entry's uid is a plain
     // field, so own entries are dropped here, unparsed (ClusterAdapter ignores them anyway).
     const ownUid = (adapter as unknown as { uid: string }).uid;
-    const onRawMessage = (adapter as unknown as RawMessageHandler).onRawMessage?.bind(adapter);
+    const raw = adapter as unknown as RawMessageHandler;
+    const onRawMessage = raw.onRawMessage?.bind(adapter);
     if (onRawMessage) {
-      (adapter as unknown as RawMessageHandler).onRawMessage = (rawMessage, offset) => {
+      raw.onRawMessage = (rawMessage, offset) => {
         if (rawMessage.uid === ownUid) return;
+        // Another replica's broadcast to rooms with no socket here (with several replicas, the
+        // deltas of nearly every other student): nothing to deliver, so not parsed either.
+        // Without this each replica parsed every delta of every other one, a cost that grows
+        // with the square of the replicas. Entries without the field are parsed as before.
+        if (rawMessage.rooms !== undefined && !hasLocalSocket(rawMessage.rooms)) return;
         onRawMessage(rawMessage, offset);
       };
     }
+    const hasLocalSocket = (rooms: string) => {
+      try {
+        return (JSON.parse(rooms) as string[]).some((room) => adapter.rooms.has(room));
+      } catch {
+        return true; // not ours to judge: the library's own parse decides
+      }
+    };
+    const encode = raw.encode?.bind(adapter);
+    if (encode) raw.encode = (message) => roomsField(message, encode(message));
 
     adapter.broadcast = (packet: Packet, opts: BroadcastOptions) => {
       const rooms = [...opts.rooms];
@@ -109,6 +131,22 @@ export function emitFirstAdapter(
     };
     return adapter;
   };
+}
+
+/**
+ * A broadcast to rooms carries them in a plain field too, so a replica can drop an entry for rooms
+ * it has no socket in without parsing its data. Not for a broadcast that waits for every replica's
+ * answer (`requestId`: each must reply, sockets or not), nor one to every socket (no rooms).
+ */
+function roomsField(
+  message: { type: MessageType; data?: unknown },
+  rawMessage: RawMessage,
+): RawMessage {
+  if (message.type !== MessageType.BROADCAST) return rawMessage;
+  const data = message.data as { requestId?: string; opts?: { rooms?: string[] } } | undefined;
+  const rooms = data?.opts?.rooms;
+  if (data?.requestId !== undefined || !rooms?.length) return rawMessage;
+  return { ...rawMessage, rooms: JSON.stringify(rooms) };
 }
 
 /** Events without an acknowledgement that may not be dropped (ClusterAdapter's own rule). */
