@@ -98,6 +98,21 @@ describe('mock provider', () => {
     expect(neutral.usage.inputTokens).toBe(5);
   });
 
+  it('keeps a script marked for one kind of call for that kind, whichever call comes first', async () => {
+    const mock = createMockProvider();
+    const schema = {
+      name: 'classify',
+      jsonSchema: { type: 'object', properties: { wantsMore: { type: 'boolean' } } },
+      parse: (value: unknown) => value as { wantsMore: boolean },
+    };
+    mock.enqueue({ for: 'structured', structured: { wantsMore: true } }, { text: 'answer' });
+    // The answer's call reaches the provider before the classification beside it.
+    const events = await drain(mock.streamChat(request, { signal: signal() }));
+    expect(events[0]).toEqual({ type: 'delta', text: 'answer' });
+    const classified = await mock.generateStructured({ ...request, schema }, { signal: signal() });
+    expect(classified.value).toEqual({ wantsMore: true });
+  });
+
   it('reports a value the schema rejects as bad_response', async () => {
     const mock = createMockProvider();
     mock.enqueue({ structured: 'nonsense' });

@@ -56,6 +56,12 @@ export interface MockScript {
   structured?: unknown;
   /** Overrides the word counts. */
   usage?: Partial<TokenUsage>;
+  /**
+   * Only for this kind of call; a call of the other kind takes the next script after it. For a
+   * turn whose classification runs beside its answer: which of the two reaches the provider
+   * first is not fixed.
+   */
+  for?: 'stream' | 'structured';
 }
 
 export interface MockCall {
@@ -128,7 +134,10 @@ export function createMockProvider(settings: MockSettings = {}): MockProvider {
   const calls: MockCall[] = [];
   let fallback: MockScript | undefined;
 
-  const next = (): MockScript => queue.shift() ?? fallback ?? {};
+  const next = (kind: MockCall['kind']): MockScript => {
+    const index = queue.findIndex((script) => script.for === undefined || script.for === kind);
+    return (index === -1 ? undefined : queue.splice(index, 1)[0]) ?? fallback ?? {};
+  };
   const inputTokens = (request: { system: string; messages: ChatRequest['messages'] }) =>
     countWords(request.system) +
     request.messages.reduce((sum, message) => sum + countWords(message.content), 0);
@@ -154,7 +163,7 @@ export function createMockProvider(settings: MockSettings = {}): MockProvider {
       system: request.system,
       messages: request.messages,
     });
-    const script = next();
+    const script = next('stream');
     const words = (script.text ?? DEMO_ANSWER).split(' ').filter(Boolean);
     const usage: TokenUsage = {
       inputTokens: script.usage?.inputTokens ?? inputTokens(request),
@@ -194,7 +203,7 @@ export function createMockProvider(settings: MockSettings = {}): MockProvider {
       messages: request.messages,
       schemaName: request.schema.name,
     });
-    const script = next();
+    const script = next('structured');
     const raw =
       script.structured !== undefined ? script.structured : neutralValue(request.schema.jsonSchema);
     const text = JSON.stringify(raw);
