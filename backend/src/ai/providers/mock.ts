@@ -59,7 +59,7 @@ export interface MockScript {
   /**
    * Only for this kind of call; a call of the other kind takes the next script after it. For a
    * turn whose classification runs beside its answer: which of the two reaches the provider
-   * first is not fixed.
+   * first is not fixed. A script with `structured` is for structured calls unless it says.
    */
   for?: 'stream' | 'structured';
 }
@@ -135,7 +135,10 @@ export function createMockProvider(settings: MockSettings = {}): MockProvider {
   let fallback: MockScript | undefined;
 
   const next = (kind: MockCall['kind']): MockScript => {
-    const index = queue.findIndex((script) => script.for === undefined || script.for === kind);
+    const index = queue.findIndex((script) => {
+      const only = script.for ?? (script.structured !== undefined ? 'structured' : undefined);
+      return only === undefined || only === kind;
+    });
     return (index === -1 ? undefined : queue.splice(index, 1)[0]) ?? fallback ?? {};
   };
   const inputTokens = (request: { system: string; messages: ChatRequest['messages'] }) =>
