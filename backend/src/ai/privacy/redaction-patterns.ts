@@ -117,12 +117,35 @@ function isPlaceholderValue(value: string): boolean {
   return /^[<{$]|^(.)\1*$|^\.\.\.|^(your|my)[_ -]|^changeme$|⟦/i.test(value);
 }
 
+/**
+ * The students' own name and email patterns, compiled once each. Compiling one (a `u` pattern
+ * with `\\p{…}` classes above all) costs far more than running it over a message, and V8 does not
+ * keep compiled patterns for long: on a loaded backend compiling them again for every text was
+ * most of redaction's time (bench/README.md, issue 13).
+ * Safe to share: `matchesOf` resets `lastIndex` and runs each to the end without yielding.
+ */
+const identityPatterns = new Map<string, RegExp>();
+const MAX_IDENTITY_PATTERNS = 2_000;
+
+function identityPattern(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let pattern = identityPatterns.get(key);
+  if (!pattern) {
+    // The oldest goes first: students active now are the ones asking.
+    if (identityPatterns.size >= MAX_IDENTITY_PATTERNS)
+      identityPatterns.delete(identityPatterns.keys().next().value!);
+    pattern = new RegExp(source, flags);
+    identityPatterns.set(key, pattern);
+  }
+  return pattern;
+}
+
 function findIdentity(text: string, identity: StudentIdentity | undefined): SensitiveSpan[] {
   if (!identity) return [];
   const spans: SensitiveSpan[] = [];
   const email = identity.email.trim();
   if (email) {
-    const pattern = new RegExp(`(?<![\\w.%+-])${escape(email)}(?![\\w-])`, 'gi');
+    const pattern = identityPattern(`(?<![\\w.%+-])${escape(email)}(?![\\w-])`, 'gi');
     for (const match of matchesOf(pattern, text)) {
       spans.push({
         ...span(match.index, match.index + email.length, 'email', email),
@@ -133,7 +156,10 @@ function findIdentity(text: string, identity: StudentIdentity | undefined): Sens
   for (const name of identity.names) {
     const trimmed = name.trim();
     if (trimmed.length < 3 || TOO_COMMON_TO_BE_A_NAME.has(trimmed.toLowerCase())) continue;
-    const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${escape(trimmed)}(?![\\p{L}\\p{N}_])`, 'giu');
+    const pattern = identityPattern(
+      `(?<![\\p{L}\\p{N}_])${escape(trimmed)}(?![\\p{L}\\p{N}_])`,
+      'giu',
+    );
     for (const match of matchesOf(pattern, text)) {
       spans.push({
         ...span(match.index, match.index + match[0].length, 'name', trimmed),

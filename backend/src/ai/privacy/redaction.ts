@@ -1,9 +1,5 @@
-import {
-  findSensitiveSpans,
-  REDACTION_KINDS,
-  type RedactionKind,
-  type StudentIdentity,
-} from './redaction-patterns.js';
+import { REDACTION_KINDS, type RedactionKind, type StudentIdentity } from './redaction-patterns.js';
+import { sharedSpanCache, spanOptionsKey, type SpanCache } from './span-cache.js';
 
 export { REDACTION_KINDS, type RedactionKind, type StudentIdentity };
 
@@ -13,6 +9,8 @@ export type RedactionCounts = Record<RedactionKind, number>;
 export interface RedactionOptions {
   kinds: ReadonlySet<RedactionKind>;
   identity?: StudentIdentity | undefined;
+  /** Where found spans are kept between calls; the process's own unless a test gives one. */
+  spanCache?: SpanCache;
 }
 
 /**
@@ -40,11 +38,13 @@ export function createRedactionVault(options: RedactionOptions): RedactionVault 
   const placeholderOf = new Map<string, string>();
   const valueOf = new Map<string, string>();
   const counters: RedactionCounts = { name: 0, email: 0, phone: 0, secret: 0 };
+  const spanCache = options.spanCache ?? sharedSpanCache;
+  const optionsKey = spanOptionsKey(options);
 
   return {
     redact(text) {
       if (options.kinds.size === 0 || text === '') return text;
-      const spans = findSensitiveSpans(text, options);
+      const spans = spanCache.spansOf(text, options, optionsKey);
       if (spans.length === 0) return text;
       let result = '';
       let from = 0;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { answerOwners, chatSessions, messages } from '../../db/schema/index.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { jsonbOrNull } from '../../db/raw.js';
 import { sessionColumns, type NewSessionRow, type SessionRow } from './sessions.repository.js';
 
@@ -248,6 +249,23 @@ export async function findSendChecks(
   db: Db,
   input: { userId: string; sessionId?: string | undefined; clientMessageId: string; since: Date },
 ): Promise<SendChecks> {
+  const [row] = await sendChecksOn(db).execute({
+    userId: input.userId,
+    // No conversation yet: `id = null` joins nothing, as no conversation found.
+    sessionId: input.sessionId ?? null,
+    clientMessageId: input.clientMessageId,
+    since: input.since.toISOString(),
+  });
+  return {
+    session: row?.session ?? undefined,
+    earlier: row?.earlier ?? undefined,
+    recentQuestions: Number(row?.recentQuestions ?? 0),
+  };
+}
+
+/** Every send runs it: built once, run with its values (db/prepared.ts). */
+const sendChecksOn = preparedPerDb((db) => {
+  const userId = sql.placeholder('userId');
   const earlier = db
     .select({
       id: messages.id,
@@ -257,11 +275,14 @@ export async function findSendChecks(
     })
     .from(messages)
     .where(
-      and(eq(messages.userId, input.userId), eq(messages.clientMessageId, input.clientMessageId)),
+      and(
+        eq(messages.userId, userId),
+        eq(messages.clientMessageId, sql.placeholder('clientMessageId')),
+      ),
     )
     .limit(1)
     .as('earlier');
-  const [row] = await db
+  return db
     .select({
       session: sessionColumns,
       earlier: {
@@ -271,25 +292,19 @@ export async function findSendChecks(
         replyToId: earlier.replyToId,
       },
       recentQuestions: sql<number>`(select count(*)::int from ${messages} where ${and(
-        eq(messages.userId, input.userId),
+        eq(messages.userId, userId),
         eq(messages.role, 'user'),
-        gt(messages.createdAt, input.since),
+        gt(messages.createdAt, sql.placeholder('since')),
       )})`,
     })
     .from(sql`(select 1) as one`)
     .leftJoin(
       chatSessions,
-      input.sessionId
-        ? and(eq(chatSessions.id, input.sessionId), eq(chatSessions.userId, input.userId))
-        : sql`false`,
+      and(eq(chatSessions.id, sql.placeholder('sessionId')), eq(chatSessions.userId, userId)),
     )
-    .leftJoinLateral(earlier, sql`true`);
-  return {
-    session: row?.session ?? undefined,
-    earlier: row?.earlier ?? undefined,
-    recentQuestions: Number(row?.recentQuestions ?? 0),
-  };
-}
+    .leftJoinLateral(earlier, sql`true`)
+    .prepare('find_send_checks');
+});
 
 export async function countQuestionsSince(db: Db, userId: string, since: Date): Promise<number> {
   const [row] = await db
@@ -429,10 +444,26 @@ export async function listConversationForAnswer(
   beforeSeq: number,
   recent: number,
 ): Promise<{ rows: MessageRow[]; summarizedThroughSeq: number; summary: string | null }> {
+  const rows = await conversationForAnswerOn(db).execute({
+    sessionId,
+    beforeSeq,
+    recentOffset: recent - 1,
+  });
+  return {
+    rows: rows.flatMap((row) => (row.message ? [row.message] : [])),
+    summarizedThroughSeq: rows[0]?.summarizedThroughSeq ?? 0,
+    summary: rows[0]?.summary ?? null,
+  };
+}
+
+/** Every answer's prompt reads it: built once, run with its values (db/prepared.ts). */
+const conversationForAnswerOn = preparedPerDb((db) => {
+  const sessionId = sql.placeholder('sessionId');
+  const beforeSeq = sql.placeholder('beforeSeq');
   const recentFrom = sql`coalesce((select m.seq from ${messages} m
     where m.session_id = ${sessionId} and m.replaced_at is null and m.seq < ${beforeSeq}
-    order by m.seq desc offset ${recent - 1} limit 1), 0)`;
-  const rows = await db
+    order by m.seq desc offset ${sql.placeholder('recentOffset')} limit 1), 0)`;
+  return db
     .select({
       summary: chatSessions.summary,
       summarizedThroughSeq: chatSessions.summarizedThroughSeq,
@@ -450,13 +481,9 @@ export async function listConversationForAnswer(
       ),
     )
     .where(eq(chatSessions.id, sessionId))
-    .orderBy(asc(messages.seq));
-  return {
-    rows: rows.flatMap((row) => (row.message ? [row.message] : [])),
-    summarizedThroughSeq: rows[0]?.summarizedThroughSeq ?? 0,
-    summary: rows[0]?.summary ?? null,
-  };
-}
+    .orderBy(asc(messages.seq))
+    .prepare('list_conversation_for_answer');
+});
 
 /** A session's hint state to store with an answer, if the state is still the one it was planned from. */
 export interface PedagogySwap {

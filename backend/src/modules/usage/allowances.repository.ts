@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { userAllowances } from '../../db/schema/index.js';
 
 // Per-user overrides of the token allowances: part of the quota, so usage owns them.
@@ -11,16 +12,22 @@ export type AllowanceRow = {
 };
 
 export async function findUserAllowance(db: Db, userId: string): Promise<AllowanceRow | undefined> {
-  const [row] = await db
+  const [row] = await userAllowanceOn(db).execute({ userId });
+  return row;
+}
+
+/** Read before every turn: built once, run with its values (db/prepared.ts). */
+const userAllowanceOn = preparedPerDb((db) =>
+  db
     .select({
       userId: userAllowances.userId,
       dailyTokens: userAllowances.dailyTokens,
       weeklyTokens: userAllowances.weeklyTokens,
     })
     .from(userAllowances)
-    .where(eq(userAllowances.userId, userId));
-  return row;
-}
+    .where(eq(userAllowances.userId, sql.placeholder('userId')))
+    .prepare('find_user_allowance'),
+);
 
 export async function upsertUserAllowance(db: Db, values: AllowanceRow, now: Date): Promise<void> {
   const set = {
