@@ -11,7 +11,8 @@ import { startSiteServer } from '../e2e/jupyterlite/site-server.js';
  * own Chromium profile, opened through the bridge test's parent page. One cold load each, then
  * ROUNDS warm loads of each, alternating which goes first. Prints, per load, navigation → bridge
  * ready ("up"), → the first cell's output ("ready"), and the kernel worker's creation and
- * marks (jupyterlite/kernel/hintbook-pyodide.js), in ms since navigation. See bench/README.md.
+ * marks (jupyterlite/kernel/hintbook-pyodide.js), in ms since navigation, and the page's console
+ * errors. See bench/README.md.
  *   node --import tsx bench/kernel-start-ab.ts <site A dist> <site B dist> [ROUNDS=5]
  */
 
@@ -49,6 +50,12 @@ const notebook = {
 
 async function load(context: BrowserContext, origin: string) {
   const page = await context.newPage();
+  // A site that breaks a plugin (a disabled extension another one requires) says so here.
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text().slice(0, 200));
+  });
+  page.on('pageerror', (error) => errors.push(error.message.slice(0, 200)));
   let kernel: Worker | undefined;
   page.on('worker', (worker) => {
     if (worker.url().includes('pyodide-kernel-extension')) kernel = worker;
@@ -82,7 +89,7 @@ async function load(context: BrowserContext, origin: string) {
     ];
   }
   await page.close();
-  return { up, ready, ok: ran.ok, marks };
+  return { up, ready, ok: ran.ok, marks, errors };
 }
 
 const servers = await Promise.all(sites.map((dist) => startSiteServer(dist, parentPage)));

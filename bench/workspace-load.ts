@@ -112,6 +112,8 @@ interface LoadResult {
    * marks jupyterlite/kernel/hintbook-pyodide.js sets in it (last kernel worker of the load).
    */
   kernelMarks: Array<{ mark: string; atMs: number }>;
+  /** What the workspace frame fetched (resource timing), on the same clock: where its start waits. */
+  frameResources: FrameResource[];
   transfers: Transfer[];
   nginx: Sent[];
   nonLoopback: string[];
@@ -225,6 +227,9 @@ const isWebUrl = (url: URL) => ['http:', 'https:', 'ws:', 'wss:'].includes(url.p
 
 /** What a kernel start is made of, in order (KERNEL_MARKS' names, then the page's "ready"). */
 const KERNEL_MARKS: Array<[mark: string, label: string]> = [
+  ['frame', 'workspace frame navigates'],
+  ['hintbook:prestart', 'prestart plugin runs'],
+  ['hintbook:kernel-session-asked', 'kernel session asked for'],
   ['worker', 'worker created'],
   ['hintbook:kernel-script', 'Pyodide asked for'],
   ['hintbook:python-start', 'Python starts'],
@@ -232,23 +237,56 @@ const KERNEL_MARKS: Array<[mark: string, label: string]> = [
   ['hintbook:kernel-modules-imported', 'kernel modules imported'],
 ];
 
-/** The kernel worker's creation and marks on the page's clock, or none if it is gone. */
+interface FrameResource {
+  path: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Runs in a frame or a worker: its clock's origin, the `hintbook:` marks and what it fetched. */
+function hintbookMarks() {
+  return {
+    origin: performance.timeOrigin,
+    marks: performance
+      .getEntriesByType('mark')
+      .filter((entry) => entry.name.startsWith('hintbook:'))
+      .map((entry) => ({ mark: entry.name, atMs: entry.startTime })),
+    resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
+      (entry) => ({ path: entry.name, startMs: entry.startTime, endMs: entry.responseEnd }),
+    ),
+  };
+}
+
+/**
+ * On the page's clock: when the workspace frame started navigating and the bridge's marks in it
+ * (jupyterlite/bridge/src/prestart.ts), then the kernel worker's creation and its marks; each
+ * part is left out when its frame or worker is gone.
+ */
 async function readKernelMarks(page: Page, worker: Worker | undefined) {
-  if (!worker) return [];
-  try {
-    const pageOrigin = await page.evaluate(() => performance.timeOrigin);
-    const { origin, marks } = await worker.evaluate(() => ({
-      origin: performance.timeOrigin,
-      marks: performance
-        .getEntriesByType('mark')
-        .filter((entry) => entry.name.startsWith('hintbook:'))
-        .map((entry) => ({ mark: entry.name, atMs: entry.startTime })),
-    }));
-    const at = (ms: number) => Math.round(origin + ms - pageOrigin);
-    return [{ mark: 'worker', atMs: at(0) }, ...marks.map((m) => ({ ...m, atMs: at(m.atMs) }))];
-  } catch {
-    return [];
-  }
+  const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+  const clock =
+    ({ origin }: { origin: number }) =>
+    (ms: number) =>
+      Math.round(origin + ms - pageOrigin);
+  const onPageClock = (name: string, found: ReturnType<typeof hintbookMarks>) => {
+    const at = clock(found);
+    return [{ mark: name, atMs: at(0) }, ...found.marks.map((m) => ({ ...m, atMs: at(m.atMs) }))];
+  };
+  const frame = page.frames().find((f) => f.url().includes('/jupyterlite/lab/'));
+  const inFrame = await frame?.evaluate(hintbookMarks).catch(() => undefined);
+  const inWorker = await worker?.evaluate(hintbookMarks).catch(() => undefined);
+  const at = inFrame ? clock(inFrame) : () => NaN;
+  return {
+    marks: [
+      ...(inFrame ? onPageClock('frame', inFrame) : []),
+      ...(inWorker ? onPageClock('worker', inWorker) : []),
+    ],
+    frameResources: (inFrame?.resources ?? []).map((r) => ({
+      path: new URL(r.path).pathname,
+      startMs: at(r.startMs),
+      endMs: at(r.endMs),
+    })),
+  };
 }
 
 /**
@@ -300,7 +338,7 @@ async function measureLoad(
   const steps = await page.evaluate(
     () => (window as unknown as { __benchSteps: LoadResult['steps'] }).__benchSteps,
   );
-  const kernelMarks = await readKernelMarks(page, kernelWorker);
+  const { marks: kernelMarks, frameResources } = await readKernelMarks(page, kernelWorker);
   // Requests that started before "ready" and are still running (socket.io polling, autosave
   // probes) are given a moment to finish; a long poll that does not is counted as it stands.
   const drainUntil = performance.now() + 3_000;
@@ -344,6 +382,7 @@ async function measureLoad(
     numpyMs,
     steps,
     kernelMarks,
+    frameResources,
     transfers,
     nginx,
     nonLoopback,
@@ -741,6 +780,7 @@ function report(figures: {
       numpyMs: round(load.numpyMs ?? NaN, 0),
       steps: load.steps,
       kernelMarks: load.kernelMarks,
+      frameResources: load.frameResources,
       ...summaries[i],
     }));
   const resultsDir = path.join(repoRoot, 'bench/results');

@@ -51,6 +51,15 @@ export async function makeFolders(contents: Contents, folders: string[]): Promis
   }
 }
 
+/** Marks on the frame's clock, for bench/workspace-load.ts: when the early start began. */
+function mark(name: string): void {
+  try {
+    performance.mark(name);
+  } catch {
+    // Only the bench reads them.
+  }
+}
+
 export class KernelPrestart {
   private pending: Promise<SessionConnection | null> | null;
   /** The kernel's folder, made beside the start: the kernel changes into it only once Python
@@ -63,6 +72,7 @@ export class KernelPrestart {
     private readonly app: JupyterFrontEnd,
     readonly folder: string = WORKSPACE_NOTEBOOK_FOLDER,
   ) {
+    mark('hintbook:prestart');
     this.contents = app.serviceManager.contents;
     this.sessions = app.serviceManager.sessions;
     this.folderMade = makeFolders(this.contents, [folder]).then(
@@ -81,6 +91,7 @@ export class KernelPrestart {
       await Promise.all([this.app.activatePlugin(KERNEL_PLUGIN), this.sessions.ready]);
       // A path no notebook has (JupyterLite keeps no file for a session).
       const placeholder = PathExt.join(this.folder, '.hintbook-kernel.ipynb');
+      mark('hintbook:kernel-session-asked');
       return await this.sessions.startNew({
         path: placeholder,
         name: placeholder,

@@ -58,8 +58,8 @@ export function useBridge(open: OpenRequest | null, options: BridgeOptions) {
     optionsRef.current = options;
   });
 
-  // A layout effect runs during the commit, before any message can be delivered, and the iframe
-  // only mounts once the notebook has loaded: the listener is always there before `ready`.
+  // A layout effect runs during the commit that mounts the page (and with it the iframe), before
+  // the iframe can load and post anything: the listener is always there before `ready`.
   useLayoutEffect(() => {
     const client = createBridgeClient({
       getTarget: () => frameRef.current?.contentWindow ?? null,

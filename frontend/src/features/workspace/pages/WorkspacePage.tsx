@@ -142,11 +142,10 @@ export function WorkspacePage() {
         ) : null}
         {loaded.status === 'failed' ? (
           <Alert tone="error">{loaded.message}</Alert>
-        ) : loaded.status === 'loading' || notebook === null ? (
-          <p className="loading" role="status">
-            Loading the notebook…
-          </p>
         ) : (
+          // Mounted while the notebook itself still loads: the notebook app and its kernel start
+          // meanwhile (the bridge hands the notebook over once both are there), and the frame
+          // keeps its place in the tree, so it is not reloaded when the notebook arrives.
           <SplitPane
             label="Resize the notebook and the tutor"
             storageKey="hintbook.workspace.split"
@@ -166,20 +165,26 @@ export function WorkspacePage() {
               </div>
             }
             right={
-              <div className="workspace-side">
-                {target?.kind === 'module_copy' ? (
-                  <WorkspaceExercises
-                    moduleId={target.moduleId}
-                    notebookId={target.notebookId}
-                    runInKernel={bridge.runCheck}
-                    canCheck={
-                      bridge.phase.step === 'starting-python' || bridge.phase.step === 'ready'
-                    }
-                    onNotebookCompleted={handleNotebookCompleted}
-                  />
-                ) : null}
-                <WorkspaceTutor notebook={notebook.ref} getContext={bridge.readContext} />
-              </div>
+              notebook === null ? (
+                <p className="loading" role="status">
+                  Loading the notebook…
+                </p>
+              ) : (
+                <div className="workspace-side">
+                  {target?.kind === 'module_copy' ? (
+                    <WorkspaceExercises
+                      moduleId={target.moduleId}
+                      notebookId={target.notebookId}
+                      runInKernel={bridge.runCheck}
+                      canCheck={
+                        bridge.phase.step === 'starting-python' || bridge.phase.step === 'ready'
+                      }
+                      onNotebookCompleted={handleNotebookCompleted}
+                    />
+                  ) : null}
+                  <WorkspaceTutor notebook={notebook.ref} getContext={bridge.readContext} />
+                </div>
+              )
             }
           />
         )}
