@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { answerOwners, chatSessions, messages } from '../../db/schema/index.js';
-import { preparedPerDb } from '../../db/prepared.js';
+import { preparedPerDb, UNNAMED_STATEMENT } from '../../db/prepared.js';
 import { jsonbOrNull } from '../../db/raw.js';
 import { sessionColumns, type NewSessionRow, type SessionRow } from './sessions.repository.js';
 
@@ -303,7 +303,7 @@ const sendChecksOn = preparedPerDb((db) => {
       and(eq(chatSessions.id, sql.placeholder('sessionId')), eq(chatSessions.userId, userId)),
     )
     .leftJoinLateral(earlier, sql`true`)
-    .prepare('find_send_checks');
+    .prepare(UNNAMED_STATEMENT);
 });
 
 export async function countQuestionsSince(db: Db, userId: string, since: Date): Promise<number> {
@@ -482,7 +482,7 @@ const conversationForAnswerOn = preparedPerDb((db) => {
     )
     .where(eq(chatSessions.id, sessionId))
     .orderBy(asc(messages.seq))
-    .prepare('list_conversation_for_answer');
+    .prepare(UNNAMED_STATEMENT);
 });
 
 /** A session's hint state to store with an answer, if the state is still the one it was planned from. */

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { preparedPerDb } from '../../db/prepared.js';
+import { preparedPerDb, UNNAMED_STATEMENT } from '../../db/prepared.js';
 import { userAllowances } from '../../db/schema/index.js';
 
 // Per-user overrides of the token allowances: part of the quota, so usage owns them.
@@ -26,7 +26,7 @@ const userAllowanceOn = preparedPerDb((db) =>
     })
     .from(userAllowances)
     .where(eq(userAllowances.userId, sql.placeholder('userId')))
-    .prepare('find_user_allowance'),
+    .prepare(UNNAMED_STATEMENT),
 );
 
 export async function upsertUserAllowance(db: Db, values: AllowanceRow, now: Date): Promise<void> {
