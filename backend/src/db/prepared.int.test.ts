@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserAllowance } from '../modules/usage/allowances.repository.js';
 import { createMigratedTestDatabase, testServerUrl, type TestDatabase } from '../test/database.js';
 import { openDatabase, type Database } from './client.js';
+import { selectRows } from './raw.js';
 
 /**
  * A pooler in transaction mode (docs/kubernetes.md) may run each query on another server
@@ -25,9 +26,10 @@ describe.skipIf(!testServerUrl())('prepared queries on PostgreSQL', () => {
   it('leave no named statement on the connection they ran on', async () => {
     expect(await findUserAllowance(oneConnection.db, randomUUID())).toBeUndefined();
     expect(await findUserAllowance(oneConnection.db, randomUUID())).toBeUndefined();
-    const named = await oneConnection.db.execute<{ name: string }>(
+    const named = await selectRows<{ name: string }>(
+      oneConnection.db,
       sql`select name from pg_prepared_statements`,
     );
-    expect(named.rows).toEqual([]);
+    expect(named).toEqual([]);
   });
 });
