@@ -1,7 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -10,6 +7,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import * as schema from './schema/index.js';
 import { timeQueries, type QueryListener } from './query-timing.js';
+import { PgliteThread } from './pglite-thread.js';
+
+export { createPgliteClient } from './pglite-engine.js';
 
 /**
  * What repositories receive: the query builder, identical for both drivers, or a transaction
@@ -64,7 +64,7 @@ export interface DatabaseOptions {
 export function openDatabase(options: DatabaseOptions): Database {
   return options.url
     ? openPostgres(options.url, options)
-    : wrapPglite(createPgliteClient(options.dataDir, options.loadDataDir));
+    : wrapPglite(new PgliteThread(options.dataDir, options.loadDataDir));
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
@@ -116,23 +116,16 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
 }
 
 /**
- * The embedded engine with the extensions Hintbook uses. Exported for the tests' template
- * database, which needs the client itself to dump its data directory.
+ * The embedded database behind the same interface as PostgreSQL's pool. The product's (and
+ * every test's) runs on its own thread (`PgliteThread`); a `PGlite` made here runs on the event
+ * loop (the tests' template database, which dumps its data directory).
  */
-export function createPgliteClient(dataDir: string, loadDataDir?: Blob): PGlite {
-  const isMemory = dataDir.startsWith('memory://');
-  const location = isMemory ? dataDir : path.join(dataDir, 'pglite');
-  if (!isMemory) mkdirSync(location, { recursive: true });
-  // pgvector is bundled so the embedded database searches course material by meaning too,
-  // exactly like the production image (migration 0006 creates the column where it exists).
-  return new PGlite(location, { extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
-}
-
-export function wrapPglite(client: PGlite): Database {
+export function wrapPglite(client: PGlite | PgliteThread): Database {
   let onQuery: QueryListener | undefined;
   // Times queries outside transactions (those run on the transaction's own handle).
   timeQueries(client as unknown as Parameters<typeof timeQueries>[0], () => onQuery);
-  const db: Db = drizzlePglite(client, { schema, casing: 'snake_case' });
+  // Drizzle's driver uses only query, exec and transaction, which the thread has.
+  const db: Db = drizzlePglite(client as PGlite, { schema, casing: 'snake_case' });
   return {
     db,
     driver: 'pglite',

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { wrapPglite, type Database } from './client.js';
+import { isUniqueViolation } from './errors.js';
+import { PgliteThread } from './pglite-thread.js';
+import { selectRows } from './raw.js';
+
+// The embedded database as the product opens it (`openDatabase` without a URL): on its thread.
+describe('the embedded database on its own thread', () => {
+  let thread: PgliteThread;
+  let database: Database;
+
+  beforeAll(async () => {
+    thread = new PgliteThread('memory://');
+    database = wrapPglite(thread);
+    await database.db.execute(sql`create table notes (id int primary key, body text not null)`);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('keeps the event loop turning while a long statement runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 5);
+    const started = performance.now();
+    const [row] = await selectRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from generate_series(1, 3000000) as g, lateral (select md5(g::text)) as h`,
+    );
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    expect(row?.n).toBe(3_000_000);
+    // On the event loop the timer could not fire once until the statement ended.
+    expect(elapsed).toBeGreaterThan(100);
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 5 / 4));
+  });
+
+  it("keeps Postgres' error fields across the thread (a unique violation is one)", async () => {
+    await database.db.execute(sql`insert into notes values (1, 'first')`);
+    const duplicate = await database.db
+      .execute(sql`insert into notes values (1, 'again')`)
+      .catch((error: unknown) => error);
+    expect(isUniqueViolation(duplicate, 'notes_pkey')).toBe(true);
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws, with its error', async () => {
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into notes values (2, 'kept')`);
+    });
+    const failure = new Error('changed my mind');
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into notes values (3, 'dropped')`);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    const rows = await selectRows<{ id: number }>(
+      database.db,
+      sql`select id from notes order by id`,
+    );
+    expect(rows.map((row) => row.id)).toEqual([1, 2]);
+  });
+
+  it('runs a statement from outside a transaction after it, not inside it', async () => {
+    let releaseTx!: () => void;
+    const held = new Promise<void>((resolve) => (releaseTx = resolve));
+    const order: string[] = [];
+    const transaction = database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into notes values (4, 'in the transaction')`);
+      await held;
+      order.push('transaction ends');
+      await tx.execute(sql`delete from notes where id = 4`);
+    });
+    // Give the transaction time to begin and insert before the outside read is sent.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const outside = selectRows<{ id: number }>(
+      database.db,
+      sql`select id from notes where id = 4`,
+    ).then((rows) => {
+      order.push('outside read');
+      return rows;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    releaseTx();
+    await transaction;
+    expect(await outside).toEqual([]);
+    expect(order).toEqual(['transaction ends', 'outside read']);
+  });
+
+  it('refuses a parser that would change values, which cannot cross to the thread', async () => {
+    await expect(
+      thread.query('select now()', [], { parsers: { 1184: (value) => new Date(value) } }),
+    ).rejects.toThrow(/only pass-through parsers cross/);
+  });
+
+  it('fails every later statement with a plain reason once closed', async () => {
+    const other = new PgliteThread('memory://');
+    await other.query('select 1');
+    await other.close();
+    await expect(other.query('select 1')).rejects.toThrow(/closed/);
+  });
+});
