@@ -4,6 +4,7 @@ import { wrapPglite, type Database } from './client.js';
 import { isUniqueViolation } from './errors.js';
 import { PgliteThread } from './pglite-thread.js';
 import { selectRows } from './raw.js';
+import { withTransaction } from './transaction.js';
 
 // The embedded database as the product opens it (`openDatabase` without a URL): on its thread.
 describe('the embedded database on its own thread', () => {
@@ -44,12 +45,12 @@ describe('the embedded database on its own thread', () => {
   });
 
   it('commits a transaction that resolves and rolls back one that throws, with its error', async () => {
-    await database.db.transaction(async (tx) => {
+    await withTransaction(database.db, async (tx) => {
       await tx.execute(sql`insert into notes values (2, 'kept')`);
     });
     const failure = new Error('changed my mind');
     await expect(
-      database.db.transaction(async (tx) => {
+      withTransaction(database.db, async (tx) => {
         await tx.execute(sql`insert into notes values (3, 'dropped')`);
         throw failure;
       }),
@@ -65,7 +66,7 @@ describe('the embedded database on its own thread', () => {
     let releaseTx!: () => void;
     const held = new Promise<void>((resolve) => (releaseTx = resolve));
     const order: string[] = [];
-    const transaction = database.db.transaction(async (tx) => {
+    const transaction = withTransaction(database.db, async (tx) => {
       await tx.execute(sql`insert into notes values (4, 'in the transaction')`);
       await held;
       order.push('transaction ends');

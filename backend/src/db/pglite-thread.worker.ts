@@ -61,6 +61,8 @@ function begin(id: number): void {
     return open.waiting.shift()!;
   };
   let ending: number | undefined;
+  // PGlite's own transaction, the one under Drizzle's (withTransaction) on the other side.
+  // eslint-disable-next-line no-restricted-syntax
   engine!
     .transaction(async (tx) => {
       succeed(id, null);
