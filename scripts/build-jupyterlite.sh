@@ -270,6 +270,17 @@ done
 # The kernel addon points pyodideUrl at pyodide.js; the kernel starts through our wrapper.
 "$venv/bin/python" "$tools/use_kernel_wrapper.py" --site "$tmp_out" ||
   die "could not point the kernel at static/pyodide/hintbook-pyodide.js"
+# static/pyodide becomes static/pyodide-<hash of its files>, served immutable: a warm load asks
+# nothing about Pyodide's files, and a rebuild that changes one of them changes every URL.
+"$venv/bin/python" "$tools/hash_pyodide_dir.py" --site "$tmp_out" ||
+  die "could not give static/pyodide its content-hashed name"
+pyodide_dir="$(find "$tmp_out/static" -maxdepth 1 -type d -name 'pyodide-*' -printf '%f\n')"
+[[ "$(echo "$pyodide_dir" | wc -l)" == 1 && -n "$pyodide_dir" ]] ||
+  die "the built site has not exactly one static/pyodide-<hash> folder"
+if grep -rlF --include='*.json' --include='*.html' --include='*.js' 'static/pyodide/' \
+  "$tmp_out" --exclude-dir="$pyodide_dir" >/dev/null; then
+  die "a file of the built site still names static/pyodide/ (not the hashed folder)"
+fi
 # nginx's CSP for /jupyterlite/ allows no inline script: the pages' bootstrap moves into files.
 "$python" "$tools/externalize_inline_scripts.py" "$tmp_out" >/dev/null ||
   die "could not move the pages' inline scripts into files"
@@ -285,9 +296,9 @@ find "$tmp_out" -type f -size +1k \( -name '*.js' -o -name '*.mjs' -o -name '*.w
 # Package files are zips, but some hold their members stored, not deflated (openssl's 1.9 MB zip
 # gzips to 0.8 MB): keep a .gz beside one only where it saves at least a tenth. The browser
 # decodes it before Pyodide checks the file's sha256, so the lock stays right.
-find "$tmp_out/static/pyodide" -type f \( -name '*.whl' -o -name '*.zip' \) -print0 |
+find "$tmp_out/static/$pyodide_dir" -type f \( -name '*.whl' -o -name '*.zip' \) -print0 |
   xargs -0 -r -n 8 -P "$(nproc 2>/dev/null || echo 2)" gzip -k -6 -n -f
-for gz in "$tmp_out"/static/pyodide/*.gz; do
+for gz in "$tmp_out/static/$pyodide_dir"/*.gz; do
   original="${gz%.gz}"
   [[ "$original" == *.whl || "$original" == *.zip ]] || continue
   if (($(stat -c %s "$gz") * 10 > $(stat -c %s "$original") * 9)); then
@@ -302,6 +313,6 @@ rm -rf "$out"
 mv "$tmp_out" "$out"
 echo "$hash" >"$stamp"
 size="$(du -sh --exclude='*.gz' --exclude='*.br' "$out" | cut -f1)"
-packages="$("$venv/bin/python" -c 'import json,sys; print(", ".join(sorted(json.load(open(sys.argv[1]))["packages"])))' "$out/static/pyodide/pyodide-lock.json")"
+packages="$("$venv/bin/python" -c 'import json,sys; print(", ".join(sorted(json.load(open(sys.argv[1]))["packages"])))' "$out/static/$pyodide_dir/pyodide-lock.json")"
 echo "[jupyterlite] built $out in $((SECONDS - started))s: $size without .gz and .br copies"
 echo "[jupyterlite] Python packages: $packages"

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,15 @@ import { startSiteServer, type SiteServer } from './site-server.js';
 const execFileAsync = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const distDir = path.join(repoRoot, 'jupyterlite/dist');
+
+/** The site's content-hashed Pyodide folder (`static/pyodide-<hash>`), from the kernel's config. */
+async function pyodideFolder(): Promise<string> {
+  const config = JSON.parse(await readFile(path.join(distDir, 'jupyter-lite.json'), 'utf8'));
+  const url: string =
+    config['jupyter-config-data'].litePluginSettings['@jupyterlite/pyodide-kernel-extension:kernel']
+      .pyodideUrl;
+  return path.join(distDir, path.posix.dirname(url));
+}
 
 interface Response<T = Record<string, unknown>> {
   requestId: string;
@@ -168,13 +178,15 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
         '@jupyterlite/pyodide-kernel-extension:kernel'
       ];
     // Our classic script beside pyodide.js, which the kernel's worker imports: it loads
-    // pyodide.js and leaves ssl and jedi for their first import.
-    expect(kernel.pyodideUrl).toBe('./static/pyodide/hintbook-pyodide.js');
+    // pyodide.js and leaves ssl and jedi for their first import. Their folder is named by the
+    // hash of its files (hash_pyodide_dir.py), which nginx serves immutable.
+    expect(kernel.pyodideUrl).toMatch(/^\.\/static\/pyodide-[0-9a-f]{16}\/hintbook-pyodide\.js$/);
+    expect(existsSync(path.join(distDir, 'static/pyodide'))).toBe(false);
     expect(kernel.loadPyodideOptions.hintbookOnFirstImport).toEqual(['ssl', 'jedi']);
     expect(kernel.loadPyodideOptions.packages).toEqual(expect.arrayContaining(['ssl', 'jedi']));
     expect(kernel.disablePyPIFallback).toBe(true);
     const lock = JSON.parse(
-      await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json'), 'utf8'),
+      await readFile(path.join(await pyodideFolder(), 'pyodide-lock.json'), 'utf8'),
     );
     for (const entry of Object.values(lock.packages) as { file_name: string }[]) {
       expect(entry.file_name).not.toMatch(/^https?:/);
@@ -244,8 +256,12 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     // The start modules' bytecode is kept for the next start, and the standard library's
     // (recorded since Python started), under this build's lock hash only, in the one cache the
     // SPA drops when the sign-in changes (frontend/src/features/workspace/kernel-bytecode.ts).
+    const pyodideUrlPath = path
+      .relative(distDir, await pyodideFolder())
+      .split(path.sep)
+      .join('/');
     const lockSha256 = createHash('sha256')
-      .update(await readFile(path.join(distDir, 'static/pyodide/pyodide-lock.json')))
+      .update(await readFile(path.join(await pyodideFolder(), 'pyodide-lock.json')))
       .digest('hex');
     await expect
       .poll(() =>
@@ -256,8 +272,8 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
         ),
       )
       .toEqual([
-        `/jupyterlite/static/pyodide/hintbook-bytecode/${lockSha256}.stdlib`,
-        `/jupyterlite/static/pyodide/hintbook-bytecode/${lockSha256}.zip`,
+        `/jupyterlite/${pyodideUrlPath}/hintbook-bytecode/${lockSha256}.stdlib`,
+        `/jupyterlite/${pyodideUrlPath}/hintbook-bytecode/${lockSha256}.zip`,
       ]);
 
     const raised = await request<RunResult>(page, { type: 'run-cell', index: 1 });

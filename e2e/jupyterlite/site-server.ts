@@ -37,6 +37,9 @@ const isolationHeaders = {
   'Cache-Control': 'no-cache',
 };
 
+// jupyterlite/tools/hash_pyodide_dir.py's folder name (nginx/templates/http.conf.template).
+const HASHED_PYODIDE = /^static\/pyodide-[0-9a-f]{16}\//;
+
 export interface SiteServer {
   origin: string;
   /** Paths answered 404, to show what the app looked for and did not find. */
@@ -76,6 +79,10 @@ export async function startSiteServer(distDir: string, parentPage: string): Prom
         }
         res.writeHead(200, {
           ...isolationHeaders,
+          // As nginx: the folder named by the hash of its files never changes under its name.
+          ...(HASHED_PYODIDE.test(relative)
+            ? { 'Cache-Control': 'public, max-age=31536000, immutable' }
+            : {}),
           'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
           'Content-Length': info.size,
         });

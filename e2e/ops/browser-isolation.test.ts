@@ -4,7 +4,7 @@
  * Content-Security-Policy without a single violation.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -107,6 +107,70 @@ describe('cross-origin isolation in Chromium', () => {
       await expect.poll(() => violations.length).toBeGreaterThan(0);
     } finally {
       await page.close();
+    }
+  });
+});
+
+describe('a warm load of the workspace frame through nginx', () => {
+  // The site build names Pyodide's folder by the hash of its files (hash_pyodide_dir.py).
+  const pyodide = '/jupyterlite/static/pyodide-0123456789abcdef';
+  let nginx: RunningNginx;
+  beforeAll(async () => {
+    const liteDir = path.join(workDir, 'warm-jupyterlite');
+    await writeTree(liteDir, {
+      'lab/index.html':
+        '<!doctype html><html><head><script src="../build/bootstrap.js"></script></head><body></body></html>',
+      'build/bootstrap.js': `Promise.all([
+          fetch('../jupyter-lite.json'),
+          fetch('${pyodide}/pyodide-lock.json'),
+          fetch('${pyodide}/python_stdlib.zip'),
+          fetch('${pyodide}/micropip-0.9.0-py3-none-any.whl'),
+        ]).then((all) => { document.body.dataset.loaded = all.map((r) => r.status).join(); });`,
+      'jupyter-lite.json': '{"jupyter-config-data":{}}',
+      'static/pyodide-0123456789abcdef/pyodide-lock.json': '{"packages":{}}',
+      'static/pyodide-0123456789abcdef/python_stdlib.zip': 'PK stdlib',
+      'static/pyodide-0123456789abcdef/micropip-0.9.0-py3-none-any.whl': 'PK micropip',
+    });
+    nginx = await startNginx({
+      mode: 'test',
+      upstreamPort: backend.port,
+      spaDir: path.join(workDir, 'spa'),
+      jupyterliteDir: liteDir,
+    });
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+
+  /** The paths (and statuses) nginx logged since `from` lines of its access log. */
+  async function logged(from: number): Promise<{ uri: string; status: number }[]> {
+    const lines = (await readFile(path.join(nginx.dir, 'logs', 'access.log'), 'utf8'))
+      .split('\n')
+      .filter(Boolean);
+    return lines.slice(from).map((line) => JSON.parse(line) as { uri: string; status: number });
+  }
+
+  it("asks nginx nothing about Pyodide's hashed files, and revalidates the config", async () => {
+    // No route(): Playwright would turn the HTTP cache off. The page requests only loopback.
+    const context = await browser.newContext();
+    try {
+      const load = async () => {
+        const page = await context.newPage();
+        await page.goto(`${nginx.url}/jupyterlite/lab/index.html`);
+        await page.waitForFunction(() => document.body?.dataset.loaded === '200,200,200,200');
+        await page.close();
+      };
+      await load();
+      const cold = await logged(0);
+      expect(cold.filter((entry) => entry.uri.startsWith(pyodide))).toHaveLength(3);
+      await load();
+      const warm = await logged(cold.length);
+      expect(warm.filter((entry) => entry.uri.startsWith(pyodide))).toEqual([]);
+      expect(warm).toContainEqual(
+        expect.objectContaining({ uri: '/jupyterlite/jupyter-lite.json', status: 304 }),
+      );
+    } finally {
+      await context.close();
     }
   });
 });

@@ -32,22 +32,29 @@ const spaFiles = {
   'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
 };
 const kernelExtension = 'extensions/@jupyterlite/pyodide-kernel-extension/static';
+// The site build names the Pyodide folder by the hash of its files (hash_pyodide_dir.py).
+const pyodide = 'static/pyodide-0123456789abcdef';
+const numpyWheel = 'numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl';
 const liteFiles = {
   'index.html': '<!doctype html><title>lite</title>',
   'lab/index.html': '<!doctype html><title>lab</title>',
   'jupyter-lite.json': '{"jupyter-config-data":{}}',
   'service-worker.js': 'self.addEventListener("fetch", () => {});',
-  'static/pyodide/pyodide.mjs': 'export const loadPyodide = () => {};',
-  'static/pyodide/pyodide.asm.wasm': Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+  [`${pyodide}/pyodide.mjs`]: 'export const loadPyodide = () => {};',
+  [`${pyodide}/pyodide.asm.wasm`]: Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+  [`${pyodide}/pyodide-lock.json`]: '{"packages":{}}',
+  [`${pyodide}/${numpyWheel}`]: 'PK',
+  // Not hashed (a site built before the hashed folder, or a short name): revalidated.
   'static/pyodide/pyodide-lock.json': '{"packages":{}}',
+  'static/pyodide-0123abcd/pyodide-lock.json': '{"packages":{}}',
   'build/bootstrap.js': 'import("./main.js");',
   'build/5203.2a30a1f0e3c3b9a3f5a5.js': bigScript,
   // JupyterLite's own build names carry 7-character hashes.
   'build/jlab_core.a86436d.js': 'export {};',
   // The site build writes .gz and .br copies (jupyterlite/tools/brotli_copies.mjs).
-  'static/pyodide/python_stdlib.zip': 'plain stdlib',
-  'static/pyodide/python_stdlib.zip.gz': gzipSync('gzip stdlib'),
-  'static/pyodide/python_stdlib.zip.br': brotliCompressSync('brotli stdlib'),
+  [`${pyodide}/python_stdlib.zip`]: 'plain stdlib',
+  [`${pyodide}/python_stdlib.zip.gz`]: gzipSync('gzip stdlib'),
+  [`${pyodide}/python_stdlib.zip.br`]: brotliCompressSync('brotli stdlib'),
   [`${kernelExtension}/remoteEntry.0123456789abcdef0123.js`]: 'var remote;',
   [`${kernelExtension}/pypi/piplite-0.8.6-py3-none-any.whl`]: 'PK',
   'pypi/comm-0.2.2-py3-none-any.whl': 'PK',
@@ -200,9 +207,13 @@ describe('nginx in development mode', () => {
     ['/jupyterlite/lab/', 'no-cache'],
     ['/jupyterlite/jupyter-lite.json', 'no-cache'],
     ['/jupyterlite/service-worker.js', 'no-cache'],
-    ['/jupyterlite/static/pyodide/pyodide.mjs', 'no-cache'],
-    ['/jupyterlite/static/pyodide/pyodide.asm.wasm', 'no-cache'],
+    [`/jupyterlite/${pyodide}/pyodide.mjs`, 'public, max-age=31536000, immutable'],
+    [`/jupyterlite/${pyodide}/pyodide.asm.wasm`, 'public, max-age=31536000, immutable'],
+    [`/jupyterlite/${pyodide}/pyodide-lock.json`, 'public, max-age=31536000, immutable'],
+    [`/jupyterlite/${pyodide}/python_stdlib.zip`, 'public, max-age=31536000, immutable'],
+    [`/jupyterlite/${pyodide}/${numpyWheel}`, 'public, max-age=31536000, immutable'],
     ['/jupyterlite/static/pyodide/pyodide-lock.json', 'no-cache'],
+    ['/jupyterlite/static/pyodide-0123abcd/pyodide-lock.json', 'no-cache'],
     ['/jupyterlite/build/bootstrap.js', 'no-cache'],
     ['/jupyterlite/build/5203.2a30a1f0e3c3b9a3f5a5.js', 'public, max-age=31536000, immutable'],
     ['/jupyterlite/build/jlab_core.a86436d.js', 'public, max-age=31536000, immutable'],
@@ -227,8 +238,8 @@ describe('nginx in development mode', () => {
   );
 
   it.each([
-    ['/jupyterlite/static/pyodide/pyodide.mjs', 'application/javascript'],
-    ['/jupyterlite/static/pyodide/pyodide.asm.wasm', 'application/wasm'],
+    [`/jupyterlite/${pyodide}/pyodide.mjs`, 'application/javascript'],
+    [`/jupyterlite/${pyodide}/pyodide.asm.wasm`, 'application/wasm'],
     ['/jupyterlite/jupyter-lite.json', 'application/json'],
     ['/assets/index-B1x2y3z4.js', 'application/javascript'],
     ['/assets/index-C5d6e7f8.css', 'text/css'],
@@ -261,9 +272,10 @@ describe('nginx in development mode', () => {
   });
 
   it('sends the .br copy to browsers that accept br (the CI nginx has brotli_static), else .gz', async () => {
-    const url = `${nginx.url}/jupyterlite/static/pyodide/python_stdlib.zip`;
+    const url = `${nginx.url}/jupyterlite/${pyodide}/python_stdlib.zip`;
     const brotli = await request(url, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
     expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(brotliDecompressSync(brotli.body).toString()).toBe('brotli stdlib');
     expect(brotli.headers['cross-origin-embedder-policy']).toBe('require-corp');
     const gzip = await request(url, { headers: { 'Accept-Encoding': 'gzip' } });

@@ -21,9 +21,11 @@ const JUPYTERLITE_CSP = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-// Content-hashed bundles never change under their name; everything else (HTML, config, the
-// service worker, the Pyodide core, wheels) keeps its name across builds and is revalidated.
+// Content-hashed bundles never change under their name, nor does anything in the Pyodide folder
+// named by the hash of its files (jupyterlite/tools/hash_pyodide_dir.py); everything else (HTML,
+// config, the service worker, other wheels) keeps its name across builds and is revalidated.
 const HASHED = /\/(build|extensions\/.+\/static)\/(.+\/)?[^/]*[.-][0-9a-f]{7,}\.[a-z0-9]+$/;
+const HASHED_PYODIDE = /^\/static\/pyodide-[0-9a-f]{16}\//;
 
 /**
  * Serves the built JupyterLite site under /jupyterlite/ when no nginx is in front, with the
@@ -44,7 +46,9 @@ export function staticJupyterLite(siteDir: string): Router {
         const relative = `/${path.relative(siteDir, filePath).split(path.sep).join('/')}`;
         res.setHeader(
           'Cache-Control',
-          HASHED.test(relative) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          HASHED.test(relative) || HASHED_PYODIDE.test(relative)
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
         );
       },
     }),

@@ -17,6 +17,7 @@ beforeAll(async () => {
     path.join(spa, 'assets'),
     path.join(lite, 'build'),
     path.join(lite, 'static', 'pyodide'),
+    path.join(lite, 'static', 'pyodide-0123456789abcdef'),
   ]) {
     mkdirSync(dir, { recursive: true });
   }
@@ -31,6 +32,16 @@ beforeAll(async () => {
     path.join(lite, 'static', 'pyodide', 'pyodide.asm.wasm'),
     Buffer.from([0, 97, 115, 109]),
   );
+  writeFileSync(
+    path.join(
+      lite,
+      'static',
+      'pyodide-0123456789abcdef',
+      'numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl',
+    ),
+    'wheel',
+  );
+  writeFileSync(path.join(lite, 'static', 'pyodide-0123456789abcdef', 'pyodide-lock.json'), '{}');
   t = await createTestApp({ SERVE_STATIC: 'true', STATIC_DIR: spa, JUPYTERLITE_DIR: lite });
 });
 afterAll(async () => {
@@ -75,6 +86,16 @@ describe('static files without nginx', () => {
     const unhashed = await request(t.app).get('/jupyterlite/build/bootstrap.js').expect(200);
     expect(unhashed.headers['cache-control']).toBe('no-cache');
     await request(t.app).get('/jupyterlite/missing.js').expect(404);
+  });
+
+  it('serves the content-hashed Pyodide folder immutable, wheels and lock included', async () => {
+    for (const file of ['numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl', 'pyodide-lock.json']) {
+      const response = await request(t.app)
+        .get(`/jupyterlite/static/pyodide-0123456789abcdef/${file}`)
+        .expect(200);
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expectIsolated(response);
+    }
   });
 
   it('never answers an unknown API path with the SPA page', async () => {
