@@ -94,6 +94,14 @@ describe('the embedded database on its own thread', () => {
     ).rejects.toThrow(/only pass-through parsers cross/);
   });
 
+  it('fails statements with the reason a data directory cannot be opened', async () => {
+    // A file where the folder should be: PGlite never starts, and each statement says why.
+    const broken = new PgliteThread('/dev/null/hintbook');
+    await expect(broken.query('select 1')).rejects.toThrow(/ENOTDIR|not a directory/i);
+    await expect(broken.exec('select 1')).rejects.toThrow(/ENOTDIR|not a directory/i);
+    await broken.close();
+  });
+
   it('fails every later statement with a plain reason once closed', async () => {
     const other = new PgliteThread('memory://');
     await other.query('select 1');

@@ -57,6 +57,9 @@ export class PgliteThread {
       const dump = loadDataDir ? await loadDataDir.arrayBuffer() : undefined;
       await this.call({ op: 'open', dataDir, ...(dump ? { dump } : {}) }, dump ? [dump] : []);
     })();
+    // A database that cannot open fails each statement with PGlite's reason (awaited there),
+    // not the process with an unhandled rejection before the first statement.
+    this.waitReady.catch(() => undefined);
   }
 
   async query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
