@@ -64,7 +64,7 @@ export interface DatabaseOptions {
 export function openDatabase(options: DatabaseOptions): Database {
   return options.url
     ? openPostgres(options.url, options)
-    : wrapPglite(new PgliteThread(options.dataDir, options.loadDataDir));
+    : wrapPglite(new PgliteThread(options.dataDir, options.loadDataDir, options.logger));
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {

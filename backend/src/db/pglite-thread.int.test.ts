@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { wrapPglite, type Database } from './client.js';
-import { isUniqueViolation } from './errors.js';
+import { isConnectionError, isUniqueViolation } from './errors.js';
 import { PgliteThread } from './pglite-thread.js';
 import { selectRows } from './raw.js';
 import { withTransaction } from './transaction.js';
@@ -102,6 +106,36 @@ describe('the embedded database on its own thread', () => {
     await broken.close();
   });
 
+  it('starts the thread again on the same folder when it dies: in flight fails as a lost connection, the data stays', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'hintbook-pglite-thread-'));
+    const onDisk = new PgliteThread(folder);
+    try {
+      await onDisk.exec('create table kept (n int); insert into kept values (1);');
+      const inFlight = onDisk.query(
+        'select count(*) from generate_series(1, 20000000) as g, lateral (select md5(g::text)) as h',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The thread dies as it would if PGlite's WebAssembly aborted.
+      await threadOf(onDisk).terminate();
+      const lost = await inFlight.catch((error: unknown) => error);
+      expect(isConnectionError(lost)).toBe(true);
+      expect((await onDisk.query<{ n: number }>('select n from kept')).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await onDisk.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a database in memory stopped once its thread dies (nothing to start again from)', async () => {
+    const inMemory = new PgliteThread('memory://');
+    await inMemory.query('select 1');
+    await threadOf(inMemory).terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const error = await inMemory.query('select 1').catch((caught: unknown) => caught);
+    expect(isConnectionError(error)).toBe(true);
+    expect(String(error)).toMatch(/embedded database stopped/);
+  });
+
   it('fails every later statement with a plain reason once closed', async () => {
     const other = new PgliteThread('memory://');
     await other.query('select 1');
@@ -109,3 +143,8 @@ describe('the embedded database on its own thread', () => {
     await expect(other.query('select 1')).rejects.toThrow(/closed/);
   });
 });
+
+/** The worker behind a PgliteThread (private there: only a test kills it). */
+function threadOf(thread: PgliteThread): Worker {
+  return (thread as unknown as { worker: Worker }).worker;
+}

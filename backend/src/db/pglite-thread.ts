@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { QueryOptions, Results } from '@electric-sql/pglite';
+import type { Logger } from 'pino';
 import {
   deserializeError,
   type ThreadQueryOptions,
@@ -32,34 +33,36 @@ export interface PgliteThreadTransaction {
  * second core. Statements still run one at a time, as on PGlite's one connection.
  */
 export class PgliteThread {
-  private readonly worker: Worker;
+  private worker!: Worker;
   private readonly pending = new Map<
     number,
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
   >();
   private nextId = 1;
-  /** Why the thread is gone, once it is: every later call fails with it. */
+  /** Why the database is gone for good, once it is: every later call fails with it. */
   private stopped: Error | undefined;
-  /** Resolves once PGlite is up on the thread (initdb or the data directory loaded). */
-  readonly waitReady: Promise<void>;
+  private closing = false;
+  /** When the thread was restarted lately (a crash loop stops restarting). */
+  private restarts: number[] = [];
+  private ready!: Promise<void>;
 
-  constructor(dataDir: string, loadDataDir?: Blob) {
-    this.worker = startWorker();
-    // Referenced only while a reply is awaited: an idle database never keeps a process alive,
-    // and a script awaiting a statement is not cut short either.
-    this.worker.unref();
-    this.worker.on('message', (message: ThreadReply) => this.settle(message));
-    this.worker.on('error', (error) => this.stop(error));
-    this.worker.on('exit', (code) =>
-      this.stop(new Error(`the embedded database's thread stopped (exit code ${code})`)),
-    );
-    this.waitReady = (async () => {
-      const dump = loadDataDir ? await loadDataDir.arrayBuffer() : undefined;
-      await this.call({ op: 'open', dataDir, ...(dump ? { dump } : {}) }, dump ? [dump] : []);
-    })();
-    // A database that cannot open fails each statement with PGlite's reason (awaited there),
-    // not the process with an unhandled rejection before the first statement.
-    this.waitReady.catch(() => undefined);
+  /**
+   * `dataDir` as for PGlite (`memory://…` keeps nothing on disk); `loadDataDir` a dump to start
+   * from. A thread that dies (PGlite's WebAssembly aborting, say) is started again on the same
+   * folder, as a database server restarts: statements in flight fail as a lost connection
+   * would (code 08006), later ones run on the new thread.
+   */
+  constructor(
+    private readonly dataDir: string,
+    loadDataDir?: Blob,
+    private readonly logger?: Pick<Logger, 'warn' | 'error'>,
+  ) {
+    this.start(loadDataDir);
+  }
+
+  /** Resolves once PGlite is up on the thread (initdb or the data directory loaded). */
+  get waitReady(): Promise<void> {
+    return this.ready;
   }
 
   async query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
@@ -114,7 +117,8 @@ export class PgliteThread {
   }
 
   async close(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.closing) return;
+    this.closing = true;
     await this.waitReady.catch(() => undefined);
     await this.call({ op: 'close' }).catch(() => undefined);
     this.stopped = new Error('the embedded database is closed');
@@ -140,12 +144,56 @@ export class PgliteThread {
     else waiter.reject(deserializeError(message.error));
   }
 
-  private stop(reason: Error): void {
-    this.stopped ??= reason;
-    for (const waiter of this.pending.values()) waiter.reject(reason);
+  private start(loadDataDir?: Blob): void {
+    const worker = startWorker();
+    this.worker = worker;
+    // Referenced only while a reply is awaited: an idle database never keeps a process alive,
+    // and a script awaiting a statement is not cut short either.
+    worker.unref();
+    worker.on('message', (message: ThreadReply) => this.settle(message));
+    worker.on('error', (error) => this.lost(worker, error));
+    worker.on('exit', (code) => this.lost(worker, new Error(`exit code ${code}`)));
+    this.ready = (async () => {
+      const dump = loadDataDir ? await loadDataDir.arrayBuffer() : undefined;
+      await this.call(
+        { op: 'open', dataDir: this.dataDir, ...(dump ? { dump } : {}) },
+        dump ? [dump] : [],
+      );
+    })();
+    // A database that cannot open fails each statement with PGlite's reason (awaited there),
+    // not the process with an unhandled rejection before the first statement.
+    this.ready.catch(() => undefined);
+  }
+
+  /** The thread died (an uncaught error, then its exit: the first of the two counts). */
+  private lost(worker: Worker, reason: Error): void {
+    if (worker !== this.worker || this.closing || this.stopped) return;
+    const error = Object.assign(
+      new Error(`the embedded database stopped (${reason.message})`, { cause: reason }),
+      // connection_failure, as a server that went away: callers retry or say "try again".
+      { code: '08006' },
+    );
+    for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
+    const now = Date.now();
+    this.restarts = this.restarts.filter((at) => now - at < RESTART_WINDOW_MS);
+    // In memory there is nothing to start again from; a crash loop is not helped by more.
+    if (this.dataDir.startsWith('memory://') || this.restarts.length >= MAX_RESTARTS) {
+      this.stopped = error;
+      this.logger?.error({ err: reason }, 'embedded database stopped; not restarting it');
+      return;
+    }
+    this.restarts.push(now);
+    this.logger?.warn({ err: reason }, 'embedded database stopped; starting it again');
+    worker.removeAllListeners();
+    void worker.terminate();
+    this.start();
   }
 }
+
+/** At most this many restarts of the thread within RESTART_WINDOW_MS, then it stays stopped. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
 
 /**
  * The worker's own file beside this one: `.js` in the build. When the backend runs from source
