@@ -223,7 +223,6 @@ export function buildApp(deps: AppDeps): Hintbook {
   const publishedPolicies = createPublishedPolicies({ db: database.db, logger: deps.logger });
   const turns: TurnDeps = {
     db: database.db,
-    firstTokenDb: database.firstTokenDb,
     clock,
     // Live: each read sees the admin's current settings, so changes apply on the next turn.
     limits: ai.runtime.limits,

@@ -40,11 +40,6 @@ export interface Database {
    * look dead to the other replicas. PGlite: the one connection there is.
    */
   livenessDb: Db;
-  /**
-   * The same database, for the statements a student's first token waits for. On PGlite's one
-   * connection they go before statements queued by others; on PostgreSQL it is `db`.
-   */
-  firstTokenDb: Db;
   close(): Promise<void>;
   /** Metrics: every query's duration from now on (one listener). */
   observeQueries(listener: QueryListener): void;
@@ -98,7 +93,6 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   });
   return {
     db,
-    firstTokenDb: db,
     livenessDb: drizzlePg(livenessPool, { schema, casing: 'snake_case' }),
     driver: 'pg',
     observeQueries: (listener) => (onQuery = listener),
@@ -132,15 +126,8 @@ export function wrapPglite(client: PGlite | PgliteThread): Database {
   timeQueries(client as unknown as Parameters<typeof timeQueries>[0], () => onQuery);
   // Drizzle's driver uses only query, exec and transaction, which the thread has.
   const db: Db = drizzlePglite(client as PGlite, { schema, casing: 'snake_case' });
-  let firstTokenDb = db;
-  if (client instanceof PgliteThread) {
-    const lane = client.firstTokenLane();
-    timeQueries(lane as unknown as Parameters<typeof timeQueries>[0], () => onQuery);
-    firstTokenDb = drizzlePglite(lane as PGlite, { schema, casing: 'snake_case' });
-  }
   return {
     db,
-    firstTokenDb,
     driver: 'pglite',
     observeQueries: (listener) => (onQuery = listener),
     // PGlite is a single connection already.

@@ -21,15 +21,9 @@ export type ThreadRequest =
       options: ThreadQueryOptions;
       /** Inside that open transaction (the id of its `begin`), else on its own. */
       tx?: number;
-      firstToken?: boolean;
     }
-  | { id: number; op: 'exec'; sql: string; tx?: number; firstToken?: boolean }
-  | {
-      id: number;
-      op: 'begin';
-      /** Ahead of other waiting statements: a student's first token waits for it. */
-      firstToken?: boolean;
-    }
+  | { id: number; op: 'exec'; sql: string; tx?: number }
+  | { id: number; op: 'begin' }
   | { id: number; op: 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'dump' }
   | { id: number; op: 'close' };

@@ -40,23 +40,6 @@ describe('the embedded database on its own thread', () => {
     expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 5 / 4));
   });
 
-  it('runs a statement on the first-token lane before those others queued earlier', async () => {
-    const finished: string[] = [];
-    const busy = thread.query(
-      'select count(*) from generate_series(1, 1000000) as g, lateral (select md5(g::text)) as h',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const others = [1, 2, 3].map((n) =>
-      thread.query('select 1').then(() => finished.push(`other ${n}`)),
-    );
-    const firstToken = thread
-      .firstTokenLane()
-      .query('select 1')
-      .then(() => finished.push('first token'));
-    await Promise.all([busy, ...others, firstToken]);
-    expect(finished).toEqual(['first token', 'other 1', 'other 2', 'other 3']);
-  });
-
   it("keeps Postgres' error fields across the thread (a unique violation is one)", async () => {
     await database.db.execute(sql`insert into notes values (1, 'first')`);
     const duplicate = await database.db

@@ -65,67 +65,29 @@ export class PgliteThread {
     return this.ready;
   }
 
-  query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
-    return this.queryIn(false, sql, params, options);
+  async query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+    await this.waitReady;
+    return (await this.call({
+      op: 'query',
+      sql,
+      params,
+      options: threadOptions(options),
+    })) as Results<T>;
   }
 
-  exec(sql: string): Promise<Results[]> {
-    return this.execIn(false, sql);
+  async exec(sql: string): Promise<Results[]> {
+    await this.waitReady;
+    return (await this.call({ op: 'exec', sql })) as Results[];
   }
 
   /**
    * Runs `work` in a transaction: committed when it resolves, rolled back when it throws (its
    * error is rethrown). Statements outside it wait until it ends, as on PGlite itself.
    */
-  transaction<T>(work: (tx: PgliteThreadTransaction) => Promise<T>): Promise<T> {
-    return this.transactionIn(false, work);
-  }
-
-  /**
-   * The same database for the statements a student's first token waits for (the send's checks,
-   * the prompt's reads): they go before statements queued by others, on the one connection.
-   */
-  firstTokenLane(): Pick<PgliteThread, 'query' | 'exec' | 'transaction'> {
-    return {
-      query: (sql, params = [], options) => this.queryIn(true, sql, params, options),
-      exec: (sql) => this.execIn(true, sql),
-      transaction: (work) => this.transactionIn(true, work),
-    };
-  }
-
-  private async queryIn<T>(
-    firstToken: boolean,
-    sql: string,
-    params: unknown[] = [],
-    options?: QueryOptions,
-  ): Promise<Results<T>> {
-    const threadQueryOptions = threadOptions(options);
-    await this.waitReady;
-    return (await this.call({
-      op: 'query',
-      sql,
-      params,
-      options: threadQueryOptions,
-      ...(firstToken ? { firstToken } : {}),
-    })) as Results<T>;
-  }
-
-  private async execIn(firstToken: boolean, sql: string): Promise<Results[]> {
-    await this.waitReady;
-    return (await this.call({
-      op: 'exec',
-      sql,
-      ...(firstToken ? { firstToken } : {}),
-    })) as Results[];
-  }
-
-  private async transactionIn<T>(
-    firstToken: boolean,
-    work: (tx: PgliteThreadTransaction) => Promise<T>,
-  ): Promise<T> {
+  async transaction<T>(work: (tx: PgliteThreadTransaction) => Promise<T>): Promise<T> {
     await this.waitReady;
     const beginId = this.nextId;
-    await this.call({ op: 'begin', ...(firstToken ? { firstToken } : {}) });
+    await this.call({ op: 'begin' });
     const tx: PgliteThreadTransaction = {
       query: async <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
         (await this.call({

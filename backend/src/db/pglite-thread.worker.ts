@@ -53,44 +53,7 @@ async function run(
   return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
 }
 
-/**
- * Statements outside any transaction (and transactions' begins) wait here for the engine, which
- * runs one at a time: those a student's first token waits for (the send's checks, the prompt's
- * reads) before the others (usage rows, the ends of other turns, flushes). First in, first out
- * within each lane. PGlite's own queue was first in, first out for all.
- */
-type Queued = Extract<ThreadRequest, { op: 'query' | 'exec' | 'begin' }>;
-const lanes: { firstToken: Queued[]; other: Queued[] } = { firstToken: [], other: [] };
-let wakeDispatcher: (() => void) | undefined;
-
-function enqueue(request: Queued): void {
-  (request.firstToken ? lanes.firstToken : lanes.other).push(request);
-  wakeDispatcher?.();
-}
-
-async function dispatch(): Promise<void> {
-  for (;;) {
-    // Messages that came in while the engine worked are taken in first, so a first-token
-    // statement sent meanwhile is chosen before those sent earlier.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const request = lanes.firstToken.shift() ?? lanes.other.shift();
-    if (!request) {
-      await new Promise<void>((wake) => (wakeDispatcher = wake));
-      wakeDispatcher = undefined;
-      continue;
-    }
-    // A transaction holds the engine until it ends; its own statements bypass the lanes.
-    if (request.op === 'begin') await begin(request.id);
-    else
-      await run(engine!, request).then(
-        (value) => succeed(request.id, value),
-        (error: unknown) => fail(request.id, error),
-      );
-  }
-}
-
-/** Opens a transaction; resolves once it has ended (committed, rolled back or failed). */
-function begin(id: number): Promise<void> {
+function begin(id: number): void {
   const open: OpenTransaction = { waiting: [] };
   transactions.set(id, open);
   const next = async () => {
@@ -100,7 +63,7 @@ function begin(id: number): Promise<void> {
   let ending: number | undefined;
   // PGlite's own transaction, the one under Drizzle's (withTransaction) on the other side.
   // eslint-disable-next-line no-restricted-syntax
-  return engine!
+  engine!
     .transaction(async (tx) => {
       succeed(id, null);
       for (;;) {
@@ -124,9 +87,7 @@ function begin(id: number): Promise<void> {
         else fail(ending ?? id, error);
       },
     )
-    .finally(() => {
-      transactions.delete(id);
-    });
+    .finally(() => transactions.delete(id));
 }
 
 async function handle(request: ThreadRequest): Promise<void> {
@@ -136,17 +97,16 @@ async function handle(request: ThreadRequest): Promise<void> {
         request.dataDir,
         request.dump ? new Blob([request.dump]) : undefined,
       );
-      void dispatch();
       await engine.waitReady;
       return succeed(request.id, null);
     case 'begin':
-      return enqueue(request);
+      return begin(request.id);
     case 'query':
     case 'exec':
     case 'commit':
     case 'rollback': {
       const txId = request.tx;
-      if (txId === undefined) return enqueue(request as Queued);
+      if (txId === undefined) return succeed(request.id, await run(engine!, request as never));
       const open = transactions.get(txId);
       if (!open) throw new Error(`transaction ${txId} is not open`);
       open.waiting.push(request as OpenTransaction['waiting'][number]);

@@ -44,8 +44,7 @@ export function withFaults(database: Database, fail: FaultRule): Database {
     database.driver === 'pg'
       ? drizzlePg(faulty as pg.Pool, { schema, casing: 'snake_case' })
       : drizzlePglite(faulty as PGlite, { schema, casing: 'snake_case' });
-  // The faults reach every statement: the first-token lane is this same faulty handle.
-  return { ...database, db, firstTokenDb: db };
+  return { ...database, db };
 }
 
 /** A rule failing the first `times` statements whose text matches `pattern`. */

@@ -33,9 +33,7 @@ export interface PromptReadsInput {
  * scope waits for it; the others start at once. The rules switching the tutor off end the
  * reads with PolicyRefusal, and the search stops: no model call for a closed tutor.
  */
-export function startPromptReads(turnDeps: TurnDeps, input: PromptReadsInput): PromptReads {
-  // Every read here stands before the answer call: the first-token lane where there is one.
-  const deps = { ...turnDeps, db: turnDeps.firstTokenDb ?? turnDeps.db };
+export function startPromptReads(deps: TurnDeps, input: PromptReadsInput): PromptReads {
   const retrieval = new AbortController();
   const { user } = input;
   const session = Promise.resolve(input.session).then((found) => {

@@ -84,15 +84,14 @@ export async function sendQuestion(
   // Independent of each other, and each one delays the first token: side by side. The send's
   // own checks (the conversation, an earlier send with this id, the rate limit's count) are one
   // statement; a limit's refusal counts only once the send is known to be new.
-  const readDb = deps.firstTokenDb ?? deps.db;
-  const sendChecks = findSendChecks(readDb, {
+  const sendChecks = findSendChecks(deps.db, {
     userId: user.id,
     sessionId: payload.sessionId,
     clientMessageId: payload.clientMessageId,
     since: new Date(deps.clock().getTime() - RATE_LIMIT_WINDOW_MS),
   });
   sendChecks.catch(() => undefined);
-  const limitsChecked = checkLimits({ ...deps, db: readDb }, user.id, () =>
+  const limitsChecked = checkLimits(deps, user.id, () =>
     sendChecks.then((checks) => checks.recentQuestions),
   );
   limitsChecked.catch(() => undefined);

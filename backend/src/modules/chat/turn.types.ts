@@ -51,12 +51,6 @@ export type ReplayEmitter = <E extends ReplayEventName>(
 
 export interface TurnDeps {
   db: Db;
-  /**
-   * The same database for the reads a student's first token waits for (the send's checks, the
-   * prompt's reads): ahead of other statements where the database has one connection
-   * (Database.firstTokenDb). Absent: `db`.
-   */
-  firstTokenDb?: Db | undefined;
   clock: Clock;
   limits: ChatLimits;
   tutor: Tutor;
