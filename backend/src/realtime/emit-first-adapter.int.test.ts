@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  connect as connectTcp,
+  createServer as createTcpServer,
+  Socket,
+  type AddressInfo,
+} from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
@@ -22,6 +27,84 @@ const ROOM = 'user:u1';
 const isStreamEntryWith = (text: unknown, marker: string) =>
   typeof text === 'string' && text.startsWith('{"packet"') && text.includes(marker);
 
+const DELTAS = 12;
+const redisPort = Number(new URL(redisUrl ?? 'redis://127.0.0.1:6379').port || 6379);
+
+/** The writes to Redis (one write/writev system call each on loopback) and the XADDs in each. */
+function countXaddWrites() {
+  const writev = vi.spyOn(Socket.prototype, '_writev' as never) as unknown as {
+    mock: { calls: [{ chunk: unknown }[]][]; contexts: Socket[] };
+    mockRestore(): void;
+  };
+  const write = vi.spyOn(Socket.prototype, '_write' as never) as unknown as {
+    mock: { calls: [unknown][]; contexts: Socket[] };
+    mockRestore(): void;
+  };
+  // node-redis writes each command as RESP, its name first: "*<n>\r\n$4\r\nXADD\r\n…".
+  const head = (chunk: unknown) =>
+    typeof chunk === 'string'
+      ? chunk.slice(0, 32)
+      : Buffer.isBuffer(chunk)
+        ? chunk.toString('latin1', 0, 32)
+        : '';
+  const isXadd = (chunk: unknown) => /^\*\d+\r\n\$4\r\nXADD\r\n/.test(head(chunk));
+  return {
+    xaddsPerWrite: () =>
+      [
+        ...writev.mock.calls.map(([chunks], i) => ({
+          socket: writev.mock.contexts[i],
+          chunks: chunks.map(({ chunk }) => chunk),
+        })),
+        ...write.mock.calls.map(([chunk], i) => ({
+          socket: write.mock.contexts[i],
+          chunks: [chunk],
+        })),
+      ]
+        .filter(({ socket }) => socket?.remotePort === redisPort)
+        .map(({ chunks }) => chunks.filter(isXadd).length)
+        .filter((count) => count > 0),
+    restore() {
+      writev.mockRestore();
+      write.mockRestore();
+    },
+  };
+}
+
+/**
+ * Loopback connections whose data is all readable before the next poll phase, so that each
+ * connection's 'data' callback runs in that one phase, as answer chunks from several provider
+ * sockets do on a busy replica.
+ */
+async function socketsReadableInOnePoll(count: number, onData: (index: number) => void) {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted: Socket[] = [];
+  server.on('connection', (socket) => accepted.push(socket));
+  const port = (server.address() as AddressInfo).port;
+  const senders = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Socket>((resolve) => {
+          const socket: Socket = connectTcp(port, '127.0.0.1', () => resolve(socket));
+        }),
+    ),
+  );
+  while (accepted.length < count) await sleep(5);
+  let received = 0;
+  for (const socket of accepted) socket.on('data', () => onData(received++));
+  for (const sender of senders) sender.write('x');
+  // Blocks the loop until every byte has landed: the next poll phase finds them all readable.
+  const until = Date.now() + 30;
+  while (Date.now() < until);
+  return {
+    close() {
+      senders.forEach((socket) => socket.destroy());
+      server.close();
+    },
+  };
+}
+
 interface Received {
   name: string;
   args: unknown[];
@@ -33,6 +116,7 @@ describe.skipIf(!redisUrl)('the emit-first adapter on two replicas', () => {
   const servers: { io: Server; http: HttpServer }[] = [];
   const sockets: ClientSocket[] = [];
   let a: Server;
+  let b: Server;
   let urlA: string;
   let urlB: string;
 
@@ -95,7 +179,7 @@ describe.skipIf(!redisUrl)('the emit-first adapter on two replicas', () => {
   beforeAll(async () => {
     const prefix = `hintbook-test-${randomBytes(4).toString('hex')}`;
     ({ io: a, url: urlA } = await replica(prefix, true));
-    ({ url: urlB } = await replica(prefix, false));
+    ({ io: b, url: urlB } = await replica(prefix, false));
     // The readers start with the stream's end ("$"): let their first XREAD begin.
     await sleep(300);
   });
@@ -182,6 +266,36 @@ describe.skipIf(!redisUrl)('the emit-first adapter on two replicas', () => {
     expect(onA.received[3]!.args[1]).toMatch(/^\d+-\d+$/);
     onA.socket.close();
     onB.socket.close();
+  });
+
+  it('sends the deltas of one event-loop turn and the end after them to Redis in one write, in order', async () => {
+    const onA = await listen(urlA);
+    const redisWrites = countXaddWrites();
+    const tcp = await socketsReadableInOnePoll(DELTAS, (index) => {
+      // As the answer's chunks arrive from provider sockets: each delta in an I/O callback of
+      // its own, the last one followed by the turn's end (publish first) in the same callback.
+      b.to(ROOM).emit('chat:delta', { seq: index + 1, text: String(index) });
+      if (index === DELTAS - 1) b.to(ROOM).emit('chat:done', { turnId: 't3' });
+    });
+    try {
+      await until(() => onA.received.length === DELTAS + 1);
+      expect(onA.received.map(({ name, args }) => (name === 'chat:done' ? name : args[0]))).toEqual(
+        [
+          ...Array.from({ length: DELTAS }, (_, index) => ({
+            seq: index + 1,
+            text: String(index),
+          })),
+          'chat:done',
+        ],
+      );
+      // node-redis writes what a loop turn queued in one writev (its own setImmediate), so the
+      // adapter need not batch its publishes: see docs/operations.md, section 7.
+      expect(redisWrites.xaddsPerWrite()).toEqual([DELTAS + 1]);
+    } finally {
+      redisWrites.restore();
+      tcp.close();
+      onA.socket.close();
+    }
   });
 
   it('gives a socket that recovers its connection the deltas it missed, from the stream', async () => {
