@@ -25,7 +25,6 @@ export type ThreadRequest =
   | { id: number; op: 'exec'; sql: string; tx?: number }
   | { id: number; op: 'begin' }
   | { id: number; op: 'commit' | 'rollback'; tx: number }
-  | { id: number; op: 'dump' }
   | { id: number; op: 'close' };
 
 export type ThreadReply =

@@ -110,12 +110,6 @@ export class PgliteThread {
     return result;
   }
 
-  /** The data directory as a tar file (the tests' template database). */
-  async dumpDataDir(): Promise<ArrayBuffer> {
-    await this.waitReady;
-    return (await this.call({ op: 'dump' })) as ArrayBuffer;
-  }
-
   async close(): Promise<void> {
     if (this.stopped || this.closing) return;
     this.closing = true;

@@ -113,12 +113,6 @@ async function handle(request: ThreadRequest): Promise<void> {
       open.wake?.();
       return;
     }
-    case 'dump': {
-      // A checkpoint first, so a copy starts without replaying the write-ahead log.
-      await engine!.exec('checkpoint');
-      const dump = await engine!.dumpDataDir('none');
-      return succeed(request.id, await dump.arrayBuffer());
-    }
     case 'close':
       await engine?.close();
       return succeed(request.id, null);
