@@ -88,5 +88,8 @@ export function startOrphanSweeper(deps: {
     );
   }, deps.intervalMs);
   timer.unref();
-  return { sweepNow: sweepOnce, stop: () => clearInterval(timer) };
+  // A sweep asked for now judges by now's clock: one already in flight (a tick's) judged by an
+  // older one, so its count answers a different question.
+  const sweepNow = () => (sweeping ? sweeping.catch(() => undefined).then(sweepOnce) : sweepOnce());
+  return { sweepNow, stop: () => clearInterval(timer) };
 }

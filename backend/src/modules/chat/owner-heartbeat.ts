@@ -46,5 +46,8 @@ export function startOwnerHeartbeat(deps: {
   void beatOnce().then(forgetGone);
   const timer = setInterval(() => void beatOnce(), deps.intervalMs);
   timer.unref();
-  return { beatNow: beatOnce, stop: () => clearInterval(timer) };
+  // A beat asked for now carries now's time: one already in flight (a tick's) may carry an
+  // older one, and joining it would leave the row a lease behind the caller's clock.
+  const beatNow = () => (beating ? beating.then(beatOnce) : beatOnce());
+  return { beatNow, stop: () => clearInterval(timer) };
 }
