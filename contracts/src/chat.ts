@@ -105,6 +105,8 @@ export const myUsageResponseSchema = z.object({
   day: allowanceWindowSchema,
   week: allowanceWindowSchema,
   turnsPerMinute: z.number().int().nullable(),
+  /** The longest question the tutor takes (characters; admins change it): the box counts to it. */
+  messageMaxLength: z.number().int().positive(),
   /** True when the installation's monthly budget is spent: no new turns for anyone. */
   installationPaused: z.boolean(),
   tutorAvailable: z.boolean(),

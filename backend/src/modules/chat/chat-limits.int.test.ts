@@ -105,6 +105,16 @@ describe('limits', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'chat.message_too_long' } });
   });
 
+  it('tells the student’s question box how long a question may be', async () => {
+    const user = await registerThroughApi(t.app);
+    const usage = await request(t.app)
+      .get('/api/me/usage')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .expect(200);
+    // The same limit the send above is refused by, not the schema's cap.
+    expect(usage.body.messageMaxLength).toBe(200);
+  });
+
   it('stops new turns for everyone at 100 % of the monthly budget; admins see the budget in /api/health/ai', async () => {
     const teacher = await registerAdmin(t, { email: 'teacher@school.example' });
     const student = await registerThroughApi(t.app);

@@ -350,6 +350,7 @@ export async function getMyUsage(
       resetsAt: windows.nextWeek.toISOString(),
     },
     turnsPerMinute: deps.limits.turnsPerMinute,
+    messageMaxLength: deps.limits.messageMaxLength,
     installationPaused: budget.isExhausted,
     tutorAvailable,
   };

@@ -96,6 +96,7 @@ export function ChatConversation({
         isTurnActive={isTurnActive}
         canSend={canSend}
         status={composerStatus}
+        maxLength={usage?.messageMaxLength}
         onSend={send}
         onStop={chat.stop}
       />

@@ -60,6 +60,25 @@ describe('Composer', () => {
     expect(sessionStorage.getItem('hintbook:draft:user-1:s1')).toBe('Please answer');
   });
 
+  it('counts against the installation’s limit and keeps a too-long question to be shortened', async () => {
+    const { user, onSend } = renderComposer({ maxLength: 100 });
+    await user.click(box());
+    await user.paste('x'.repeat(120));
+    const help = () =>
+      document.getElementById(box().getAttribute('aria-describedby')!)?.textContent;
+    expect(help()).toContain('120 of 100 characters');
+    expect(help()).toContain('Too long to send');
+    expect(box().getAttribute('aria-invalid')).toBe('true');
+
+    await user.keyboard('{Enter}');
+    expect(onSend).not.toHaveBeenCalled();
+    expect(box().value).toHaveLength(120);
+
+    await user.clear(box());
+    await user.type(box(), 'short enough{Enter}');
+    expect(onSend).toHaveBeenCalledWith('short enough');
+  });
+
   it('does not send while an answer is running, and offers to stop it', async () => {
     const { user, onSend, onStop } = renderComposer({ isTurnActive: true });
     await user.type(box(), 'Next question{Enter}');

@@ -19,6 +19,11 @@ interface ComposerProps {
   canSend: boolean;
   /** Shown under the box, e.g. why sending waits. */
   status?: string | null;
+  /**
+   * The longest question the tutor takes now (the installation's setting, from /api/me/usage);
+   * the schema's cap until that is known.
+   */
+  maxLength?: number;
   /** Resolves true once the server has the question; false keeps the draft for another try. */
   onSend(content: string): Promise<boolean>;
   onStop(): void;
@@ -26,7 +31,7 @@ interface ComposerProps {
 }
 
 /** Shows a counter only near the limit, where it helps. */
-const COUNTER_FROM = Math.floor(MESSAGE_MAX_LENGTH_CAP * 0.9);
+const COUNTER_FROM_SHARE = 0.9;
 
 /** The question box: Enter sends, Shift+Enter starts a new line; the draft outlives the page. */
 export function Composer({
@@ -34,6 +39,7 @@ export function Composer({
   isTurnActive,
   canSend,
   status,
+  maxLength = MESSAGE_MAX_LENGTH_CAP,
   onSend,
   onStop,
   inputRef,
@@ -44,6 +50,8 @@ export function Composer({
   const stopHadFocus = useRef(false);
   const id = useId();
   const isBlocked = isTurnActive || !canSend;
+  // Over the limit the text stays in the box to be shortened: the server would refuse it.
+  const isTooLong = draft.trim().length > maxLength;
 
   // The Stop button disappears when the answer ends. If it had focus (browsers differ on
   // whether removal fires blur), keep keyboard users in the box rather than on <body>.
@@ -58,7 +66,7 @@ export function Composer({
 
   async function submit() {
     const content = draft.trim();
-    if (!content || isBlocked) return;
+    if (!content || isBlocked || isTooLong) return;
     // Cleared on screen at once, but kept in storage until the server has it: a reload while
     // offline must not lose the question.
     setDraft('', { persist: false });
@@ -95,7 +103,10 @@ export function Composer({
         className="input composer-input"
         value={draft}
         rows={2}
+        // The schema's cap, not `maxLength`: a pasted text longer than the limit is kept whole,
+        // to be shortened, rather than cut where the student cannot see.
         maxLength={MESSAGE_MAX_LENGTH_CAP}
+        aria-invalid={isTooLong || undefined}
         placeholder="Ask about your code, an error or an idea…"
         aria-describedby={`${id}-help`}
         onChange={(event) => setDraft(event.target.value)}
@@ -104,9 +115,12 @@ export function Composer({
       <div className="composer-bar">
         <p className="composer-help" id={`${id}-help`}>
           {status ?? 'Enter sends · Shift+Enter adds a line'}
-          {draft.length >= COUNTER_FROM
-            ? ` · ${draft.length.toLocaleString('en')} of ${MESSAGE_MAX_LENGTH_CAP.toLocaleString('en')} characters`
+          {draft.length >= Math.floor(maxLength * COUNTER_FROM_SHARE)
+            ? ` · ${draft.length.toLocaleString('en')} of ${maxLength.toLocaleString('en')} characters`
             : null}
+          {isTooLong ? (
+            <strong className="composer-too-long"> · Too long to send: shorten it first.</strong>
+          ) : null}
         </p>
         {isTurnActive ? (
           <Button
@@ -117,7 +131,7 @@ export function Composer({
             Stop answer
           </Button>
         ) : null}
-        <Button type="submit" aria-disabled={isBlocked || undefined}>
+        <Button type="submit" aria-disabled={isBlocked || isTooLong || undefined}>
           Send
         </Button>
       </div>

@@ -13,6 +13,7 @@ function buildUsage(overrides: Partial<MyUsageResponse> = {}): MyUsageResponse {
     day: { usedTokens: 100, limitTokens: 1000, resetsAt: '2030-01-01T00:00:00.000Z' },
     week: { usedTokens: 100, limitTokens: null, resetsAt: '2030-01-05T00:00:00.000Z' },
     turnsPerMinute: 5,
+    messageMaxLength: 4000,
     installationPaused: false,
     tutorAvailable: true,
     ...overrides,
@@ -246,5 +247,19 @@ describe('ChatPage', () => {
       }),
     });
     expect(await screen.findByText(/You have used 90% of your today's allowance/)).toBeTruthy();
+  });
+
+  it('holds a question longer than the installation takes, before it reaches the server', async () => {
+    const { user, realtime, box } = await renderChat('/chat', {
+      usage: buildUsage({ messageMaxLength: 100 }),
+    });
+    await screen.findByText(/Today: 10% used/);
+    await user.click(box);
+    await user.paste('y'.repeat(101));
+    await user.keyboard('{Enter}');
+
+    expect(await screen.findByText(/Too long to send/)).toBeTruthy();
+    expect(realtime.sent('chat:send')).toHaveLength(0);
+    expect(box.value).toHaveLength(101);
   });
 });
