@@ -11,7 +11,7 @@ import {
   loadDotEnvFile,
   type Config,
 } from './config/env.js';
-import { openDatabase } from './db/client.js';
+import { openDatabaseOrExit } from './db/open-or-exit.js';
 import { applyMigrations, countExpectedMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { findUnverifiedEmails, syncAdminFlags } from './modules/users/users.repository.js';
@@ -45,12 +45,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   for (const warning of configWarnings(config)) logger.warn(warning);
 
-  const database = openDatabase({
-    url: config.database.url,
-    dataDir: config.database.dataDir,
-    poolMax: config.database.poolMax,
-    logger,
-  });
+  const database = openDatabaseOrExit(
+    {
+      url: config.database.url,
+      dataDir: config.database.dataDir,
+      poolMax: config.database.poolMax,
+      logger,
+    },
+    'Hintbook cannot start.',
+  );
   await applyMigrations(database, config.database.migrationsDir);
   const changedAdmins = await syncAdminFlags(database.db, config.auth.adminEmails);
   logger.info({ driver: database.driver, changedAdmins }, 'database ready');

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import * as schema from './schema/index.js';
 import { timeQueries, type QueryListener } from './query-timing.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { PgliteThread } from './pglite-thread.js';
 
 export { createPgliteClient } from './pglite-engine.js';
@@ -61,10 +62,23 @@ export interface DatabaseOptions {
   logger?: Logger;
 }
 
+/** Throws EmbeddedDatabaseInUse when another process has the embedded database's folder open. */
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.url
-    ? openPostgres(options.url, options)
-    : wrapPglite(new PgliteThread(options.dataDir, options.loadDataDir, options.logger));
+  if (options.url) return openPostgres(options.url, options);
+  // In memory there is nothing another process could open.
+  const lock = options.dataDir.startsWith('memory://') ? null : lockDataDir(options.dataDir);
+  try {
+    const database = wrapPglite(
+      new PgliteThread(options.dataDir, options.loadDataDir, options.logger),
+    );
+    return {
+      ...database,
+      close: () => database.close().finally(() => lock?.release()),
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {

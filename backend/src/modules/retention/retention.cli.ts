@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/env.js';
-import { openDatabase } from '../../db/client.js';
+import { openDatabaseOrExit } from '../../db/open-or-exit.js';
 import { applyMigrations } from '../../db/migrate.js';
 import { systemClock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
@@ -9,10 +9,7 @@ import { deleteExpiredConversations } from './retention.service.js';
 // same sweep the server runs every night. Safe to re-run.
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const database = openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-if (database.driver === 'pglite') {
-  console.warn('Embedded database: stop Hintbook first (one process at a time may open it).');
-}
+const database = openDatabaseOrExit({ url: config.database.url, dataDir: config.database.dataDir });
 try {
   await applyMigrations(database, config.database.migrationsDir);
   if (config.privacy.chatRetentionDays === 0) {

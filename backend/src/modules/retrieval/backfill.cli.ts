@@ -1,6 +1,6 @@
 import { createPricingTable } from '../../ai/pricing.js';
 import { loadConfig } from '../../config/env.js';
-import { openDatabase } from '../../db/client.js';
+import { openDatabaseOrExit } from '../../db/open-or-exit.js';
 import { applyMigrations } from '../../db/migrate.js';
 import { systemClock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
@@ -13,10 +13,7 @@ import { createRetrievalDeps } from './retrieval.factory.js';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const pricing = createPricingTable(config.ai.pricingOverrides);
-const database = openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-if (database.driver === 'pglite') {
-  console.warn('Embedded database: stop Hintbook first (one process at a time may open it).');
-}
+const database = openDatabaseOrExit({ url: config.database.url, dataDir: config.database.dataDir });
 const spent = { tokens: 0, costUsd: 0, failedCalls: 0 };
 try {
   await applyMigrations(database, config.database.migrationsDir);

@@ -1,5 +1,5 @@
 import { loadConfig, loadDotEnvFile } from '../../config/env.js';
-import { openDatabase } from '../../db/client.js';
+import { openDatabaseOrExit } from '../../db/open-or-exit.js';
 import { applyMigrations } from '../../db/migrate.js';
 import { systemClock } from '../../lib/clock.js';
 import { createPasswordHasher } from '../../lib/password-hasher.js';
@@ -38,10 +38,7 @@ if (!command || command === '--help' || command === '-h') {
   process.exit(command ? 0 : 2);
 }
 const config = loadConfig();
-const database = openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-if (database.driver === 'pglite') {
-  console.warn('Embedded database: stop Hintbook first (one process at a time may open it).');
-}
+const database = openDatabaseOrExit({ url: config.database.url, dataDir: config.database.dataDir });
 const deps = { db: database.db, adminEmails: config.auth.adminEmails, clock: systemClock };
 let exitCode = 0;
 try {
