@@ -1,4 +1,4 @@
-import type { RouteObject } from 'react-router';
+import { Navigate, useLocation, type RouteObject } from 'react-router';
 import { AdminGate } from '../features/admin/components/AdminGate';
 import { RedirectIfSignedIn } from '../features/auth/components/RedirectIfSignedIn';
 import { RequireAuth } from '../features/auth/components/RequireAuth';
@@ -13,6 +13,12 @@ import { ProfilePage } from '../features/profile/pages/ProfilePage';
 import { AppShell } from './AppShell';
 import { NotFoundPage } from './NotFoundPage';
 import { RouteError } from './RouteError';
+
+/** Addresses people type from habit ("go to /login"): the page they mean, with its query. */
+function RedirectTo({ pathname }: { pathname: string }) {
+  const { search } = useLocation();
+  return <Navigate replace to={{ pathname, search }} />;
+}
 
 /** Shared by the browser router and the memory router tests render with. */
 export const routes: RouteObject[] = [
@@ -34,6 +40,14 @@ export const routes: RouteObject[] = [
           { path: 'register', element: <RegisterPage /> },
         ],
       },
+      ...['login', 'signin', 'log-in'].map((path) => ({
+        path,
+        element: <RedirectTo pathname="/sign-in" />,
+      })),
+      ...['signup', 'sign-up'].map((path) => ({
+        path,
+        element: <RedirectTo pathname="/register" />,
+      })),
       // Opened from emailed links, signed in or not.
       { path: 'forgot-password', element: <ForgotPasswordPage /> },
       { path: 'reset-password', element: <ResetPasswordPage /> },

@@ -85,6 +85,13 @@ describe('session and routing', () => {
     );
   });
 
+  it('takes the addresses people type from habit to the page they mean', async () => {
+    const { router } = await renderSignedOut('/login?next=%2Fprofile');
+    expect(screen.getByRole('heading', { name: 'Sign in' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/sign-in');
+    expect(router.state.location.search).toBe('?next=%2Fprofile');
+  });
+
   it('shows a not-found page for unknown addresses', async () => {
     await renderSignedOut('/no/such/page');
     expect(screen.getByRole('heading', { name: 'Page not found' })).toBeTruthy();
