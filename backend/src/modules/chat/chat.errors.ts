@@ -27,7 +27,7 @@ export const messageTooLong = (max: number) =>
   new AppError(
     400,
     'chat.message_too_long',
-    `Keep your message under ${max.toLocaleString('en')} characters`,
+    `Keep your message to ${max.toLocaleString('en')} characters or fewer`,
   );
 
 export const nothingToRetry = () =>
