@@ -19,17 +19,6 @@
  * sha256 of python_stdlib.zip) and written to Pyodide's file system before Python starts, where
  * the zip's sitecustomize.py serves it (python/stdlib/sitecustomize.py).
  *
- * Python's own start is kept too: the first kernel in a browser starts Python without the start
- * packages, takes a Pyodide memory snapshot (the wasm heap: Python just started, before any
- * package or dynamic library is loaded), keeps it beside the bytecode under the same key, and
- * then loads the packages itself. The next kernel restores the snapshot instead of starting
- * Python, which Pyodide then treats as started (marks hintbook:snapshot-restored). The file
- * system is not in the heap: Pyodide writes python_stdlib.zip again, this wrapper the kept
- * standard-library bytecode, which the restored sitecustomize.py is then told to serve (it ran
- * when nothing was kept yet). A snapshot that cannot be restored (another Pyodide build, a
- * damaged entry) is dropped and the kernel starts as without one. Nothing of it is fetched from
- * the server: a first load moves no more bytes.
- *
  * A classic worker script: the kernel's worker runs importScripts(pyodideUrl) and then calls
  * self.loadPyodide(options).
  */
@@ -50,9 +39,8 @@
     if (Array.isArray(pyodideOptions.packages)) {
       pyodideOptions.packages = pyodideOptions.packages.filter((name) => !later.has(name));
     }
-    // Read beside Pyodide's own start, but whether a snapshot is kept decides how to start it.
-    const cache = await openCache(pyodideOptions);
-    const cached = readCachedBytecode(cache);
+    // Read beside Pyodide's own start: the key needs the lock, the cache is the browser's.
+    const cached = readCachedBytecode(pyodideOptions.indexURL);
     const fsInit = pyodideOptions.fsInit;
     // Before Python starts, so that its own start already runs the kept standard library.
     pyodideOptions.fsInit = async (FS, info) => {
@@ -61,93 +49,12 @@
       if (stdlib) FS.writeFile(STDLIB_BYTECODE_FILE, stdlib);
       if (fsInit) await fsInit(FS, info);
     };
-    let pyodide = cache.snapshot ? await restoreSnapshot(loadPyodide, pyodideOptions, cache) : null;
-    if (!pyodide) {
-      pyodide =
-        cache.snapshotUrl && !cache.snapshot
-          ? await startAndSnapshot(loadPyodide, pyodideOptions, cache)
-          : await loadPyodide(pyodideOptions);
-    }
+    const pyodide = await loadPyodide(pyodideOptions);
     mark('hintbook:start-packages-loaded');
-    await startKernelModules(pyodide, { url: cache.url, ...(await cached) });
+    await startKernelModules(pyodide, await cached);
     mark('hintbook:kernel-modules-imported');
     return pyodide;
   };
-
-  /**
-   * Pyodide from the kept snapshot, the start packages loaded as usual (they load while the heap
-   * is restored); null when it cannot be restored, whose entry is then dropped.
-   */
-  async function restoreSnapshot(loadPyodide, options, cache) {
-    try {
-      const snapshot = cache.snapshot
-        .arrayBuffer()
-        .then((data) => checkSnapshot(new Uint8Array(data)));
-      const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
-      mark('hintbook:snapshot-restored');
-      let site;
-      try {
-        // Python's start ran when the snapshot was taken, before anything was kept: serve what
-        // fsInit wrote now (python/stdlib/sitecustomize.py).
-        site = pyodide.pyimport('sitecustomize');
-        site.put_back(STDLIB_BYTECODE_FILE);
-      } catch {
-        // Then the standard library compiles, as on a first start.
-      } finally {
-        site?.destroy();
-      }
-      return pyodide;
-    } catch (error) {
-      console.warn('hintbook: memory snapshot not restored, starting Python', error);
-      caches
-        .open(BYTECODE_CACHE)
-        .then((storage) => storage.delete(cache.snapshotUrl))
-        .catch(() => undefined);
-      return null;
-    }
-  }
-
-  /**
-   * The snapshot, if its layout is one Pyodide can restore (pyodide.asm.js API.makeSnapshot:
-   * uint32 magic, where the heap starts, ..., then the heap). Pyodide sizes the wasm memory from
-   * the snapshot's length before it reads it, and a memory smaller than the heap fails
-   * instantiation, which Pyodide only logs: the start would then never end, not throw.
-   */
-  function checkSnapshot(bytes) {
-    const [magic, heapStart] =
-      bytes.byteLength >= 8 ? new Uint32Array(bytes.buffer, bytes.byteOffset, 2) : [];
-    const heap = bytes.byteLength - heapStart;
-    if (magic !== SNAPSHOT_MAGIC || !(heap >= MIN_HEAP_BYTES) || heap % WASM_PAGE_BYTES) {
-      throw new Error('not a Pyodide memory snapshot');
-    }
-    return bytes;
-  }
-
-  /**
-   * Pyodide started without the start packages, its memory snapshot taken and kept (not awaited),
-   * then the packages loaded: a snapshot must hold no package's files or dynamic libraries, which
-   * live outside the heap.
-   */
-  async function startAndSnapshot(loadPyodide, options, cache) {
-    const { packages = [], ...rest } = options;
-    const pyodide = await loadPyodide({ ...rest, packages: [], _makeSnapshot: true });
-    try {
-      const snapshot = pyodide.makeMemorySnapshot();
-      mark('hintbook:snapshot-taken');
-      keepInCache(cache.url, [[cache.snapshotUrl, snapshot]]).catch((error) =>
-        console.warn('hintbook: memory snapshot not kept', error),
-      );
-    } catch (error) {
-      console.warn('hintbook: memory snapshot not taken', error);
-    }
-    // _makeSnapshot hands Python a proxy of globalThis that records the path to each object it
-    // gives out; from here on the kernel uses globalThis itself, as without a snapshot.
-    pyodide._api.config.jsglobals = globalThis;
-    pyodide._module.__hiwire_set(JSGLOBALS_HIWIRE_INDEX, globalThis);
-    pyodide.registerJsModule('js', globalThis);
-    await pyodide.loadPackage(packages, { messageCallback() {} });
-    return pyodide;
-  }
 
   function mark(name) {
     try {
@@ -161,12 +68,6 @@
   const BYTECODE_FILE = '/tmp/hintbook-bytecode.zip';
   // sitecustomize.py's KEPT_BYTECODE: read (and removed) while Python starts.
   const STDLIB_BYTECODE_FILE = '/tmp/hintbook-stdlib-bytecode';
-  // Where Pyodide 0.27's hiwire table holds jsglobals (API.getExpectedKeys in pyodide.asm.js).
-  const JSGLOBALS_HIWIRE_INDEX = 1;
-  // Pyodide 0.27's snapshot magic number, initial wasm memory and wasm page (pyodide.asm.js).
-  const SNAPSHOT_MAGIC = 1886286592;
-  const MIN_HEAP_BYTES = 20971520;
-  const WASM_PAGE_BYTES = 65536;
 
   /**
    * Imports the kernel's modules early (hintbook_workspace/early_imports.py), with their compiled
@@ -216,27 +117,12 @@
   }
 
   /**
-   * This site's entries in Cache Storage: { url, snapshotUrl, snapshot }. url (the bytecode
-   * entries' name without their .zip and .stdlib suffixes) is null without Cache Storage;
-   * snapshot is the kept memory snapshot's Response, or null. The snapshot's name also holds a
-   * hash of the options Python starts with (its environment lives in the heap too).
+   * This site's kept bytecode, if any: { url, data, stdlib }; url (the entries' name without
+   * their .zip and .stdlib suffixes) is null without Cache Storage.
    */
-  async function openCache(options) {
-    const url = await bytecodeCacheUrl(options.indexURL);
-    if (!url) return { url: null, snapshotUrl: null, snapshot: null };
-    try {
-      const { packages: _packages, ...startOptions } = options;
-      const snapshotUrl = `${url}.snapshot-${(await sha256(JSON.stringify(startOptions))).slice(0, 16)}`;
-      const storage = await caches.open(BYTECODE_CACHE);
-      return { url, snapshotUrl, snapshot: (await storage.match(snapshotUrl)) ?? null };
-    } catch {
-      return { url, snapshotUrl: null, snapshot: null };
-    }
-  }
-
-  /** This site's kept bytecode, if any: { data, stdlib }. */
-  async function readCachedBytecode({ url }) {
-    if (!url) return { data: null, stdlib: null };
+  async function readCachedBytecode(indexURL) {
+    const url = await bytecodeCacheUrl(indexURL);
+    if (!url) return { url: null, data: null, stdlib: null };
     const read = async (cache, entry) => {
       const response = await cache.match(entry);
       return response ? new Uint8Array(await response.arrayBuffer()) : null;
@@ -247,16 +133,10 @@
         read(cache, `${url}.zip`),
         read(cache, `${url}.stdlib`),
       ]);
-      return { data, stdlib };
+      return { url, data, stdlib };
     } catch {
-      return { data: null, stdlib: null };
+      return { url, data: null, stdlib: null };
     }
-  }
-
-  async function sha256(data) {
-    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    const digest = await crypto.subtle.digest('SHA-256', bytes);
-    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
   }
 
   /**
@@ -269,8 +149,9 @@
       const lockUrl = new URL('pyodide-lock.json', indexURL);
       const response = await fetch(lockUrl);
       if (!response.ok) return null;
-      const hex = await sha256(await response.arrayBuffer());
-      return new URL(`${BYTECODE_CACHE}/${hex}`, indexURL).href;
+      const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
+      const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0'));
+      return new URL(`${BYTECODE_CACHE}/${hex.join('')}`, indexURL).href;
     } catch {
       return null;
     }
@@ -279,8 +160,9 @@
   /** Keeps this site's new entries ([url, data]) and drops what earlier builds left. */
   async function keepInCache(url, entries) {
     const cache = await caches.open(BYTECODE_CACHE);
+    const current = new Set([`${url}.zip`, `${url}.stdlib`]);
     for (const request of await cache.keys()) {
-      if (!request.url.startsWith(`${url}.`)) await cache.delete(request);
+      if (!current.has(request.url)) await cache.delete(request);
     }
     for (const [entry, data] of entries) {
       await cache.put(

@@ -40,8 +40,6 @@ KEPT_BYTECODE = "/tmp/hintbook-stdlib-bytecode"
 # {module name: (crc32, size, marshalled code)} of what this start compiled from the zip, until
 # take_recorded(); None when nothing is recorded (bytecode was put back, or recording is over).
 _recorded = None
-# {module name: (crc32, size, marshalled code)} kept from the last start in this browser, or None.
-_kept = None
 _kept_used = 0
 
 
@@ -63,8 +61,18 @@ def _keep_zip_bytecode(kept_path, archive) -> None:
 
     if archive is None:
         return
+    try:
+        with open(kept_path, "rb") as file:
+            kept = marshal.loads(file.read())
+        import os
+
+        os.remove(kept_path)
+        if not isinstance(kept, dict):
+            kept = None
+    except Exception:  # noqa: BLE001 - none kept, or unreadable: compile and record
+        kept = None
     global _recorded
-    _recorded = None if put_back(kept_path) else {}
+    _recorded = {} if kept is None else None
     original = zipimport.zipimporter.get_code
 
     def source_entry(importer, fullname):
@@ -78,9 +86,9 @@ def _keep_zip_bytecode(kept_path, archive) -> None:
     def get_code(self, fullname):
         if self.archive != archive:
             return original(self, fullname)
-        if _kept is not None:
+        if kept is not None:
             global _kept_used
-            item = _kept.get(fullname)
+            item = kept.get(fullname)
             entry = source_entry(self, fullname) if item is not None else None
             # Toc entry: (path, compress, data_size, file_size, file_offset, time, date, crc).
             if entry is not None and item[0] == entry[7] and item[1] == entry[3]:
@@ -96,27 +104,6 @@ def _keep_zip_bytecode(kept_path, archive) -> None:
 
     get_code.__doc__ = original.__doc__
     zipimport.zipimporter.get_code = get_code
-
-
-def put_back(kept_path=KEPT_BYTECODE) -> bool:
-    """Serve the kept bytecode at `kept_path` from now on (and stop recording), then remove the
-    file; False when there is none or it is unreadable. Python's start calls it; so does
-    hintbook-pyodide.js when it restored a memory snapshot instead, taken after the start of the
-    first kernel in this browser, when there was nothing kept yet."""
-    import marshal
-    import os
-
-    global _kept, _recorded
-    try:
-        with open(kept_path, "rb") as file:
-            kept = marshal.loads(file.read())
-        os.remove(kept_path)
-    except Exception:  # noqa: BLE001 - none kept, or unreadable: compile (and record)
-        return False
-    if not isinstance(kept, dict):
-        return False
-    _kept, _recorded = kept, None
-    return True
 
 
 def take_recorded():
