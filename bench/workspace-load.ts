@@ -26,6 +26,9 @@ import { NUMPY_CELL, runNewCell, runPlotCell } from './lib/workspace-science.js'
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 3;
 const blockServiceWorkers = process.env.BENCH_BLOCK_SW === '1';
+/** BENCH_JUPYTERLITE_DIR: another built site (e.g. a copy of main's) to compare with, A/B. */
+const jupyterliteDir = process.env.BENCH_JUPYTERLITE_DIR || undefined;
+const liteDir = jupyterliteDir ?? path.join(repoRoot, 'jupyterlite/dist');
 const TARGETS = {
   coldReadyS: 10,
   warmReadyS: 4,
@@ -153,7 +156,7 @@ const fileSize = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 function staticFile(urlPath: string): string | null {
   const decoded = decodeURIComponent(urlPath);
   const candidates = decoded.startsWith('/jupyterlite/')
-    ? [path.join(repoRoot, 'jupyterlite/dist', decoded.slice('/jupyterlite/'.length))]
+    ? [path.join(liteDir, decoded.slice('/jupyterlite/'.length))]
     : decoded.startsWith('/api/') || decoded.startsWith('/socket.io/')
       ? []
       : [
@@ -467,8 +470,8 @@ function summarizeLoad(load: LoadResult) {
 }
 
 async function main() {
-  if (!existsSync(path.join(repoRoot, 'jupyterlite/dist/lab/index.html'))) {
-    throw new Error('jupyterlite/dist is missing: run `npm run build:jupyterlite` first.');
+  if (!existsSync(path.join(liteDir, 'lab/index.html'))) {
+    throw new Error(`${liteDir} is missing: run \`npm run build:jupyterlite\` first.`);
   }
   await assertBuildIsFresh();
   const hardStop = setTimeout(
@@ -484,6 +487,7 @@ async function main() {
   fake = await startFakeOpenAI();
   stack = await startStack({
     env: { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'test' },
+    jupyterliteDir,
   });
   const accessLog = findNginxAccessLog(stack.baseUrl);
   if (!accessLog) throw new Error(`no rendered nginx folder listens on ${stack.baseUrl}`);
@@ -795,6 +799,7 @@ function report(figures: {
           quick,
           runs: RUNS,
           blockServiceWorkers,
+          jupyterliteDir: liteDir,
           uncompressedFlagBytes: UNCOMPRESSED_FLAG_BYTES,
           mb: MB,
         },
