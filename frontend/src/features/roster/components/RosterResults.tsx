@@ -1,4 +1,7 @@
 import type { ImportRosterResponse, RosterRowResult } from '@hintbook/contracts';
+import { Button } from '../../../components/Button';
+import { saveBlob } from '../../../lib/download';
+import { invitationLinksCsv } from '../invitation-links-csv';
 
 const OUTCOMES: Record<RosterRowResult['outcome'], string> = {
   invited: 'Invited',
@@ -25,10 +28,26 @@ export function RosterResults({ result }: { result: ImportRosterResponse }) {
         {result.groupsCreated.length > 0 ? ` · New groups: ${result.groupsCreated.join(', ')}` : ''}
       </p>
       {hasLinks ? (
-        <p>
-          Give each person their own link: it works once, only for their address. The links are not
-          shown again (you can always invite someone again).
-        </p>
+        <div className="stack-small">
+          <p>
+            Give each person their own link: it works once, only for their address. The links are
+            not shown again (you can always invite someone again): download them now to hand out or
+            mail-merge.
+          </p>
+          <div>
+            <Button
+              variant="secondary"
+              onClick={() =>
+                saveBlob(
+                  new Blob([invitationLinksCsv(result.rows)], { type: 'text/csv;charset=utf-8' }),
+                  `hintbook-invitations-${new Date().toISOString().slice(0, 10)}.csv`,
+                )
+              }
+            >
+              Download the links (CSV)
+            </Button>
+          </div>
+        </div>
       ) : null}
       <div className="table-scroll">
         <table className="admin-table">
