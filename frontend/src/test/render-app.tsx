@@ -60,9 +60,13 @@ export function stubFetch() {
 }
 
 /** Renders the app at `path` with no session to restore (a first visit). */
-export async function renderSignedOut(path: string) {
+export async function renderSignedOut(
+  path: string,
+  options: { beforeRender?(mock: ReturnType<typeof stubFetch>): void } = {},
+) {
   const mock = stubFetch();
   mock.on('POST /api/auth/refresh', errorResponse(401, 'auth.refresh_invalid', 'No session'));
+  options.beforeRender?.(mock);
   const rendered = renderApp(path);
   await screen.findByRole('heading', { level: 1 });
   return { ...rendered, mock };

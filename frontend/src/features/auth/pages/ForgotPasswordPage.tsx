@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { passwordResetRequestBodySchema } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
@@ -8,13 +8,26 @@ import { Page } from '../../../components/Page';
 import { readText } from '../../../lib/form-data';
 import { failureFromIssues } from '../../../lib/form-errors';
 import { useApiForm } from '../../../hooks/useApiForm';
-import { requestPasswordReset } from '../api';
+import { getAuthOptions, requestPasswordReset } from '../api';
 
 const FIELDS = ['email'] as const;
 
-/** Asks for a reset link by email; says the same whether or not the address has an account. */
+/**
+ * Asks for a reset link by email; says the same whether or not the address has an account.
+ * Without a mail server it says at once who can help, instead of a form that cannot work.
+ */
 export function ForgotPasswordPage() {
   const [sent, setSent] = useState<string | null>(null);
+  // Unknown until the options arrive (or if they cannot be read): the form, whose answer says it.
+  const [canSendMail, setCanSendMail] = useState<boolean | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    getAuthOptions(controller.signal).then(
+      (options) => setCanSendMail(options.canSendMail),
+      () => setCanSendMail(null),
+    );
+    return () => controller.abort();
+  }, []);
   const { fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
     fields: FIELDS,
   });
@@ -35,7 +48,17 @@ export function ForgotPasswordPage() {
 
   return (
     <Page title="Forgot your password?" width="narrow">
-      {sent ? (
+      {canSendMail === false ? (
+        <div className="card stack-small">
+          <p>
+            This Hintbook cannot send email, so it cannot mail you a link to choose a new password.
+          </p>
+          <p>
+            Ask your teacher: they can make a password reset link for you in the admin panel
+            (People, then your account).
+          </p>
+        </div>
+      ) : sent ? (
         <div className="card stack-small">
           <Alert tone="success">{sent}</Alert>
           <p>
