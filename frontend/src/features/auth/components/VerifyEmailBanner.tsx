@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { AuthOptionsResponse, PublicUser } from '@hintbook/contracts';
+import { useState } from 'react';
+import type { PublicUser } from '@hintbook/contracts';
 import { Button } from '../../../components/Button';
 import { messageOf } from '../../../lib/form-errors';
-import { getAuthOptions, sendVerificationEmail } from '../api';
+import { sendVerificationEmail } from '../api';
+import { useAuthOptions } from '../hooks/useAuthOptions';
 
 type Sending =
   | { status: 'idle' }
@@ -15,15 +16,8 @@ type Sending =
  * get a new one. Shown only where mail can be sent: without SMTP there is no link to wait for.
  */
 export function VerifyEmailBanner({ user }: { user: PublicUser }) {
-  const [options, setOptions] = useState<AuthOptionsResponse | null>(null);
+  const options = useAuthOptions(!user.emailVerified);
   const [sending, setSending] = useState<Sending>({ status: 'idle' });
-
-  useEffect(() => {
-    if (user.emailVerified) return;
-    const controller = new AbortController();
-    getAuthOptions(controller.signal).then(setOptions, () => setOptions(null));
-    return () => controller.abort();
-  }, [user.emailVerified]);
 
   if (user.emailVerified || !options?.canSendMail) return null;
 

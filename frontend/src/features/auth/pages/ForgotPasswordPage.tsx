@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { passwordResetRequestBodySchema } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
@@ -8,7 +8,8 @@ import { Page } from '../../../components/Page';
 import { readText } from '../../../lib/form-data';
 import { failureFromIssues } from '../../../lib/form-errors';
 import { useApiForm } from '../../../hooks/useApiForm';
-import { getAuthOptions, requestPasswordReset } from '../api';
+import { requestPasswordReset } from '../api';
+import { useAuthOptions } from '../hooks/useAuthOptions';
 
 const FIELDS = ['email'] as const;
 
@@ -19,15 +20,7 @@ const FIELDS = ['email'] as const;
 export function ForgotPasswordPage() {
   const [sent, setSent] = useState<string | null>(null);
   // Unknown until the options arrive (or if they cannot be read): the form, whose answer says it.
-  const [canSendMail, setCanSendMail] = useState<boolean | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    getAuthOptions(controller.signal).then(
-      (options) => setCanSendMail(options.canSendMail),
-      () => setCanSendMail(null),
-    );
-    return () => controller.abort();
-  }, []);
+  const canSendMail = useAuthOptions()?.canSendMail;
   const { fail, fieldErrors, formError, formRef, isSubmitting, submit } = useApiForm({
     fields: FIELDS,
   });

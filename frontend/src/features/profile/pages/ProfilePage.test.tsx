@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stubBlobDownloads } from '../../../test/blob-downloads';
 import { errorResponse, jsonResponse } from '../../../test/fetch-mock';
 import { buildSession, buildUser, descriptionOf, renderSignedIn } from '../../../test/render-app';
 
@@ -147,19 +148,10 @@ describe('ProfilePage: password, sessions and account', () => {
       'GET /api/auth/me/export',
       jsonResponse(200, { user: {} }, { 'content-disposition': 'attachment; filename="ada.json"' }),
     );
-    const createObjectURL = vi.fn((_blob: Blob) => 'blob:export');
-    // jsdom has no blob URLs; define them for this test only.
-    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
-    onTestFinished(() => {
-      Reflect.deleteProperty(URL, 'createObjectURL');
-      Reflect.deleteProperty(URL, 'revokeObjectURL');
-    });
     const saved: string[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      saved.push(`${this.download} ${this.href}`);
-    });
+    const createObjectURL = stubBlobDownloads('blob:export', (link) =>
+      saved.push(`${link.download} ${link.href}`),
+    );
 
     await user.click(screen.getByRole('button', { name: 'Download my data' }));
 

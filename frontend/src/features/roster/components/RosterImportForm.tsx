@@ -1,9 +1,9 @@
-import { useEffect, useId, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { ImportRosterResponse } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { CheckboxField } from '../../../components/CheckboxField';
-import { getAuthOptions } from '../../auth/api';
+import { useAuthOptions } from '../../auth/hooks/useAuthOptions';
 import { importRoster } from '../api';
 import { messageOf } from '../../../hooks/useAdminData';
 import { RosterResults } from './RosterResults';
@@ -14,19 +14,10 @@ export function RosterImportForm({ onImported }: { onImported(): void }) {
   const fileId = useId();
   const [text, setText] = useState('');
   const [sendEmails, setSendEmails] = useState(false);
-  const [canSendMail, setCanSendMail] = useState(false);
+  const canSendMail = useAuthOptions()?.canSendMail ?? false;
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<ImportRosterResponse | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    getAuthOptions(controller.signal).then(
-      (options) => setCanSendMail(options.canSendMail),
-      () => setCanSendMail(false),
-    );
-    return () => controller.abort();
-  }, []);
 
   async function handleFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];

@@ -1,7 +1,8 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { RosterRowResult } from '@hintbook/contracts';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stubBlobDownloads } from '../../../test/blob-downloads';
 import { invitationLinksCsv } from '../invitation-links-csv';
 import { RosterResults } from './RosterResults';
 
@@ -48,19 +49,8 @@ describe('invitation links as CSV', () => {
 
 describe('RosterResults', () => {
   it('lets the teacher download the links shown only once', async () => {
-    const createObjectURL = vi.fn((_blob: Blob) => 'blob:links');
-    // jsdom has no blob URLs; define them for this test only.
-    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
-    onTestFinished(() => {
-      Reflect.deleteProperty(URL, 'createObjectURL');
-      Reflect.deleteProperty(URL, 'revokeObjectURL');
-    });
     const saved: string[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      saved.push(this.download);
-    });
+    const createObjectURL = stubBlobDownloads('blob:links', (link) => saved.push(link.download));
     render(<RosterResults result={{ rows, groupsCreated: ['9B'] }} />);
 
     await userEvent.setup().click(screen.getByRole('button', { name: 'Download the links (CSV)' }));
