@@ -1,7 +1,8 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ErrorResponse } from '@hintbook/contracts';
 import { isConnectionError } from '../db/errors.js';
 import { AppError, notFound } from '../lib/app-error.js';
+import { EXPECTED_ERROR_CODE } from './request-logger.js';
 
 /** Unknown `/api/*` routes answer JSON, never the SPA's index.html or Express's HTML page. */
 export const apiNotFound: RequestHandler = (req, _res, next) => {
@@ -26,12 +27,14 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   }
   const appError = toAppError(error);
   if (appError) {
+    markExpected(res, appError.code);
     if (appError.headers) res.set(appError.headers);
     res.status(appError.status).json(toBody(appError));
     return;
   }
   if (isConnectionError(error)) {
     req.log.warn({ err: error }, 'database unavailable');
+    markExpected(res, 'database.unavailable');
     res
       .status(503)
       .set('Retry-After', '5')
@@ -49,6 +52,15 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
     error: { code: 'internal', message: 'Something went wrong on our side; please try again' },
   } satisfies ErrorResponse);
 };
+
+/**
+ * Tells the request log this error was answered on purpose (`request-logger.ts`): its line then
+ * carries the code, not a stack trace of the logger's own making, even for a 503 such as
+ * `auth.mail_not_configured`.
+ */
+function markExpected(res: Response, code: string) {
+  res.locals[EXPECTED_ERROR_CODE] = code;
+}
 
 function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
