@@ -6,7 +6,17 @@ import { z } from 'zod';
  * Prometheus or Grafana.
  */
 
-/** Percentiles in milliseconds; null when the window holds no observation. */
+/**
+ * A tail percentile is given only from this many observations on. Below it the one slowest
+ * observation decides it, and interpolating inside that observation's histogram bucket makes up
+ * a figure: one request showed as three different P50, P95 and P99.
+ */
+export const PERCENTILE_MIN_COUNT = { p95Ms: 20, p99Ms: 100 } as const;
+
+/**
+ * Percentiles in milliseconds; null when the window holds no observation, or fewer than
+ * `PERCENTILE_MIN_COUNT` for that percentile.
+ */
 const percentilesSchema = z.object({
   count: z.number().int().min(0),
   p50Ms: z.number().nullable(),

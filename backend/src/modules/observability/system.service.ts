@@ -1,4 +1,8 @@
-import type { SystemMetricsResponse, SystemWindow } from '@hintbook/contracts';
+import {
+  PERCENTILE_MIN_COUNT,
+  type SystemMetricsResponse,
+  type SystemWindow,
+} from '@hintbook/contracts';
 import { addBuckets, quantileOf, type Buckets } from './histogram-math.js';
 import type { MetricWindows, SeriesKey, WindowIncrease } from './metric-windows.js';
 import { metricsOff } from './system.errors.js';
@@ -159,11 +163,12 @@ function percentiles(buckets: Buckets) {
     const seconds = quantileOf(buckets, q);
     return seconds === undefined ? null : Math.round(seconds * 100_000) / 100;
   };
+  const count = Math.round(buckets.counts.at(-1) ?? 0);
   return {
-    count: Math.round(buckets.counts.at(-1) ?? 0),
+    count,
     p50Ms: ms(0.5),
-    p95Ms: ms(0.95),
-    p99Ms: ms(0.99),
+    p95Ms: count >= PERCENTILE_MIN_COUNT.p95Ms ? ms(0.95) : null,
+    p99Ms: count >= PERCENTILE_MIN_COUNT.p99Ms ? ms(0.99) : null,
   };
 }
 

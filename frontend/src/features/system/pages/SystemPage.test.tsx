@@ -27,7 +27,7 @@ function buildWindow(overrides: Partial<SystemWindow> = {}): SystemWindow {
         count: 30,
         p50Ms: 2_100,
         p95Ms: 6_300,
-        p99Ms: 9_800,
+        p99Ms: null,
         errorRate: 0.1,
       },
     ],
@@ -35,7 +35,7 @@ function buildWindow(overrides: Partial<SystemWindow> = {}): SystemWindow {
       count: 30,
       p50Ms: 640,
       p95Ms: 1_800,
-      p99Ms: 2_900,
+      p99Ms: null,
       distribution: [
         { upToMs: 500, count: 10 },
         { upToMs: 1_000, count: 15 },
@@ -76,7 +76,12 @@ describe('SystemPage', () => {
     ).toEqual(['120', '13 ms', '48 ms', '1.4 s', '0.4%']);
     const provider = screen.getByRole('rowheader', { name: 'anthropic · answer' }).closest('tr')!;
     expect(within(provider).getAllByRole('cell').at(-1)?.textContent).toBe('10%');
-    expect(screen.getByText('P50 640 ms · P95 1.8 s · P99 2.9 s')).toBeTruthy();
+    expect(screen.getByText('P50 640 ms · P95 1.8 s · P99 –')).toBeTruthy();
+    expect(
+      screen.getByText(
+        'P95 is shown from 20 answers on, P99 from 100: with fewer, one slow one would decide them.',
+      ),
+    ).toBeTruthy();
     const firstWords = screen.getByLabelText('First-word times');
     expect(
       within(firstWords)
@@ -92,6 +97,39 @@ describe('SystemPage', () => {
     expect(screen.getByRole('button', { name: 'Last 24 hours' }).getAttribute('aria-pressed')).toBe(
       'true',
     );
+  });
+
+  it('explains the dashes of a row with too few requests for a tail percentile', async () => {
+    const few = buildWindow({
+      endpoints: [
+        {
+          route: '/api/me',
+          method: 'GET',
+          count: 1,
+          p50Ms: 3.8,
+          p95Ms: null,
+          p99Ms: null,
+          errorRate: 0,
+        },
+      ],
+      providers: [],
+    });
+    await renderSignedIn('/admin/system', adminSession, {
+      beforeRender(mock) {
+        mock.on('GET /api/admin/system/metrics', jsonResponse(200, { ...report, hour: few }));
+      },
+    });
+    const endpoint = (await screen.findByText('GET /api/me')).closest('tr')!;
+    expect(
+      within(endpoint)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    ).toEqual(['1', '4 ms', '–', '–', '0%']);
+    expect(
+      screen.getByText(
+        'P95 is shown from 20 requests on, P99 from 100: with fewer, one slow one would decide them.',
+      ),
+    ).toBeTruthy();
   });
 
   it('says which processes the figures cover', async () => {

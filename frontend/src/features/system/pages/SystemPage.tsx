@@ -6,6 +6,7 @@ import { Page } from '../../../components/Page';
 import { messageOf } from '../../../lib/form-errors';
 import { getSystemMetrics } from '../api';
 import { PercentileTable } from '../components/PercentileTable';
+import { TailPercentileNote } from '../components/TailPercentileNote';
 import { formatMs } from '../format';
 import '../system.css';
 
@@ -93,6 +94,9 @@ function SystemWindowView({
           P50 {formatMs(window.firstToken.p50Ms)} · P95 {formatMs(window.firstToken.p95Ms)} · P99{' '}
           {formatMs(window.firstToken.p99Ms)}
         </p>
+        {window.firstToken.count > 0 ? (
+          <TailPercentileNote count={window.firstToken.count} noun="answers" />
+        ) : null}
         {window.firstToken.count > 0 ? (
           <dl className="system-distribution" aria-label="First-word times">
             {window.firstToken.distribution.map((bucket) => (
