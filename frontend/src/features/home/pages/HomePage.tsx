@@ -3,18 +3,21 @@ import { Link } from 'react-router';
 import type { LearningModule } from '@hintbook/contracts';
 import { Page } from '../../../components/Page';
 import { useCurrentUser } from '../../auth/hooks/useAuth';
-import { PolicyNotice } from '../../exercises/components/PolicyNotice';
 import { listModules } from '../../learning/api';
+import { LevelsNote } from '../components/LevelsNote';
+import { ModuleResume } from '../components/ModuleResume';
 
 /** The signed-in landing page: the tutor, and where the student is in each module. */
 export function HomePage() {
   const user = useCurrentUser();
-  const [modules, setModules] = useState<LearningModule[] | null>(null);
+  const [modules, setModules] = useState<LearningModule[] | 'failed' | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
-    // The page works without the list: a failed load just leaves the link to the modules.
-    listModules(controller.signal).then(setModules, () => undefined);
+    // The page works without the list: a failed load leaves a link to the Modules page.
+    listModules(controller.signal).then(setModules, () => {
+      if (!controller.signal.aborted) setModules('failed');
+    });
     return () => controller.abort();
   }, []);
 
@@ -30,38 +33,28 @@ export function HomePage() {
             Ask the tutor
           </Link>
         </p>
-        <p>
-          Tell the tutor where to start by{' '}
-          <Link to="/profile">setting your programming and maths levels</Link>.
-        </p>
+        <LevelsNote user={user} />
       </div>
       <section className="card" aria-labelledby="home-modules">
         <h2 id="home-modules">Your modules</h2>
-        {modules && modules.length === 0 ? <p>No modules are published yet.</p> : null}
-        <ul className="home-modules">
-          {(modules ?? []).map((module) => {
-            const exercises = module.notebooks.reduce(
-              (sum, nb) => ({
-                total: sum.total + nb.exercises.total,
-                passed: sum.passed + nb.exercises.passed,
-              }),
-              { total: 0, passed: 0 },
-            );
-            const done = module.notebooks.filter((nb) => nb.status === 'completed').length;
-            return (
-              <li key={module.id}>
-                <Link to="/modules">{module.title}</Link>{' '}
-                <span>
-                  {done} of {module.notebooks.length} notebooks completed
-                  {exercises.total > 0
-                    ? `, ${exercises.passed} of ${exercises.total} exercises passed`
-                    : ''}
-                </span>
-                <PolicyNotice policy={module.aiPolicy} />
-              </li>
-            );
-          })}
-        </ul>
+        {modules === null ? (
+          <p className="loading" role="status">
+            Loading your modules…
+          </p>
+        ) : modules === 'failed' ? (
+          <p>
+            Your progress could not be loaded just now. The <Link to="/modules">Modules</Link> page
+            lists every module.
+          </p>
+        ) : modules.length === 0 ? (
+          <p>No modules are published yet.</p>
+        ) : (
+          <ul className="home-modules">
+            {modules.map((module) => (
+              <ModuleResume key={module.id} module={module} />
+            ))}
+          </ul>
+        )}
       </section>
     </Page>
   );
