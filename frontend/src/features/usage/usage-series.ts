@@ -28,11 +28,46 @@ function valueOf(point: UsagePoint, metric: UsageMetric): number {
   return metric === 'cost' ? point.costUsd : point.inputTokens + point.outputTokens;
 }
 
+export type UsageGroupBy = 'day' | 'week' | 'month';
+
+/** The period (UTC day, Monday-based week or month, as the API groups) that holds a moment. */
+function periodStart(moment: Date, groupBy: UsageGroupBy): Date {
+  const start = new Date(
+    Date.UTC(moment.getUTCFullYear(), moment.getUTCMonth(), moment.getUTCDate()),
+  );
+  if (groupBy === 'week') start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7));
+  if (groupBy === 'month') start.setUTCDate(1);
+  return start;
+}
+
+/**
+ * Every period that overlaps `[from, to)`, in order, as the API's ISO period keys. The chart
+ * needs the empty ones too: without them one busy day fills the whole width of "the last 30 days".
+ */
+export function periodsBetween(from: string, to: string, groupBy: UsageGroupBy): string[] {
+  const end = Date.parse(to);
+  const periods: string[] = [];
+  for (
+    let start = periodStart(new Date(from), groupBy);
+    start.getTime() < end;
+    groupBy === 'month'
+      ? start.setUTCMonth(start.getUTCMonth() + 1)
+      : start.setUTCDate(start.getUTCDate() + (groupBy === 'week' ? 7 : 1))
+  )
+    periods.push(start.toISOString());
+  return periods;
+}
+
 /**
  * Reshapes the API's flat series into stacked-bar rows: the biggest keys get their own colour,
- * the rest are summed as "Other" so the legend stays readable.
+ * the rest are summed as "Other" so the legend stays readable. With `periods`, every one of them
+ * gets a row, empty ones included, so the time axis is even.
  */
-export function toChartData(series: UsagePoint[], metric: UsageMetric): UsageChartData {
+export function toChartData(
+  series: UsagePoint[],
+  metric: UsageMetric,
+  periods: string[] = [],
+): UsageChartData {
   const totals = new Map<string, { label: string; total: number }>();
   for (const point of series) {
     const key = point.key ?? '';
@@ -50,7 +85,9 @@ export function toChartData(series: UsagePoint[], metric: UsageMetric): UsageCha
   }));
   if (hasOther) keys.push({ dataKey: OTHER, label: 'Other' });
 
-  const rows = new Map<string, Record<string, number | string>>();
+  const rows = new Map<string, Record<string, number | string>>(
+    periods.map((period) => [period, { period }]),
+  );
   for (const point of series) {
     const row = rows.get(point.period) ?? { period: point.period };
     const dataKey = dataKeyOf.get(point.key ?? '') ?? OTHER;

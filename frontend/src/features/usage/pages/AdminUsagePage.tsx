@@ -7,7 +7,10 @@ import { SelectField } from '../../../components/SelectField';
 import { UsageTable } from '../components/UsageTable';
 import { formatCount, formatDate, formatUsd } from '../../../lib/format';
 import { useAdminData } from '../../../hooks/useAdminData';
-import { toChartData, type UsageMetric } from '../usage-series';
+import { periodsBetween, toChartData, type UsageMetric } from '../usage-series';
+
+/** The API's `to` is exclusive (the next midnight): the range ends on the day before it. */
+const lastMomentBefore = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
 
 // The charting library is the biggest part of the panel: only this page loads it.
 const UsageChart = lazy(async () => ({
@@ -105,7 +108,7 @@ export function AdminUsagePage() {
                   {metric === 'cost' ? 'Cost' : 'Tokens'} per {groupBy}, by {by}
                 </h2>
                 <p className="field-hint">
-                  {formatDate(report.from)} to {formatDate(report.to)}
+                  {formatDate(report.from)} to {formatDate(lastMomentBefore(report.to))}
                 </p>
                 {report.series.length === 0 ? (
                   <p>No AI calls in this period.</p>
@@ -118,7 +121,11 @@ export function AdminUsagePage() {
                     }
                   >
                     <UsageChart
-                      data={toChartData(report.series, metric)}
+                      data={toChartData(
+                        report.series,
+                        metric,
+                        periodsBetween(report.from, report.to, report.groupBy),
+                      )}
                       metric={metric}
                       groupBy={report.groupBy}
                       title={`${metric === 'cost' ? 'Cost' : 'Tokens'} per ${groupBy}, by ${by}`}
