@@ -9,8 +9,8 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * never the raw path. Express sets `req.route` when a route matches, but `req.baseUrl` is
  * unwound again when an error leaves the router, so both are captured as Express sets them.
  * A request refused before any route matched (401 from a router's middleware) is labelled with
- * the deepest router it entered (`/api/admin/system/*`); the rest are `static` (SPA files) or
- * `unmatched` (404s, probes).
+ * the deepest router it entered (`/api/admin/system/*`); the rest are `static` (SPA files and
+ * the SPA's fallback for client routes) or `unmatched` (404s, probes).
  */
 export function httpMetrics(metrics: AppMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -35,7 +35,13 @@ export function httpMetrics(metrics: AppMetrics) {
       get: () => route,
       set(value: { path?: unknown } | undefined) {
         route = value;
-        const path = typeof value?.path === 'string' ? value.path : '<pattern>';
+        if (typeof value?.path !== 'string') {
+          // A route matched by a regular expression: outside /api that is the SPA's fallback
+          // (index.html for every client route), a file like the others.
+          template = req.originalUrl.startsWith('/api/') ? `${req.baseUrl}/<pattern>` : 'static';
+          return;
+        }
+        const path = value.path;
         template = `${req.baseUrl}${path === '/' && req.baseUrl ? '' : path}`;
       },
     });

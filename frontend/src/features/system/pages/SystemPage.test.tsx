@@ -103,6 +103,15 @@ describe('SystemPage', () => {
     const few = buildWindow({
       endpoints: [
         {
+          route: 'static',
+          method: 'GET',
+          count: 3,
+          p50Ms: 8,
+          p95Ms: null,
+          p99Ms: null,
+          errorRate: 0,
+        },
+        {
           route: '/api/me',
           method: 'GET',
           count: 1,
@@ -125,6 +134,10 @@ describe('SystemPage', () => {
         .getAllByRole('cell')
         .map((cell) => cell.textContent),
     ).toEqual(['1', '4 ms', '–', '–', '0%']);
+    // The SPA's pages and files are named in words, not by the metrics' label.
+    expect(
+      screen.getByRole('rowheader', { name: 'GET pages and files (the app, the notebook)' }),
+    ).toBeTruthy();
     expect(
       screen.getByText(
         'P95 is shown from 20 requests on, P99 from 100: with fewer, one slow one would decide them.',

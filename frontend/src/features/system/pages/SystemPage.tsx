@@ -3,6 +3,7 @@ import type { SystemMetricsResponse, SystemWindow } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
+import { formatDateTime } from '../../../lib/format';
 import { messageOf } from '../../../lib/form-errors';
 import { getSystemMetrics } from '../api';
 import { PercentileTable } from '../components/PercentileTable';
@@ -72,7 +73,7 @@ function SystemWindowView({
   window: SystemWindow;
   report: SystemMetricsResponse;
 }) {
-  const since = new Date(window.since).toLocaleString();
+  const since = formatDateTime(window.since);
   const isPartial = window.since === report.processStartedAt;
   const mostFirstTokens = Math.max(1, ...window.firstToken.distribution.map((b) => b.count));
   return (
@@ -124,11 +125,7 @@ function SystemWindowView({
             rows={window.endpoints.map((row) => ({
               ...row,
               key: `${row.method} ${row.route}`,
-              label: (
-                <code>
-                  {row.method} {row.route}
-                </code>
-              ),
+              label: <EndpointLabel method={row.method} route={row.route} />,
             }))}
           />
         )}
@@ -171,5 +168,26 @@ function FirstTokenBucket({
       </dd>
       <dd>{bucket.count}</dd>
     </>
+  );
+}
+
+/** The metrics' catch-all labels in words; real routes as their template. */
+const CATCH_ALL: Record<string, string> = {
+  static: 'pages and files (the app, the notebook)',
+  unmatched: 'unknown addresses (answered 404)',
+};
+
+function EndpointLabel({ method, route }: { method: string; route: string }) {
+  const words = CATCH_ALL[route];
+  if (words)
+    return (
+      <>
+        <code>{method}</code> {words}
+      </>
+    );
+  return (
+    <code>
+      {method} {route}
+    </code>
   );
 }
