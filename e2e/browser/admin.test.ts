@@ -127,7 +127,11 @@ describe('the admin panel in the browser', () => {
     await adminPage.getByRole('button', { name: 'Create module' }).click();
     await adminPage.getByRole('link', { name: MODULE_TITLE }).click();
     await adminPage.getByRole('heading', { level: 1, name: MODULE_TITLE }).waitFor();
-    await adminPage.getByText('Draft: students do not see this module yet.').waitFor();
+    await adminPage
+      .getByText(
+        'Draft: students do not see this module yet. Add a notebook before you publish it.',
+      )
+      .waitFor();
 
     await adminPage.getByLabel('Notebook file (.ipynb)').setInputFiles(notebookPath);
     await adminPage.getByLabel('Notebook title').fill(NOTEBOOK_TITLE);
@@ -135,6 +139,9 @@ describe('the admin panel in the browser', () => {
     await adminPage.getByText(`Added “${NOTEBOOK_TITLE}”.`).waitFor();
     const notebooks = adminPage.getByRole('list', { name: 'Notebooks in order' });
     await notebooks.getByText(NOTEBOOK_TITLE, { exact: true }).waitFor();
+    await adminPage
+      .getByText('Draft: students do not see this module yet.', { exact: true })
+      .waitFor();
 
     // The preview shows the cells as a student gets them.
     await notebooks.getByRole('button', { name: 'Preview' }).click();

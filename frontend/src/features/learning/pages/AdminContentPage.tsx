@@ -64,7 +64,8 @@ export function AdminContentPage() {
                       </Link>
                       <span className="cell-note">
                         {module.published ? 'Published' : 'Draft'} ·{' '}
-                        {formatCount(module.notebooks.length)} notebooks · {module.slug}
+                        {formatCount(module.notebooks.length)}{' '}
+                        {module.notebooks.length === 1 ? 'notebook' : 'notebooks'} · {module.slug}
                       </span>
                     </div>
                     <div className="inline-controls">

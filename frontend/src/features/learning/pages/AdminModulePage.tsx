@@ -51,11 +51,7 @@ export function AdminModulePage() {
           <div className="stack">
             {error ? <Alert tone="error">{error}</Alert> : null}
             <div className="publish-bar">
-              <p role="status">
-                {module.published
-                  ? 'Published: students see this module.'
-                  : 'Draft: students do not see this module yet.'}
-              </p>
+              <p role="status">{publishState(module)}</p>
               <Button
                 variant={module.published ? 'secondary' : 'primary'}
                 isBusy={isPublishing}
@@ -89,4 +85,16 @@ export function AdminModulePage() {
       </AdminDataView>
     </Page>
   );
+}
+
+/** Where the module stands for students, including the case of a module with nothing in it. */
+function publishState(module: AdminModule): string {
+  const empty = module.notebooks.length === 0;
+  if (module.published)
+    return empty
+      ? 'Published, but it has no notebooks yet: students see an empty module.'
+      : 'Published: students see this module.';
+  return empty
+    ? 'Draft: students do not see this module yet. Add a notebook before you publish it.'
+    : 'Draft: students do not see this module yet.';
 }
