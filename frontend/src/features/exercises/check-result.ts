@@ -31,6 +31,13 @@ export function describeCheck(result: CheckResult): { title: string; detail: str
       };
     }
     case 'error':
+      // nbgrader's placeholder: the student has not written this exercise yet, nothing broke.
+      if (result.message && /^NotImplementedError\b/.test(result.message))
+        return {
+          title: 'This exercise still has its placeholder.',
+          detail:
+            'Replace raise NotImplementedError() with your own code, run the cell, then check again.',
+        };
       return {
         title: 'Your code raised an error before the tests could finish.',
         detail: result.message,

@@ -25,7 +25,9 @@ export function exerciseTitle(exercise: StudentExercise, index: number): string 
     .map((text) => text.replace(/^#+\s*/, '').trim())
     .find((text) => text.length > 0);
   const short = line && line.length > 80 ? `${line.slice(0, 79)}…` : line;
-  return short ? `${index + 1}. ${short}` : `Exercise ${index + 1}`;
+  if (!short) return `Exercise ${index + 1}`;
+  // "Exercise 3: even or odd" already names itself; "2. Exercise 3: …" would give two numbers.
+  return /^(exercise|task|question)\b/i.test(short) ? short : `${index + 1}. ${short}`;
 }
 
 /** The notebook's exercises, each with a Check that runs its tests against the cell's code. */

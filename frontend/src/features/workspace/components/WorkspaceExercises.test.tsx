@@ -141,6 +141,42 @@ describe('checking an exercise in the workspace', () => {
     expect(mock.requestsTo(ATTEMPTS)[0]!.body).toMatchObject({ outcome: 'timeout' });
   });
 
+  it('tells a student who has not written the exercise yet to replace its placeholder', async () => {
+    const { run } = kernelAnswering({
+      outcome: 'error',
+      failingTest: null,
+      message: 'NotImplementedError',
+    });
+    const { mock, user } = setup(run);
+    mock.on(TESTS, jsonResponse(200, tests));
+    mock.on(
+      ATTEMPTS,
+      jsonResponse(201, {
+        attemptId: ATTEMPT_ID,
+        exercise: buildExercise({ status: 'tried', checks: 1 }),
+        notebookCompleted: false,
+      }),
+    );
+
+    await user.click(await screen.findByRole('button', { name: 'Check 1. Square a number' }));
+
+    expect(await screen.findByText('This exercise still has its placeholder.')).toBeTruthy();
+    expect(
+      screen.getByText(
+        'Replace raise NotImplementedError() with your own code, run the cell, then check again.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText(/raised an error before the tests could finish/)).toBeNull();
+  });
+
+  it('does not number an exercise twice when its heading already says "Exercise 3"', async () => {
+    const { run } = kernelAnswering('timeout');
+    setup(run, buildExercise({ prompt: '### Exercise 3: even or odd\nWrite `is_even(n)`.' }));
+    expect(
+      await screen.findByRole('button', { name: 'Check Exercise 3: even or odd' }),
+    ).toBeTruthy();
+  });
+
   it('marks the exercise passed and tells the page when the whole notebook is done', async () => {
     const { run } = kernelAnswering({ outcome: 'passed', failingTest: null, message: null });
     const { mock, user, onNotebookCompleted } = setup(run);
