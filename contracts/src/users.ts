@@ -59,6 +59,8 @@ export const adminUserProgressSchema = z.object({
   updatedAt: isoDate,
   /** The original changed since the student's copy was made. */
   originalUpdated: z.boolean(),
+  /** The notebook's exercises and how many of them the student passed a check of. */
+  exercises: z.object({ total: z.number().int().min(0), passed: z.number().int().min(0) }),
 });
 export type AdminUserProgress = z.infer<typeof adminUserProgressSchema>;
 

@@ -274,6 +274,17 @@ describe('checks', () => {
       studentsPassed: 1,
       medianAttemptsToPass: 2,
     });
+    // The admin's page for the student says the same, notebook by notebook.
+    const person = await asUser(t, admin)
+      .get(`/api/admin/users/${checker.body.user.id}`)
+      .expect(200);
+    expect(person.body.progress).toEqual([
+      expect.objectContaining({
+        notebookId: notebook.id,
+        status: 'completed',
+        exercises: { total: 1, passed: 1 },
+      }),
+    ]);
   });
 
   it('answers 404 for an exercise of an unpublished module', async () => {

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { listAdminUsersQuerySchema } from '@hintbook/contracts';
 import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
+import { exerciseProgressOf } from '../exercises/exercise-progress.js';
 import { limitsForUser, saveUserAllowance, windowStarts } from '../usage/quota.service.js';
 import { deleteUserData, findUserById } from './users.service.js';
 import { adminUserNotFound, cannotChangeSelf } from './users.errors.js';
@@ -79,6 +80,11 @@ export async function getUserDetail(
     findUserProgress(deps.db, userId),
     limitsForUser({ db: deps.db, limits: deps.limits, clock: deps.clock }, userId),
   ]);
+  const exercises = await exerciseProgressOf(
+    deps.db,
+    userId,
+    progress.map((row) => row.notebookId),
+  );
   return {
     user,
     usage: {
@@ -94,6 +100,7 @@ export async function getUserDetail(
       status: row.status,
       updatedAt: row.updatedAt.toISOString(),
       originalUpdated: row.originalVersion > row.sourceVersion,
+      exercises: exercises.get(row.notebookId) ?? { total: 0, passed: 0 },
     })),
     canReadTranscripts: deps.canReadTranscripts,
   };

@@ -19,6 +19,7 @@ export function UserProgressTable({ progress }: { progress: AdminUserProgress[] 
             <th scope="col">Module</th>
             <th scope="col">Notebook</th>
             <th scope="col">Status</th>
+            <th scope="col">Exercises passed</th>
             <th scope="col">Last change</th>
           </tr>
         </thead>
@@ -30,6 +31,11 @@ export function UserProgressTable({ progress }: { progress: AdminUserProgress[] 
               <td>
                 {statusLabels[item.status]}
                 {item.originalUpdated ? ' (the original changed since)' : ''}
+              </td>
+              <td>
+                {item.exercises.total > 0
+                  ? `${item.exercises.passed} of ${item.exercises.total}`
+                  : 'None in this notebook'}
               </td>
               <td>{formatDateTime(item.updatedAt)}</td>
             </tr>
