@@ -80,6 +80,16 @@ describe('createApiClient', () => {
     expect(requests[0]?.headers.has('authorization')).toBe(false);
   });
 
+  it('takes a 204 from the refresh endpoint (no session in this browser) as signed out', async () => {
+    const { client, on } = setup();
+    on('POST /api/auth/refresh', new Response(null, { status: 204 }));
+
+    const error = await client.refreshSession().catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ status: 401, code: 'auth.unauthenticated' });
+    expect(client.hasSession()).toBe(false);
+  });
+
   it('on a 401 refreshes exactly once, then retries once with the new token', async () => {
     const { client, requests, requestsTo, on } = setup();
     client.startSession(buildSession({ accessToken: 'old' }));

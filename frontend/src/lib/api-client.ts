@@ -161,6 +161,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         { method: 'POST', headers: { [REFRESH_HEADER]: '1' } },
         null,
       );
+      // 204: this browser holds no session to refresh (signed out); the same as a refused one.
+      if (response.status === 204)
+        throw new ApiError(401, errorCodes.unauthenticated, 'Sign in to continue');
       if (!response.ok) throw await errorFrom(response);
       const session = await bodyFrom(response, authSessionResponseSchema);
       if (epoch !== sessionEpoch) {

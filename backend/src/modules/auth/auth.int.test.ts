@@ -148,6 +148,15 @@ describe('refresh tokens', () => {
     await refreshWith(t.app, readRefreshCookie(first.headers['set-cookie'])).expect(200);
   });
 
+  it('answers a refresh without any cookie, a signed-out browser, 204 with no session and no error', async () => {
+    const response = await request(t.app)
+      .post('/api/auth/refresh')
+      .set('X-Hintbook-Refresh', '1')
+      .expect(204);
+    expect(response.text).toBe('');
+    expect(response.headers['set-cookie']).toBeUndefined();
+  });
+
   it('refuses a refresh without the app header, so a cross-site form cannot spend the cookie', async () => {
     const { refreshCookie } = await registerThroughApi(t.app);
     const response = await request(t.app)

@@ -125,6 +125,12 @@ export function authRoutes(deps: AuthDeps & { accessTokens: AccessTokens }): Rou
 
   router.post('/refresh', refreshLimit, async (req, res) => {
     if (!req.get(REFRESH_HEADER)) throw refreshHeaderMissing();
+    // No cookie at all: nobody signed in on this browser, the usual first visit and every
+    // signed-out page load. Not an error, so no 401 in the browser's console: 204, no session.
+    if (!readRefreshCookie(req)) {
+      res.status(204).end();
+      return;
+    }
     try {
       const { user, session } = await refreshSession(
         deps,
