@@ -41,7 +41,9 @@ export function ModuleResume({ module }: { module: LearningModule }) {
           <>
             Every notebook completed. <Link to="/modules">Look back over them</Link>
           </>
-        ) : null}
+        ) : (
+          'No notebooks in it yet.'
+        )}
       </p>
     </li>
   );
