@@ -167,6 +167,13 @@ describe('the notebook workspace in the browser', () => {
 
     // Ask the tutor: the live context goes with the question.
     const composer = page.getByLabel('Your question');
+    await composer.focus();
+    // Before it is asked, the pane says what goes with the question: this cell and its error.
+    const sees = page.locator('.tutor-sees');
+    await sees.filter({ hasText: 'the last error, IndexError' }).waitFor();
+    expect(await sees.locator('code').first().textContent()).toBe(
+      RAISING_SOURCE.split('\n')[0]!.trim().slice(0, 40),
+    );
     await composer.fill('Why does this cell crash?');
     await composer.press('Enter');
     await page

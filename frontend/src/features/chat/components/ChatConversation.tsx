@@ -24,6 +24,8 @@ interface ChatConversationProps {
   /** What an empty conversation says: where the tutor is and what it can see. */
   emptyHint: ReactNode;
   sessionLookup?: SessionLookup;
+  /** Shown just above the question box (the workspace: what the tutor will see). */
+  aboveComposer?: ReactNode;
 }
 
 /**
@@ -39,6 +41,7 @@ export function ChatConversation({
   composerRef,
   emptyHint,
   sessionLookup = lookupDone,
+  aboveComposer = null,
 }: ChatConversationProps) {
   const { state, send } = chat;
   const isTurnActive = state.turn !== null;
@@ -89,6 +92,7 @@ export function ChatConversation({
           onRetry={chat.retry}
         />
       )}
+      {aboveComposer}
       <Composer
         key={draftKey}
         draftKey={draftKey}

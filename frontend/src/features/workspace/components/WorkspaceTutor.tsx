@@ -8,6 +8,7 @@ import { useChatSession } from '../../chat/hooks/useChatSession';
 import { useChatSocket, useConnectionState } from '../../chat/hooks/useChatSocket';
 import { useMyUsage } from '../../chat/hooks/useMyUsage';
 import { listNotebookSessions } from '../api';
+import { TutorSees } from './TutorSees';
 
 interface WorkspaceTutorProps {
   notebook: NotebookRef;
@@ -27,6 +28,15 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [lookup, setLookup] = useState<SessionLookup>({ status: 'loading' });
   const composerRef = useRef<HTMLTextAreaElement>(null);
+  const [seen, setSeen] = useState<NotebookContext | undefined>(undefined);
+  const seenReads = useRef(0);
+
+  /** Reads what the next question would carry; only the latest read is shown. */
+  const readSeen = useCallback(async () => {
+    const read = ++seenReads.current;
+    const context = await getContext();
+    if (read === seenReads.current) setSeen(context);
+  }, [getContext]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -58,7 +68,14 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
   const draftKey = `${user.id}:notebook:${notebook.id}:${sessionId ?? 'new'}`;
 
   return (
-    <section className="workspace-tutor" aria-labelledby="workspace-tutor-title">
+    <section
+      className="workspace-tutor"
+      aria-labelledby="workspace-tutor-title"
+      onFocus={(event) => {
+        // Moving into the question box, from the notebook or after an answer: read it afresh.
+        if (event.target === composerRef.current) void readSeen();
+      }}
+    >
       <div className="workspace-tutor-header">
         <h2 id="workspace-tutor-title" className="workspace-tutor-title">
           Tutor
@@ -83,6 +100,7 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
         draftKey={draftKey}
         composerRef={composerRef}
         sessionLookup={lookup}
+        aboveComposer={<TutorSees context={seen} />}
         emptyHint={
           <p>
             Stuck on a cell or an error? Ask here. The tutor sees the cell you are on and the last
