@@ -6,7 +6,7 @@ import { createMemoryRouter } from 'react-router';
 import type { AuthSessionResponse, PublicUser } from '@hintbook/contracts';
 import { App } from '../app/App';
 import { routes } from '../app/routes';
-import { createFetchMock, errorResponse, jsonResponse } from './fetch-mock';
+import { createFetchMock, jsonResponse } from './fetch-mock';
 
 export function buildUser(overrides: Partial<PublicUser> = {}): PublicUser {
   return {
@@ -65,7 +65,8 @@ export async function renderSignedOut(
   options: { beforeRender?(mock: ReturnType<typeof stubFetch>): void } = {},
 ) {
   const mock = stubFetch();
-  mock.on('POST /api/auth/refresh', errorResponse(401, 'auth.refresh_invalid', 'No session'));
+  // What the server answers a browser without a session cookie.
+  mock.on('POST /api/auth/refresh', new Response(null, { status: 204 }));
   options.beforeRender?.(mock);
   const rendered = renderApp(path);
   await screen.findByRole('heading', { level: 1 });
