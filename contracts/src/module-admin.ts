@@ -49,6 +49,23 @@ export type ListAdminModulesResponse = z.infer<typeof listAdminModulesResponseSc
 export const adminModuleResponseSchema = z.object({ module: adminModuleSchema });
 export type AdminModuleResponse = z.infer<typeof adminModuleResponseSchema>;
 
+/**
+ * `GET /api/admin/modules/:moduleId/progress`: how far the class is, notebook by notebook.
+ * `students` is everyone the module is for (active accounts, not admins, in one of its groups
+ * when it has any); those without a copy or with an untouched one have not started.
+ */
+export const moduleClassProgressResponseSchema = z.object({
+  students: z.number().int().min(0),
+  notebooks: z.array(
+    z.object({
+      notebookId: uuid,
+      inProgress: z.number().int().min(0),
+      completed: z.number().int().min(0),
+    }),
+  ),
+});
+export type ModuleClassProgressResponse = z.infer<typeof moduleClassProgressResponseSchema>;
+
 export const createModuleBodySchema = z.object({
   slug: moduleSlugSchema,
   title: z.string().trim().min(1).max(200),

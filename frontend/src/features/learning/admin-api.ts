@@ -14,6 +14,8 @@ import {
   type ImportModuleResponse,
   importModuleResponseSchema,
   listAdminModulesResponseSchema,
+  type ModuleClassProgressResponse,
+  moduleClassProgressResponseSchema,
   type NotebookPreviewResponse,
   notebookPreviewResponseSchema,
   type UpdateModuleBody,
@@ -40,6 +42,17 @@ export async function getAdminModule(moduleId: string, signal?: AbortSignal): Pr
     signal,
   });
   return module;
+}
+
+/** How far the module's class is, notebook by notebook. */
+export function getModuleClassProgress(
+  moduleId: string,
+  signal?: AbortSignal,
+): Promise<ModuleClassProgressResponse> {
+  return apiClient.request(`${base}/modules/${id(moduleId)}/progress`, {
+    schema: moduleClassProgressResponseSchema,
+    signal,
+  });
 }
 
 export async function createModule(body: CreateModuleBody): Promise<AdminModule> {

@@ -5,6 +5,7 @@ import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
 import { getAdminModule, setModulePublished } from '../admin-api';
+import { ClassProgress } from '../components/ClassProgress';
 import { AdminDataView } from '../../../components/AdminDataView';
 import { DataFiles } from '../components/DataFiles';
 import { ModuleDetailsForm } from '../components/ModuleDetailsForm';
@@ -66,6 +67,10 @@ export function AdminModulePage() {
               <ModuleNotebooks module={module} onChanged={reload} />
               <h3>Add a notebook</h3>
               <UploadNotebookForm moduleId={module.id} onUploaded={reload} />
+            </section>
+            <section className="card" aria-labelledby="module-class-progress">
+              <h2 id="module-class-progress">Class progress</h2>
+              <ClassProgress moduleId={module.id} notebooks={module.notebooks} />
             </section>
             <ModuleExercisesSection moduleId={module.id} />
             <section className="card" aria-labelledby="module-files">
