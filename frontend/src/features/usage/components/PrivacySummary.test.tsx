@@ -18,12 +18,18 @@ const textOf = (value: AdminPrivacyResponse) =>
 describe('PrivacySummary', () => {
   it('counts what the providers never saw, per kind', () => {
     expect(textOf(report)).toContain(
-      '(1,204 answers): 40 names, 1,310 email addresses, 7 phone numbers, 12 secrets.',
+      'in the last 30 days, in 1,204 answers: 40 names, 1,310 email addresses, 7 phone numbers, 12 secrets.',
     );
   });
 
+  it('says plainly when nothing had to be replaced', () => {
+    expect(
+      textOf({ ...report, answers: 0, redactions: { name: 0, email: 0, phone: 0, secret: 0 } }),
+    ).toContain('Nothing needed replacing before reaching the AI providers in the last 30 days.');
+  });
+
   it('names only the kinds that are switched on, and says when redaction is off', () => {
-    expect(textOf({ ...report, redactionKinds: ['secret'] })).toContain('answers): 12 secrets.');
+    expect(textOf({ ...report, redactionKinds: ['secret'] })).toContain('answers: 12 secrets.');
     expect(textOf({ ...report, redactionKinds: [] })).toContain('Redaction is off');
   });
 

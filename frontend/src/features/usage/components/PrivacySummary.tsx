@@ -18,7 +18,11 @@ export function PrivacySummary({ report }: { report: AdminPrivacyResponse }) {
       <p>
         {report.redactionKinds.length === 0
           ? 'Redaction is off: students’ text reaches the AI providers as written.'
-          : `Replaced before reaching the AI providers in the last 30 days (${formatCount(report.answers)} answers): ${counts.join(', ')}.`}
+          : report.answers === 0
+            ? // `answers` counts only answers that had something replaced; "(0 answers)" read as
+              // if the tutor had not answered at all.
+              'Nothing needed replacing before reaching the AI providers in the last 30 days.'
+            : `Replaced before reaching the AI providers in the last 30 days, in ${formatCount(report.answers)} ${report.answers === 1 ? 'answer' : 'answers'}: ${counts.join(', ')}.`}
       </p>
       <p>
         {report.chatRetentionDays === null
