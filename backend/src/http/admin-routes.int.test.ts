@@ -47,6 +47,7 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/modules/:moduleId'],
   ['PATCH', '/modules/:moduleId'],
   ['DELETE', '/modules/:moduleId'],
+  ['GET', '/modules/:moduleId/progress'],
   ['POST', '/modules/:moduleId/publish'],
   ['POST', '/modules/:moduleId/unpublish'],
   ['POST', '/modules/:moduleId/notebooks'],
