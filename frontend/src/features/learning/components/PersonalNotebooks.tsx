@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { ListPersonalNotebooksResponse, PersonalNotebookSummary } from '@hintbook/contracts';
 import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { saveBlob } from '../../../lib/download';
 import {
+  createBlankNotebook,
   deletePersonalNotebook,
   downloadPersonalNotebook,
   listPersonalNotebooks,
@@ -29,6 +30,8 @@ export function PersonalNotebooks() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [isUploading, setIsUploading] = useState(false);
+  const [isStarting, setIsStarting] = useState(false);
+  const navigate = useNavigate();
   const [renamingId, setRenamingId] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const inputId = useId();
@@ -70,6 +73,23 @@ export function PersonalNotebooks() {
       setError(messageOf(reason));
     } finally {
       setIsUploading(false);
+    }
+  }
+
+  /** An empty notebook, opened at once: for trying something out without a file to upload. */
+  async function handleStartBlank(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (isStarting) return;
+    const title = String(new FormData(event.currentTarget).get('title') ?? '').trim();
+    setIsStarting(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const created = await createBlankNotebook(title || 'My notebook');
+      void navigate(`/notebooks/${created.id}`);
+    } catch (reason) {
+      setError(messageOf(reason));
+      setIsStarting(false);
     }
   }
 
@@ -116,9 +136,22 @@ export function PersonalNotebooks() {
         Your notebooks
       </h2>
       <p className="module-description">
-        Your own notebooks, with the tutor beside them. Upload a Jupyter notebook (.ipynb) to work
-        on it here.
+        Your own notebooks, with the tutor beside them. Start an empty one to try something out, or
+        upload a Jupyter notebook (.ipynb) to work on it here.
       </p>
+      <form className="upload-form" onSubmit={(event) => void handleStartBlank(event)}>
+        <label htmlFor={`${inputId}-title`}>New notebook’s title</label>
+        <input
+          id={`${inputId}-title`}
+          name="title"
+          className="input"
+          defaultValue="My notebook"
+          maxLength={120}
+        />
+        <Button type="submit" variant="secondary" isBusy={isStarting} busyLabel="Starting…">
+          Start an empty notebook
+        </Button>
+      </form>
       <form className="upload-form" onSubmit={(event) => void handleUpload(event)}>
         <label htmlFor={inputId}>Notebook file (.ipynb)</label>
         <input

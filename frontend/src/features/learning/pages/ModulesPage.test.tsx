@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { LearningModule, ModuleNotebookSummary } from '@hintbook/contracts';
 import { errorResponse, jsonResponse } from '../../../test/fetch-mock';
@@ -116,5 +116,28 @@ describe('ModulesPage', () => {
       '/notebooks/p1',
     );
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('starts an empty notebook with the title given and opens it', async () => {
+    const { mock, user, router } = await renderModules();
+    await screen.findByText('No notebooks yet.');
+    const summary = {
+      id: 'p2',
+      title: 'Trying loops',
+      version: 1,
+      sizeBytes: 120,
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    };
+    const content = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
+    mock.on('POST /api/notebooks', jsonResponse(201, { notebook: { ...summary, content } }));
+
+    const title = screen.getByLabelText('New notebook’s title');
+    await user.clear(title);
+    await user.type(title, 'Trying loops');
+    await user.click(screen.getByRole('button', { name: 'Start an empty notebook' }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/notebooks/p2'));
+    expect(mock.requestsTo('POST /api/notebooks')[0]!.body).toEqual({ title: 'Trying loops' });
   });
 });
