@@ -251,7 +251,7 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     expect(printed).toContain("b'\\x00\\x01\\x02\\xff'");
     // ...and the listing above has no __pycache__: the drive is the student's saved folder.
     expect(printed).toContain('folder before site-packages: True True');
-    expect(printed).toContain("start packages: 8.23.0 pyodide default channel (1,)");
+    expect(printed).toContain('start packages: 8.23.0 pyodide default channel (1,)');
     expect(printed).toContain(
       'zip modules compiled once: sitecustomize /lib/python312.zip/json/__init__.py True',
     );

@@ -40,7 +40,9 @@ process.stdout.write(py.runPython(process.env.WALK));
 `;
 
 async function pyodideDir(): Promise<string> {
-  const folder = (await readdir(path.join(dist, 'static'))).find((f) => /^pyodide-[0-9a-f]{16}$/.test(f));
+  const folder = (await readdir(path.join(dist, 'static'))).find((f) =>
+    /^pyodide-[0-9a-f]{16}$/.test(f),
+  );
   if (!folder) throw new Error('no built site: run scripts/build-jupyterlite.sh');
   return path.join(dist, 'static', folder);
 }
@@ -57,7 +59,9 @@ function readBundle(body: Buffer) {
   const files: Record<string, string> = {};
   let offset = 10 + headerLength;
   for (const [file, size] of header.files) {
-    files[file] = createHash('sha256').update(body.subarray(offset, offset + size)).digest('hex');
+    files[file] = createHash('sha256')
+      .update(body.subarray(offset, offset + size))
+      .digest('hex');
     offset += size;
   }
   expect(offset).toBe(body.length);
@@ -87,20 +91,16 @@ describe('the start packages bundle', () => {
     const { header, files } = readBundle(body);
     expect(header.packages.map((p) => p.name)).toContain('ipython');
     expect(header.dynlibs.map(([, file]) => path.posix.basename(file))).toEqual(['_sqlite3.so']);
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      ['--input-type=module', '-e', LOAD],
-      {
-        env: {
-          ...process.env,
-          PYODIDE_MJS: path.join(dir, 'pyodide.mjs'),
-          PYODIDE_DIR: `${dir}/`,
-          PACKAGES: JSON.stringify(header.packages.map((p) => p.name)),
-          WALK,
-        },
-        maxBuffer: 64 * 1024 * 1024,
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', LOAD], {
+      env: {
+        ...process.env,
+        PYODIDE_MJS: path.join(dir, 'pyodide.mjs'),
+        PYODIDE_DIR: `${dir}/`,
+        PACKAGES: JSON.stringify(header.packages.map((p) => p.name)),
+        WALK,
       },
-    );
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const loaded = JSON.parse(stdout) as Record<string, string>;
     expect(Object.keys(loaded).length).toBeGreaterThan(900);
     expect(files).toEqual(loaded);
