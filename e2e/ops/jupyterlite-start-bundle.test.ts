@@ -124,7 +124,8 @@ describe('bundle_start_packages.py', () => {
     const wheel = lock.packages.six!.file_name;
     await copyFile(path.join(source, wheel), path.join(tmp, wheel));
     const altered = await readFile(path.join(tmp, wheel));
-    altered[altered.length - 30] ^= 1;
+    const at = altered.length - 30;
+    altered.writeUInt8(altered.readUInt8(at) ^ 1, at);
     await writeFile(path.join(tmp, wheel), altered);
     await writeFile(path.join(tmp, 'packages.txt'), 'six 1.16.0 pyodide at-start\n');
     const run = execFileAsync('python3', [
