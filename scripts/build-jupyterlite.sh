@@ -227,6 +227,11 @@ done
 "$venv/bin/python" "$tools/repack_stored.py" --list "$lite/packages.txt" --dist-dir "$static" \
   --stdlib-add "$lite/python/stdlib/sitecustomize.py" ||
   die "the start packages could not be repacked"
+# The start packages' files, unpacked as loadPackage would, in one bundle that the kernel
+# wrapper writes into Pyodide's file system at once (its name and sha256 go into the lock).
+"$venv/bin/python" "$tools/bundle_start_packages.py" --list "$lite/packages.txt" \
+  --dist-dir "$static" "${preload[@]/#/--also=}" ||
+  die "the start packages could not be bundled"
 done_step
 
 step "bridge extension (jupyterlite/bridge)"
@@ -296,11 +301,12 @@ find "$tmp_out" -type f -size +1k \( -name '*.js' -o -name '*.mjs' -o -name '*.w
 # Package files are zips, but some hold their members stored, not deflated (openssl's 1.9 MB zip
 # gzips to 0.8 MB): keep a .gz beside one only where it saves at least a tenth. The browser
 # decodes it before Pyodide checks the file's sha256, so the lock stays right.
-find "$tmp_out/static/$pyodide_dir" -type f \( -name '*.whl' -o -name '*.zip' \) -print0 |
+find "$tmp_out/static/$pyodide_dir" -type f \( -name '*.whl' -o -name '*.zip' \
+  -o -name 'hintbook-start-packages-*.bin' \) -print0 |
   xargs -0 -r -n 8 -P "$(nproc 2>/dev/null || echo 2)" gzip -k -6 -n -f
 for gz in "$tmp_out/static/$pyodide_dir"/*.gz; do
   original="${gz%.gz}"
-  [[ "$original" == *.whl || "$original" == *.zip ]] || continue
+  [[ "$original" == *.whl || "$original" == *.zip || "$original" == *.bin ]] || continue
   if (($(stat -c %s "$gz") * 10 > $(stat -c %s "$original") * 9)); then
     rm -f "$gz"
   fi

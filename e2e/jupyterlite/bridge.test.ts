@@ -70,7 +70,11 @@ const notebook = {
         "import sys\nsite = next(i for i, p in enumerate(sys.path) if p.endswith('site-packages'))\nprint('folder before site-packages:', sys.path.index('') == site - 1, sys.dont_write_bytecode)\n" +
         // The standard library compiles each module once (python/stdlib/sitecustomize.py,
         // added to python_stdlib.zip by the build), and its sources still back tracebacks.
-        "import zipimport, inspect, json\nprint('zip modules compiled once:', zipimport.zipimporter.get_filename.__module__, json.__file__, len(inspect.getsource(json)) > 0)",
+        "import zipimport, inspect, json\nprint('zip modules compiled once:', zipimport.zipimporter.get_filename.__module__, json.__file__, len(inspect.getsource(json)) > 0)" +
+        // The start packages came from the start bundle (kernel/hintbook-pyodide.js) and are
+        // known as loadPackage would leave them: metadata, micropip, Pyodide; sqlite3's library
+        // (which IPython's history imports) is loaded and works.
+        "\nimport importlib.metadata, micropip, pyodide_js, sqlite3\nprint('start packages:', importlib.metadata.version('ipython'), micropip.list()['ipython'].source, pyodide_js.loadedPackages.sqlite3, sqlite3.connect(':memory:').execute('select 1').fetchone())",
     ),
     code('raise', 'xs = [1, 2, 3]\nxs[10]'),
     code(
@@ -240,13 +244,14 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
     const first = await request<RunResult>(page, { type: 'run-cell', index: 0 });
     const kernelReadyMs = Date.now() - openStart;
     expect(first.ok, JSON.stringify(first.error)).toBe(true);
-    expect(first.result.success).toBe(true);
+    expect(first.result.success, JSON.stringify(first.result.cell.outputs)).toBe(true);
     const printed = first.result.cell.outputs.map((o) => o.text ?? '').join('');
     expect(printed).toContain("['lesson.ipynb', 'raw', 'scores.csv']");
     expect(printed).toContain('ada,3');
     expect(printed).toContain("b'\\x00\\x01\\x02\\xff'");
     // ...and the listing above has no __pycache__: the drive is the student's saved folder.
     expect(printed).toContain('folder before site-packages: True True');
+    expect(printed).toContain('start packages: 8.23.0 pyodide default channel (1,)');
     expect(printed).toContain(
       'zip modules compiled once: sitecustomize /lib/python312.zip/json/__init__.py True',
     );
@@ -260,6 +265,14 @@ describe('the self-hosted JupyterLite site and its bridge', () => {
       .relative(distDir, await pyodideFolder())
       .split(path.sep)
       .join('/');
+    // The start packages came in one bundle, fetched once; no start wheel was fetched.
+    const pyodideServed = server.served
+      .filter((p) => p.startsWith(`/jupyterlite/${pyodideUrlPath}/`))
+      .map((p) => path.posix.basename(p));
+    expect(
+      pyodideServed.filter((name) => /^hintbook-start-packages-[0-9a-f]{16}\.bin$/.test(name)),
+    ).toHaveLength(1);
+    expect(pyodideServed.filter((name) => name.endsWith('.whl'))).toEqual([]);
     const lockSha256 = createHash('sha256')
       .update(await readFile(path.join(await pyodideFolder(), 'pyodide-lock.json')))
       .digest('hex');

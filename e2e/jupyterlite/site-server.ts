@@ -44,12 +44,15 @@ export interface SiteServer {
   origin: string;
   /** Paths answered 404, to show what the app looked for and did not find. */
   notFound: string[];
+  /** Paths answered with a file, in order. */
+  served: string[];
   requests: number;
   close(): Promise<void>;
 }
 
 export async function startSiteServer(distDir: string, parentPage: string): Promise<SiteServer> {
   const notFound: string[] = [];
+  const served: string[] = [];
   let requests = 0;
   const server = http.createServer((req, res) => {
     requests += 1;
@@ -86,6 +89,7 @@ export async function startSiteServer(distDir: string, parentPage: string): Prom
           'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
           'Content-Length': info.size,
         });
+        served.push(url.pathname);
         createReadStream(file).pipe(res);
       } catch {
         notFound.push(url.pathname);
@@ -98,6 +102,7 @@ export async function startSiteServer(distDir: string, parentPage: string): Prom
   return {
     origin: `http://127.0.0.1:${port}`,
     notFound,
+    served,
     get requests() {
       return requests;
     },

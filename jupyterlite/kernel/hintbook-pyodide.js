@@ -19,6 +19,10 @@
  * sha256 of python_stdlib.zip) and written to Pyodide's file system before Python starts, where
  * the zip's sitecustomize.py serves it (python/stdlib/sitecustomize.py).
  *
+ * The start packages are not unzipped one wheel at a time by loadPackage: their files come
+ * unpacked in one bundle named by the lock (tools/bundle_start_packages.py), written into the
+ * file system before Python starts; the wrapper then does the rest of loadPackage's work.
+ *
  * A classic worker script: the kernel's worker runs importScripts(pyodideUrl) and then calls
  * self.loadPyodide(options).
  */
@@ -36,20 +40,27 @@
     const loadPyodide = self.loadPyodide;
     self.loadPyodide = wrapper;
     const later = new Set(hintbookOnFirstImport);
-    if (Array.isArray(pyodideOptions.packages)) {
-      pyodideOptions.packages = pyodideOptions.packages.filter((name) => !later.has(name));
-    }
-    // Read beside Pyodide's own start: the key needs the lock, the cache is the browser's.
-    const cached = readCachedBytecode(pyodideOptions.indexURL);
+    const wanted = (pyodideOptions.packages ?? []).filter((name) => !later.has(name));
+    // Pyodide loads none itself: the start bundle holds them, and what it does not is loaded
+    // once Python is up (all of them if the bundle cannot be used).
+    pyodideOptions.packages = [];
+    // Read beside Pyodide's own start: both need the lock, the cache is the browser's.
+    const lock = readLock(pyodideOptions.indexURL);
+    const cached = readCachedBytecode(lock);
+    const bundle = fetchStartBundle(pyodideOptions.indexURL, lock);
+    let bundled = null;
     const fsInit = pyodideOptions.fsInit;
-    // Before Python starts, so that its own start already runs the kept standard library.
+    // Before Python starts, so that its own start already runs the kept standard library and
+    // finds the start packages in place.
     pyodideOptions.fsInit = async (FS, info) => {
-      const { stdlib } = await cached;
+      const [{ stdlib }, body] = await Promise.all([cached, bundle]);
       mark('hintbook:python-start');
       if (stdlib) FS.writeFile(STDLIB_BYTECODE_FILE, stdlib);
+      if (body) bundled = writeStartBundle(FS, body);
       if (fsInit) await fsInit(FS, info);
     };
     const pyodide = await loadPyodide(pyodideOptions);
+    await finishStartPackages(pyodide, wanted, bundled);
     mark('hintbook:start-packages-loaded');
     await startKernelModules(pyodide, await cached);
     mark('hintbook:kernel-modules-imported');
@@ -116,12 +127,103 @@
     }
   }
 
+  /** The site's pyodide-lock.json: { bytes, json }, or null if it cannot be read. */
+  async function readLock(indexURL) {
+    try {
+      const url = new URL('pyodide-lock.json', indexURL).href;
+      const response = await fetch(url);
+      if (!response.ok) return null;
+      const bytes = await response.arrayBuffer();
+      return { url, bytes, json: JSON.parse(new TextDecoder().decode(bytes)) };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The start packages' bundle named by the lock (tools/bundle_start_packages.py), checked
+   * against the sha256 the lock gives it, or null: the packages then load the usual way.
+   */
+  async function fetchStartBundle(indexURL, lockPromise) {
+    try {
+      const entry = (await lockPromise)?.json.info?.hintbook_start_bundle;
+      if (!entry) return null;
+      const digest = entry.sha256.match(/../g).map((byte) => parseInt(byte, 16));
+      const integrity = `sha256-${btoa(String.fromCharCode(...digest))}`;
+      const response = await fetch(new URL(entry.file_name, indexURL), { integrity });
+      if (!response.ok) return null;
+      return { body: new Uint8Array(await response.arrayBuffer()), lock: (await lockPromise).json };
+    } catch (error) {
+      console.warn('hintbook: start bundle not used', error);
+      return null;
+    }
+  }
+
+  /**
+   * Writes the bundle's files into Pyodide's file system (before Python starts) when each of its
+   * packages is the one the lock names; returns its header ({ packages, dynlibs }) or null.
+   */
+  function writeStartBundle(FS, { body, lock }) {
+    try {
+      const magic = new TextDecoder().decode(body.subarray(0, 6));
+      const headerLength = new DataView(body.buffer, body.byteOffset).getUint32(6, true);
+      if (magic !== 'HBSP1\n') return null;
+      const header = JSON.parse(new TextDecoder().decode(body.subarray(10, 10 + headerLength)));
+      const matches = ({ name, file_name, sha256 }) => {
+        const entry = Object.values(lock.packages).find((p) => p.name === name);
+        return entry?.file_name === file_name && entry.sha256 === sha256;
+      };
+      if (!header.packages.every(matches)) return null;
+      let offset = 10 + headerLength;
+      const folders = new Set();
+      for (const [path, size] of header.files) {
+        const folder = path.slice(0, path.lastIndexOf('/'));
+        if (!folders.has(folder)) {
+          FS.mkdirTree(folder);
+          folders.add(folder);
+        }
+        // canOwn: the file's contents are a view of the bundle, not a copy.
+        FS.writeFile(path, body.subarray(offset, offset + size), { canOwn: true });
+        offset += size;
+      }
+      return header;
+    } catch (error) {
+      console.warn('hintbook: start bundle not written', error);
+      return null;
+    }
+  }
+
+  /**
+   * What loadPackage does after unpacking, for the bundle's packages: their dynamic libraries
+   * (sqlite3's) loaded, the packages recorded as loaded from Pyodide's default channel (what
+   * micropip and later loadPackage calls look at). Then loads the wanted packages the bundle
+   * did not hold, the usual way.
+   */
+  async function finishStartPackages(pyodide, wanted, bundled) {
+    const names = new Set();
+    if (bundled) {
+      for (const [fileName, path] of bundled.dynlibs) {
+        await pyodide._api.loadDynlibsFromPackage({ file_name: fileName }, [path]);
+      }
+      for (const { name } of bundled.packages) {
+        pyodide.loadedPackages[name] = 'default channel';
+        names.add(canonicalName(name));
+      }
+    }
+    const rest = wanted.filter((name) => !names.has(canonicalName(name)));
+    if (rest.length) await pyodide.loadPackage(rest, { messageCallback: () => {} });
+  }
+
+  function canonicalName(name) {
+    return name.replace(/[-_.]+/g, '-').toLowerCase();
+  }
+
   /**
    * This site's kept bytecode, if any: { url, data, stdlib }; url (the entries' name without
    * their .zip and .stdlib suffixes) is null without Cache Storage.
    */
-  async function readCachedBytecode(indexURL) {
-    const url = await bytecodeCacheUrl(indexURL);
+  async function readCachedBytecode(lockPromise) {
+    const url = await bytecodeCacheUrl(lockPromise);
     if (!url) return { url: null, data: null, stdlib: null };
     const read = async (cache, entry) => {
       const response = await cache.match(entry);
@@ -143,15 +245,14 @@
    * A Cache Storage name from the sha256 of the site's lock, or null (no Cache Storage). The
    * lock lists every package file's sha256 and python_stdlib.zip's (info.hintbook_stdlib_sha256).
    */
-  async function bytecodeCacheUrl(indexURL) {
+  async function bytecodeCacheUrl(lockPromise) {
     try {
       if (!self.caches || !self.crypto?.subtle) return null;
-      const lockUrl = new URL('pyodide-lock.json', indexURL);
-      const response = await fetch(lockUrl);
-      if (!response.ok) return null;
-      const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
+      const lock = await lockPromise;
+      if (!lock) return null;
+      const digest = await crypto.subtle.digest('SHA-256', lock.bytes);
       const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0'));
-      return new URL(`${BYTECODE_CACHE}/${hex.join('')}`, indexURL).href;
+      return new URL(`${BYTECODE_CACHE}/${hex.join('')}`, lock.url).href;
     } catch {
       return null;
     }
