@@ -1,24 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { LearningModule, ModuleNotebookSummary } from '@hintbook/contracts';
+import { moduleNotebook as notebook } from '../../../test/learning-fixtures';
 import { errorResponse, jsonResponse } from '../../../test/fetch-mock';
 import { buildSession, buildUser, renderSignedIn } from '../../../test/render-app';
-
-function notebook(overrides: Partial<ModuleNotebookSummary>): ModuleNotebookSummary {
-  return {
-    id: 'nb',
-    slug: 'nb',
-    title: 'Notebook',
-    description: '',
-    position: 0,
-    version: 1,
-    status: 'not_started',
-    copyId: null,
-    copyUpdatedAt: null,
-    exercises: { total: 0, passed: 0 },
-    ...overrides,
-  };
-}
 
 function module(id: string, title: string, notebooks: ModuleNotebookSummary[]): LearningModule {
   return {
