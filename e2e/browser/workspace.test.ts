@@ -174,6 +174,10 @@ describe('the notebook workspace in the browser', () => {
     expect(await sees.locator('code').first().textContent()).toBe(
       RAISING_SOURCE.split('\n')[0]!.trim().slice(0, 40),
     );
+    // Screen readers read it as the question box's description.
+    expect((await composer.getAttribute('aria-describedby'))?.split(' ')).toContain(
+      await sees.getAttribute('id'),
+    );
     await composer.fill('Why does this cell crash?');
     await composer.press('Enter');
     await page
@@ -188,6 +192,10 @@ describe('the notebook workspace in the browser', () => {
     expect(turn).toContain('list index out of range');
     expect(turn).not.toContain('\u001b');
     expect(turn).not.toContain("<class 'IndexError'>");
+
+    // The line follows the notebook: another cell run shows up without going back to the box.
+    await runCell(page, 1, 'Control+Enter');
+    await sees.filter({ hasText: 'fruits = ["apple", "banana", "cherry"]' }).waitFor();
 
     // Edit a cell: the badge goes to Saving… and then to Saved.
     const exercise = cell(page, 7).locator('.cm-content');

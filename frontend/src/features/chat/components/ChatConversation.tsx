@@ -24,8 +24,11 @@ interface ChatConversationProps {
   /** What an empty conversation says: where the tutor is and what it can see. */
   emptyHint: ReactNode;
   sessionLookup?: SessionLookup;
-  /** Shown just above the question box (the workspace: what the tutor will see). */
-  aboveComposer?: ReactNode;
+  /**
+   * Shown just above the question box (the workspace: what the tutor will see). With an `id`,
+   * screen readers read it as the box's description, not only as the text before it.
+   */
+  aboveComposer?: { node: ReactNode; id?: string };
 }
 
 /**
@@ -41,7 +44,7 @@ export function ChatConversation({
   composerRef,
   emptyHint,
   sessionLookup = lookupDone,
-  aboveComposer = null,
+  aboveComposer,
 }: ChatConversationProps) {
   const { state, send } = chat;
   const isTurnActive = state.turn !== null;
@@ -92,7 +95,7 @@ export function ChatConversation({
           onRetry={chat.retry}
         />
       )}
-      {aboveComposer}
+      {aboveComposer?.node}
       <Composer
         key={draftKey}
         draftKey={draftKey}
@@ -103,6 +106,7 @@ export function ChatConversation({
         maxLength={usage?.messageMaxLength}
         onSend={send}
         onStop={chat.stop}
+        describedBy={aboveComposer?.id}
       />
       <AnswerAnnouncer announcement={state.announcement} />
     </>

@@ -79,6 +79,18 @@ describe('Composer', () => {
     expect(onSend).toHaveBeenCalledWith('short enough');
   });
 
+  it('is described by the text its page names too, before its own help', () => {
+    render(<p id="tutor-sees">With your question the tutor sees the cell print(x).</p>);
+    renderComposer({ describedBy: 'tutor-sees' });
+
+    expect(
+      screen.getByRole('textbox', {
+        description:
+          'With your question the tutor sees the cell print(x). Enter sends · Shift+Enter adds a line',
+      }),
+    ).toBe(box());
+  });
+
   it('does not send while an answer is running, and offers to stop it', async () => {
     const { user, onSend, onStop } = renderComposer({ isTurnActive: true });
     await user.type(box(), 'Next question{Enter}');

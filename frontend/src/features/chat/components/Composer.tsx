@@ -28,6 +28,8 @@ interface ComposerProps {
   onSend(content: string): Promise<boolean>;
   onStop(): void;
   inputRef?: RefObject<HTMLTextAreaElement | null>;
+  /** The id of text outside the box that describes it too (the workspace: what the tutor sees). */
+  describedBy?: string;
 }
 
 /** Shows a counter only near the limit, where it helps. */
@@ -43,6 +45,7 @@ export function Composer({
   onSend,
   onStop,
   inputRef,
+  describedBy,
 }: ComposerProps) {
   const [draft, setDraft] = useDraft(draftKey);
   const ownRef = useRef<HTMLTextAreaElement>(null);
@@ -108,7 +111,7 @@ export function Composer({
         maxLength={MESSAGE_MAX_LENGTH_CAP}
         aria-invalid={isTooLong || undefined}
         placeholder="Ask about your code, an error or an idea…"
-        aria-describedby={`${id}-help`}
+        aria-describedby={describedBy ? `${describedBy} ${id}-help` : `${id}-help`}
         onChange={(event) => setDraft(event.target.value)}
         onKeyDown={handleKeyDown}
       />

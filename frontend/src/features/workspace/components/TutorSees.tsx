@@ -17,19 +17,26 @@ function snippetOf(source: string): string {
  * into the question box: the page says the tutor sees the cell and the last error, and this shows
  * which ones, so a student who clicked the wrong cell can fix that before asking.
  */
-export function TutorSees({ context }: { context: NotebookContext | undefined }) {
+export function TutorSees({
+  id,
+  context,
+}: {
+  /** The question box names it as its description (aria-describedby). */
+  id?: string;
+  context: NotebookContext | undefined;
+}) {
   if (context === undefined) return null;
   const cell = context.activeCellSource?.trim() ? snippetOf(context.activeCellSource) : null;
   const error = context.lastError?.ename ?? null;
   if (cell === null && error === null) {
     return (
-      <p className="tutor-sees">
+      <p className="tutor-sees" id={id}>
         The tutor sees only your question: click into a cell first to show it your code.
       </p>
     );
   }
   return (
-    <p className="tutor-sees">
+    <p className="tutor-sees" id={id}>
       With your question the tutor sees{' '}
       {cell !== null ? (
         <>

@@ -10,17 +10,21 @@ import { useMyUsage } from '../../chat/hooks/useMyUsage';
 import { listNotebookSessions } from '../api';
 import { TutorSees } from './TutorSees';
 
+const TUTOR_SEES_ID = 'workspace-tutor-sees';
+
 interface WorkspaceTutorProps {
   notebook: NotebookRef;
   /** The live notebook (active cell, last error), read just before each question. */
   getContext(): Promise<NotebookContext | undefined>;
+  /** Changes whenever a cell finished running: the cell and error shown may be out of date. */
+  cellsRun: number;
 }
 
 /**
  * The tutor beside the notebook: the chat page's conversation, scoped to this notebook. It picks
  * up the notebook's latest conversation; the first question otherwise starts one.
  */
-export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
+export function WorkspaceTutor({ notebook, getContext, cellsRun }: WorkspaceTutorProps) {
   const user = useCurrentUser();
   const connection = useChatSocket();
   const connectionState = useConnectionState(connection);
@@ -37,6 +41,17 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
     const context = await getContext();
     if (read === seenReads.current) setSeen(context);
   }, [getContext]);
+  const isSeenShown = seen !== undefined;
+
+  // Once shown, the line follows the notebook: a cell run in it (a new error, another cell) is
+  // shown without the student having to leave the question box and come back. Only a new run
+  // asks again; the line's first showing is the focus's read.
+  const cellsRunSeen = useRef(cellsRun);
+  useEffect(() => {
+    if (cellsRunSeen.current === cellsRun) return;
+    cellsRunSeen.current = cellsRun;
+    if (isSeenShown) void readSeen();
+  }, [cellsRun, isSeenShown, readSeen]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -100,7 +115,7 @@ export function WorkspaceTutor({ notebook, getContext }: WorkspaceTutorProps) {
         draftKey={draftKey}
         composerRef={composerRef}
         sessionLookup={lookup}
-        aboveComposer={<TutorSees context={seen} />}
+        aboveComposer={{ node: <TutorSees id={TUTOR_SEES_ID} context={seen} />, id: TUTOR_SEES_ID }}
         emptyHint={
           <p>
             Stuck on a cell or an error? Ask here. The tutor sees the cell you are on and the last

@@ -53,6 +53,8 @@ export function useBridge(open: OpenRequest | null, options: BridgeOptions) {
   const [kernelStatus, setKernelStatus] = useState<KernelStatus>('unknown');
   const [startedAt] = useState(() => Date.now());
   const [openedKey, setOpenedKey] = useState<string | null>(null);
+  // Counts finished cells: what the tutor would see (active cell, last error) may have changed.
+  const [cellsRun, setCellsRun] = useState(0);
 
   useEffect(() => {
     optionsRef.current = options;
@@ -77,6 +79,7 @@ export function useBridge(open: OpenRequest | null, options: BridgeOptions) {
       } else if (event.event === 'executed') {
         // A finished cell proves the kernel runs, even if its idle status was missed.
         setPhase((current) => (current.step === 'starting-python' ? { step: 'ready' } : current));
+        setCellsRun((count) => count + 1);
       }
     });
     return () => {
@@ -174,6 +177,7 @@ export function useBridge(open: OpenRequest | null, options: BridgeOptions) {
     src: LITE_URL,
     phase,
     kernelStatus,
+    cellsRun,
     startedAt,
     readNotebook,
     readContext,

@@ -182,7 +182,11 @@ export function WorkspacePage() {
                       onNotebookCompleted={handleNotebookCompleted}
                     />
                   ) : null}
-                  <WorkspaceTutor notebook={notebook.ref} getContext={bridge.readContext} />
+                  <WorkspaceTutor
+                    notebook={notebook.ref}
+                    getContext={bridge.readContext}
+                    cellsRun={bridge.cellsRun}
+                  />
                 </div>
               )
             }
