@@ -132,11 +132,21 @@ describe('the notebook workspace in the browser', () => {
     const starter = page.getByRole('region', { name: 'Getting started with Python' });
     await starter.getByText('0 of 4 completed').waitFor();
     expect(await starter.getByText('Not started').count()).toBe(4);
+    const saves: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT' && request.url().endsWith('/copy')) saves.push(request.url());
+    });
     await starter.getByRole('link', { name: NOTEBOOK_TITLE }).click();
     await page.getByRole('heading', { level: 1, name: NOTEBOOK_TITLE }).waitFor();
 
     const kernelMs = await waitForKernel(page);
     console.log(`workspace: notebook app + Python ready ${kernelMs} ms after the page opened`);
+    // Opening is no edit: the kernel's language_info, which JupyterLab writes into the notebook,
+    // is not saved (past autosave's 2.5 s wait), and the notebook is still not started.
+    await page.waitForTimeout(4_000);
+    expect(saves).toEqual([]);
+    await saveStatus(page).filter({ hasText: /^Saved$/ }).waitFor();
+    await page.getByText('Not started', { exact: true }).waitFor();
 
     // Both frames are cross-origin isolated (the kernel uses SharedArrayBuffer).
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);

@@ -35,6 +35,31 @@ export function forLite(notebook: WorkspaceNotebook): NotebookJSON {
   } as NotebookJSON;
 }
 
+/**
+ * The notebook as a string that changes only when something the student did changes: keys
+ * sorted, nbformat's multi-line strings (a list of lines or one string) joined, and without the
+ * `language_info` the kernel writes into the metadata whenever the notebook opens. Two forms of
+ * the same notebook (the server's file, JupyterLab's serialisation of it) give the same string.
+ */
+export function notebookFingerprint(notebook: NotebookJSON): string {
+  const { language_info: _languageInfo, ...metadata } = notebook.metadata;
+  return JSON.stringify(canonical({ ...notebook, metadata }));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.every((item) => typeof item === 'string') ? value.join('') : value.map(canonical);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
 /** Maps a failed save onto the autosave machine's three outcomes. */
 export function classifySaveError(error: unknown): SaveFailure {
   if (error instanceof ApiError) {

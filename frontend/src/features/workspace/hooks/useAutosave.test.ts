@@ -116,6 +116,43 @@ describe('the autosave state machine', () => {
     expect(server.content).toBe('mine, more');
   });
 
+  it('sends nothing for a change that leaves what the server keeps as it is', async () => {
+    // The fingerprint keeps what the server stores: here, the text without trailing spaces.
+    const fingerprint = (content: string) => content.trimEnd();
+    const { autosave, server, saves, edit } = setup({ fingerprint, storedContent: 'v0' });
+    edit('v0   ');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(saves).toHaveLength(0);
+    expect(autosave.getState()).toEqual({ status: 'saved', savedAt: null });
+
+    edit('v1');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(saves).toEqual([{ content: 'v1', baseVersion: 1, isUnloading: false }]);
+    const { savedAt } = autosave.getState() as { savedAt: number };
+    expect(savedAt).toEqual(expect.any(Number));
+
+    // Back to what was just saved: nothing sent, and the badge keeps the last real save's time.
+    edit('v1  ');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(saves).toHaveLength(1);
+    expect(autosave.getState()).toEqual({ status: 'saved', savedAt });
+    expect(server).toMatchObject({ version: 2, content: 'v1' });
+  });
+
+  it('after a conflict, keeps the student’s version even when it equals what they opened', async () => {
+    const fingerprint = (content: string) => content;
+    const { autosave, server, saves, edit } = setup({ fingerprint, storedContent: 'v0' });
+    server.version = 5;
+    edit('mine');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(autosave.getState().status).toBe('conflict');
+
+    edit('v0'); // back to the text first opened, which is no longer what the server holds
+    await autosave.keepMine(5);
+    expect(saves.at(-1)).toMatchObject({ content: 'v0', baseVersion: 5 });
+    expect(server).toMatchObject({ version: 6, content: 'v0' });
+  });
+
   it('retries offline saves with a growing delay and never drops the latest content', async () => {
     const { autosave, server, saves, edit } = setup();
     server.failWith = new Offline();

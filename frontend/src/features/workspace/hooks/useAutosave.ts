@@ -26,6 +26,14 @@ export interface AutosaveDeps<T> {
   /** Stores `content` on top of `baseVersion`; resolves with the new version. */
   save(content: T, baseVersion: number, options: SaveOptions): Promise<{ version: number }>;
   classify(error: unknown): SaveFailure;
+  /**
+   * What of the content the server keeps, as a comparable string. With it, a change that leaves
+   * that equal to what the server holds is not sent (JupyterLab writes the kernel's
+   * `language_info` into every notebook it opens, which is no edit of the student's).
+   */
+  fingerprint?(content: T): string;
+  /** The content as the server holds it at the initial version (compared by `fingerprint`). */
+  storedContent?: T;
   /** Wait after the first change before saving; the bridge reports a change only once. */
   debounceMs?: number;
   /** Offline retries: first delay, doubled each time up to the maximum. */
@@ -78,6 +86,12 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
   let unsaved: { content: T } | null = null;
   let generation = 0;
   let isDisposed = false;
+  // What the server holds at `version`, when known; null after a conflict or a reset.
+  let storedFingerprint =
+    deps.fingerprint && deps.storedContent !== undefined
+      ? deps.fingerprint(deps.storedContent)
+      : null;
+  let lastSavedAt: number | null = null;
 
   function setState(next: AutosaveState) {
     state = next;
@@ -97,7 +111,8 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
     }, delayMs);
   }
 
-  async function attemptSave(options: SaveOptions, runGeneration: number): Promise<void> {
+  /** Resolves false when nothing needed sending: the server already holds this content. */
+  async function attemptSave(options: SaveOptions, runGeneration: number): Promise<boolean> {
     let content: T;
     try {
       content = await deps.read();
@@ -109,10 +124,17 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
       content = unsaved.content;
     }
     const held = unsaved;
+    const fingerprint = deps.fingerprint?.(content) ?? null;
+    if (fingerprint !== null && fingerprint === storedFingerprint) {
+      if (unsaved === held) unsaved = null;
+      return false;
+    }
     const result = await deps.save(content, version, options);
-    if (runGeneration !== generation) return;
+    if (runGeneration !== generation) return true;
     version = result.version;
+    storedFingerprint = fingerprint;
     if (unsaved === held) unsaved = null;
+    return true;
   }
 
   async function run(options: SaveOptions): Promise<void> {
@@ -125,14 +147,15 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
     const runGeneration = generation;
     setState({ status: 'saving' });
     inFlight = attemptSave(options, runGeneration).then(
-      () => {
+      (isSent) => {
         inFlight = null;
         if (runGeneration !== generation) return;
         attempt = 0;
+        if (isSent) lastSavedAt = now();
         if (isDirty || unsaved) {
           setState({ status: 'pending' });
           schedule(debounceMs);
-        } else setState({ status: 'saved', savedAt: now() });
+        } else setState({ status: 'saved', savedAt: lastSavedAt });
       },
       (error: unknown) => {
         inFlight = null;
@@ -140,6 +163,8 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
         const failure = deps.classify(error);
         if (failure.kind === 'conflict') {
           clearTimer();
+          // Another version won: whatever the student keeps next must be sent.
+          storedFingerprint = null;
           setState({ status: 'conflict', currentVersion: failure.currentVersion });
         } else if (failure.kind === 'transient') {
           attempt += 1;
@@ -189,6 +214,8 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
       version = nextVersion;
       isDirty = false;
       unsaved = null;
+      storedFingerprint = null;
+      lastSavedAt = null;
       attempt = 0;
       inFlight = null;
       setState({ status: 'saved', savedAt: null });

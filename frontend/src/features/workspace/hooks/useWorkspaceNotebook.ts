@@ -7,7 +7,7 @@ import {
   type WorkspaceNotebook,
   type WorkspaceTarget,
 } from '../api';
-import { classifySaveError, forLite, litePath } from '../workspace-notebook';
+import { classifySaveError, forLite, litePath, notebookFingerprint } from '../workspace-notebook';
 import { useAutosave, useAutosaveState, type Autosave } from './useAutosave';
 import { useBridge, type OpenRequest } from './useBridge';
 
@@ -78,6 +78,9 @@ export function useWorkspaceNotebook(target: WorkspaceTarget | null, canRunPytho
       return result;
     },
     classify: classifySaveError,
+    // Opening a notebook is no edit: JupyterLab's language_info alone is not saved.
+    fingerprint: notebookFingerprint,
+    storedContent: openRequest?.notebook,
   });
   useEffect(() => {
     autosaveRef.current = autosave;
