@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerInBrowser } from '../support/accounts.js';
+import { expectAccessible } from '../support/accessibility.js';
 import { openSession, useBrowserSessions, type BrowserSession } from '../support/browser.js';
 import { useTutorStack } from '../support/tutor-stack.js';
 
@@ -115,6 +116,7 @@ describe('the admin panel in the browser', () => {
     await adminPage.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     await adminPage.getByRole('heading', { level: 2, name: 'AI status' }).waitFor();
     await adminPage.getByRole('meter', { name: 'Monthly AI budget used' }).waitFor();
+    await expectAccessible(adminPage, 'the admin overview');
 
     // Content: create a module, upload a notebook through the file input, publish.
     await adminNav(adminPage).getByRole('link', { name: 'Content' }).click();
@@ -149,6 +151,7 @@ describe('the admin panel in the browser', () => {
       .getByRole('region', { name: 'Preview' })
       .getByText('for n in range(3):')
       .waitFor();
+    await expectAccessible(adminPage, 'a module page with a notebook previewed');
 
     await adminPage.getByRole('button', { name: 'Publish module' }).click();
     await adminPage.getByText('Published: students see this module.').waitFor();
@@ -223,6 +226,7 @@ describe('the admin panel in the browser', () => {
       expect(numberIn(await cells.nth(1).textContent())).toBeGreaterThan(0); // input tokens
       expect(numberIn(await cells.nth(2).textContent())).toBeGreaterThan(0); // output tokens
       expect(await cells.nth(4).textContent()).toMatch(/^\$/); // cost in US dollars
+      await expectAccessible(adminPage, 'the usage page with its chart');
 
       // …and in the student's own figures on the People pages.
       await adminNav(adminPage).getByRole('link', { name: 'People' }).click();
@@ -238,6 +242,7 @@ describe('the admin panel in the browser', () => {
         has: adminPage.getByRole('rowheader', { name: 'Today' }),
       });
       expect(numberIn(await today.getByRole('cell').first().textContent())).toBeGreaterThan(0);
+      await expectAccessible(adminPage, 'a student’s page');
 
       // What students ask: both wordings in one group (by keywords: the stack has no embedding key).
       await adminNav(adminPage).getByRole('link', { name: 'What students ask' }).click();
@@ -248,6 +253,7 @@ describe('the admin panel in the browser', () => {
       });
       await groups.getByRole('heading', { level: 3, name: /loop/ }).waitFor();
       await groups.getByText(/2 questions from 1 student/).waitFor();
+      await expectAccessible(adminPage, 'what students ask');
 
       // The admin chunk was fetched by the admin, never by the student.
       const adminChunks = adminUrls.filter((url) => ADMIN_CHUNK.test(new URL(url).pathname));

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/accessibility.js';
 import { useBrowserSessions, type BrowserSession } from '../support/browser.js';
 import { repoRoot } from '../support/nginx.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -97,6 +98,7 @@ describe('accounts in the browser', () => {
 
     await page.goto('/register');
     await heading(page, 'Create your account');
+    await expectAccessible(page, 'the register page');
     await page.getByLabel('Email').fill(student.email);
     await page.getByLabel('Username').fill(student.username);
     await page.getByLabel('Password').fill(PASSWORD);
@@ -106,6 +108,7 @@ describe('accounts in the browser', () => {
 
     await heading(page, `Welcome, ${student.username}`);
     expect(new URL(page.url()).pathname).toBe('/');
+    await expectAccessible(page, 'the home page');
 
     await signOut(page);
     await heading(page, 'Sign in');
@@ -119,6 +122,7 @@ describe('accounts in the browser', () => {
       .getByRole('link', { name: 'Profile' })
       .click();
     await heading(page, 'Your profile');
+    await expectAccessible(page, 'the profile page');
     const renamed = `${student.username}_x`;
     const username = page.getByLabel('Username', { exact: true });
     expect(await username.inputValue()).toBe(student.username);
@@ -164,6 +168,7 @@ describe('accounts in the browser', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('That email and password do not match an account');
     await expect.poll(() => isFocused(page, alert)).toBe(true);
+    await expectAccessible(page, 'the sign-in page with its error');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
 
     expectCleanSession(session, [/status of 401 .*\/api\/auth\/login\)$/]);
@@ -209,6 +214,21 @@ describe('accounts in the browser', () => {
     await expect.poll(() => session.cspViolations.length).toBe(1);
     expect(session.cspViolations[0]?.directive).toBe('script-src-elem');
     expect(await page.evaluate(() => 'inlineRan' in window)).toBe(false);
+  });
+
+  it('the accessibility check runs under that CSP and names what breaks a rule', async () => {
+    const { page } = sessions.current();
+    await page.goto('/sign-in');
+    await heading(page, 'Sign in');
+    await expectAccessible(page, 'the sign-in page');
+
+    // A button with no name, as a missing label would leave it.
+    await page.evaluate(() =>
+      document.querySelector('main')!.append(document.createElement('button')),
+    );
+    await expect(expectAccessible(page, 'the sign-in page, broken')).rejects.toThrow(
+      /button-name \(critical\)/,
+    );
   });
 
   it('aborts and counts a request that would leave loopback', async () => {

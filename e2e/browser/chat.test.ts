@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type FakeScript, type RecordedCall } from '../../backend/src/test/fake-providers/index.js';
+import { expectAccessible } from '../support/accessibility.js';
 import { registerInBrowser } from '../support/accounts.js';
 import { useBrowserSessions, type BrowserSession } from '../support/browser.js';
 import { useTutorStack } from '../support/tutor-stack.js';
@@ -154,6 +155,7 @@ describe('the tutor chat in the browser', () => {
     expect(fullAnswer.startsWith(partial)).toBe(true);
     expect(partial).not.toBe(fullAnswer);
     await answer(page).getByRole('button', { name: 'Answer again' }).waitFor();
+    await expectAccessible(page, 'the chat page with a stopped answer');
     await delay(300);
     expect(await answerText(page)).toBe(partial);
 
@@ -237,6 +239,7 @@ describe('the tutor chat in the browser', () => {
     await expect.poll(() => stopButton(page).count()).toBe(0);
     const list = conversation(page);
     await list.getByRole('button', { name: 'Copy code' }).waitFor();
+    await expectAccessible(page, 'an answer with code, lists and links');
 
     // The HTML shows as text the tutor wrote, not as elements.
     const text = await answerText(page);
@@ -298,6 +301,7 @@ describe('the tutor chat in the browser', () => {
       .getByRole('link', { name: /^Getting started with Python · / })
       .first();
     await firstLink.waitFor();
+    await expectAccessible(page, 'an answer citing the course');
     const citation = (await firstLink.textContent()) ?? '';
     // Passages of one notebook are one citation listing its cells.
     expect(citation).toMatch(/^Getting started with Python · [^·]+ · cells? \d+(, \d+)*$/);

@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../backend/src/test/mail-catcher.js';
+import { expectAccessible } from '../support/accessibility.js';
 import { openSession, useBrowserSessions } from '../support/browser.js';
 import { startStack, type Stack } from '../support/stack.js';
 
@@ -62,6 +63,7 @@ describe('class rosters in the browser', () => {
     const result = page.getByRole('region', { name: 'Imported' });
     await result.getByText('Invited: 1 · Not imported: 1 · New groups: 9B').waitFor();
     await result.getByRole('cell', { name: 'Not an email address' }).waitFor();
+    await expectAccessible(page, 'the classes page after an import');
 
     // The student, in a browser of their own, opens the mailed link.
     const invite = await mail.waitForMail('nina@school.example');
@@ -73,6 +75,7 @@ describe('class rosters in the browser', () => {
         .getByText('Welcome, Nina Simone! Your teacher invited you to join 9B.')
         .waitFor();
       expect(await student.page.getByLabel('Email').inputValue()).toBe('nina@school.example');
+      await expectAccessible(student.page, 'the register page from an invitation');
       await student.page.getByLabel('Username').fill('nina');
       await student.page.getByLabel('Password').fill('blue notes at midnight');
       await student.page

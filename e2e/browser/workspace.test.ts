@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type RecordedCall } from '../../backend/src/test/fake-providers/index.js';
+import { expectAccessible } from '../support/accessibility.js';
 import { useBrowserSessions, type BrowserSession } from '../support/browser.js';
 import { repoRoot } from '../support/nginx.js';
 import { useTutorStack } from '../support/tutor-stack.js';
@@ -188,6 +189,7 @@ describe('the notebook workspace in the browser', () => {
     expect((await composer.getAttribute('aria-describedby'))?.split(' ')).toContain(
       await sees.getAttribute('id'),
     );
+    await expectAccessible(page, 'the workspace with what the tutor sees');
     await composer.fill('Why does this cell crash?');
     await composer.press('Enter');
     await page
