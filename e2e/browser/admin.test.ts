@@ -227,6 +227,11 @@ describe('the admin panel in the browser', () => {
       expect(numberIn(await cells.nth(2).textContent())).toBeGreaterThan(0); // output tokens
       expect(await cells.nth(4).textContent()).toMatch(/^\$/); // cost in US dollars
       await expectAccessible(adminPage, 'the usage page with its chart');
+      // On a phone the table scrolls sideways, and the keyboard can scroll it too.
+      await adminPage.setViewportSize({ width: 390, height: 844 });
+      await adminPage.getByRole('region', { name: 'Usage per period, scrolls sideways' }).waitFor();
+      await expectAccessible(adminPage, 'the usage page on a phone');
+      await adminPage.setViewportSize({ width: 1280, height: 900 });
 
       // …and in the student's own figures on the People pages.
       await adminNav(adminPage).getByRole('link', { name: 'People' }).click();

@@ -7,6 +7,7 @@ import { listAuditLog } from '../api';
 import { PagedListStatus } from '../../../components/PagedListStatus';
 import { formatDateTime } from '../../../lib/format';
 import { usePagedList } from '../../../hooks/usePagedList';
+import { TableScroll } from '../../../components/TableScroll';
 
 interface Filters {
   action: string;
@@ -71,7 +72,7 @@ export function AdminAuditPage() {
           </div>
         </form>
         {list.items.length > 0 ? (
-          <div className="table-scroll">
+          <TableScroll label="Audit log">
             <table className="admin-table">
               <caption className="visually-hidden">Audit log</caption>
               <thead>
@@ -100,7 +101,7 @@ export function AdminAuditPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         ) : null}
         <PagedListStatus list={list} empty="No entries match." />
       </div>

@@ -2,6 +2,7 @@ import type { AdminExercise, ExerciseStats } from '@hintbook/contracts';
 import { HELP_LEVELS } from '../policy-words';
 import { ExerciseLimitsForm } from './ExerciseLimitsForm';
 import { PassRateBar } from './PassRateBar';
+import { TableScroll } from '../../../components/TableScroll';
 
 interface ExercisesTableProps {
   moduleId: string;
@@ -36,7 +37,7 @@ export function ExercisesTable({
   const statsOf = new Map(stats.map((row) => [row.exerciseId, row]));
   return (
     <>
-      <div className="table-scroll">
+      <TableScroll label="Exercises and the class's checks">
         <table className="admin-table exercises-table">
           <caption className="visually-hidden">Exercises and the class's checks</caption>
           <thead>
@@ -78,7 +79,7 @@ export function ExercisesTable({
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {/* Beside the figures, one form per row made every row a screen tall and pushed the
           table off the side of the card; the limits get their own list. */}
       <h3>Help limits</h3>

@@ -5,6 +5,7 @@ import { Button } from '../../../components/Button';
 import { revokeInvitation } from '../api';
 import { formatDate } from '../../../lib/format';
 import { messageOf } from '../../../hooks/useAdminData';
+import { TableScroll } from '../../../components/TableScroll';
 
 const STATUS: Record<Invitation['status'], string> = {
   pending: 'Waiting',
@@ -41,7 +42,7 @@ export function InvitationsTable({
   return (
     <div className="stack-small">
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <div className="table-scroll">
+      <TableScroll label="Invitations">
         <table className="admin-table">
           <caption className="visually-hidden">Invitations</caption>
           <thead>
@@ -83,7 +84,7 @@ export function InvitationsTable({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { ImportRosterResponse, RosterRowResult } from '@hintbook/contracts'
 import { Button } from '../../../components/Button';
 import { saveBlob } from '../../../lib/download';
 import { invitationLinksCsv } from '../invitation-links-csv';
+import { TableScroll } from '../../../components/TableScroll';
 
 const OUTCOMES: Record<RosterRowResult['outcome'], string> = {
   invited: 'Invited',
@@ -49,7 +50,7 @@ export function RosterResults({ result }: { result: ImportRosterResponse }) {
           </div>
         </div>
       ) : null}
-      <div className="table-scroll">
+      <TableScroll label="Imported rows">
         <table className="admin-table">
           <thead>
             <tr>
@@ -86,7 +87,7 @@ export function RosterResults({ result }: { result: ImportRosterResponse }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { InvitationsTable } from '../components/InvitationsTable';
 import { RosterImportForm } from '../components/RosterImportForm';
 import { formatCount } from '../../../lib/format';
 import { useAdminData } from '../../../hooks/useAdminData';
+import { TableScroll } from '../../../components/TableScroll';
 
 /** Class lists: import one, see the groups and who has joined, withdraw invitations. */
 export function AdminClassesPage() {
@@ -31,7 +32,7 @@ export function AdminClassesPage() {
               list.length === 0 ? (
                 <p>No groups yet: give rows of a class list a group to create one.</p>
               ) : (
-                <div className="table-scroll">
+                <TableScroll label="Groups">
                   <table className="admin-table">
                     <caption className="visually-hidden">Groups</caption>
                     <thead>
@@ -57,7 +58,7 @@ export function AdminClassesPage() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableScroll>
               )
             }
           </AdminDataView>

@@ -1,11 +1,12 @@
 import type { ProviderStatus } from '@hintbook/contracts';
 import { formatCount, formatMaybeDateTime } from '../../../lib/format';
 import { circuitLabel, providerLabel } from '../provider-labels';
+import { TableScroll } from '../../../components/TableScroll';
 
 /** Per provider: in the chain or not, circuit state, calls and errors of the last hour. */
 export function ProviderStatusTable({ providers }: { providers: ProviderStatus[] }) {
   return (
-    <div className="table-scroll">
+    <TableScroll label="AI providers">
       <table className="admin-table">
         <caption className="visually-hidden">AI providers</caption>
         <thead>
@@ -48,6 +49,6 @@ export function ProviderStatusTable({ providers }: { providers: ProviderStatus[]
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

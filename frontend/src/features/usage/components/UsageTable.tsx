@@ -1,6 +1,7 @@
 import type { AdminUsageResponse } from '@hintbook/contracts';
 import { formatCount, formatPeriod, formatUsd } from '../../../lib/format';
 import { pointLabel } from '../usage-series';
+import { TableScroll } from '../../../components/TableScroll';
 
 const headings = { model: 'Model', provider: 'Provider', user: 'User' } as const;
 
@@ -11,7 +12,7 @@ export function UsageTable({ report }: { report: AdminUsageResponse }) {
   );
   if (points.length === 0) return <p>No AI calls in this period.</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Usage per period">
       <table className="admin-table">
         <caption className="visually-hidden">Usage per period</caption>
         <thead>
@@ -56,6 +57,6 @@ export function UsageTable({ report }: { report: AdminUsageResponse }) {
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }

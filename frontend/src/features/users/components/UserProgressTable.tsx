@@ -1,5 +1,6 @@
 import type { AdminUserProgress } from '@hintbook/contracts';
 import { formatDateTime } from '../../../lib/format';
+import { TableScroll } from '../../../components/TableScroll';
 
 const statusLabels = {
   not_started: 'Not started',
@@ -11,7 +12,7 @@ const statusLabels = {
 export function UserProgressTable({ progress }: { progress: AdminUserProgress[] }) {
   if (progress.length === 0) return <p>No module notebooks opened yet.</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Progress per notebook">
       <table className="admin-table">
         <caption className="visually-hidden">Progress per notebook</caption>
         <thead>
@@ -42,6 +43,6 @@ export function UserProgressTable({ progress }: { progress: AdminUserProgress[] 
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,5 +1,6 @@
 import type { AdminUserDetailResponse } from '@hintbook/contracts';
 import { formatCount, formatUsd } from '../../../lib/format';
+import { TableScroll } from '../../../components/TableScroll';
 
 type Usage = AdminUserDetailResponse['usage'];
 
@@ -12,7 +13,7 @@ const windows = [
 /** Tokens and cost today, this week and this month, against the person's limits. */
 export function UserUsage({ usage }: { usage: Usage }) {
   return (
-    <div className="table-scroll">
+    <TableScroll label="AI usage">
       <table className="admin-table">
         <caption className="visually-hidden">AI usage</caption>
         <thead>
@@ -45,6 +46,6 @@ export function UserUsage({ usage }: { usage: Usage }) {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,11 +1,12 @@
 import type { AdminUserSummary } from '@hintbook/contracts';
 import { Link } from 'react-router';
 import { formatCount, formatMaybeDateTime, formatUsd } from '../../../lib/format';
+import { TableScroll } from '../../../components/TableScroll';
 
 /** One row per person, the username linking to their page. */
 export function UsersTable({ users }: { users: AdminUserSummary[] }) {
   return (
-    <div className="table-scroll">
+    <TableScroll label="People">
       <table className="admin-table">
         <caption className="visually-hidden">People</caption>
         <thead>
@@ -46,6 +47,6 @@ export function UsersTable({ users }: { users: AdminUserSummary[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
