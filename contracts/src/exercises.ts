@@ -126,8 +126,9 @@ export const adminExerciseSchema = z.object({
 });
 export type AdminExercise = z.infer<typeof adminExerciseSchema>;
 
+// Strict: a misspelt limit must be refused, not look saved.
 export const updateExerciseBodySchema = z
-  .object({
+  .strictObject({
     attemptsBeforeCodeHelp: z.number().int().min(0).max(20).optional(),
     maxHintLevel: hintLevelCapSchema.optional(),
   })

@@ -73,11 +73,14 @@ export const createModuleBodySchema = z.object({
 });
 export type CreateModuleBody = z.input<typeof createModuleBodySchema>;
 
-export const updateModuleBodySchema = z.object({
-  slug: moduleSlugSchema.optional(),
-  title: z.string().trim().min(1).max(200).optional(),
-  description: z.string().trim().max(2000).optional(),
-});
+// Updates are strict: a misspelt field is refused rather than ignored, which would look saved.
+export const updateModuleBodySchema = z
+  .strictObject({
+    slug: moduleSlugSchema.optional(),
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().max(2000).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 export type UpdateModuleBody = z.infer<typeof updateModuleBodySchema>;
 
 /** `PUT /api/admin/modules/order`: every module id, in the new order. */
@@ -97,10 +100,12 @@ export const uploadModuleNotebookBodySchema = z.object({
 });
 export type UploadModuleNotebookBody = z.input<typeof uploadModuleNotebookBodySchema>;
 
-export const updateModuleNotebookBodySchema = z.object({
-  title: z.string().trim().min(1).max(200).optional(),
-  description: z.string().trim().max(2000).optional(),
-});
+export const updateModuleNotebookBodySchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().max(2000).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 export type UpdateModuleNotebookBody = z.infer<typeof updateModuleNotebookBodySchema>;
 
 /** `PUT …/notebooks/:id/content`: replaces the original; students with a copy get a notice. */

@@ -55,13 +55,16 @@ export type AiSettingsResponse = z.infer<typeof aiSettingsResponseSchema>;
 
 /**
  * `PUT /api/admin/settings`: each part optional; `null` drops the override and goes back to the
- * environment. `limits` may be partial.
+ * environment. `limits` may be partial. A key it does not know is refused, not ignored: a
+ * misspelt setting must not look saved.
  */
-export const updateAiSettingsBodySchema = z.object({
-  chain: z.array(adminProviderNameSchema).min(1).max(4).nullable().optional(),
-  models: z.partialRecord(adminProviderNameSchema, providerModelsSchema).nullable().optional(),
-  limits: chatLimitsSettingsSchema.partial().nullable().optional(),
-});
+export const updateAiSettingsBodySchema = z
+  .strictObject({
+    chain: z.array(adminProviderNameSchema).min(1).max(4).nullable().optional(),
+    models: z.partialRecord(adminProviderNameSchema, providerModelsSchema).nullable().optional(),
+    limits: chatLimitsSettingsSchema.partial().strict().nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 export type UpdateAiSettingsBody = z.infer<typeof updateAiSettingsBodySchema>;
 
 export const providerTestResponseSchema = z.object({

@@ -43,6 +43,10 @@ describe('admin: content', () => {
     const taken = await as.post('/api/admin/modules').send({ slug: 'loops', title: 'Again' });
     expect(taken.body.error.code).toBe('admin.module_slug_taken');
     await as.patch(`/api/admin/modules/${a.id}`).send({ title: 'For loops' }).expect(200);
+    // A misspelt field is refused, not ignored as if it were saved.
+    const misspelt = await as.patch(`/api/admin/modules/${a.id}`).send({ titel: 'Loops!' });
+    expect(misspelt.status).toBe(400);
+    expect(JSON.stringify(misspelt.body.error.details)).toContain('titel');
     expect(await studentModules()).toEqual([]);
     await as.post(`/api/admin/modules/${a.id}/publish`).expect(200);
     expect((await studentModules()).map((m) => m.id)).toEqual([a.id]);

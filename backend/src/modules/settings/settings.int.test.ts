@@ -127,6 +127,25 @@ describe('AI settings', () => {
     expect(res.body.error.code).toBe('settings.provider_unavailable');
   });
 
+  it('refuses a setting it does not know, or nothing at all, instead of saving nothing', async () => {
+    const as = asUser(t, admin);
+    const misspelt = await as
+      .put('/api/admin/settings')
+      .send({ limits: { turnsPerMinute: 5, monthlyBudget: 10 } });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.error.code).toBe('validation.failed');
+    expect(JSON.stringify(misspelt.body.error.details)).toContain('monthlyBudget');
+    const unknownPart = await as.put('/api/admin/settings').send({ providerChain: ['openai'] });
+    expect(unknownPart.status).toBe(400);
+    expect(JSON.stringify(unknownPart.body.error.details)).toContain('providerChain');
+    const empty = await as.put('/api/admin/settings').send({});
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.details).toEqual([{ path: '', message: 'Nothing to update' }]);
+    // Nothing of the refused requests was applied.
+    const after = await as.get('/api/admin/settings').expect(200);
+    expect(after.body.overridden).toEqual({ chain: false, models: false, limits: false });
+  });
+
   it('tests a provider with a tiny real call whose cost is counted, at most 5 a minute', async () => {
     const as = asUser(t, admin);
     const res = await as.post('/api/admin/settings/providers/openai/test').expect(200);
