@@ -50,6 +50,18 @@ const opened: NotebookJSON = {
 describe('the notebook fingerprint autosave compares', () => {
   it('is the same for the stored file and JupyterLab’s form of it after the kernel started', () => {
     expect(notebookFingerprint(opened)).toBe(notebookFingerprint(stored));
+    // Outputs too: stream text and MIME data as lists of lines or as one string.
+    const ranStored = structuredClone(stored);
+    ranStored.cells[0]!.outputs = [
+      { output_type: 'stream', name: 'stdout', text: ['apple\n', 'pear\n'] },
+      { output_type: 'display_data', metadata: {}, data: { 'text/html': ['<b>', 'x</b>'] } },
+    ];
+    const ranOpened = structuredClone(opened);
+    ranOpened.cells[0]!.outputs = [
+      { output_type: 'stream', name: 'stdout', text: 'apple\npear\n' },
+      { output_type: 'display_data', metadata: {}, data: { 'text/html': '<b>x</b>' } },
+    ];
+    expect(notebookFingerprint(ranOpened)).toBe(notebookFingerprint(ranStored));
   });
 
   it('changes with an edit, an output or the kernelspec', () => {
@@ -59,6 +71,12 @@ describe('the notebook fingerprint autosave compares', () => {
     ran.cells[0]!.outputs = [{ output_type: 'stream', name: 'stdout', text: ['apple\n'] }];
     const otherKernel = structuredClone(opened);
     otherKernel.metadata.kernelspec = { name: 'python3' };
+    // Lists that are not lines of one string stay lists: tags a and b are not the tag ab.
+    const tagged = structuredClone(stored);
+    tagged.cells[0]!.metadata = { tags: ['a', 'b'] };
+    const retagged = structuredClone(opened);
+    retagged.cells[0]!.metadata = { tags: ['ab'] };
+    expect(notebookFingerprint(retagged)).not.toBe(notebookFingerprint(tagged));
     for (const changed of [edited, ran, otherKernel]) {
       expect(notebookFingerprint(changed)).not.toBe(notebookFingerprint(stored));
     }

@@ -43,21 +43,45 @@ export function forLite(notebook: WorkspaceNotebook): NotebookJSON {
  */
 export function notebookFingerprint(notebook: NotebookJSON): string {
   const { language_info: _languageInfo, ...metadata } = notebook.metadata;
-  return JSON.stringify(canonical({ ...notebook, metadata }));
+  return JSON.stringify(canonical({ ...notebook, metadata }, false));
 }
 
-function canonical(value: unknown): unknown {
+/** Where nbformat allows a list of lines for one string: `source`, `text` and output `data`. */
+const MULTILINE_KEYS = new Set(['source', 'text']);
+
+function canonical(value: unknown, isMultiline: boolean): unknown {
   if (Array.isArray(value)) {
-    return value.every((item) => typeof item === 'string') ? value.join('') : value.map(canonical);
+    return isMultiline && value.every((item) => typeof item === 'string')
+      ? value.join('')
+      : value.map((item) => canonical(item, false));
   }
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+        .map((key) => [
+          key,
+          key === 'data'
+            ? canonicalData((value as Record<string, unknown>)[key])
+            : canonical((value as Record<string, unknown>)[key], MULTILINE_KEYS.has(key)),
+        ]),
     );
   }
   return value;
+}
+
+/** An output's `data`: each MIME type's value may be a list of lines (JSON values may not). */
+function canonicalData(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    return canonical(data, false);
+  return Object.fromEntries(
+    Object.keys(data)
+      .sort()
+      .map((mime) => [
+        mime,
+        canonical((data as Record<string, unknown>)[mime], !mime.endsWith('json')),
+      ]),
+  );
 }
 
 /** Maps a failed save onto the autosave machine's three outcomes. */
