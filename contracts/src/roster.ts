@@ -80,3 +80,11 @@ export type InvitationLookupResponse = z.infer<typeof invitationLookupResponseSc
 export const moduleGroupsBodySchema = z.object({ groupIds: z.array(z.uuid()).max(200) });
 export type ModuleGroupsBody = z.infer<typeof moduleGroupsBodySchema>;
 export const moduleGroupsResponseSchema = moduleGroupsBodySchema;
+
+/**
+ * `GET/PUT /api/admin/user-groups/:userId`: the groups a person is in, which decide the modules
+ * they see when a module is for some groups only. A student who changes class moves here.
+ */
+export const userGroupsBodySchema = z.strictObject({ groupIds: z.array(z.uuid()).max(200) });
+export type UserGroupsBody = z.infer<typeof userGroupsBodySchema>;
+export const userGroupsResponseSchema = userGroupsBodySchema;

@@ -105,5 +105,21 @@ describe('class rosters in the browser', () => {
     await page.getByText('Showing 1–1 of 1').waitFor();
     await page.getByRole('link', { name: 'nina', exact: true }).waitFor();
     expect(await page.getByLabel('Group').locator('option:checked').textContent()).toBe('9B');
+
+    // Her page shows her group; untick it and she is in none, which the filter then shows.
+    await page.getByRole('link', { name: 'nina', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'nina' }).waitFor();
+    const nineB = page
+      .getByRole('group', { name: 'Member of' })
+      .getByRole('checkbox', { name: '9B' });
+    expect(await nineB.isChecked()).toBe(true);
+    await expectAccessible(page, 'a student’s page with their groups');
+    await nineB.uncheck();
+    await page.getByRole('button', { name: 'Save groups' }).click();
+    await page
+      .getByText('Saved: in no group. They see the modules that are for everyone.')
+      .waitFor();
+    await page.goto('/admin/classes');
+    await page.getByRole('row', { name: /^9B\s+0\s+0$/ }).waitFor();
   });
 });

@@ -25,6 +25,8 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/groups'],
   ['GET', '/module-groups/:moduleId'],
   ['PUT', '/module-groups/:moduleId'],
+  ['GET', '/user-groups/:userId'],
+  ['PUT', '/user-groups/:userId'],
   ['DELETE', '/users/:id'],
   ['GET', '/users/:id/sessions'],
   ['GET', '/users/:id/sessions/:sessionId/messages'],

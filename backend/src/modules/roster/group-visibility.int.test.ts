@@ -73,4 +73,55 @@ describe('modules for some groups only', () => {
       .get('/api/admin/module-groups/00000000-0000-4000-8000-000000000000')
       .expect(404);
   });
+
+  it('moves a student to another group, which changes the modules they see', async () => {
+    const as = asUser(t, admin);
+    const groups = (await as.get('/api/admin/groups').expect(200)).body.groups;
+    const idOf = (name: string) => groups.find((group: { name: string }) => group.name === name).id;
+    await as
+      .put(`/api/admin/module-groups/${moduleId}`)
+      .send({ groupIds: [idOf('9B')] })
+      .expect(200);
+    const memberId = member.body.user.id;
+    expect((await as.get(`/api/admin/user-groups/${memberId}`).expect(200)).body).toEqual({
+      groupIds: [idOf('9B')],
+    });
+
+    // From 9B to 9C: the module for 9B is gone for them.
+    const moved = await as
+      .put(`/api/admin/user-groups/${memberId}`)
+      .send({ groupIds: [idOf('9C'), idOf('9C')] })
+      .expect(200);
+    expect(moved.body).toEqual({ groupIds: [idOf('9C')] });
+    expect(await moduleIdsFor(member)).not.toContain(moduleId);
+    const audit = await as.get('/api/admin/audit-log').query({ action: 'user.groups' }).expect(200);
+    expect(audit.body.entries[0]).toMatchObject({ action: 'user.groups', targetId: memberId });
+
+    // Into both: it is back.
+    await as
+      .put(`/api/admin/user-groups/${memberId}`)
+      .send({ groupIds: [idOf('9B'), idOf('9C')] })
+      .expect(200);
+    expect(await moduleIdsFor(member)).toContain(moduleId);
+    await as.put(`/api/admin/module-groups/${moduleId}`).send({ groupIds: [] }).expect(200);
+  });
+
+  it('refuses students, misspelt bodies and unknown accounts for a person’s groups', async () => {
+    await asUser(t, member).get(`/api/admin/user-groups/${member.body.user.id}`).expect(403);
+    await asUser(t, member)
+      .put(`/api/admin/user-groups/${member.body.user.id}`)
+      .send({ groupIds: [] })
+      .expect(403);
+    const misspelt = await asUser(t, admin)
+      .put(`/api/admin/user-groups/${member.body.user.id}`)
+      .send({ groups: [] });
+    expect(misspelt.status).toBe(400);
+    await asUser(t, admin)
+      .get('/api/admin/user-groups/00000000-0000-4000-8000-000000000000')
+      .expect(404);
+    await asUser(t, admin)
+      .put('/api/admin/user-groups/00000000-0000-4000-8000-000000000000')
+      .send({ groupIds: [] })
+      .expect(404);
+  });
 });

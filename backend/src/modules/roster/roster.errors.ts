@@ -17,3 +17,6 @@ export const invitationNotFound = () =>
 
 export const moduleNotFoundForGroups = () =>
   new AppError(404, 'request.not_found', 'No module with this id');
+
+export const userNotFoundForGroups = () =>
+  new AppError(404, 'request.not_found', 'No account with this id');

@@ -248,6 +248,35 @@ export async function replaceModuleGroups(db: Db, moduleId: string, groupIds: st
   return known.map((group) => group.id);
 }
 
+export async function findUserGroupIds(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ groupId: classGroupMembers.groupId })
+    .from(classGroupMembers)
+    .where(eq(classGroupMembers.userId, userId));
+  return rows.map((row) => row.groupId);
+}
+
+/** Replaces the groups a person is in; unknown group ids are left out. */
+export async function replaceUserGroups(db: Db, userId: string, groupIds: string[], now: Date) {
+  await db.delete(classGroupMembers).where(eq(classGroupMembers.userId, userId));
+  if (groupIds.length === 0) return [];
+  const known = await db
+    .select({ id: classGroups.id })
+    .from(classGroups)
+    .where(inArray(classGroups.id, groupIds));
+  if (known.length > 0) {
+    await db
+      .insert(classGroupMembers)
+      .values(known.map((group) => ({ groupId: group.id, userId, createdAt: now })));
+  }
+  return known.map((group) => group.id);
+}
+
+export async function userExists(db: Db, userId: string): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  return Boolean(row);
+}
+
 export async function moduleExists(db: Db, moduleId: string): Promise<boolean> {
   const [row] = await db.select({ id: modules.id }).from(modules).where(eq(modules.id, moduleId));
   return Boolean(row);

@@ -3,22 +3,32 @@ import {
   importRosterBodySchema,
   invitationLookupBodySchema,
   moduleGroupsBodySchema,
+  userGroupsBodySchema,
 } from '@hintbook/contracts';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { parseIdParam, withBody } from '../../middleware/validate.js';
-import { invitationNotFound, moduleNotFoundForGroups } from './roster.errors.js';
+import {
+  invitationNotFound,
+  moduleNotFoundForGroups,
+  userNotFoundForGroups,
+} from './roster.errors.js';
 import {
   getModuleGroups,
+  getUserGroups,
   importRoster,
   listGroups,
   setModuleGroups,
+  setUserGroups,
   listInvitations,
   lookUpInvitation,
   revokeInvitation,
   type RosterDeps,
 } from './roster.service.js';
 
-/** `/api/admin/roster`, `/api/admin/invitations`, `/api/admin/groups` (admins only). */
+/**
+ * `/api/admin/roster`, `/api/admin/invitations`, `/api/admin/groups`, who a module is for
+ * (`module-groups`) and the groups a person is in (`user-groups`); admins only.
+ */
 export function rosterAdminRoutes(deps: RosterDeps): Router {
   const router = Router();
   router.post(
@@ -44,6 +54,17 @@ export function rosterAdminRoutes(deps: RosterDeps): Router {
     withBody(moduleGroupsBodySchema, async (body, req, res) => {
       const moduleId = parseIdParam(req.params.moduleId, moduleNotFoundForGroups);
       res.json(await setModuleGroups(deps, requireAuth(req).user, moduleId, body.groupIds));
+    }),
+  );
+  router.get('/user-groups/:userId', async (req, res) => {
+    const userId = parseIdParam(req.params.userId, userNotFoundForGroups);
+    res.json(await getUserGroups(deps, userId));
+  });
+  router.put(
+    '/user-groups/:userId',
+    withBody(userGroupsBodySchema, async (body, req, res) => {
+      const userId = parseIdParam(req.params.userId, userNotFoundForGroups);
+      res.json(await setUserGroups(deps, requireAuth(req).user, userId, body.groupIds));
     }),
   );
   router.get('/groups', async (_req, res) => {

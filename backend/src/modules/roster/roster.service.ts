@@ -26,6 +26,7 @@ import {
   invitationInvalid,
   invitationNotFound,
   moduleNotFoundForGroups,
+  userNotFoundForGroups,
 } from './roster.errors.js';
 import { parseRoster } from './roster-text.js';
 import {
@@ -34,8 +35,11 @@ import {
   deleteInvitationsOf,
   findRosterDataOf,
   findModuleGroupIds,
+  findUserGroupIds,
   moduleExists,
   replaceModuleGroups,
+  replaceUserGroups,
+  userExists,
   findInvitationByHash,
   findOpenInvitationByEmail,
   findOrCreateGroups,
@@ -282,6 +286,37 @@ export async function setModuleGroups(
         action: 'module.groups',
         targetType: 'module',
         targetId: moduleId,
+        details: { groupIds: stored },
+      },
+      now,
+    );
+    return { groupIds: stored };
+  });
+}
+
+export async function getUserGroups(deps: Pick<RosterDeps, 'db'>, userId: string) {
+  if (!(await userExists(deps.db, userId))) throw userNotFoundForGroups();
+  return { groupIds: await findUserGroupIds(deps.db, userId) };
+}
+
+/** The groups a person is in: audited, as it changes which modules they see. */
+export async function setUserGroups(
+  deps: Pick<RosterDeps, 'db' | 'clock'>,
+  actor: AuditActor,
+  userId: string,
+  groupIds: string[],
+) {
+  const now = deps.clock();
+  return withTransaction(deps.db, async (db) => {
+    if (!(await userExists(db, userId))) throw userNotFoundForGroups();
+    const stored = await replaceUserGroups(db, userId, [...new Set(groupIds)], now);
+    await recordAudit(
+      db,
+      actor,
+      {
+        action: 'user.groups',
+        targetType: 'user',
+        targetId: userId,
         details: { groupIds: stored },
       },
       now,

@@ -1,4 +1,7 @@
-/** Classes (`/api/admin/roster`, invitations, groups, module groups): one typed function per route. */
+/**
+ * Classes (`/api/admin/roster`, invitations, groups, module groups, a person's groups): one typed
+ * function per route.
+ */
 import {
   type ClassGroup,
   type ImportRosterBody,
@@ -9,6 +12,8 @@ import {
   listInvitationsResponseSchema,
   type ModuleGroupsBody,
   moduleGroupsResponseSchema,
+  type UserGroupsBody,
+  userGroupsResponseSchema,
 } from '@hintbook/contracts';
 import { apiClient } from '../../lib/api-client';
 
@@ -57,5 +62,20 @@ export function setModuleGroups(moduleId: string, groupIds: string[]): Promise<M
     method: 'PUT',
     body: { groupIds },
     schema: moduleGroupsResponseSchema,
+  });
+}
+
+export function getUserGroups(userId: string, signal?: AbortSignal): Promise<UserGroupsBody> {
+  return apiClient.request(`${base}/user-groups/${id(userId)}`, {
+    schema: userGroupsResponseSchema,
+    signal,
+  });
+}
+
+export function setUserGroups(userId: string, groupIds: string[]): Promise<UserGroupsBody> {
+  return apiClient.request(`${base}/user-groups/${id(userId)}`, {
+    method: 'PUT',
+    body: { groupIds },
+    schema: userGroupsResponseSchema,
   });
 }

@@ -10,10 +10,11 @@ import { ResetLinkAction } from '../components/ResetLinkAction';
 import { Transcripts } from '../components/Transcripts';
 import { UserProgressTable } from '../components/UserProgressTable';
 import { UserUsage } from '../components/UserUsage';
+import { UserGroupsForm } from '../../roster/components/UserGroupsForm';
 import { formatDate, formatMaybeDateTime } from '../../../lib/format';
 import { useAdminData } from '../../../hooks/useAdminData';
 
-/** One person: usage, progress, account controls and (if allowed) their conversations. */
+/** One person: usage, progress, groups, account controls and (if allowed) their conversations. */
 export function AdminUserPage() {
   const { userId = '' } = useParams();
   const navigate = useNavigate();
@@ -62,6 +63,10 @@ export function AdminUserPage() {
             <section className="card" aria-labelledby="user-progress">
               <h2 id="user-progress">Progress</h2>
               <UserProgressTable progress={detail.progress} />
+            </section>
+            <section className="card" aria-labelledby="user-groups">
+              <h2 id="user-groups">Groups</h2>
+              <UserGroupsForm userId={detail.user.id} />
             </section>
             <section className="card" aria-labelledby="user-allowance">
               <h2 id="user-allowance">Allowance</h2>
