@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { dataFilePathSchema, notebookContentSchema, notebookDataFileSchema } from './learning.js';
+import {
+  dataFilePathSchema,
+  notebookContentSchema,
+  notebookDataFileSchema,
+  notebookStatusSchema,
+} from './learning.js';
 import { isoDate, uuid } from './admin-common.js';
 
 /** `/api/admin/modules`: modules, their notebooks and data files as the admin edits them. */
@@ -65,6 +70,33 @@ export const moduleClassProgressResponseSchema = z.object({
   ),
 });
 export type ModuleClassProgressResponse = z.infer<typeof moduleClassProgressResponseSchema>;
+
+/**
+ * `GET /api/admin/modules/:id/progress/students`: each student the module is for, notebook by
+ * notebook (status, exercises passed, last change), for the teacher's gradebook.
+ */
+export const moduleStudentProgressResponseSchema = z.object({
+  notebooks: z.array(
+    z.object({ notebookId: uuid, title: z.string(), exercises: z.number().int().min(0) }),
+  ),
+  students: z.array(
+    z.object({
+      userId: uuid,
+      username: z.string(),
+      email: z.string(),
+      groups: z.array(z.string()),
+      notebooks: z.array(
+        z.object({
+          notebookId: uuid,
+          status: notebookStatusSchema,
+          exercisesPassed: z.number().int().min(0),
+          updatedAt: isoDate.nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type ModuleStudentProgressResponse = z.infer<typeof moduleStudentProgressResponseSchema>;
 
 export const createModuleBodySchema = z.object({
   slug: moduleSlugSchema,

@@ -6,7 +6,7 @@
  * admin then sees those turns in the usage chart and in the student's own figures, and the two
  * wordings in one group on "What students ask". The student never downloads the admin chunk.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -259,6 +259,28 @@ describe('the admin panel in the browser', () => {
       await groups.getByRole('heading', { level: 3, name: /loop/ }).waitFor();
       await groups.getByText(/2 questions from 1 student/).waitFor();
       await expectAccessible(adminPage, 'what students ask');
+
+      // The module's progress student by student, as the CSV a teacher puts in a gradebook.
+      await adminNav(adminPage).getByRole('link', { name: 'Content' }).click();
+      await adminPage.getByRole('link', { name: MODULE_TITLE }).click();
+      await adminPage.getByRole('heading', { level: 1, name: MODULE_TITLE }).waitFor();
+      const [download] = await Promise.all([
+        adminPage.waitForEvent('download'),
+        adminPage.getByRole('button', { name: 'Download progress per student (CSV)' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(
+        /^hintbook-loops-for-beginners-progress-\d{4}-\d{2}-\d{2}\.csv$/,
+      );
+      const csv = (await readFile(await download.path(), 'utf8')).split('\r\n');
+      expect(csv[0]).toBe(
+        `username,email,groups,${NOTEBOOK_TITLE}: status,${NOTEBOOK_TITLE}: last change`,
+      );
+      // She opened the notebook and changed nothing: not started, with the copy's date.
+      expect(csv).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^${username},student-${tag}@example\\.test,,not started,\\d{4}-`),
+        ),
+      );
 
       // The admin chunk was fetched by the admin, never by the student.
       const adminChunks = adminUrls.filter((url) => ADMIN_CHUNK.test(new URL(url).pathname));

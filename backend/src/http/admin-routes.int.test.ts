@@ -50,6 +50,7 @@ const ADMIN_ROUTES: Array<[string, string]> = [
   ['PATCH', '/modules/:moduleId'],
   ['DELETE', '/modules/:moduleId'],
   ['GET', '/modules/:moduleId/progress'],
+  ['GET', '/modules/:moduleId/progress/students'],
   ['POST', '/modules/:moduleId/publish'],
   ['POST', '/modules/:moduleId/unpublish'],
   ['POST', '/modules/:moduleId/notebooks'],

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moduleClassProgressResponseSchema } from '@hintbook/contracts';
+import {
+  moduleClassProgressResponseSchema,
+  moduleStudentProgressResponseSchema,
+} from '@hintbook/contracts';
+import { exerciseAttempts, exercises } from '../../db/schema/index.js';
 import { asUser } from '../../test/admin.js';
 import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
@@ -53,6 +57,61 @@ describe('a module’s class progress', () => {
       ],
     });
 
+    // Student by student, for the gradebook: two exercises in the first notebook, Ada passed
+    // one (after a failed check) and failed the other; Bo only failed.
+    const [square, even] = await t.database.db
+      .insert(exercises)
+      .values(
+        ['square', 'even'].map((gradeId, position) => ({
+          moduleNotebookId: firstId,
+          gradeId,
+          cellId: gradeId,
+          position,
+        })),
+      )
+      .returning({ id: exercises.id });
+    const check = (user: SignedInUser, exerciseId: string, outcome: 'passed' | 'failed') => ({
+      userId: user.body.user.id,
+      exerciseId,
+      codeHash: `${outcome}-${exerciseId}`,
+      outcome,
+      durationMs: 100,
+    });
+    await t.database.db
+      .insert(exerciseAttempts)
+      .values([
+        check(ada!, square!.id, 'failed'),
+        check(ada!, square!.id, 'passed'),
+        check(ada!, even!.id, 'failed'),
+        check(bo!, square!.id, 'failed'),
+      ]);
+    const perStudent = moduleStudentProgressResponseSchema.parse(
+      (await asUser(t, admin).get(`/api/admin/modules/${moduleId}/progress/students`).expect(200))
+        .body,
+    );
+    expect(perStudent.notebooks).toEqual([
+      { notebookId: firstId, title: expect.any(String), exercises: 2 },
+      { notebookId: secondId, title: expect.any(String), exercises: 0 },
+    ]);
+    const row = (name: string) =>
+      perStudent.students.find((student) => student.email === `${name}@school.example`);
+    expect(perStudent.students.map((student) => student.email).sort()).toEqual([
+      'ada@school.example',
+      'bo@school.example',
+      'cy@school.example',
+    ]);
+    expect(row('ada')!.notebooks).toEqual([
+      {
+        notebookId: firstId,
+        status: 'completed',
+        exercisesPassed: 1,
+        updatedAt: expect.any(String),
+      },
+      { notebookId: secondId, status: 'not_started', exercisesPassed: 0, updatedAt: null },
+    ]);
+    expect(row('bo')!.notebooks[0]).toMatchObject({ status: 'in_progress', exercisesPassed: 0 });
+    expect(row('cy')!.notebooks[0]).toMatchObject({ status: 'not_started', exercisesPassed: 0 });
+
     // Once the module is for one group only, only its members count.
     await asUser(t, admin)
       .post('/api/admin/roster')
@@ -68,11 +127,21 @@ describe('a module’s class progress', () => {
       students: 1,
       notebooks: [{ notebookId: firstId, inProgress: 0, completed: 1 }, { completed: 0 }],
     });
+    const narrowed = (
+      await asUser(t, admin).get(`/api/admin/modules/${moduleId}/progress/students`).expect(200)
+    ).body.students;
+    expect(narrowed).toEqual([
+      expect.objectContaining({ email: 'ada@school.example', groups: ['9B'] }),
+    ]);
   });
 
   it('is for admins only, and answers 404 for an unknown module', async () => {
     const student = await registerThroughApi(t.app);
     await asUser(t, student).get(`/api/admin/modules/${moduleId}/progress`).expect(403);
+    await asUser(t, student).get(`/api/admin/modules/${moduleId}/progress/students`).expect(403);
+    await asUser(t, admin)
+      .get('/api/admin/modules/00000000-0000-4000-8000-000000000000/progress/students')
+      .expect(404);
     await asUser(t, admin)
       .get('/api/admin/modules/00000000-0000-4000-8000-000000000000/progress')
       .expect(404);

@@ -37,7 +37,7 @@ import {
   updateModule,
   updateNotebook,
 } from './module-admin.service.js';
-import { getModuleClassProgress } from './class-progress.service.js';
+import { getModuleClassProgress, getModuleStudentProgress } from './class-progress.service.js';
 import { importModuleZip } from './module-import.service.js';
 
 /** Largest zip an import accepts (compressed). */
@@ -101,6 +101,9 @@ export function adminModulesRoutes(deps: ModuleAdminDeps): Router {
   });
   router.get('/:moduleId/progress', async (req, res) => {
     res.json(await getModuleClassProgress(deps.db, moduleId(req)));
+  });
+  router.get('/:moduleId/progress/students', async (req, res) => {
+    res.json(await getModuleStudentProgress(deps.db, moduleId(req)));
   });
   router.patch(
     '/:moduleId',

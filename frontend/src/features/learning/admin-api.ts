@@ -16,6 +16,8 @@ import {
   listAdminModulesResponseSchema,
   type ModuleClassProgressResponse,
   moduleClassProgressResponseSchema,
+  type ModuleStudentProgressResponse,
+  moduleStudentProgressResponseSchema,
   type NotebookPreviewResponse,
   notebookPreviewResponseSchema,
   type UpdateModuleBody,
@@ -52,6 +54,12 @@ export function getModuleClassProgress(
   return apiClient.request(`${base}/modules/${id(moduleId)}/progress`, {
     schema: moduleClassProgressResponseSchema,
     signal,
+  });
+}
+
+export function getModuleStudentProgress(moduleId: string): Promise<ModuleStudentProgressResponse> {
+  return apiClient.request(`${base}/modules/${id(moduleId)}/progress/students`, {
+    schema: moduleStudentProgressResponseSchema,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { RosterRowResult } from '@hintbook/contracts';
+import { toCsv } from '../../lib/csv';
 
 /**
  * The invitation links of an import as a CSV a teacher can open in a spreadsheet and mail-merge:
@@ -9,13 +10,5 @@ export function invitationLinksCsv(rows: RosterRowResult[]): string {
   for (const row of rows) {
     if (row.inviteUrl) lines.push([row.email, row.name ?? '', row.group ?? '', row.inviteUrl]);
   }
-  // CRLF and a quoted field wherever needed: what spreadsheets read as CSV.
-  return `${lines.map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
-}
-
-function csvField(value: string): string {
-  // A cell starting with = + - @ is a formula to a spreadsheet: a name from a class list must
-  // not run as one (CSV injection), so it is kept as text.
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return toCsv(lines);
 }

@@ -6,6 +6,7 @@ import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';
 import { getAdminModule, setModulePublished } from '../admin-api';
 import { ClassProgress } from '../components/ClassProgress';
+import { ProgressDownload } from '../components/ProgressDownload';
 import { AdminDataView } from '../../../components/AdminDataView';
 import { DataFiles } from '../components/DataFiles';
 import { ModuleDetailsForm } from '../components/ModuleDetailsForm';
@@ -71,6 +72,9 @@ export function AdminModulePage() {
             <section className="card" aria-labelledby="module-class-progress">
               <h2 id="module-class-progress">Class progress</h2>
               <ClassProgress moduleId={module.id} notebooks={module.notebooks} />
+              {module.notebooks.length > 0 ? (
+                <ProgressDownload moduleId={module.id} slug={module.slug} />
+              ) : null}
             </section>
             <ModuleExercisesSection moduleId={module.id} />
             <section className="card" aria-labelledby="module-files">
