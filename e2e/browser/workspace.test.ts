@@ -146,7 +146,9 @@ describe('the notebook workspace in the browser', () => {
     // is not saved (past autosave's 2.5 s wait), and the notebook is still not started.
     await page.waitForTimeout(4_000);
     expect(saves).toEqual([]);
-    await saveStatus(page).filter({ hasText: /^Saved$/ }).waitFor();
+    await saveStatus(page)
+      .filter({ hasText: /^Saved$/ })
+      .waitFor();
     await page.getByText('Not started', { exact: true }).waitFor();
 
     // Both frames are cross-origin isolated (the kernel uses SharedArrayBuffer).
