@@ -276,6 +276,11 @@ async function main() {
       target: '—',
     },
     {
+      metric: `    first questions (${side.beforeAnswerCallFirst.count}, stored first) / follow-ups (${side.beforeAnswerCallFollowUp.count}) p50 / p99`,
+      measured: `${ms(side.beforeAnswerCallFirst.p50)} / ${ms(side.beforeAnswerCallFirst.p99)}; ${ms(side.beforeAnswerCallFollowUp.p50)} / ${ms(side.beforeAnswerCallFollowUp.p99)}`,
+      target: '—',
+    },
+    {
       metric: '  of which first chunk pass-through (fake wrote → client got) p50 / p99',
       measured: `${ms(side.firstChunkPipe.p50)} / ${ms(side.firstChunkPipe.p99)}`,
       target: '—',

@@ -28,6 +28,12 @@ export interface SideBySide {
   added: Summary;
   /** send → the answer request reached the fake: store, plan, context, reservation. */
   beforeAnswerCall: Summary;
+  /**
+   * The same, split: a conversation's first question (stored before its answer call, which
+   * needs the new conversation's row) and the follow-ups (stored beside it).
+   */
+  beforeAnswerCallFirst: Summary;
+  beforeAnswerCallFollowUp: Summary;
   /** The fake wrote the first chunk → the client got it. */
   firstChunkPipe: Summary;
   /**
@@ -64,6 +70,8 @@ export function analyseSideBySide(
   const added: number[] = [];
   const before: number[] = [];
   const beforeCall: number[] = [];
+  const beforeCallFirst: number[] = [];
+  const beforeCallFollowUp: number[] = [];
   const pipe: number[] = [];
   const byConversation = new Map<string, FakeRequest[]>();
   for (const request of requests) {
@@ -85,6 +93,9 @@ export function analyseSideBySide(
     own.push(provider);
     added.push(through - provider);
     beforeCall.push(fake.answerAt - turn.sentAt);
+    (turn.turnIndex === 1 ? beforeCallFirst : beforeCallFollowUp).push(
+      fake.answerAt - turn.sentAt,
+    );
     pipe.push(turn.firstDeltaAt - fake.firstChunkAt);
     const waited = (byConversation.get(turn.conversationId ?? '') ?? []).filter(
       (request) =>
@@ -111,6 +122,8 @@ export function analyseSideBySide(
     providerOwn: summarizeValues(own),
     added: summarizeValues(added),
     beforeAnswerCall: summarizeValues(beforeCall),
+    beforeAnswerCallFirst: summarizeValues(beforeCallFirst),
+    beforeAnswerCallFollowUp: summarizeValues(beforeCallFollowUp),
     firstChunkPipe: summarizeValues(pipe),
     roundTripsBefore: summarizeValues(before),
     maxRoundTripsBefore: Math.max(0, ...before),
