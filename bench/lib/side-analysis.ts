@@ -93,9 +93,7 @@ export function analyseSideBySide(
     own.push(provider);
     added.push(through - provider);
     beforeCall.push(fake.answerAt - turn.sentAt);
-    (turn.turnIndex === 1 ? beforeCallFirst : beforeCallFollowUp).push(
-      fake.answerAt - turn.sentAt,
-    );
+    (turn.turnIndex === 1 ? beforeCallFirst : beforeCallFollowUp).push(fake.answerAt - turn.sentAt);
     pipe.push(turn.firstDeltaAt - fake.firstChunkAt);
     const waited = (byConversation.get(turn.conversationId ?? '') ?? []).filter(
       (request) =>
