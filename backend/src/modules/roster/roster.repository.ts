@@ -237,15 +237,21 @@ export async function findModuleGroupIds(db: Db, moduleId: string): Promise<stri
 /** Replaces who the module is for; unknown group ids are left out. */
 export async function replaceModuleGroups(db: Db, moduleId: string, groupIds: string[]) {
   await db.delete(moduleGroups).where(eq(moduleGroups.moduleId, moduleId));
+  const known = await existingGroupIds(db, groupIds);
+  if (known.length > 0) {
+    await db.insert(moduleGroups).values(known.map((groupId) => ({ moduleId, groupId })));
+  }
+  return known;
+}
+
+/** The ids among `groupIds` that name a group: a deleted or made-up one is left out. */
+async function existingGroupIds(db: Db, groupIds: string[]): Promise<string[]> {
   if (groupIds.length === 0) return [];
-  const known = await db
+  const rows = await db
     .select({ id: classGroups.id })
     .from(classGroups)
     .where(inArray(classGroups.id, groupIds));
-  if (known.length > 0) {
-    await db.insert(moduleGroups).values(known.map((group) => ({ moduleId, groupId: group.id })));
-  }
-  return known.map((group) => group.id);
+  return rows.map((row) => row.id);
 }
 
 export async function findUserGroupIds(db: Db, userId: string): Promise<string[]> {
@@ -259,17 +265,13 @@ export async function findUserGroupIds(db: Db, userId: string): Promise<string[]
 /** Replaces the groups a person is in; unknown group ids are left out. */
 export async function replaceUserGroups(db: Db, userId: string, groupIds: string[], now: Date) {
   await db.delete(classGroupMembers).where(eq(classGroupMembers.userId, userId));
-  if (groupIds.length === 0) return [];
-  const known = await db
-    .select({ id: classGroups.id })
-    .from(classGroups)
-    .where(inArray(classGroups.id, groupIds));
+  const known = await existingGroupIds(db, groupIds);
   if (known.length > 0) {
     await db
       .insert(classGroupMembers)
-      .values(known.map((group) => ({ groupId: group.id, userId, createdAt: now })));
+      .values(known.map((groupId) => ({ groupId, userId, createdAt: now })));
   }
-  return known.map((group) => group.id);
+  return known;
 }
 
 export async function userExists(db: Db, userId: string): Promise<boolean> {
