@@ -47,6 +47,11 @@ const thinkArgument = process.argv.find((arg) => arg.startsWith('--think='));
 const THINK_MS = thinkArgument ? Number(thinkArgument.slice(8)) : 0;
 // Course retrieval off (RETRIEVAL_TOKEN_BUDGET=0): what retrieval adds before the answer call.
 const noRetrieval = process.argv.includes('--no-retrieval');
+// Questions each student asks (in a conversation of its own) before the timed ones, as the
+// provider asked directly gets a warm-up round: a backend just started runs its first turns
+// cold (JIT, connections). Their figures are printed in their own row; 0 skips them.
+const warmupArgument = process.argv.find((arg) => arg.startsWith('--warmup='));
+const WARMUP_TURNS = warmupArgument ? Number(warmupArgument.slice(9)) : 2;
 const STREAMS = streamsArgument ? Number(streamsArgument.slice(10)) : 100;
 const TURNS = quick ? 10 : 12;
 const CHUNKS = quick ? 40 : 90;
@@ -97,6 +102,45 @@ async function askDirectly(rounds: number): Promise<number[]> {
     );
   }
   return samples;
+}
+
+/**
+ * Every student asks `WARMUP_TURNS` questions in a conversation of its own, one after the
+ * other, starts spread over one answer's time; then the fake's timings and request log are
+ * cleared, so the timed turns start from nothing. Returns the warm-up turns' own figures.
+ */
+async function warmUp(answerMs: number) {
+  const ran = (await Promise.all(
+    workers.map((worker) =>
+      worker.request(
+        {
+          type: 'conversation',
+          clients: STREAMS / WORKERS,
+          turns: WARMUP_TURNS,
+          thinkMs: 0,
+          staggerMs: answerMs,
+          chunks: CHUNKS,
+          turnTimeoutMs: answerMs + 30_000,
+        },
+        'ran',
+        WARMUP_TURNS * (answerMs + 30_000) + 60_000,
+      ),
+    ),
+  )) as RunResult[];
+  // Their summaries run after the last answers: let them end before the timed turns start.
+  await new Promise((resolve) => setTimeout(resolve, answerMs + 1_000));
+  const timings = (await (await fetch(`${fake!.controlUrl}/timings`)).json()) as Record<
+    string,
+    FakeTurnTimings
+  >;
+  const requests = (await (await fetch(`${fake!.controlUrl}/requests`)).json()) as FakeRequest[];
+  const side = analyseSideBySide(
+    ran.flatMap((result) => result.turns),
+    timings,
+    requests,
+  );
+  log(`warm-up: ${side.clean}/${side.turns} turns clean`);
+  return { turns: side.turns, added: side.added, beforeAnswerCall: side.beforeAnswerCall };
 }
 
 async function registerUsers(count: number): Promise<string[]> {
@@ -192,10 +236,11 @@ async function main() {
       ),
     ),
   );
+  const answerMs = fake.timing.firstTokenMs + CHUNKS * fake.timing.perTokenMs;
+  const warmup = WARMUP_TURNS > 0 ? await warmUp(answerMs) : undefined;
   log(`${STREAMS} students connected; ${TURNS} questions each`);
   const loadBefore = os.loadavg();
   await backend.probe('reset');
-  const answerMs = fake.timing.firstTokenMs + CHUNKS * fake.timing.perTokenMs;
   const results = (await Promise.all(
     workers.map((worker) =>
       worker.request(
@@ -276,10 +321,20 @@ async function main() {
       target: '—',
     },
     {
-      metric: `    first questions (${side.beforeAnswerCallFirst.count}, stored first) / follow-ups (${side.beforeAnswerCallFollowUp.count}) p50 / p99`,
+      metric: `    first questions (${side.beforeAnswerCallFirst.count}) / follow-ups (${side.beforeAnswerCallFollowUp.count}) p50 / p99`,
       measured: `${ms(side.beforeAnswerCallFirst.p50)} / ${ms(side.beforeAnswerCallFirst.p99)}; ${ms(side.beforeAnswerCallFollowUp.p50)} / ${ms(side.beforeAnswerCallFollowUp.p99)}`,
       target: '—',
     },
+    ...(warmup
+      ? [
+          {
+            // Not in the rows above: what the same turns cost a backend that just started.
+            metric: `  warm-up turns before these (${warmup.turns}, ${WARMUP_TURNS} per student, a just-started backend) p50 / p99`,
+            measured: `${ms(warmup.added.p50)} / ${ms(warmup.added.p99)} added; before the answer call ${ms(warmup.beforeAnswerCall.p50)} / ${ms(warmup.beforeAnswerCall.p99)}`,
+            target: '—',
+          },
+        ]
+      : []),
     {
       metric: '  of which first chunk pass-through (fake wrote → client got) p50 / p99',
       measured: `${ms(side.firstChunkPipe.p50)} / ${ms(side.firstChunkPipe.p99)}`,
@@ -336,7 +391,7 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     path.join(resultsDir, `side-by-side-${database ? 'postgres' : 'pglite'}.json`),
-    `${JSON.stringify({ date: new Date().toISOString(), quick, timing: fake.timing, loadBefore, loadAfter, backendStats, direct, directMeanwhile, directShare, side, stopped, rows }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, timing: fake.timing, loadBefore, loadAfter, backendStats, direct, directMeanwhile, directShare, warmup, side, stopped, rows }, null, 2)}\n`,
   );
 }
 

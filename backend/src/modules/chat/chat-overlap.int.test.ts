@@ -8,8 +8,8 @@ import { createTestApp, type TestApp } from '../../test/harness.js';
 import { allowanceExhausted } from '../usage/usage.errors.js';
 import { findUserById } from '../users/users.repository.js';
 import type { UserRow } from '../users/users.types.js';
-import { insertQuestionWithAnswer } from './messages.repository.js';
-import { provisionalRows } from './provisional-turn.js';
+import { insertTurn } from './messages.repository.js';
+import { provisionalRows, provisionalSession } from './provisional-turn.js';
 import { createSession } from './sessions.repository.js';
 import { runTurn } from './turn-runner.js';
 import type { TurnCommit, TurnDeps } from './turn.types.js';
@@ -76,8 +76,12 @@ describe('an answer call started beside its store and hold', () => {
     await fake.close();
   });
 
-  /** Starts a turn as turn.service.ts does on that path; `store` decides whether rows exist. */
-  async function startTurn(commit: TurnCommit, store: boolean) {
+  /**
+   * Starts a turn as turn.service.ts does on that path; `store` decides whether rows exist
+   * (stored now, or by `storeLater`); `isNew` makes it a conversation's first question, whose
+   * conversation row is stored with it.
+   */
+  async function startTurn(commit: TurnCommit, store: boolean, isNew = false) {
     const events: { name: string; payload: unknown; at: number }[] = [];
     const deps: TurnDeps = {
       ...t.hintbook.turns,
@@ -85,14 +89,17 @@ describe('an answer call started beside its store and hold', () => {
         toUser: (_userId, name, payload) => events.push({ name, payload, at: Date.now() }),
       },
     };
-    const session = await createSession(t.database.db, {
+    const sessionValues = {
       userId: user.id,
       title: 'loops',
-      scope: 'general',
+      scope: 'general' as const,
       notebookId: null,
       lastMessageAt: t.clock(),
       updatedAt: t.clock(),
-    });
+    };
+    const session = isNew
+      ? provisionalSession(randomUUID(), sessionValues, t.clock())
+      : await createSession(t.database.db, sessionValues);
     const ids = { questionId: randomUUID(), answerId: randomUUID() };
     const content = 'How do I add up the numbers in a list?';
     const rows = provisionalRows({
@@ -103,15 +110,17 @@ describe('an answer call started beside its store and hold', () => {
       ids,
       now: t.clock(),
     });
-    if (store)
-      await insertQuestionWithAnswer(t.database.db, {
+    const storeRows = () =>
+      insertTurn(t.database.db, {
         sessionId: session.id,
         userId: user.id,
         content,
         clientMessageId: rows.question.clientMessageId!,
         createdAt: t.clock(),
         ids,
+        newSession: isNew ? sessionValues : undefined,
       });
+    if (store) await storeRows();
     const turn = deps.activeTurns.start({
       turnId: ids.answerId,
       sessionId: session.id,
@@ -121,7 +130,7 @@ describe('an answer call started beside its store and hold', () => {
       turn,
       user,
       ...rows,
-      isNewSession: false,
+      isNewSession: isNew,
       kind: 'new',
       committed: commit,
     });
@@ -134,15 +143,15 @@ describe('an answer call started beside its store and hold', () => {
             !seen.has(call),
         ),
       ).then((call) => seen.add(call));
-    return { events, run, ids, answerCall, turn };
+    return { events, run, ids, answerCall, turn, session, storeLater: storeRows };
   }
   const seen = new Set<unknown>();
-  const answerUsage = (answerId: string) =>
+  const answerUsage = (answerId: string, purpose: 'answer' | 'classification' = 'answer') =>
     until(async () => {
       const [row] = await t.database.db
         .select()
         .from(usageEvents)
-        .where(and(eq(usageEvents.messageId, answerId), eq(usageEvents.purpose, 'answer')));
+        .where(and(eq(usageEvents.messageId, answerId), eq(usageEvents.purpose, purpose)));
       return row;
     });
 
@@ -220,6 +229,48 @@ describe('an answer call started beside its store and hold', () => {
     expect(rows).toEqual([]);
     const usage = await answerUsage(ids.answerId);
     expect(usage).toMatchObject({ outcome: 'aborted', isEstimate: true });
+    expect(usage.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('starts a new conversation’s answer beside its store: its calls’ rows wait for the row', async () => {
+    fake.setDefault({ chunks: words(20), structured: CLASSIFICATION });
+    const { commit, settleStored, settleBoth } = controlledCommit();
+    const { events, run, ids, answerCall, session, storeLater } = await startTurn(
+      commit,
+      false,
+      true,
+    );
+    await answerCall();
+    // Both calls (the fake answers at once) end while the conversation does not exist yet.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events).toEqual([]);
+    const stored = await storeLater();
+    settleStored({ ok: true, rows: stored });
+    settleBoth({ state: 'committed', reservation: NO_HOLD });
+    await run;
+    expect(events.map((event) => event.name).at(-1)).toBe('chat:done');
+    expect(events[0]).toMatchObject({
+      name: 'chat:turn',
+      payload: { sessionId: session.id, sessionTitle: 'loops' },
+    });
+    const answer = await answerUsage(ids.answerId);
+    expect(answer).toMatchObject({ sessionId: session.id, outcome: 'ok' });
+    const classification = await answerUsage(ids.questionId, 'classification');
+    expect(classification).toMatchObject({ sessionId: session.id });
+  });
+
+  it('bills a new conversation’s calls with no conversation when its store fails', async () => {
+    fake.setDefault({ chunks: words(400), chunkDelayMs: 15, structured: CLASSIFICATION });
+    const { commit, settleStored, settleBoth } = controlledCommit();
+    const { events, run, ids, answerCall, turn } = await startTurn(commit, false, true);
+    await answerCall();
+    settleStored({ ok: false, error: new Error('the store failed') });
+    settleBoth({ state: 'not-stored' });
+    await run;
+    expect(events).toEqual([]);
+    expect(turn.abort.signal.aborted).toBe(true);
+    const usage = await answerUsage(ids.answerId);
+    expect(usage).toMatchObject({ sessionId: null, outcome: 'aborted', isEstimate: true });
     expect(usage.inputTokens).toBeGreaterThan(0);
   });
 });

@@ -22,6 +22,8 @@ export interface PromptReadsInput {
     | Pick<SessionRow, 'scope' | 'notebookId'>
     | Promise<Pick<SessionRow, 'scope' | 'notebookId'> | undefined>;
   question: { seq: number; notebookContext?: NotebookContext | undefined };
+  /** A conversation this question opens: it has no history to read. */
+  isNewSession?: boolean | undefined;
   /** The question and its context as they may leave for a vendor (redacted when that is on). */
   outbound: { content: string; notebookContext?: NotebookContext | undefined };
   now: Date;
@@ -65,7 +67,9 @@ export function startPromptReads(deps: TurnDeps, input: PromptReadsInput): Promp
   const inputs = Promise.all([
     rules,
     loadUserState(deps.db, user),
-    loadConversation(deps, input.sessionId, input.question),
+    input.isNewSession
+      ? { recent: [], history: [], summary: null }
+      : loadConversation(deps, input.sessionId, input.question),
     // The query is embedded by a vendor when vectors are on: it goes out redacted too.
     session.then((scope) =>
       findCourseMaterial(deps, {

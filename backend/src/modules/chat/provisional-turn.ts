@@ -1,5 +1,5 @@
 import type { MessageRow } from './messages.repository.js';
-import type { SessionRow } from './sessions.repository.js';
+import type { NewSessionRow, SessionRow } from './sessions.repository.js';
 
 /**
  * The rows a turn will have once stored, for a turn whose answer call starts beside the store
@@ -58,5 +58,29 @@ export function provisionalRows(input: {
       clientMessageId: null,
       replyToId: input.ids.questionId,
     },
+  };
+}
+
+/**
+ * A new conversation as its store will leave it, for a first question whose answer call starts
+ * beside that store: the id is chosen here and the INSERT uses it.
+ */
+export function provisionalSession(
+  id: string,
+  values: Pick<NewSessionRow, 'userId' | 'title' | 'scope' | 'notebookId'>,
+  now: Date,
+): SessionRow {
+  return {
+    id,
+    userId: values.userId,
+    title: values.title,
+    scope: values.scope ?? 'general',
+    notebookId: values.notebookId ?? null,
+    pedagogy: null,
+    summary: null,
+    summarizedThroughSeq: null,
+    createdAt: now,
+    updatedAt: now,
+    lastMessageAt: now,
   };
 }

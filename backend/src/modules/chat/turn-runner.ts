@@ -66,7 +66,7 @@ export async function runTurn(turnDeps: TurnDeps, input: RunTurnInput): Promise<
       });
   } finally {
     // Counted whatever the outcome: the redacted text left either way.
-    if (isRedacting) await storeRedactionCounts(deps, input, vault);
+    if (isRedacting) await storeRedactionCounts(deps, input, vault, held.isStored);
     await settle(deps, input, held.reservation);
   }
 }
@@ -135,6 +135,12 @@ async function answerTurn(
   if (!input.committed) announce();
   // Its own rows may be stored already when its reads run: they are not history.
   const isOwnRow = (row: { id: string }) => row.id === question.id || row.id === answer.id;
+  // A new conversation started beside its store: the calls' rows wait for it (usage.service.ts).
+  const sessionStored =
+    input.committed && input.isNewSession
+      ? input.committed.stored.then((outcome) => outcome.ok && 'answer' in outcome.rows)
+      : undefined;
+  const owner = { userId: user.id, sessionId: session.id, messageId: answer.id, sessionStored };
   // Ends with a stop, or with an answer that did not complete: that verdict would be dropped.
   const classification = new AbortController();
   const stopClassification = () => classification.abort();
@@ -150,6 +156,7 @@ async function answerTurn(
         sessionId: session.id,
         session,
         question: { seq: question.seq, notebookContext: input.notebookContext },
+        isNewSession: input.isNewSession,
         outbound: {
           content: outbound.question.content,
           notebookContext: outbound.notebookContext,
@@ -196,7 +203,7 @@ async function answerTurn(
         ? deps.tutor
             .classify(
               classificationRequest,
-              { userId: user.id, sessionId: session.id, messageId: question.id },
+              { ...owner, messageId: question.id },
               classification.signal,
             )
             .catch(() => null)
@@ -214,7 +221,6 @@ async function answerTurn(
       notebookContext: outbound.notebookContext,
       courseMaterial: material.text,
     });
-    const owner = { userId: user.id, sessionId: session.id, messageId: answer.id };
     // Nothing is sent when the question alone would pass what the turn holds.
     const inputCost = { inputTokens: estimateRequestTokens(request), outputTokens: 0 };
     const overAtStart = meter.charge(inputCost);
@@ -352,13 +358,19 @@ async function answerTurn(
 }
 
 /** Admins see how much was withheld, per kind; never the values. Losing the row costs nothing. */
-async function storeRedactionCounts(deps: TurnDeps, input: RunTurnInput, vault: RedactionVault) {
+async function storeRedactionCounts(
+  deps: TurnDeps,
+  input: RunTurnInput,
+  vault: RedactionVault,
+  isStored: boolean,
+) {
   const counts = vault.counts();
   if (counts.name + counts.email + counts.phone + counts.secret === 0) return;
   try {
     await recordRedactionCounts(deps.db, {
       userId: input.user.id,
-      sessionId: input.session.id,
+      // A new conversation whose store failed has no row to name.
+      sessionId: isStored || !input.isNewSession ? input.session.id : null,
       messageId: input.answer.id,
       names: counts.name,
       emails: counts.email,

@@ -58,7 +58,7 @@ import {
   type TurnDeps,
   type TurnStarted,
 } from './turn.types.js';
-import { provisionalRows } from './provisional-turn.js';
+import { provisionalRows, provisionalSession } from './provisional-turn.js';
 import { commitBeside } from './turn-commit.js';
 import { startPromptReads, type PromptReads } from './prompt-reads.js';
 import type { SessionScope } from './session-scopes.js';
@@ -106,25 +106,39 @@ export async function sendQuestion(
   const knownScope = payload.sessionId
     ? deps.sessionScopes?.get(user.id, payload.sessionId)
     : undefined;
-  // A follow-up's prompt reads start now too, beside these checks rather than after them; a
-  // send that turns out refused, a duplicate or near a limit drops them (the latter reads again,
-  // after its store).
-  const early =
-    payload.sessionId && sessionRead && !payload.replacesMessageId
-      ? startEarlyReads(deps, user, payload, payload.sessionId, knownScope ?? sessionRead)
+  // A first question from the workspace opens a conversation about that notebook.
+  const notebookScopeRead =
+    !payload.sessionId && payload.notebook
+      ? resolveNotebookScope(deps.db, user.id, payload.notebook)
       : undefined;
+  notebookScopeRead?.catch(() => undefined);
+  // A new conversation's id is chosen now: its prompt reads start before it is stored.
+  const ids = {
+    sessionId: payload.sessionId ?? randomUUID(),
+    questionId: randomUUID(),
+    answerId: randomUUID(),
+  };
+  // The prompt's reads start now too, beside these checks rather than after them: a follow-up's
+  // with the conversation's scope, a first question's with the scope it opens (and no history
+  // to read). A send that turns out refused, a duplicate or near a limit drops them (the latter
+  // reads again, after its store).
+  const early = payload.replacesMessageId
+    ? undefined
+    : sessionRead
+      ? startEarlyReads(deps, user, payload, ids.sessionId, knownScope ?? sessionRead)
+      : startEarlyReads(deps, user, payload, ids.sessionId, notebookScopeRead ?? GENERAL, true);
   const [duplicate, found, notebookScope] = await Promise.all([
     sendChecks.then(({ earlier }) => earlier && duplicateOf(deps.db, earlier)),
     sessionRead,
-    // A first question from the workspace opens a conversation about that notebook.
-    !payload.sessionId && payload.notebook
-      ? resolveNotebookScope(deps.db, user.id, payload.notebook)
-      : undefined,
+    notebookScopeRead,
   ]);
   const session = found;
-  const keepsEarlyReads =
-    !duplicate && session && !deps.activeTurns.runningInSession(session.id) && early;
-  if (!keepsEarlyReads) early?.reads.stop();
+  const isAccepted =
+    !duplicate &&
+    (session
+      ? !deps.activeTurns.runningInSession(session.id)
+      : !payload.sessionId && (!payload.notebook || notebookScope));
+  if (!isAccepted) early?.reads.stop();
   if (duplicate) return duplicate;
   const refusal =
     payload.sessionId && !session
@@ -141,11 +155,6 @@ export async function sendQuestion(
   });
 
   const isNewSession = !session;
-  const ids = {
-    sessionId: session?.id ?? randomUUID(),
-    questionId: randomUUID(),
-    answerId: randomUUID(),
-  };
   const now = deps.clock();
   const newSession = {
     // As touchSession would leave it: a new conversation's first message is this one.
@@ -213,16 +222,17 @@ export async function sendQuestion(
 
   // Far from every limit: the answer call starts as soon as its prompt is built, and the hold
   // and the store run beside it (turn-runner.ts holds its text until both committed). An edit
-  // changes the history the prompt reads, so it is stored first; so is a new conversation,
-  // whose calls' usage rows need the session to exist.
-  if (session && checked.hasRoomToOverlap && !payload.replacesMessageId) {
+  // changes the history the prompt reads, so it is stored first. A new conversation's calls name
+  // a row its store is still writing: their usage rows wait for that store (usage.service.ts).
+  if (checked.hasRoomToOverlap && !payload.replacesMessageId) {
+    const target = session ?? provisionalSession(ids.sessionId, newSession, now);
     // The prompt's reads go first: on PGlite's one connection (and a busy pool) whatever is
     // queued first runs first, and only the reads stand before the answer call.
     const afterReads = new Promise<void>((resolve) => setImmediate(resolve));
     const holding = afterReads.then(() => reserve(deps, user.id, checked));
     const storing = afterReads.then(storeOnce);
     const provisional = provisionalRows({
-      session,
+      session: target,
       userId: user.id,
       content: payload.content,
       clientMessageId: payload.clientMessageId,
@@ -231,7 +241,7 @@ export async function sendQuestion(
     });
     const turn = deps.activeTurns.start({
       turnId: ids.answerId,
-      sessionId: session.id,
+      sessionId: target.id,
       userId: user.id,
     });
     const committed = commitBeside(holding, storing);
@@ -250,8 +260,9 @@ export async function sendQuestion(
     const outcome = await committed.stored;
     if (!outcome.ok) throw outcome.error;
     if (!('answer' in outcome.rows)) return outcome.rows;
+    if (isNewSession) deps.sessionScopes?.remember(outcome.rows.session);
     return {
-      sessionId: session.id,
+      sessionId: target.id,
       userMessageId: ids.questionId,
       turnId: ids.answerId,
       duplicate: false,
@@ -259,42 +270,6 @@ export async function sendQuestion(
   }
 
   early?.reads.stop();
-  // A new conversation far from every limit: stored first (its calls' usage rows need the
-  // session), then the answer call starts beside the hold, which queues on the installation's
-  // lock behind every other turn starting now.
-  if (!session && checked.hasRoomToOverlap && !payload.replacesMessageId) {
-    const stored = await storeOnce();
-    if (!stored) throw new Error('a send that lost a race left no stored message');
-    if (!('answer' in stored)) return stored;
-    deps.sessionScopes?.remember(stored.session);
-    const turn = deps.activeTurns.start({
-      turnId: stored.answer.id,
-      sessionId: stored.session.id,
-      userId: user.id,
-    });
-    // Queued after the turn's reads, which stand before the answer call (on PGlite's one
-    // connection whatever is queued first runs first); `chat:turn` waits for the hold.
-    const holding = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      reserve(deps, user.id, checked),
-    );
-    runTurn(deps, {
-      turn,
-      user,
-      ...stored,
-      isNewSession,
-      notebookContext: payload.context,
-      kind,
-      committed: commitBeside(holding, Promise.resolve(stored)),
-    }).catch((error: unknown) =>
-      deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
-    );
-    return {
-      sessionId: stored.session.id,
-      userMessageId: stored.question.id,
-      turnId: stored.answer.id,
-      duplicate: false,
-    };
-  }
   const reservation = await reserve(deps, user.id, checked);
   const stored = await storeOrRelease(deps, reservation, storeOnce);
   if (!stored) throw new Error('a send that lost a race left no stored message');
@@ -318,17 +293,22 @@ export async function sendQuestion(
   };
 }
 
+/** A conversation opened outside any notebook. */
+const GENERAL: SessionScope = { scope: 'general', notebookId: null };
+
 /**
- * A follow-up's prompt reads, started with the send's checks: the session's scope is the one this
- * process remembers, else the session read those checks run anyway gives it; the question's own
- * rows (not stored yet) sort after everything read, as provisional-turn.ts has them.
+ * A turn's prompt reads, started with the send's checks: a follow-up's session scope is the one
+ * this process remembers, else the session read those checks run anyway gives it; a new
+ * conversation's is the notebook it opens on, or none. The question's own rows (not stored yet)
+ * sort after everything read, as provisional-turn.ts has them.
  */
 function startEarlyReads(
   deps: TurnDeps,
   user: UserRow,
   payload: ChatSendPayload,
   sessionId: string,
-  session: SessionScope | Promise<SessionRow | undefined>,
+  session: SessionScope | Promise<SessionScope | undefined>,
+  isNewSession = false,
 ): { reads: PromptReads; vault: RedactionVault } {
   const vault = createTurnVault(deps, user);
   const redact = (text: string) =>
@@ -338,6 +318,7 @@ function startEarlyReads(
     sessionId,
     session,
     question: { seq: Number.MAX_SAFE_INTEGER, notebookContext: payload.context },
+    isNewSession,
     outbound: {
       content: redact(payload.content),
       notebookContext: redactNotebookContext(payload.context, redact),

@@ -6,6 +6,11 @@ export interface CallOwner {
   userId: string;
   sessionId: string;
   messageId?: string;
+  /**
+   * A new conversation's calls start beside the store that creates it (turn.service.ts): whether
+   * that row exists, which the call's usage and error rows wait for (usage.service.ts).
+   */
+  sessionStored?: Promise<boolean> | undefined;
 }
 
 export type AnswerEvent =

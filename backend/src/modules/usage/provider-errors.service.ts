@@ -12,7 +12,7 @@ import {
   recordAudit,
   type AuditActor,
 } from '../audit/audit.service.js';
-import type { UsageOwner } from '../usage/usage.service.js';
+import { settledOwner, type UsageOwner } from '../usage/usage.service.js';
 import { providerErrorNotFound } from './usage.errors.js';
 import {
   countUnresolvedProviderErrors,
@@ -65,20 +65,21 @@ export function createProviderErrorRecorder(deps: {
       if (call.outcome !== 'error' && call.outcome !== 'interrupted') return;
       const kind = call.error?.kind ?? call.outcome;
       const createdAt = deps.clock();
-      enqueue(() =>
-        insertProviderError(deps.db, {
+      enqueue(async () => {
+        const stored = await settledOwner(owner);
+        await insertProviderError(deps.db, {
           provider: call.provider,
           model: call.model,
           purpose: call.purpose,
           errorKind: kind,
           status: call.error?.options.status ?? null,
           message: DESCRIPTIONS[kind] ?? 'The provider call failed',
-          userId: owner.userId,
-          sessionId: owner.sessionId ?? null,
-          messageId: owner.messageId ?? null,
+          userId: stored.userId,
+          sessionId: stored.sessionId ?? null,
+          messageId: stored.messageId ?? null,
           createdAt,
-        }),
-      );
+        });
+      });
     },
     markSeen(owner) {
       const { messageId } = owner;

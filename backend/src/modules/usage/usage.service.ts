@@ -13,6 +13,22 @@ export interface UsageOwner {
   userId: string | null;
   sessionId?: string | null | undefined;
   messageId?: string | null | undefined;
+  /** Whether the conversation's row exists, while its store runs beside the call. */
+  sessionStored?: Promise<boolean> | undefined;
+}
+
+/**
+ * The owner a call's rows name: a conversation stored beside the call is waited for (its row
+ * must exist before anything references it), and left out when its store failed.
+ */
+export async function settledOwner(owner: UsageOwner): Promise<UsageOwner> {
+  if (!owner.sessionStored) return owner;
+  const isStored = await owner.sessionStored.catch(() => false);
+  return {
+    userId: owner.userId,
+    sessionId: isStored ? owner.sessionId : null,
+    messageId: owner.messageId,
+  };
 }
 
 /**
@@ -28,10 +44,11 @@ export async function recordProviderCall(
   call: CallRecord,
 ): Promise<boolean> {
   const usage = call.usage ?? { inputTokens: 0, outputTokens: 0 };
+  const stored = await settledOwner(owner);
   return storeEvent(deps, {
-    userId: owner.userId,
-    sessionId: owner.sessionId ?? null,
-    messageId: owner.messageId ?? null,
+    userId: stored.userId,
+    sessionId: stored.sessionId ?? null,
+    messageId: stored.messageId ?? null,
     purpose: call.purpose,
     isEstimate: call.isEstimate ?? false,
     ...callColumns(deps, call, usage),
