@@ -105,9 +105,9 @@ async function askDirectly(rounds: number): Promise<number[]> {
 }
 
 /**
- * Every student asks `WARMUP_TURNS` questions in a conversation of its own, one after the
- * other, starts spread over one answer's time; then the fake's timings and request log are
- * cleared, so the timed turns start from nothing. Returns the warm-up turns' own figures.
+ * Every student asks `WARMUP_TURNS` questions in a conversation of its own, paced as the timed
+ * turns are; then the fake's timings and request log are cleared, so the timed turns start from
+ * nothing. Returns the warm-up turns' own figures.
  */
 async function warmUp(answerMs: number) {
   const ran = (await Promise.all(
@@ -117,13 +117,13 @@ async function warmUp(answerMs: number) {
           type: 'conversation',
           clients: STREAMS / WORKERS,
           turns: WARMUP_TURNS,
-          thinkMs: 0,
-          staggerMs: answerMs,
+          thinkMs: THINK_MS,
+          staggerMs: Math.max(answerMs, THINK_MS),
           chunks: CHUNKS,
           turnTimeoutMs: answerMs + 30_000,
         },
         'ran',
-        WARMUP_TURNS * (answerMs + 30_000) + 60_000,
+        WARMUP_TURNS * (answerMs + 1.5 * THINK_MS + 30_000) + 60_000,
       ),
     ),
   )) as RunResult[];
