@@ -105,28 +105,42 @@ async function askDirectly(rounds: number): Promise<number[]> {
 }
 
 /**
- * Every student asks `WARMUP_TURNS` questions in a conversation of its own, paced as the timed
- * turns are; then the fake's timings and request log are cleared, so the timed turns start from
- * nothing. Returns the warm-up turns' own figures.
+ * Every student asks `turns` questions in a conversation of its own, each after the previous
+ * answer and a pause, starts spread over one pause; `direct` also asks the provider directly
+ * from the same client processes meanwhile.
  */
-async function warmUp(answerMs: number) {
-  const ran = (await Promise.all(
+async function converse(
+  turns: number,
+  answerMs: number,
+  direct?: { baseUrl: string; everyMs: number },
+) {
+  return (await Promise.all(
     workers.map((worker) =>
       worker.request(
         {
           type: 'conversation',
           clients: STREAMS / WORKERS,
-          turns: WARMUP_TURNS,
+          turns,
           thinkMs: THINK_MS,
           staggerMs: Math.max(answerMs, THINK_MS),
           chunks: CHUNKS,
           turnTimeoutMs: answerMs + 30_000,
+          ...(direct ? { direct } : {}),
         },
         'ran',
-        WARMUP_TURNS * (answerMs + 1.5 * THINK_MS + 30_000) + 60_000,
+        turns * (answerMs + 1.5 * THINK_MS + 30_000) + 60_000,
       ),
     ),
   )) as RunResult[];
+}
+
+/**
+ * Every student asks `WARMUP_TURNS` questions in a conversation of its own, paced as the timed
+ * turns are; then the fake's timings and request log are cleared, so the timed turns start from
+ * nothing. Returns the warm-up turns' own figures.
+ */
+async function warmUp(answerMs: number) {
+  const ran = await converse(WARMUP_TURNS, answerMs);
   // Their summaries run after the last answers: let them end before the timed turns start.
   await new Promise((resolve) => setTimeout(resolve, answerMs + 1_000));
   const timings = (await (await fetch(`${fake!.controlUrl}/timings`)).json()) as Record<
@@ -241,25 +255,11 @@ async function main() {
   log(`${STREAMS} students connected; ${TURNS} questions each`);
   const loadBefore = os.loadavg();
   await backend.probe('reset');
-  const results = (await Promise.all(
-    workers.map((worker) =>
-      worker.request(
-        {
-          type: 'conversation',
-          clients: STREAMS / WORKERS,
-          turns: TURNS,
-          thinkMs: THINK_MS,
-          staggerMs: Math.max(answerMs, THINK_MS),
-          chunks: CHUNKS,
-          turnTimeoutMs: answerMs + 30_000,
-          // The baseline again, asked from the clients' own processes while the turns run.
-          direct: { baseUrl: fake!.baseUrl, everyMs: DIRECT_EVERY_MS },
-        },
-        'ran',
-        TURNS * (answerMs + 1.5 * THINK_MS + 30_000) + 60_000,
-      ),
-    ),
-  )) as RunResult[];
+  // The baseline again, asked from the clients' own processes while the turns run.
+  const results = await converse(TURNS, answerMs, {
+    baseUrl: fake.baseUrl,
+    everyMs: DIRECT_EVERY_MS,
+  });
   const loadAfter = os.loadavg();
   const backendStats = await backend.probe('stats');
   const turns: TurnRecord[] = results.flatMap((result) => result.turns);
