@@ -139,6 +139,14 @@ describe('the notebook workspace in the browser', () => {
     });
     await starter.getByRole('link', { name: NOTEBOOK_TITLE }).click();
     await page.getByRole('heading', { level: 1, name: NOTEBOOK_TITLE }).waitFor();
+    // Whether the save badge ever says "Saving…" from here on.
+    await page.evaluate(() => {
+      const seen = window as unknown as { sawSaving?: boolean };
+      seen.sawSaving = false;
+      new MutationObserver(() => {
+        if (document.querySelector('.save-status-saving')) seen.sawSaving = true;
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
 
     const kernelMs = await waitForKernel(page);
     console.log(`workspace: notebook app + Python ready ${kernelMs} ms after the page opened`);
@@ -146,6 +154,8 @@ describe('the notebook workspace in the browser', () => {
     // is not saved (past autosave's 2.5 s wait), and the notebook is still not started.
     await page.waitForTimeout(4_000);
     expect(saves).toEqual([]);
+    // Nor does the badge say it is saving something.
+    expect(await page.evaluate(() => (window as { sawSaving?: boolean }).sawSaving)).toBe(false);
     await saveStatus(page)
       .filter({ hasText: /^Saved$/ })
       .waitFor();

@@ -139,6 +139,53 @@ describe('the autosave state machine', () => {
     expect(server).toMatchObject({ version: 2, content: 'v1' });
   });
 
+  it('says nothing about saving for a change that turns out to be none', async () => {
+    const fingerprint = (content: string) => content.trimEnd();
+    const { autosave, saves, edit } = setup({ fingerprint, storedContent: 'v0' });
+    const shown: string[] = [];
+    autosave.subscribe(() => shown.push(autosave.getState().status));
+    edit('v0   '); // what JupyterLab's own write on open looks like
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(shown).toEqual([]);
+    expect(saves).toHaveLength(0);
+    expect(autosave.hasUnsavedChanges()).toBe(false);
+
+    // A real edit still goes "Saving…" → "Saved" within the debounce.
+    edit('v1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(autosave.getState().status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(saves).toEqual([{ content: 'v1', baseVersion: 1, isUnloading: false }]);
+    expect(shown).toEqual(['pending', 'saving', 'saved']);
+  });
+
+  it('saves an edit made while it looked at an earlier change', async () => {
+    const fingerprint = (content: string) => content.trimEnd();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let content = 'v0  ';
+    let reads = 0;
+    const ctx = setup({
+      fingerprint,
+      storedContent: 'v0',
+      read: vi.fn(async () => {
+        reads += 1;
+        const seen = content;
+        if (reads === 1) await gate; // the first look is slow
+        return seen;
+      }),
+    });
+    ctx.autosave.markDirty();
+    content = 'v2';
+    ctx.autosave.markDirty(); // reported while the first look still runs
+    release();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(ctx.saves).toEqual([{ content: 'v2', baseVersion: 1, isUnloading: false }]);
+    expect(ctx.autosave.getState().status).toBe('saved');
+  });
+
   it('after a conflict, keeps the student’s version even when it equals what they opened', async () => {
     const fingerprint = (content: string) => content;
     const { autosave, server, saves, edit } = setup({ fingerprint, storedContent: 'v0' });

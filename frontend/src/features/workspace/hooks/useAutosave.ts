@@ -92,6 +92,8 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
       ? deps.fingerprint(deps.storedContent)
       : null;
   let lastSavedAt: number | null = null;
+  // Counts the source's change reports, so a look at an older one knows a newer one came.
+  let changeReports = 0;
 
   function setState(next: AutosaveState) {
     state = next;
@@ -135,6 +137,32 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
     storedFingerprint = fingerprint;
     if (unsaved === held) unsaved = null;
     return true;
+  }
+
+  /**
+   * A change reported while everything was saved may be none of the student's (JupyterLab writes
+   * the kernel's `language_info` into every notebook it opens): read first, and only say
+   * "Saving…" when what the server keeps would change. The read marks the source clean, so a
+   * later edit is reported again.
+   */
+  async function lookBeforeSaving(report: number): Promise<void> {
+    const runGeneration = generation;
+    let content: T | undefined;
+    try {
+      content = await deps.read();
+    } catch {
+      // The notebook app did not answer: the save reads again.
+    }
+    const isStale =
+      report !== changeReports || runGeneration !== generation || isDisposed || inFlight;
+    if (isStale || state.status !== 'saved') return;
+    if (content !== undefined && deps.fingerprint?.(content) === storedFingerprint) {
+      isDirty = false;
+      return;
+    }
+    if (content !== undefined) unsaved = { content };
+    setState({ status: 'pending' });
+    schedule(debounceMs);
   }
 
   async function run(options: SaveOptions): Promise<void> {
@@ -190,7 +218,12 @@ export function createAutosave<T>(initialVersion: number, deps: AutosaveDeps<T>)
     getVersion: () => version,
     markDirty() {
       isDirty = true;
+      changeReports += 1;
       if (state.status === 'conflict' || inFlight) return;
+      if (state.status === 'saved' && storedFingerprint !== null) {
+        void lookBeforeSaving(changeReports);
+        return;
+      }
       if (state.status === 'saved' || state.status === 'error') setState({ status: 'pending' });
       // Offline: the scheduled retry re-reads, so this change rides along with it.
       schedule(debounceMs);
