@@ -3,6 +3,7 @@
 // event-loop delay from inside (perf_hooks' native histogram, negligible cost) and answers the
 // bench over the IPC channel: {type:'reset'} | {type:'stats'} | {type:'gc'}.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 // The histogram holds whole timer intervals; the delay is what exceeds the resolution.
@@ -22,6 +23,19 @@ new PerformanceObserver((list) => {
     seen.maxMs = Math.max(seen.maxMs, entry.duration);
   }
 }).observe({ entryTypes: ['gc'] });
+// SQL statements sent to PostgreSQL (every pg client query: begin and commit count too); on
+// PGlite nothing goes through pg, and the count stays 0. The backend's own pg is the one patched.
+let sqlStatements = 0;
+try {
+  const pg = createRequire(new URL('../backend/package.json', import.meta.url))('pg');
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function countedQuery(...args) {
+    sqlStatements += 1;
+    return query.apply(this, args);
+  };
+} catch {
+  // No pg installed beside the backend: nothing to count.
+}
 let cpuMark = process.cpuUsage();
 let wallMark = performance.now();
 
@@ -42,6 +56,7 @@ function snapshot() {
     heapUsedKb: memory.heapUsed / 1024,
     externalKb: memory.external / 1024,
     gc,
+    sqlStatements,
   };
 }
 
@@ -50,6 +65,7 @@ if (process.send) {
     if (message?.type === 'reset') {
       loopDelay.reset();
       gc = {};
+      sqlStatements = 0;
       cpuMark = process.cpuUsage();
       wallMark = performance.now();
       process.send({ type: 'probe', ok: true });

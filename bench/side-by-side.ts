@@ -255,6 +255,7 @@ async function main() {
   log(`${STREAMS} students connected; ${TURNS} questions each`);
   const loadBefore = os.loadavg();
   await backend.probe('reset');
+  const turnsStartedAt = performance.now();
   // The baseline again, asked from the clients' own processes while the turns run.
   const results = await converse(TURNS, answerMs, {
     baseUrl: fake.baseUrl,
@@ -262,6 +263,7 @@ async function main() {
   });
   const loadAfter = os.loadavg();
   const backendStats = await backend.probe('stats');
+  const turnsSeconds = (performance.now() - turnsStartedAt) / 1000;
   const turns: TurnRecord[] = results.flatMap((result) => result.turns);
   const directMeanwhile = summarizeValues(
     results.flatMap((result) => result.directFirstTokenMs ?? []),
@@ -349,6 +351,13 @@ async function main() {
     {
       metric: "  the backend's event-loop delay p50 / p99 / max while the turns ran; its GC pauses",
       measured: `${ms(backendStats.loopDelayP50Ms)} / ${ms(backendStats.loopDelayP99Ms)} / ${ms(backendStats.loopDelayMaxMs)}; ${describeGc(backendStats.gc)}; CPU ${round(backendStats.cpuPercent, 0)} %, RSS ${Math.round(backendStats.rssKb / 1024)} MB`,
+      target: '—',
+    },
+    {
+      // What the backend spends per turn, the load every turn's first token waits behind.
+      metric:
+        "  the backend's CPU per turn (its CPU while the turns ran ÷ turns); SQL statements per turn",
+      measured: `${ms(((backendStats.cpuPercent / 100) * turnsSeconds * 1000) / turns.length)}; ${backendStats.sqlStatements ? round(backendStats.sqlStatements / turns.length, 1) : 'PGlite: not counted'}`,
       target: '—',
     },
     {

@@ -110,6 +110,8 @@ export interface ProbeSnapshot {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   cpuPercent: number;
+  /** Statements sent to PostgreSQL since the last reset (0 on PGlite). */
+  sqlStatements: number;
   rssKb: number;
   heapUsedKb: number;
   externalKb: number;
