@@ -11,16 +11,11 @@ import {
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
 
 /**
- * Stores one call and adds it to the running totals its windows read (the user's day and week,
- * the installation's month), in one statement: the totals never miss an event, and a reservation
- * reads three rows instead of summing the month. The windows come from the event's own
- * `created_at`, in UTC, as quota.service.ts's `windowStarts` computes them.
- */
-/** Stores one event; a trigger adds it to the running totals (migrations/0020). */
-/**
- * Stores one call. An event whose `id` is already stored is skipped, so a write retried after a
- * connection dropped mid-commit never counts the call twice (the totals' trigger fires only for
- * rows inserted).
+ * Stores one call. A trigger adds it to the running totals its windows read (the user's day and
+ * week, the installation's month, from the event's own `created_at` in UTC; migrations/0020), so
+ * the totals never miss an event and a reservation reads three rows instead of summing the month.
+ * An event whose `id` is already stored is skipped, so a write retried after a connection dropped
+ * mid-commit never counts the call twice (the trigger fires only for rows inserted).
  */
 export async function insertUsageEvent(db: Db, event: NewUsageEvent): Promise<void> {
   await db.insert(usageEvents).values(event).onConflictDoNothing({ target: usageEvents.id });
