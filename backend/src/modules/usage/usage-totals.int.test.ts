@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../db/client.js';
 import { usageEvents } from '../../db/schema/index.js';
 import { registerThroughApi } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
@@ -114,4 +115,69 @@ describe('usage totals', () => {
     expect(after.usedThisWeek - before.usedThisWeek).toBe(42);
     expect(after.spentThisMonth - before.spentThisMonth).toBeCloseTo(0.25, 6);
   });
+});
+
+/**
+ * Two replicas each hold through their own pool: only the advisory lock inside `usage_hold_turn`
+ * (migrations/0022) keeps them apart, not this process's queue. On PGlite there is one connection.
+ */
+describe('holds taken from two pools at once', () => {
+  const DAILY = 10_000;
+  let t: TestApp;
+  let secondPool: Database | undefined;
+  beforeAll(async () => {
+    t = await createTestApp({
+      MONTHLY_BUDGET_USD: '0',
+      CHAT_DAILY_TOKENS: String(DAILY),
+      CHAT_WEEKLY_TOKENS: '0',
+    });
+    secondPool = t.databaseUrl
+      ? openDatabase({ url: t.databaseUrl, dataDir: 'unused', poolMax: 5 })
+      : undefined;
+  });
+  afterAll(async () => {
+    await secondPool?.close();
+    await t.close();
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'never hold more than the allowance has left, whichever pool asks',
+    async () => {
+      const userId = (await registerThroughApi(t.app)).body.user.id;
+      await insertUsageEvent(t.database.db, {
+        userId,
+        purpose: 'answer',
+        provider: 'openai',
+        model: 'gpt-5-mini',
+        inputTokens: DAILY - 1_000,
+        outputTokens: 0,
+        outcome: 'ok',
+        createdAt: t.clock(),
+      });
+      const pools = [t.database.db, secondPool!.db];
+      const limits = await limitsForUser(
+        { db: pools[0]!, limits: t.config.chat, clock: t.clock },
+        userId,
+      );
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          reserveTurn(
+            { db: pools[i % 2]!, limits: t.config.chat, clock: t.clock },
+            userId,
+            { tokens: 400, costUsd: 0 },
+            limits,
+          ),
+        ),
+      );
+      const held = outcomes.flatMap((outcome) =>
+        outcome.status === 'fulfilled' ? [outcome.value.capTokens!] : [],
+      );
+      const refused = outcomes.flatMap((outcome) =>
+        outcome.status === 'rejected' ? [(outcome.reason as { code: string }).code] : [],
+      );
+      // 400 + 400 + the 200 left, then nothing: exactly the 1,000 tokens left, in any order.
+      expect(held.sort((a, b) => a - b)).toEqual([200, 400, 400]);
+      expect(refused).toEqual(Array(5).fill('chat.allowance_exhausted'));
+    },
+  );
 });
