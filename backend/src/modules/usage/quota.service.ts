@@ -8,10 +8,12 @@ import {
   findUserAllowance,
   upsertUserAllowance,
 } from './allowances.repository.js';
+import { withTransaction } from '../../db/transaction.js';
 import { createKeyedMutex, type KeyedMutex } from '../../lib/keyed-mutex.js';
 import {
+  createReservation,
   deleteReservation,
-  holdTurn,
+  lockReservations,
   findMonthCost,
   findUserPeriodTokens,
   sumReservedCost,
@@ -138,10 +140,9 @@ function leftOf(limits: TurnLimitsCheck['limits'], totals: SpendingTotals) {
 /**
  * Refuses a new turn when the student is over a limit, else reserves what the turn may spend:
  * its estimate, or what is left when that is less. Counters are the running totals of
- * usage_events (usage.repository.ts) plus the running turns' reservations, read and held under
- * one lock in one round trip (`holdTurn`), so concurrent turns (tabs, replicas) cannot together
- * overspend; the turn ends itself when it reaches its caps. `0` disables a limit. `limits` come
- * from `checkTurnLimits`, which also applied the rate limit.
+ * usage_events (usage.repository.ts) plus the running turns' reservations, under one lock, so
+ * concurrent turns (tabs, replicas) cannot together overspend; the turn ends itself when it reaches its caps. `0` disables a limit.
+ * `limits` come from `checkTurnLimits`, which also applied the rate limit.
  */
 export async function reserveTurn(
   deps: QuotaDeps,
@@ -155,41 +156,41 @@ export async function reserveTurn(
   const hasTokenLimit = limits.dailyTokens > 0 || limits.weeklyTokens > 0;
   if (!hasLimits(limits)) return { id: null, capTokens: null, capUsd: null, binding };
 
-  const isInstallationWide = limits.monthlyBudgetUsd > 0;
-  return holdQueueOf(deps.db).run(
-    isInstallationWide ? 'installation' : `user:${userId}`,
-    async () => {
-      const held = await holdTurn(deps.db, {
+  const scope = limits.monthlyBudgetUsd > 0 ? 'installation' : { userId };
+  return holdQueueOf(deps.db).run(scope === 'installation' ? scope : `user:${userId}`, () =>
+    withTransaction(deps.db, async (tx) => {
+      await lockReservations(tx, scope);
+      const totals = await sumSpendingTotals(tx, { userId, ...windows, now });
+      const left = leftOf(limits, totals);
+      if (left.today <= 0) throw allowanceExhausted('day', windows.nextDay);
+      if (left.thisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
+      if (left.usd <= 0) throw budgetExhausted();
+      const tokens = Math.min(estimate.tokens, left.today, left.thisWeek);
+      const costUsd = Math.min(estimate.costUsd, left.usd);
+      const held = Number.isFinite(costUsd) ? costUsd : 0;
+      const id = await createReservation(tx, {
         userId,
-        installationLock: isInstallationWide,
-        windows,
-        now,
+        tokens,
+        costUsd: held,
+        createdAt: now,
         expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
-        limits,
-        estimate,
       });
-      const left = leftOf(limits, held.totals);
-      if (!held.id) {
-        if (left.today <= 0) throw allowanceExhausted('day', windows.nextDay);
-        if (left.thisWeek <= 0) throw allowanceExhausted('week', windows.nextWeek);
-        throw budgetExhausted();
-      }
       // Seen under the lock, this hold included: the next turn's look needs no read.
       remember(deps.db, userId, now.getTime(), {
-        ...held.totals,
-        reservedTokens: held.totals.reservedTokens + held.tokens,
-        reservedCost: held.totals.reservedCost + held.costUsd,
+        ...totals,
+        reservedTokens: totals.reservedTokens + tokens,
+        reservedCost: totals.reservedCost + held,
       });
       return {
-        id: held.id,
-        capTokens: hasTokenLimit ? held.tokens : null,
-        capUsd: isInstallationWide ? held.costUsd : null,
+        id,
+        capTokens: hasTokenLimit ? tokens : null,
+        capUsd: limits.monthlyBudgetUsd > 0 ? costUsd : null,
         binding:
           left.today <= left.thisWeek
             ? binding
             : { window: 'week' as const, resetsAt: windows.nextWeek },
       };
-    },
+    }),
   );
 }
 

@@ -118,8 +118,8 @@ describe('usage totals', () => {
 });
 
 /**
- * Two replicas each hold through their own pool: only the advisory lock inside `usage_hold_turn`
- * (migrations/0022) keeps them apart, not this process's queue. On PGlite there is one connection.
+ * Two replicas each hold through their own pool: only the hold's advisory lock keeps them apart,
+ * not this process's queue (one per pool). On PGlite there is one connection.
  */
 describe('holds taken from two pools at once', () => {
   const DAILY = 10_000;

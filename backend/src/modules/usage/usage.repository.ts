@@ -76,6 +76,14 @@ export async function listUsageForUser(db: Db, userId: string) {
  * applies, else per user (token allowances are per user), so students do not queue behind each
  * other when only allowances are set.
  */
+export async function lockReservations(db: Db, scope: { userId: string } | 'installation') {
+  await db.execute(
+    scope === 'installation'
+      ? sql`select pg_advisory_xact_lock(727071, 13)`
+      : sql`select pg_advisory_xact_lock(727072, hashtext(${scope.userId}))`,
+  );
+}
+
 export interface SpendingTotals {
   usedToday: number;
   usedThisWeek: number;
@@ -129,55 +137,15 @@ export async function sumReservedCost(db: Db, now: Date): Promise<number> {
   return Number(row?.total ?? 0);
 }
 
-/** What a hold saw under its lock, and what it holds (`id` null: something is used up). */
-export interface HeldTurn {
-  id: string | null;
-  tokens: number;
-  costUsd: number;
-  totals: SpendingTotals;
-}
-
-/**
- * Takes a turn's hold in one round trip (`usage_hold_turn`, migrations/0022): under the
- * installation's advisory lock (a monthly budget binds everyone) or the student's, it reads what
- * is spent and held, and holds `min(estimate, what is left)` if every limit has room. A limit of 0
- * is off; a cost that is not finite holds nothing unless the budget caps it.
- */
-export async function holdTurn(
+export async function createReservation(
   db: Db,
-  input: {
-    userId: string;
-    installationLock: boolean;
-    windows: { day: Date; week: Date; month: Date };
-    now: Date;
-    expiresAt: Date;
-    limits: { dailyTokens: number; weeklyTokens: number; monthlyBudgetUsd: number };
-    estimate: { tokens: number; costUsd: number };
-  },
-): Promise<HeldTurn> {
-  const cost = Number.isFinite(input.estimate.costUsd) ? input.estimate.costUsd : null;
-  const [row] = await selectRows<Record<string, string | number | null>>(
-    db,
-    sql`select * from usage_hold_turn(
-      ${input.userId}::uuid, ${input.installationLock},
-      ${input.windows.day}, ${input.windows.week}, ${input.windows.month},
-      ${input.now}, ${input.expiresAt},
-      ${input.limits.dailyTokens}, ${input.limits.weeklyTokens}, ${input.limits.monthlyBudgetUsd},
-      ${Math.ceil(input.estimate.tokens)}, ${cost})`,
-  );
-  if (!row) throw new Error('usage_hold_turn returned no row');
-  return {
-    id: (row.id as string | null) ?? null,
-    tokens: Number(row.held_tokens ?? 0),
-    costUsd: Number(row.held_cost_usd ?? 0),
-    totals: {
-      usedToday: Number(row.used_today ?? 0),
-      usedThisWeek: Number(row.used_this_week ?? 0),
-      reservedTokens: Number(row.reserved_tokens ?? 0),
-      spentThisMonth: Number(row.spent_this_month ?? 0),
-      reservedCost: Number(row.reserved_cost ?? 0),
-    },
-  };
+  reservation: typeof usageReservations.$inferInsert,
+): Promise<string> {
+  const [row] = await db
+    .insert(usageReservations)
+    .values(reservation)
+    .returning({ id: usageReservations.id });
+  return row!.id;
 }
 
 export async function deleteReservation(db: Db, id: string): Promise<void> {
