@@ -119,9 +119,9 @@ describe('usage totals', () => {
 
 /**
  * Two replicas each hold through their own pool: only the hold's advisory lock keeps them apart,
- * not this process's queue (one per pool). On PGlite there is one connection.
+ * not this process's queue (one per pool). On PGlite there is one connection: no app is started.
  */
-describe('holds taken from two pools at once', () => {
+describe.skipIf(!process.env.TEST_DATABASE_URL)('holds taken from two pools at once', () => {
   const DAILY = 10_000;
   let t: TestApp;
   let secondPool: Database | undefined;
@@ -140,44 +140,41 @@ describe('holds taken from two pools at once', () => {
     await t.close();
   });
 
-  it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'never hold more than the allowance has left, whichever pool asks',
-    async () => {
-      const userId = (await registerThroughApi(t.app)).body.user.id;
-      await insertUsageEvent(t.database.db, {
-        userId,
-        purpose: 'answer',
-        provider: 'openai',
-        model: 'gpt-5-mini',
-        inputTokens: DAILY - 1_000,
-        outputTokens: 0,
-        outcome: 'ok',
-        createdAt: t.clock(),
-      });
-      const pools = [t.database.db, secondPool!.db];
-      const limits = await limitsForUser(
-        { db: pools[0]!, limits: t.config.chat, clock: t.clock },
-        userId,
-      );
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) =>
-          reserveTurn(
-            { db: pools[i % 2]!, limits: t.config.chat, clock: t.clock },
-            userId,
-            { tokens: 400, costUsd: 0 },
-            limits,
-          ),
+  it('never hold more than the allowance has left, whichever pool asks', async () => {
+    const userId = (await registerThroughApi(t.app)).body.user.id;
+    await insertUsageEvent(t.database.db, {
+      userId,
+      purpose: 'answer',
+      provider: 'openai',
+      model: 'gpt-5-mini',
+      inputTokens: DAILY - 1_000,
+      outputTokens: 0,
+      outcome: 'ok',
+      createdAt: t.clock(),
+    });
+    const pools = [t.database.db, secondPool!.db];
+    const limits = await limitsForUser(
+      { db: pools[0]!, limits: t.config.chat, clock: t.clock },
+      userId,
+    );
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        reserveTurn(
+          { db: pools[i % 2]!, limits: t.config.chat, clock: t.clock },
+          userId,
+          { tokens: 400, costUsd: 0 },
+          limits,
         ),
-      );
-      const held = outcomes.flatMap((outcome) =>
-        outcome.status === 'fulfilled' ? [outcome.value.capTokens!] : [],
-      );
-      const refused = outcomes.flatMap((outcome) =>
-        outcome.status === 'rejected' ? [(outcome.reason as { code: string }).code] : [],
-      );
-      // 400 + 400 + the 200 left, then nothing: exactly the 1,000 tokens left, in any order.
-      expect(held.sort((a, b) => a - b)).toEqual([200, 400, 400]);
-      expect(refused).toEqual(Array(5).fill('chat.allowance_exhausted'));
-    },
-  );
+      ),
+    );
+    const held = outcomes.flatMap((outcome) =>
+      outcome.status === 'fulfilled' ? [outcome.value.capTokens!] : [],
+    );
+    const refused = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [(outcome.reason as { code: string }).code] : [],
+    );
+    // 400 + 400 + the 200 left, then nothing: exactly the 1,000 tokens left, in any order.
+    expect(held.sort((a, b) => a - b)).toEqual([200, 400, 400]);
+    expect(refused).toEqual(Array(5).fill('chat.allowance_exhausted'));
+  });
 });
