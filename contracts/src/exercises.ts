@@ -22,26 +22,44 @@ export const hintLevelCapSchema = z.number().int().min(1).max(5);
 export const aiModeSchema = z.enum(['on', 'hints_only', 'off']);
 export type AiMode = z.infer<typeof aiModeSchema>;
 
-export const aiPolicyWindowSchema = z
-  .object({
-    label: z.string().trim().max(80).default(''),
-    start: localDateTime,
-    end: localDateTime,
-    /** An IANA name (`Europe/Berlin`): a window is never in "server time". */
-    timeZone: z.string().refine(isTimeZone, 'Not a known IANA time zone'),
-    mode: z.enum(['hints_only', 'off']),
-    maxHintLevel: hintLevelCapSchema.default(2),
-  })
-  .refine((window) => window.start < window.end, {
-    message: 'The window must end after it starts',
-    path: ['end'],
-  });
+const aiPolicyWindowShape = {
+  label: z.string().trim().max(80).default(''),
+  start: localDateTime,
+  end: localDateTime,
+  /** An IANA name (`Europe/Berlin`): a window is never in "server time". */
+  timeZone: z.string().refine(isTimeZone, 'Not a known IANA time zone'),
+  mode: z.enum(['hints_only', 'off']),
+  maxHintLevel: hintLevelCapSchema.default(2),
+};
+const endsAfterStart = (window: { start: string; end: string }) => window.start < window.end;
+const endsAfterStartIssue = { message: 'The window must end after it starts', path: ['end'] };
 
-export const moduleAiPolicySchema = z.object({
+export const aiPolicyWindowSchema = z
+  .object(aiPolicyWindowShape)
+  .refine(endsAfterStart, endsAfterStartIssue);
+
+const moduleAiPolicyShape = {
   mode: aiModeSchema.default('on'),
   /** With `hints_only`: the highest help level (1 a question … 3 an outline). */
   maxHintLevel: hintLevelCapSchema.default(3),
+};
+
+/** A stored policy: read leniently, so a field a later version added is only ignored. */
+export const moduleAiPolicySchema = z.object({
+  ...moduleAiPolicyShape,
   windows: z.array(aiPolicyWindowSchema).max(50).default([]),
+});
+
+/**
+ * `PUT /api/admin/modules/:id/ai-policy`: strict, windows included. A misspelt field would
+ * otherwise fall back to its default (`maxHintLvl: 1` saved as level 3) and look saved.
+ */
+export const moduleAiPolicyBodySchema = z.strictObject({
+  ...moduleAiPolicyShape,
+  windows: z
+    .array(z.strictObject(aiPolicyWindowShape).refine(endsAfterStart, endsAfterStartIssue))
+    .max(50)
+    .default([]),
 });
 export type ModuleAiPolicy = z.infer<typeof moduleAiPolicySchema>;
 

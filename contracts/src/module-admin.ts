@@ -98,14 +98,15 @@ export const moduleStudentProgressResponseSchema = z.object({
 });
 export type ModuleStudentProgressResponse = z.infer<typeof moduleStudentProgressResponseSchema>;
 
-export const createModuleBodySchema = z.object({
+// Admins' bodies are strict: a misspelt field is refused rather than ignored, which would look
+// saved (or, for a field with a default, be saved as that default).
+export const createModuleBodySchema = z.strictObject({
   slug: moduleSlugSchema,
   title: z.string().trim().min(1).max(200),
   description: z.string().trim().max(2000).default(''),
 });
 export type CreateModuleBody = z.input<typeof createModuleBodySchema>;
 
-// Updates are strict: a misspelt field is refused rather than ignored, which would look saved.
 export const updateModuleBodySchema = z
   .strictObject({
     slug: moduleSlugSchema.optional(),
@@ -116,15 +117,15 @@ export const updateModuleBodySchema = z
 export type UpdateModuleBody = z.infer<typeof updateModuleBodySchema>;
 
 /** `PUT /api/admin/modules/order`: every module id, in the new order. */
-export const reorderModulesBodySchema = z.object({ moduleIds: z.array(uuid).max(1000) });
+export const reorderModulesBodySchema = z.strictObject({ moduleIds: z.array(uuid).max(1000) });
 export type ReorderModulesBody = z.infer<typeof reorderModulesBodySchema>;
 
 /** `PUT /api/admin/modules/:id/notebooks/order`: every notebook id of the module, in order. */
-export const reorderNotebooksBodySchema = z.object({ notebookIds: z.array(uuid).max(1000) });
+export const reorderNotebooksBodySchema = z.strictObject({ notebookIds: z.array(uuid).max(1000) });
 export type ReorderNotebooksBody = z.infer<typeof reorderNotebooksBodySchema>;
 
 /** `POST /api/admin/modules/:id/notebooks`: a new notebook (content as JSON or as the file text). */
-export const uploadModuleNotebookBodySchema = z.object({
+export const uploadModuleNotebookBodySchema = z.strictObject({
   slug: moduleSlugSchema.optional(),
   title: z.string().trim().min(1).max(200),
   description: z.string().trim().max(2000).default(''),
@@ -141,7 +142,7 @@ export const updateModuleNotebookBodySchema = z
 export type UpdateModuleNotebookBody = z.infer<typeof updateModuleNotebookBodySchema>;
 
 /** `PUT …/notebooks/:id/content`: replaces the original; students with a copy get a notice. */
-export const replaceModuleNotebookBodySchema = z.object({
+export const replaceModuleNotebookBodySchema = z.strictObject({
   content: z.union([z.string(), z.record(z.string(), z.unknown())]),
 });
 export type ReplaceModuleNotebookBody = z.input<typeof replaceModuleNotebookBodySchema>;
@@ -150,7 +151,7 @@ export const adminNotebookResponseSchema = z.object({ notebook: adminNotebookSch
 export type AdminNotebookResponse = z.infer<typeof adminNotebookResponseSchema>;
 
 /** `POST /api/admin/modules/:id/files`: a data file, base64 in JSON. */
-export const uploadDataFileBodySchema = z.object({
+export const uploadDataFileBodySchema = z.strictObject({
   path: dataFilePathSchema,
   mime: z.string().trim().min(1).max(200).default('application/octet-stream'),
   notebookId: uuid.nullable().default(null),

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * invitation (mailed, or a link to hand out), everyone listed joins the row's group.
  */
 
-export const importRosterBodySchema = z.object({
+export const importRosterBodySchema = z.strictObject({
   /** A CSV export (email, name, group) or addresses separated by lines, commas or semicolons. */
   text: z.string().min(1, { message: 'Paste a class list or choose a file' }).max(200_000),
   /** Mail each invitation (needs SMTP); otherwise the response carries links to hand out. */
@@ -76,15 +76,17 @@ export const invitationLookupResponseSchema = z.object({
 });
 export type InvitationLookupResponse = z.infer<typeof invitationLookupResponseSchema>;
 
+const groupIdsSchema = z.array(z.uuid()).max(200);
+
 /** `GET/PUT /api/admin/module-groups/:moduleId`: who a module is for (none: everyone). */
-export const moduleGroupsBodySchema = z.object({ groupIds: z.array(z.uuid()).max(200) });
+export const moduleGroupsBodySchema = z.strictObject({ groupIds: groupIdsSchema });
 export type ModuleGroupsBody = z.infer<typeof moduleGroupsBodySchema>;
-export const moduleGroupsResponseSchema = moduleGroupsBodySchema;
+export const moduleGroupsResponseSchema = z.object({ groupIds: groupIdsSchema });
 
 /**
  * `GET/PUT /api/admin/user-groups/:userId`: the groups a person is in, which decide the modules
  * they see when a module is for some groups only. A student who changes class moves here.
  */
-export const userGroupsBodySchema = z.strictObject({ groupIds: z.array(z.uuid()).max(200) });
+export const userGroupsBodySchema = z.strictObject({ groupIds: groupIdsSchema });
 export type UserGroupsBody = z.infer<typeof userGroupsBodySchema>;
 export const userGroupsResponseSchema = userGroupsBodySchema;

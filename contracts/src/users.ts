@@ -87,7 +87,7 @@ export const adminUserResponseSchema = z.object({ user: adminUserSummarySchema }
 export type AdminUserResponse = z.infer<typeof adminUserResponseSchema>;
 
 /** `PUT /api/admin/users/:id/allowance`; null resets a window to the default. */
-export const setUserAllowanceBodySchema = userAllowanceSchema;
+export const setUserAllowanceBodySchema = userAllowanceSchema.strict();
 export type SetUserAllowanceBody = z.infer<typeof setUserAllowanceBodySchema>;
 
 export const adminSessionsResponseSchema = z.object({ sessions: z.array(chatSessionSchema) });

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import {
-  moduleAiPolicySchema,
+  moduleAiPolicyBodySchema,
   recordAttemptBodySchema,
   updateExerciseBodySchema,
   type ExerciseTestsResponse,
@@ -81,7 +81,7 @@ export function adminExercisesRoutes(deps: Pick<ExerciseDeps, 'db' | 'clock'>): 
   );
   router.put(
     '/:moduleId/ai-policy',
-    withBody(moduleAiPolicySchema, async (policy, req, res) => {
+    withBody(moduleAiPolicyBodySchema, async (policy, req, res) => {
       res.json(await setModuleAiPolicy(deps, requireAuth(req).user, moduleId(req), policy));
     }),
   );

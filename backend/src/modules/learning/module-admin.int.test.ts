@@ -124,6 +124,83 @@ describe('admin: content', () => {
     );
   });
 
+  it('refuses a misspelt field on every admin write, names it, and saves nothing', async () => {
+    const as = asUser(t, admin);
+    const refused = async (
+      call: ReturnType<typeof as.post>,
+      path: string,
+    ): Promise<void> => {
+      const response = await call;
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('validation.failed');
+      expect(response.body.error.details).toContainEqual({
+        path,
+        message: expect.stringContaining(`"${path.split('.').pop()}" is not a field here`),
+      });
+    };
+    // A create with a default would otherwise save the default: an empty description here.
+    await refused(
+      as.post('/api/admin/modules').send({ slug: 'typos', title: 'Typos', descripton: 'Lists' }),
+      'descripton',
+    );
+    const { modules } = (await as.get('/api/admin/modules').expect(200)).body;
+    expect(modules.map((m: { slug: string }) => m.slug)).not.toContain('typos');
+
+    const target = (
+      await as.post('/api/admin/modules').send({ slug: 'strict', title: 'Strict' }).expect(201)
+    ).body.module;
+    const base = `/api/admin/modules/${target.id}`;
+    const content = JSON.stringify(notebook('print(1)'));
+    await refused(
+      as.post(`${base}/notebooks`).send({ title: 'One', content, titel: 'One' }),
+      'titel',
+    );
+    await refused(
+      as.post(`${base}/files`).send({ path: 'a.csv', contentBase64: 'YQ==', notebook: 'x' }),
+      'notebook',
+    );
+    await refused(as.put('/api/admin/modules/order').send({ moduleIds: [], ids: [] }), 'ids');
+    // The module's AI policy: `maxHintLvl` would have saved level 3, the default.
+    await refused(
+      as.put(`${base}/ai-policy`).send({ mode: 'hints_only', maxHintLvl: 1 }),
+      'maxHintLvl',
+    );
+    await refused(
+      as.put(`${base}/ai-policy`).send({
+        mode: 'on',
+        windows: [
+          {
+            start: '2026-06-01T09:00',
+            end: '2026-06-01T11:00',
+            timeZone: 'UTC',
+            mode: 'off',
+            maxHintLevl: 1,
+          },
+        ],
+      }),
+      'windows.0.maxHintLevl',
+    );
+    const policy = (await as.get(`${base}/exercises`).expect(200)).body.policy;
+    expect(policy).toEqual({ mode: 'on', maxHintLevel: 3, windows: [] });
+    await refused(
+      as.put(`/api/admin/users/${student.body.user.id}/allowance`).send({
+        dailyTokens: 1000,
+        weeklyTokens: null,
+        monthlyTokens: 5,
+      }),
+      'monthlyTokens',
+    );
+    await refused(
+      as.post('/api/admin/roster').send({ text: 'ada@example.org', sendEmail: true }),
+      'sendEmail',
+    );
+    await refused(
+      as.put(`/api/admin/module-groups/${target.id}`).send({ groupIds: [], groups: [] }),
+      'groups',
+    );
+    expect((await as.get(`${base}`).expect(200)).body.module.notebooks).toEqual([]);
+  });
+
   it('replacing a notebook tells students with an older copy that a new version exists', async () => {
     const as = asUser(t, admin);
     const mod = (
