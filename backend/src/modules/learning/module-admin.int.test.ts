@@ -126,10 +126,7 @@ describe('admin: content', () => {
 
   it('refuses a misspelt field on every admin write, names it, and saves nothing', async () => {
     const as = asUser(t, admin);
-    const refused = async (
-      call: ReturnType<typeof as.post>,
-      path: string,
-    ): Promise<void> => {
+    const refused = async (call: ReturnType<typeof as.post>, path: string): Promise<void> => {
       const response = await call;
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe('validation.failed');
