@@ -181,28 +181,37 @@ describe('retrieval evaluation on the starter module', () => {
       .map(({ chunk }) => chunk);
   }
 
-  it('reports recall@5 for full-text search alone and for hybrid retrieval', async () => {
+  it('reports recall@5 and MRR for full-text search alone and for hybrid retrieval', async () => {
     const inDatabase = await canUseVectors(deps);
     let fullTextFound = 0;
     let hybridFound = 0;
+    // Mean reciprocal rank of the first answering cell in full-text's top 20: how high it sits.
+    let fullTextReciprocalRanks = 0;
     for (const { question, answers } of EVALUATION) {
       const scope = { userId: student, includeOwn: false, query: question };
       const fullText = await searchMaterial(deps, { ...scope, mode: 'full_text', limit: 20 });
       const hybrid = inDatabase
         ? await searchMaterial(deps, { ...scope, mode: 'hybrid', limit: 5 })
         : fuseByRank([fullText, await vectorRanking(question)]);
-      const found = (hits: ChunkHit[]) =>
-        hits.slice(0, 5).some((hit) => answers.some((answer) => matches(hit.citation, answer)));
+      const rankOf = (hits: ChunkHit[]) =>
+        hits.findIndex((hit) => answers.some((answer) => matches(hit.citation, answer)));
+      const found = (hits: ChunkHit[]) => rankOf(hits.slice(0, 5)) >= 0;
       if (found(fullText)) fullTextFound += 1;
       if (found(hybrid)) hybridFound += 1;
+      const rank = rankOf(fullText);
+      if (rank >= 0) fullTextReciprocalRanks += 1 / (rank + 1);
     }
     const total = EVALUATION.length;
     console.warn(
-      `retrieval recall@5 over ${total} questions — full-text: ${(fullTextFound / total).toFixed(2)}, ` +
+      `retrieval recall@5 over ${total} questions — full-text: ${(fullTextFound / total).toFixed(2)} ` +
+        `(MRR ${(fullTextReciprocalRanks / total).toFixed(3)}), ` +
         `hybrid (mock embeddings, vectors ${inDatabase ? 'in pgvector' : 'ranked in memory'}): ` +
         `${(hybridFound / total).toFixed(2)}`,
     );
-    expect(fullTextFound / total).toBeGreaterThanOrEqual(0.5);
+    // Measured: full-text 1.00 (MRR 0.87) with the ranking in retrieval.repository.ts, 0.94
+    // (MRR 0.81) with the cover-density ranking before it. The floors leave room for ties.
+    expect(fullTextFound / total).toBeGreaterThanOrEqual(0.9);
+    expect(fullTextReciprocalRanks / total).toBeGreaterThanOrEqual(0.75);
     expect(hybridFound / total).toBeGreaterThanOrEqual(0.5);
   });
 });
