@@ -188,7 +188,7 @@ describe('hint levels', () => {
 
     // Turn 2: nothing new, and the classifier (beside the answer) stalls past its timeout: the
     // answer still comes, and the level holds.
-    provider.enqueue({ stallAfterTokens: 0 }, { text: 'Look at a for loop.' });
+    provider.enqueue({ stallAfterTokens: 0, for: 'structured' }, { text: 'Look at a for loop.' });
     const two = await ask(client, { sessionId: one.sessionId, content: 'still stuck' });
     await client.terminalOf(two.turnId);
     expect(await levelsOf(t.database.db, two.turnId)).toMatchObject({ programming: 2 });

@@ -183,8 +183,8 @@ async function answerTurn(
       kind: input.kind,
       rules,
     });
-    // Not awaited: the verdict is for the next turn. Started before the answer's own call,
-    // unless the turn cannot afford it (it is optional: the level then holds).
+    // The verdict is for the next turn. Charged before the answer, unless the turn cannot afford
+    // it (it is optional: the level then holds); its call goes out after the answer's (below).
     const classificationRequest = classificationRequestFor(
       session,
       outbound.question,
@@ -198,16 +198,7 @@ async function answerTurn(
       inputTokens: estimateRequestTokens(classificationRequest),
       outputTokens: CLASSIFICATION_OUTPUT_TOKENS,
     };
-    const classified =
-      meter.wouldExceed(classificationCost) === null
-        ? deps.tutor
-            .classify(
-              classificationRequest,
-              { ...owner, messageId: question.id },
-              classification.signal,
-            )
-            .catch(() => null)
-        : Promise.resolve(null);
+    const canClassify = meter.wouldExceed(classificationCost) === null;
     if (input.reservation?.id || input.committed) meter.charge(classificationCost);
     const { hintLevels, reason } = planned.plan;
     const cue = hintCue(hintLevels, reason);
@@ -236,6 +227,19 @@ async function answerTurn(
     // The call goes out now; its first event waits below while the store and hold commit.
     let next = events.next();
     next.catch(() => undefined);
+    // Not awaited, and asked once the answer's request is on its way (the SDK builds it over a
+    // few microtasks): asked first, its request went out first and delayed the answer's.
+    const classified = canClassify
+      ? new Promise<void>((resolve) => setImmediate(resolve))
+          .then(() =>
+            deps.tutor.classify(
+              classificationRequest,
+              { ...owner, messageId: question.id },
+              classification.signal,
+            ),
+          )
+          .catch(() => null)
+      : Promise.resolve(null);
     if (input.committed) {
       const over = await awaitCommitted(input.committed, held, meter, async () => {
         turn.abort.abort();
