@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedPerDb, UNNAMED_STATEMENT } from '../../db/prepared.js';
 import { jsonbOrNull, selectRows } from '../../db/raw.js';
 import { chatSessions, messages, userPedagogy } from '../../db/schema/index.js';
 
@@ -10,9 +11,18 @@ export async function findUserPedagogy(
   db: Db,
   userId: string,
 ): Promise<UserPedagogyRow | undefined> {
-  const [row] = await db.select().from(userPedagogy).where(eq(userPedagogy.userId, userId));
+  const [row] = await userPedagogyOn(db).execute({ userId });
   return row;
 }
+
+/** Read before every answer: built once, run with its values (db/prepared.ts). */
+const userPedagogyOn = preparedPerDb((db) =>
+  db
+    .select()
+    .from(userPedagogy)
+    .where(eq(userPedagogy.userId, sql.placeholder('userId')))
+    .prepare(UNNAMED_STATEMENT),
+);
 
 export async function upsertUserPedagogy(
   db: Db,
