@@ -52,6 +52,9 @@ const noRetrieval = process.argv.includes('--no-retrieval');
 // cold (JIT, connections). Their figures are printed in their own row; 0 skips them.
 const warmupArgument = process.argv.find((arg) => arg.startsWith('--warmup='));
 const WARMUP_TURNS = warmupArgument ? Number(warmupArgument.slice(9)) : 2;
+// --pool=N: the backend's DATABASE_POOL_MAX (default the product's 10).
+const poolArgument = process.argv.find((arg) => arg.startsWith('--pool='));
+const POOL_MAX = poolArgument ? Number(poolArgument.slice(7)) : undefined;
 const STREAMS = streamsArgument ? Number(streamsArgument.slice(10)) : 100;
 const TURNS = quick ? 10 : 12;
 const CHUNKS = quick ? 40 : 90;
@@ -198,6 +201,7 @@ async function main() {
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       DATA_DIR: path.join(tempDir, 'data'),
       ...(database ? { DATABASE_URL: database.url } : {}),
+      ...(POOL_MAX ? { DATABASE_POOL_MAX: String(POOL_MAX) } : {}),
       SERVE_STATIC: 'false',
       ...(noRetrieval ? { RETRIEVAL_TOKEN_BUDGET: '0' } : {}),
       JWT_SECRET_KEY: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
