@@ -3,9 +3,9 @@ import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../lib/logger.js';
 import {
-  courseMaterialText,
   findSessionNotebookCopy,
   loadCourseMaterial,
+  originalText,
 } from '../learning/notebook-scope.js';
 import type { RetrievalDeps } from '../retrieval/retrieval.types.js';
 import {
@@ -78,7 +78,7 @@ export async function findCourseMaterial(
     });
     // Nothing matched (a bare "help?"): the open notebook's own text is still the best guess.
     if (chunks.length === 0)
-      return { text: workspace && courseMaterialText(workspace), sources: [] };
+      return { text: workspace && (await originalText(deps.db, workspace)), sources: [] };
     const header =
       workspace && `The student is working in ${workspace.moduleTitle} · ${workspace.title}.\n\n`;
     return {

@@ -1,7 +1,8 @@
 import type { ChatScope, NotebookRef } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import {
-  findOwnedCopyWithOriginal,
+  findModuleNotebookContent,
+  findOwnedCopy,
   findOwnedPersonalNotebookTitle,
 } from './notebook-scope.repository.js';
 
@@ -24,7 +25,7 @@ export async function resolveNotebookScope(
   ref: NotebookRef,
 ): Promise<NotebookScope | undefined> {
   if (ref.kind === 'module_copy') {
-    const copy = await findOwnedCopyWithOriginal(db, userId, ref.id);
+    const copy = await findOwnedCopy(db, userId, ref.id);
     return copy && { scope: 'module_notebook', notebookId: copy.copyId, title: copy.title };
   }
   const notebook = await findOwnedPersonalNotebookTitle(db, userId, ref.id);
@@ -42,28 +43,41 @@ export async function loadCourseMaterial(
   session: { scope: ChatScope; notebookId: string | null },
 ): Promise<string | undefined> {
   const copy = await findSessionNotebookCopy(db, userId, session);
-  return copy && courseMaterialText(copy);
+  return copy && originalText(db, copy);
 }
 
-/** In a module workspace, the student's copy with its module and original notebook. */
+/** The copy's original notebook as course material (`courseMaterialText`); reads its content. */
+export async function originalText(
+  db: Db,
+  copy: { moduleNotebookId: string; moduleTitle: string; title: string },
+): Promise<string> {
+  return courseMaterialText({
+    ...copy,
+    originalContent: await findModuleNotebookContent(db, copy.moduleNotebookId),
+  });
+}
+
+/** In a module workspace, the student's copy with its module and the original's title. */
 export async function findSessionNotebookCopy(
   db: Db,
   userId: string,
   session: { scope: ChatScope; notebookId: string | null },
 ) {
   if (session.scope !== 'module_notebook' || !session.notebookId) return undefined;
-  return findOwnedCopyWithOriginal(db, userId, session.notebookId);
+  return findOwnedCopy(db, userId, session.notebookId);
 }
 
 /** The module notebook's original cells as text under a "Module · Notebook" header, cut short. */
-export function courseMaterialText(copy: {
+function courseMaterialText(copy: {
   moduleTitle: string;
   title: string;
   originalContent: unknown;
 }): string {
+  // Undefined when the original was deleted between the two reads: the header alone.
   const cells = (
-    copy.originalContent as { cells?: Array<{ cell_type?: string; source?: string | string[] }> }
-  ).cells;
+    copy.originalContent as
+      { cells?: Array<{ cell_type?: string; source?: string | string[] }> } | undefined
+  )?.cells;
   const text = (cells ?? [])
     .filter((cell) => cell.cell_type === 'markdown' || cell.cell_type === 'code')
     .map((cell) => {
