@@ -8,6 +8,7 @@ import { registerAdmin, registerThroughApi, type SignedInUser } from '../../test
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { connectClient } from '../../test/socket-client.js';
 import { ADMIN_EMAIL, asUser } from '../../test/admin.js';
+import { resolveTurnRules } from './turn-rules.js';
 
 /** Distinctive enough that finding it anywhere a student can reach is a leak. */
 const SOLUTION_BODY = [
@@ -315,6 +316,43 @@ describe('the tutor and exercises', () => {
     client.close();
     return { ack, terminal, events };
   }
+
+  it('gives the turn the exercise at the active cell with the student’s own checks of it', async () => {
+    const checker = await registerThroughApi(t.app);
+    const { copyId, cellId } = await openWorkspaceChat(checker);
+    const check = (code: string, outcome: string) => {
+      t.clock.advance(1_000);
+      return asUser(t, checker)
+        .post(`/api/exercises/${exerciseId}/attempts`)
+        .send({ code, outcome, failingTest: null, message: null, durationMs: 80 })
+        .expect(201);
+    };
+    await check('return 0', 'failed');
+    await check('return 0', 'failed'); // the same code again: a repeat, not an attempt
+    await check('return 1', 'error');
+    // Another student's checks of the same exercise are not theirs.
+    const { copyId: otherCopy } = await openWorkspaceChat(student);
+    const rulesFor = (userId: string, copy: string, activeCellId: string) =>
+      resolveTurnRules(t.database.db, {
+        userId,
+        session: { id: randomUUID(), scope: 'module_notebook', notebookId: copy },
+        questionSeq: 1,
+        notebookContext: { activeCellId },
+        now: t.clock(),
+      });
+
+    const rules = await rulesFor(checker.body.user.id, copyId, cellId);
+    expect(rules.exercise).toMatchObject({
+      id: exerciseId,
+      attemptsBeforeCodeHelp: 3,
+      failedChecksWithChanges: 2,
+      newFailedCheck: true,
+    });
+    expect(rules.exercise?.referenceSolution).toContain('acc_total_zq');
+    // A cell that holds no exercise, or a copy that is not the student's: no exercise.
+    expect((await rulesFor(checker.body.user.id, copyId, 'not-an-exercise')).exercise).toBeNull();
+    expect((await rulesFor(checker.body.user.id, otherCopy, cellId)).exercise).toBeNull();
+  });
 
   it('blocks an answer that copies the exercise reference solution below code-level help', async () => {
     const { copyId, cellId } = await openWorkspaceChat(student);

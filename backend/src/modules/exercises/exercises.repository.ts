@@ -214,16 +214,34 @@ export function summariseAttempts(db: Db, userId: string, exerciseIds: string[])
     .groupBy(exerciseAttempts.exerciseId);
 }
 
-/** The user's checks of one exercise, oldest first (code hash, outcome, time). */
-export function findAttemptHistory(db: Db, userId: string, exerciseId: string) {
+/**
+ * The user's checks of the exercise at a cell of their copy of a module notebook, oldest first
+ * (code hash, outcome, time); none when the cell holds no exercise. Found by the cell rather than
+ * the exercise's id, so a turn reads it beside the exercise itself, not after it.
+ */
+export function findAttemptHistoryAtCopyCell(
+  db: Db,
+  userId: string,
+  copyId: string,
+  cellId: string,
+) {
   return db
     .select({
       codeHash: exerciseAttempts.codeHash,
       outcome: exerciseAttempts.outcome,
       createdAt: exerciseAttempts.createdAt,
     })
-    .from(exerciseAttempts)
-    .where(and(eq(exerciseAttempts.userId, userId), eq(exerciseAttempts.exerciseId, exerciseId)))
+    .from(notebookCopies)
+    .innerJoin(exercises, eq(exercises.moduleNotebookId, notebookCopies.moduleNotebookId))
+    .innerJoin(exerciseAttempts, eq(exerciseAttempts.exerciseId, exercises.id))
+    .where(
+      and(
+        eq(notebookCopies.id, copyId),
+        eq(notebookCopies.userId, userId),
+        eq(exercises.cellId, cellId),
+        eq(exerciseAttempts.userId, userId),
+      ),
+    )
     .orderBy(asc(exerciseAttempts.createdAt), asc(exerciseAttempts.id));
 }
 

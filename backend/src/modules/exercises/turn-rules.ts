@@ -8,7 +8,7 @@ import type { AiPolicyNow, NotebookContext } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { policyAt, readAiPolicy, strictest } from '../learning/ai-policy.js';
 import {
-  findAttemptHistory,
+  findAttemptHistoryAtCopyCell,
   findCopyModulePolicy,
   findExerciseAtCopyCell,
   findLastAnswerTime,
@@ -64,6 +64,20 @@ export async function resolveTurnRules(
   policies?: PublishedPolicies,
 ): Promise<TurnRules> {
   const copyId = input.session.scope === 'module_notebook' ? input.session.notebookId : null;
+  const cellId = input.notebookContext?.activeCellId;
+  // Every read side by side, one round trip: the exercise at the active cell, the student's
+  // checks of it and the last answer's time need nothing from each other or from the policies.
+  // A cell that holds no exercise wastes two short reads; waiting for the exercise first made
+  // every workspace turn wait three round trips before its answer.
+  const atCell =
+    copyId && cellId
+      ? Promise.all([
+          findExerciseAtCopyCell(db, input.userId, copyId, cellId),
+          findAttemptHistoryAtCopyCell(db, input.userId, copyId, cellId),
+          findLastAnswerTime(db, input.session.id, input.questionSeq),
+        ])
+      : undefined;
+  atCell?.catch(() => undefined);
   const [own, published] = await Promise.all([
     copyId ? findCopyModulePolicy(db, input.userId, copyId) : undefined,
     findOtherModulePolicies(db, input, policies),
@@ -78,14 +92,9 @@ export async function resolveTurnRules(
   }
   const policy = strictest(candidates);
 
-  const cellId = input.notebookContext?.activeCellId;
-  if (!copyId || !cellId) return { policy, exercise: null };
-  const exercise = await findExerciseAtCopyCell(db, input.userId, copyId, cellId);
+  if (!atCell) return { policy, exercise: null };
+  const [exercise, history, lastAnswerAt] = await atCell;
   if (!exercise) return { policy, exercise: null };
-  const [history, lastAnswerAt] = await Promise.all([
-    findAttemptHistory(db, input.userId, exercise.id),
-    findLastAnswerTime(db, input.session.id, input.questionSeq),
-  ]);
   return {
     policy,
     exercise: {
