@@ -129,14 +129,17 @@ export async function findExerciseAtCopyCell(
     .from(notebookCopies)
     .innerJoin(moduleNotebooks, eq(moduleNotebooks.id, notebookCopies.moduleNotebookId))
     .innerJoin(exercises, eq(exercises.moduleNotebookId, moduleNotebooks.id))
-    .where(
-      and(
-        eq(notebookCopies.id, copyId),
-        eq(notebookCopies.userId, userId),
-        eq(exercises.cellId, cellId),
-      ),
-    );
+    .where(atCopyCell(userId, copyId, cellId));
   return row;
+}
+
+/** The exercise at a cell of the caller's copy (a query joining copies and exercises). */
+function atCopyCell(userId: string, copyId: string, cellId: string) {
+  return and(
+    eq(notebookCopies.id, copyId),
+    eq(notebookCopies.userId, userId),
+    eq(exercises.cellId, cellId),
+  );
 }
 
 /** The module a copy belongs to, with its stored AI policy. */
@@ -234,14 +237,7 @@ export function findAttemptHistoryAtCopyCell(
     .from(notebookCopies)
     .innerJoin(exercises, eq(exercises.moduleNotebookId, notebookCopies.moduleNotebookId))
     .innerJoin(exerciseAttempts, eq(exerciseAttempts.exerciseId, exercises.id))
-    .where(
-      and(
-        eq(notebookCopies.id, copyId),
-        eq(notebookCopies.userId, userId),
-        eq(exercises.cellId, cellId),
-        eq(exerciseAttempts.userId, userId),
-      ),
-    )
+    .where(and(atCopyCell(userId, copyId, cellId), eq(exerciseAttempts.userId, userId)))
     .orderBy(asc(exerciseAttempts.createdAt), asc(exerciseAttempts.id));
 }
 
