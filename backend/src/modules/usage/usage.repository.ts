@@ -67,14 +67,10 @@ export async function listUsageForUser(db: Db, userId: string) {
 }
 
 /**
- * Serialises reservations for the rest of the transaction (all replicas share the database), so
- * two turns cannot both see the same allowance left. One key for all: reserving is a few short
- * queries, and the budget is shared by everyone anyway.
- */
-/**
- * Serialises reservations that could overspend together: installation-wide when a monthly budget
- * applies, else per user (token allowances are per user), so students do not queue behind each
- * other when only allowances are set.
+ * Serialises reservations that could overspend together, for the rest of the transaction (all
+ * replicas share the database): installation-wide when a monthly budget applies, else per user
+ * (token allowances are per user), so students do not queue behind each other when only
+ * allowances are set.
  */
 export async function lockReservations(db: Db, scope: { userId: string } | 'installation') {
   await db.execute(
