@@ -129,17 +129,14 @@ export async function findExerciseAtCopyCell(
     .from(notebookCopies)
     .innerJoin(moduleNotebooks, eq(moduleNotebooks.id, notebookCopies.moduleNotebookId))
     .innerJoin(exercises, eq(exercises.moduleNotebookId, moduleNotebooks.id))
-    .where(atCopyCell(userId, copyId, cellId));
+    .where(
+      and(
+        eq(notebookCopies.id, copyId),
+        eq(notebookCopies.userId, userId),
+        eq(exercises.cellId, cellId),
+      ),
+    );
   return row;
-}
-
-/** The exercise at a cell of the caller's copy (a query joining copies and exercises). */
-function atCopyCell(userId: string, copyId: string, cellId: string) {
-  return and(
-    eq(notebookCopies.id, copyId),
-    eq(notebookCopies.userId, userId),
-    eq(exercises.cellId, cellId),
-  );
 }
 
 /** The module a copy belongs to, with its stored AI policy. */
@@ -217,27 +214,16 @@ export function summariseAttempts(db: Db, userId: string, exerciseIds: string[])
     .groupBy(exerciseAttempts.exerciseId);
 }
 
-/**
- * The user's checks of the exercise at a cell of their copy of a module notebook, oldest first
- * (code hash, outcome, time); none when the cell holds no exercise. Found by the cell rather than
- * the exercise's id, so a turn reads it beside the exercise itself, not after it.
- */
-export function findAttemptHistoryAtCopyCell(
-  db: Db,
-  userId: string,
-  copyId: string,
-  cellId: string,
-) {
+/** The user's checks of one exercise, oldest first (code hash, outcome, time). */
+export function findAttemptHistory(db: Db, userId: string, exerciseId: string) {
   return db
     .select({
       codeHash: exerciseAttempts.codeHash,
       outcome: exerciseAttempts.outcome,
       createdAt: exerciseAttempts.createdAt,
     })
-    .from(notebookCopies)
-    .innerJoin(exercises, eq(exercises.moduleNotebookId, notebookCopies.moduleNotebookId))
-    .innerJoin(exerciseAttempts, eq(exerciseAttempts.exerciseId, exercises.id))
-    .where(and(atCopyCell(userId, copyId, cellId), eq(exerciseAttempts.userId, userId)))
+    .from(exerciseAttempts)
+    .where(and(eq(exerciseAttempts.userId, userId), eq(exerciseAttempts.exerciseId, exerciseId)))
     .orderBy(asc(exerciseAttempts.createdAt), asc(exerciseAttempts.id));
 }
 

@@ -8,7 +8,7 @@ import type { AiPolicyNow, NotebookContext } from '@hintbook/contracts';
 import type { Db } from '../../db/client.js';
 import { policyAt, readAiPolicy, strictest } from '../learning/ai-policy.js';
 import {
-  findAttemptHistoryAtCopyCell,
+  findAttemptHistory,
   findCopyModulePolicy,
   findExerciseAtCopyCell,
   findLastAnswerTime,
@@ -65,18 +65,11 @@ export async function resolveTurnRules(
 ): Promise<TurnRules> {
   const copyId = input.session.scope === 'module_notebook' ? input.session.notebookId : null;
   const cellId = input.notebookContext?.activeCellId;
-  // Every read side by side, one round trip: the exercise at the active cell, the student's
-  // checks of it and the last answer's time need nothing from each other or from the policies.
-  // A cell that holds no exercise wastes two short reads; waiting for the exercise first made
-  // every workspace turn wait three round trips before its answer.
+  // The exercise at the active cell is read beside the policies: it needs nothing from them.
+  // The student's checks of it and the last answer's time only once there is one: most cells
+  // hold none, and reading them anyway cost every workspace turn two statements (bench/README.md).
   const atCell =
-    copyId && cellId
-      ? Promise.all([
-          findExerciseAtCopyCell(db, input.userId, copyId, cellId),
-          findAttemptHistoryAtCopyCell(db, input.userId, copyId, cellId),
-          findLastAnswerTime(db, input.session.id, input.questionSeq),
-        ])
-      : undefined;
+    copyId && cellId ? findExerciseAtCopyCell(db, input.userId, copyId, cellId) : undefined;
   atCell?.catch(() => undefined);
   const [own, published] = await Promise.all([
     copyId ? findCopyModulePolicy(db, input.userId, copyId) : undefined,
@@ -92,9 +85,12 @@ export async function resolveTurnRules(
   }
   const policy = strictest(candidates);
 
-  if (!atCell) return { policy, exercise: null };
-  const [exercise, history, lastAnswerAt] = await atCell;
+  const exercise = await atCell;
   if (!exercise) return { policy, exercise: null };
+  const [history, lastAnswerAt] = await Promise.all([
+    findAttemptHistory(db, input.userId, exercise.id),
+    findLastAnswerTime(db, input.session.id, input.questionSeq),
+  ]);
   return {
     policy,
     exercise: {
