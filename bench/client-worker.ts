@@ -14,6 +14,7 @@ import { measureClockOffset } from './lib/fake-clock.js';
 import { decodeStamp, LOOP_RESOLUTION_MS, loopDelayMs, questionFor } from './lib/protocol.js';
 import { addSample, type Histogram } from './lib/stats.js';
 import type {
+  BenchWorkspace,
   DirectRequest,
   TurnPair,
   TurnRecord,
@@ -30,6 +31,8 @@ import type {
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const sockets: ClientSocket[] = [];
+/** Students who ask from a module notebook's workspace (side-by-side's `--workspace`). */
+const workspaceOf = new Map<ClientSocket, BenchWorkspace>();
 let offsetMs = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 loopDelay.enable();
@@ -66,15 +69,20 @@ function connectOne(url: string, token: string): Promise<ClientSocket | null> {
   });
 }
 
-async function connect(url: string, tokens: string[]) {
+async function connect(url: string, tokens: string[], workspaces?: BenchWorkspace[]) {
   const started = performance.now();
   let failures = 0;
   for (let i = 0; i < tokens.length; i += 50) {
     const batch = await Promise.all(tokens.slice(i, i + 50).map((token) => connectOne(url, token)));
-    for (const socket of batch) {
-      if (socket) sockets.push(socket);
-      else failures += 1;
-    }
+    batch.forEach((socket, j) => {
+      if (!socket) {
+        failures += 1;
+        return;
+      }
+      sockets.push(socket);
+      const workspace = workspaces?.[i + j];
+      if (workspace) workspaceOf.set(socket, workspace);
+    });
   }
   return { connected: sockets.length, failures, ms: performance.now() - started };
 }
@@ -162,12 +170,27 @@ function runTurn(socket: ClientSocket, options: TurnOptions): Promise<TurnRecord
     socket.on('chat:delta', onDelta);
     socket.on('chat:done', onDone);
     socket.on('chat:error', onError);
+    const workspace = workspaceOf.get(socket);
     socket.emit(
       'chat:send',
       {
         clientMessageId: benchId,
         content: questionFor(benchId, conversation?.id),
         ...(conversation?.sessionId ? { sessionId: conversation.sessionId } : {}),
+        // From a notebook: the first question opens a conversation about it, and every question
+        // carries the active cell and its error, as the workspace sends them.
+        ...(workspace && !conversation?.sessionId
+          ? { notebook: { kind: 'module_copy' as const, id: workspace.copyId } }
+          : {}),
+        ...(workspace
+          ? {
+              context: {
+                activeCellId: workspace.cellId,
+                activeCellSource: workspace.cellSource,
+                lastError: { ename: 'NameError', evalue: "name 'totl' is not defined" },
+              },
+            }
+          : {}),
       },
       (ack: ChatSendAck) => {
         turn.ackAt = fakeNow();
@@ -340,7 +363,10 @@ process.on('message', (message: WorkerRequest) => {
       case 'calibrate':
         return { type: 'calibrated', ...(await calibrate(message.clockUrl)) };
       case 'connect':
-        return { type: 'connected', ...(await connect(message.url, message.tokens)) };
+        return {
+          type: 'connected',
+          ...(await connect(message.url, message.tokens, message.workspaces)),
+        };
       case 'run':
         return { type: 'ran', ...(await run(message)) };
       case 'conversation':

@@ -26,7 +26,7 @@ import {
 } from './lib/side-analysis.js';
 import { round, summarizeValues } from './lib/stats.js';
 import { measureStoppedUsage } from './lib/stopped-usage.js';
-import type { RunResult, TurnRecord } from './lib/worker-messages.js';
+import type { BenchWorkspace, RunResult, TurnRecord } from './lib/worker-messages.js';
 
 /**
  * Side by side with a provider that behaves like a real one: the fake OpenAI server gives every
@@ -52,6 +52,10 @@ const noRetrieval = process.argv.includes('--no-retrieval');
 // cold (JIT, connections). Their figures are printed in their own row; 0 skips them.
 const warmupArgument = process.argv.find((arg) => arg.startsWith('--warmup='));
 const WARMUP_TURNS = warmupArgument ? Number(warmupArgument.slice(9)) : 2;
+// --workspace: every student asks from their copy of the starter module's first notebook, with
+// the active cell and an error, as the split workspace sends them (a module-scoped course search,
+// the module's policy and the exercise at the cell are read); default: general chats.
+const WORKSPACE = process.argv.includes('--workspace');
 // --pool=N: the backend's DATABASE_POOL_MAX (default the product's 10).
 const poolArgument = process.argv.find((arg) => arg.startsWith('--pool='));
 const POOL_MAX = poolArgument ? Number(poolArgument.slice(7)) : undefined;
@@ -160,6 +164,45 @@ async function warmUp(answerMs: number) {
   return { turns: side.turns, added: side.added, beforeAnswerCall: side.beforeAnswerCall };
 }
 
+/**
+ * Each student's copy of the first published module's first notebook, as opening it in the
+ * workspace makes it, and its first code cell (the one the questions are about).
+ */
+async function openCopies(tokens: string[]): Promise<BenchWorkspace[]> {
+  const get = async <T>(token: string, route: string): Promise<T> => {
+    const response = await fetch(`${backend!.url}${route}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw new Error(`GET ${route}: ${response.status}`);
+    return (await response.json()) as T;
+  };
+  const { modules } = await get<{ modules: Array<{ id: string }> }>(tokens[0]!, '/api/modules');
+  if (!modules[0]) throw new Error('--workspace: no published module (the starter module is off?)');
+  const { module } = await get<{ module: { notebooks: Array<{ id: string }> } }>(
+    tokens[0]!,
+    `/api/modules/${modules[0].id}`,
+  );
+  const copyRoute = `/api/modules/${modules[0].id}/notebooks/${module.notebooks[0]!.id}/copy`;
+  const workspaces: BenchWorkspace[] = [];
+  for (let i = 0; i < tokens.length; i += 10) {
+    const batch = await Promise.all(
+      tokens.slice(i, i + 10).map(async (token) => {
+        type Cell = { id: string; cell_type: string; source: string | string[] };
+        const { copy } = await get<{ copy: { id: string; content: { cells: Cell[] } } }>(
+          token,
+          copyRoute,
+        );
+        const cell = copy.content.cells.find((candidate) => candidate.cell_type === 'code');
+        if (!cell) throw new Error('--workspace: the notebook has no code cell');
+        const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+        return { copyId: copy.id, cellId: cell.id, cellSource: source };
+      }),
+    );
+    workspaces.push(...batch);
+  }
+  return workspaces;
+}
+
 async function registerUsers(count: number): Promise<string[]> {
   const tag = Date.now().toString(36);
   const tokens: string[] = [];
@@ -245,10 +288,17 @@ async function main() {
     ),
   );
   const tokens = await registerUsers(STREAMS);
+  const workspaces = WORKSPACE ? await openCopies(tokens) : undefined;
+  const mine = <T>(items: T[], w: number) => items.filter((_, i) => i % WORKERS === w);
   await Promise.all(
     workers.map((worker, w) =>
       worker.request(
-        { type: 'connect', url: backend!.url, tokens: tokens.filter((_, i) => i % WORKERS === w) },
+        {
+          type: 'connect',
+          url: backend!.url,
+          tokens: mine(tokens, w),
+          ...(workspaces ? { workspaces: mine(workspaces, w) } : {}),
+        },
         'connected',
         120_000,
       ),
@@ -397,13 +447,17 @@ async function main() {
   console.log(
     `${STREAMS} concurrent conversations × ${TURNS} questions, ${CHUNKS} tokens per answer, ` +
       `history budget 1200 tokens, ${THINK_MS ? `${THINK_MS} ms (±50 %) between an answer and the next question` : 'next question as soon as the answer ends'}` +
-      `${noLimits ? ', no limits' : ', limits on (reserved per turn)'}${noRetrieval ? ', retrieval off' : ''}.\n`,
+      `${noLimits ? ', no limits' : ', limits on (reserved per turn)'}${noRetrieval ? ', retrieval off' : ''}` +
+      `${WORKSPACE ? ', asked from a module notebook’s workspace (active cell and error)' : ''}.\n`,
   );
   printTable(rows);
   const resultsDir = path.join(repoRoot, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
-    path.join(resultsDir, `side-by-side-${database ? 'postgres' : 'pglite'}.json`),
+    path.join(
+      resultsDir,
+      `side-by-side-${database ? 'postgres' : 'pglite'}${WORKSPACE ? '-workspace' : ''}.json`,
+    ),
     `${JSON.stringify({ date: new Date().toISOString(), quick, timing: fake.timing, loadBefore, loadAfter, backendStats, direct, directMeanwhile, directShare, warmup, side, stopped, rows }, null, 2)}\n`,
   );
 }

@@ -2,9 +2,22 @@ import type { Histogram } from './stats.js';
 
 /** What run.ts and client-worker.ts say to each other over the IPC channel. */
 
+/** A student's copy of a module notebook and the code cell they ask about, with its error. */
+export interface BenchWorkspace {
+  copyId: string;
+  cellId: string;
+  cellSource: string;
+}
+
 export type WorkerRequest =
   | { type: 'calibrate'; clockUrl: string }
-  | { type: 'connect'; url: string; tokens: string[] }
+  | {
+      type: 'connect';
+      url: string;
+      tokens: string[];
+      /** Beside `tokens`: where each student asks from (side-by-side's `--workspace`). */
+      workspaces?: BenchWorkspace[];
+    }
   | {
       type: 'run';
       clients: number;
