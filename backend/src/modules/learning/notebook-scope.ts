@@ -34,8 +34,10 @@ export async function resolveNotebookScope(
 
 /**
  * The module notebook's original text (markdown and code, outputs left out) as background for
- * the tutor, cut to a budget. Personal notebooks have no course material: the live context
- * from the workspace already carries what the student is working on.
+ * the tutor, cut to a budget, when course search is off. Personal notebooks have no course
+ * material: the live context from the workspace already carries what the student is working on.
+ * Two reads one after the other (the copy, then the original's content): the copy read stays
+ * light for the turns with course search, which need the content only when nothing matched.
  */
 export async function loadCourseMaterial(
   db: Db,
