@@ -9,7 +9,7 @@ import {
 } from '@hintbook/contracts';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { parseIdParam, withBody } from '../../middleware/validate.js';
-import { moduleNotFound, notebookNotFound } from '../learning/learning.errors.js';
+import { adminModuleNotFound, notebookNotFound } from '../learning/learning.errors.js';
 import { exerciseNotFound } from './exercises.errors.js';
 import {
   getExerciseTests,
@@ -62,7 +62,7 @@ export function notebookExercisesRoutes(deps: ExerciseDeps): Router {
 /** Under `/api/admin/modules`: exercises with the class's results, and the AI policy. */
 export function adminExercisesRoutes(deps: Pick<ExerciseDeps, 'db' | 'clock'>): Router {
   const router = Router();
-  const moduleId = (req: Request) => parseIdParam(req.params.moduleId, moduleNotFound);
+  const moduleId = (req: Request) => parseIdParam(req.params.moduleId, adminModuleNotFound);
   router.get('/:moduleId/exercises', async (req, res) => {
     res.json(await getModuleExercises(deps, moduleId(req)));
   });

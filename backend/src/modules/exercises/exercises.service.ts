@@ -13,7 +13,7 @@ import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../lib/clock.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import { moduleNotFound } from '../learning/learning.errors.js';
+import { adminModuleNotFound } from '../learning/learning.errors.js';
 import {
   markCopyCompleted,
   requireVisibleModuleNotebook,
@@ -191,7 +191,7 @@ export async function getModuleExercises(
   moduleId: string,
 ): Promise<ModuleExercisesResponse> {
   const policyRow = await findModulePolicy(deps.db, moduleId);
-  if (!policyRow) throw moduleNotFound();
+  if (!policyRow) throw adminModuleNotFound();
   const [rows, attempts, help, trips] = await Promise.all([
     findExercisesOfModule(deps.db, moduleId),
     findModuleAttempts(deps.db, moduleId),
@@ -268,7 +268,8 @@ export async function setModuleAiPolicy(
   const now = deps.clock();
   await withTransaction(deps.db, async (tx) => {
     const before = await findModulePolicy(tx, moduleId);
-    if (!before || !(await saveModuleAiPolicy(tx, moduleId, policy, now))) throw moduleNotFound();
+    if (!before || !(await saveModuleAiPolicy(tx, moduleId, policy, now)))
+      throw adminModuleNotFound();
     await recordAudit(
       tx,
       actor,

@@ -11,7 +11,7 @@ import type { Embedder } from '../../ai/embeddings/registry.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { moduleNotFound } from '../learning/learning.errors.js';
+import { adminModuleNotFound } from '../learning/learning.errors.js';
 import { extractKeywords, groupByKeywords, topKeywords } from './keyword-grouping.js';
 import {
   findModuleTitle,
@@ -53,7 +53,7 @@ export async function getQuestionInsights(
   const to = query.to ? new Date(query.to) : deps.clock();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
   const module = query.moduleId ? await findModuleTitle(deps.db, query.moduleId) : null;
-  if (query.moduleId && !module) throw moduleNotFound();
+  if (query.moduleId && !module) throw adminModuleNotFound();
 
   const rows = await findStudentQuestions(deps.db, {
     from,

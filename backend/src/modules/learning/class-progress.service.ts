@@ -11,7 +11,7 @@ import {
   findAudienceCopies,
   findModuleAudience,
 } from './class-progress.repository.js';
-import { moduleNotFound } from './learning.errors.js';
+import { adminModuleNotFound } from './learning.errors.js';
 import { findNotebooksOf } from './module-notebooks.repository.js';
 import { findModuleById } from './modules.repository.js';
 
@@ -20,7 +20,7 @@ export async function getModuleClassProgress(
   db: Db,
   moduleId: string,
 ): Promise<ModuleClassProgressResponse> {
-  if (!(await findModuleById(db, moduleId))) throw moduleNotFound();
+  if (!(await findModuleById(db, moduleId))) throw adminModuleNotFound();
   const [students, counted, notebooks] = await Promise.all([
     countModuleAudience(db, moduleId),
     countCopiesByStatus(db, moduleId),
@@ -45,7 +45,7 @@ export async function getModuleStudentProgress(
   db: Db,
   moduleId: string,
 ): Promise<ModuleStudentProgressResponse> {
-  if (!(await findModuleById(db, moduleId))) throw moduleNotFound();
+  if (!(await findModuleById(db, moduleId))) throw adminModuleNotFound();
   const [notebooks, students, copies, passed, exerciseCounts] = await Promise.all([
     findNotebooksOf(db, moduleId),
     findModuleAudience(db, moduleId),

@@ -1,8 +1,13 @@
 import type { ErrorDetail } from '@hintbook/contracts';
 import { AppError } from '../../lib/app-error.js';
 
+/** For students: a module they cannot see is, to them, one that does not exist. */
 export const moduleNotFound = () =>
   new AppError(404, 'modules.not_found', 'This module does not exist or is not published');
+
+/** For admins, who see unpublished modules too: the id names no module at all. */
+export const adminModuleNotFound = () =>
+  new AppError(404, 'modules.not_found', 'No module has this id; it may have been deleted');
 
 export const notebookNotFound = () =>
   new AppError(404, 'notebooks.not_found', 'This notebook does not exist');

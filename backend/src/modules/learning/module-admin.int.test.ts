@@ -124,6 +124,27 @@ describe('admin: content', () => {
     );
   });
 
+  it("tells an admin that a deleted module's id names no module, not that it is unpublished", async () => {
+    const as = asUser(t, admin);
+    const gone = (
+      await as.post('/api/admin/modules').send({ slug: 'gone', title: 'Gone' }).expect(201)
+    ).body.module;
+    await as.delete(`/api/admin/modules/${gone.id}`).expect(204);
+    for (const path of ['', '/exercises', '/progress']) {
+      const missing = await as.get(`/api/admin/modules/${gone.id}${path}`).expect(404);
+      expect(missing.body.error, path).toMatchObject({
+        code: 'modules.not_found',
+        message: 'No module has this id; it may have been deleted',
+      });
+    }
+    // Students keep the wording that does not tell them an unpublished module exists.
+    const asStudent = await request(t.app)
+      .get(`/api/modules/${gone.id}`)
+      .set('Authorization', `Bearer ${student.accessToken}`)
+      .expect(404);
+    expect(asStudent.body.error.message).toBe('This module does not exist or is not published');
+  });
+
   it('refuses a misspelt field on every admin write, names it, and saves nothing', async () => {
     const as = asUser(t, admin);
     const refused = async (call: ReturnType<typeof as.post>, path: string): Promise<void> => {

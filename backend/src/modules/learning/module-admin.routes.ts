@@ -14,9 +14,9 @@ import { AppError } from '../../lib/app-error.js';
 import { requireAuth } from '../../middleware/authenticate.js';
 import { parseIdParam, parseQuery, withBody } from '../../middleware/validate.js';
 import {
+  adminModuleNotFound,
   fileNotFound,
   importInvalid,
-  moduleNotFound,
   notebookNotFound,
 } from './learning.errors.js';
 import type { ModuleAdminDeps } from './learning.types.js';
@@ -43,7 +43,7 @@ import { importModuleZip } from './module-import.service.js';
 /** Largest zip an import accepts (compressed). */
 export const IMPORT_MAX_ZIP_BYTES = 50 * 1024 * 1024;
 
-const moduleId = (req: Request) => parseIdParam(req.params.moduleId, moduleNotFound);
+const moduleId = (req: Request) => parseIdParam(req.params.moduleId, adminModuleNotFound);
 const notebookId = (req: Request) => parseIdParam(req.params.notebookId, notebookNotFound);
 const actor = (req: Request) => requireAuth(req).user;
 

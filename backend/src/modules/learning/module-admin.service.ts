@@ -13,10 +13,10 @@ import type { Db } from '../../db/client.js';
 import { withTransaction } from '../../db/transaction.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import {
+  adminModuleNotFound,
   fileNotFound,
   fileTooLarge,
   invalidOrder,
-  moduleNotFound,
   moduleSlugTaken,
   notebookNotFound,
   notebookSlugTaken,
@@ -101,7 +101,7 @@ export async function listAdminModules(deps: ContentDeps): Promise<AdminModule[]
 
 export async function getAdminModule(db: Db, moduleId: string): Promise<AdminModule> {
   const row = await findModuleById(db, moduleId);
-  if (!row) throw moduleNotFound();
+  if (!row) throw adminModuleNotFound();
   const [notebooks, files] = await Promise.all([
     findNotebooksOf(db, moduleId),
     findFilesOf(db, moduleId),
@@ -175,7 +175,7 @@ export async function updateModule(
         const other = await findModuleBySlug(tx, body.slug);
         if (other && other.id !== moduleId) throw moduleSlugTaken();
       }
-      if (!(await updateModuleRow(tx, moduleId, body, now))) throw moduleNotFound();
+      if (!(await updateModuleRow(tx, moduleId, body, now))) throw adminModuleNotFound();
       return {};
     },
   );
@@ -197,7 +197,7 @@ export async function setModulePublished(
       targetId: moduleId,
     },
     async (tx, now) => {
-      if (!(await updateModuleRow(tx, moduleId, { published }, now))) throw moduleNotFound();
+      if (!(await updateModuleRow(tx, moduleId, { published }, now))) throw adminModuleNotFound();
       return {};
     },
   );
@@ -210,7 +210,7 @@ export async function deleteModule(
   moduleId: string,
 ): Promise<void> {
   const module = await findModuleById(deps.db, moduleId);
-  if (!module) throw moduleNotFound();
+  if (!module) throw adminModuleNotFound();
   await audited(
     deps,
     actor,
@@ -221,7 +221,7 @@ export async function deleteModule(
       details: { slug: module.slug, title: module.title },
     },
     async (tx) => {
-      if (!(await deleteModuleRow(tx, moduleId))) throw moduleNotFound();
+      if (!(await deleteModuleRow(tx, moduleId))) throw adminModuleNotFound();
       return {};
     },
   );
@@ -287,7 +287,7 @@ export async function addNotebook(
     actor,
     { action: 'notebook.create', targetType: 'module_notebook', details: { moduleId, slug } },
     async (tx, now) => {
-      if (!(await findModuleById(tx, moduleId))) throw moduleNotFound();
+      if (!(await findModuleById(tx, moduleId))) throw adminModuleNotFound();
       const id = await insertNotebook(tx, {
         moduleId,
         slug,
@@ -351,7 +351,7 @@ export async function reorderNotebooks(
       details: { notebookIds },
     },
     async (tx, now) => {
-      if (!(await findModuleById(tx, moduleId))) throw moduleNotFound();
+      if (!(await findModuleById(tx, moduleId))) throw adminModuleNotFound();
       assertSameSet(
         notebookIds,
         (await findNotebooksOf(tx, moduleId)).map((row) => row.id),
@@ -420,7 +420,7 @@ export async function putDataFile(
       details: { moduleId, path: body.path, sizeBytes: content.byteLength },
     },
     async (tx, now) => {
-      if (!(await findModuleById(tx, moduleId))) throw moduleNotFound();
+      if (!(await findModuleById(tx, moduleId))) throw adminModuleNotFound();
       if (body.notebookId && !(await findNotebookContent(tx, moduleId, body.notebookId))) {
         throw notebookNotFound();
       }
