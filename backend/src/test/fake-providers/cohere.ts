@@ -28,7 +28,7 @@ export const cohereRenderer: VendorRenderer = {
       texts,
       meta: {
         api_version: { version: '2' },
-        billed_units: { input_tokens: ctx.script.usage?.inputTokens ?? texts.length * 5 },
+        billed_units: { input_tokens: ctx.inputTokens },
       },
     };
   },

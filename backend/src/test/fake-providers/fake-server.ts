@@ -23,7 +23,10 @@ export interface FakeScript {
   chunkDelayMs?: number;
   /** Pause before sending response headers (connect-timeout tests). */
   headersDelayMs?: number;
-  /** Reported token counts. Defaults: 10 input, one output token per chunk. */
+  /**
+   * Reported token counts. Defaults: the request's input as `promptTokensOf` counts it, one
+   * output token per chunk.
+   */
   usage?: { inputTokens?: number; outputTokens?: number };
   /** Answer with an HTTP error in the vendor's shape instead of a reply. */
   error?: { status: number; retryAfter?: string; retryAfterMs?: number; message?: string };
@@ -56,6 +59,39 @@ export interface FakeTiming {
 
 /** What a hosted model's small tier looks like from here: 400 ms to the first token, 15 ms a token. */
 export const REALISTIC_TIMING: FakeTiming = { firstTokenMs: 400, perTokenMs: 15 };
+
+/** Strings of a request that are settings, not text the model reads. */
+const NOT_PROMPT = new Set([
+  'model',
+  'role',
+  'encoding_format',
+  'input_type',
+  'embedding_types',
+  'truncate',
+  'output_dtype',
+  'service_tier',
+]);
+
+/**
+ * The input tokens a vendor would count for this request body: one per four characters of its
+ * text (system prompt, messages, tool and schema definitions, texts to embed), about what
+ * English tokenizes to. A constant count hid what a long conversation costs: a stopped answer
+ * with a 750-token prompt was billed 10 input tokens where the vendor would say 750.
+ */
+export function promptTokensOf(body: unknown): number {
+  let chars = 0;
+  const visit = (value: unknown, key: string | undefined): void => {
+    if (typeof value === 'string') {
+      if (!key || !NOT_PROMPT.has(key)) chars += value.length;
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, key);
+    } else if (value && typeof value === 'object') {
+      for (const [name, item] of Object.entries(value)) visit(item, name);
+    }
+  };
+  visit(body, undefined);
+  return Math.max(1, Math.ceil(chars / 4));
+}
 
 export interface RecordedCall {
   method: string;
@@ -195,7 +231,7 @@ export async function startFakeServer(
       chunks,
       path,
       body: body ?? {},
-      inputTokens: script.usage?.inputTokens ?? 10,
+      inputTokens: script.usage?.inputTokens ?? promptTokensOf(body),
       outputTokens: script.usage?.outputTokens ?? chunks.length,
     };
     if (script.headersDelayMs) await delay(script.headersDelayMs);

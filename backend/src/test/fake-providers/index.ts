@@ -5,6 +5,7 @@ export { startFakeGemini, geminiRenderer } from './gemini.js';
 export { startFakeCohere, cohereRenderer } from './cohere.js';
 export { startFakeVoyage, voyageRenderer } from './voyage.js';
 export {
+  promptTokensOf,
   REALISTIC_TIMING,
   startFakeServer,
   type FakeScript,

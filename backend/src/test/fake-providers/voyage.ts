@@ -32,7 +32,7 @@ export const voyageRenderer: VendorRenderer = {
         }))
         .reverse(),
       model: ctx.body.model,
-      usage: { total_tokens: ctx.script.usage?.inputTokens ?? texts.length * 5 },
+      usage: { total_tokens: ctx.inputTokens },
     };
   },
 };
