@@ -35,13 +35,14 @@ const NO_HOLD = {
   binding: { window: 'day' as const, resetsAt: new Date(0) },
 };
 
-/** A commit the test settles itself. */
-function controlledCommit() {
+/** A commit the test settles itself; `order` gets 'begin' each time the turn begins it. */
+function controlledCommit(order: string[] = []) {
   let settleStored!: (value: Awaited<TurnCommit['stored']>) => void;
   let settleBoth!: (value: Awaited<TurnCommit['both']>) => void;
   const commit: TurnCommit = {
     stored: new Promise((resolve) => (settleStored = resolve)),
     both: new Promise((resolve) => (settleBoth = resolve)),
+    begin: () => void order.push('begin'),
   };
   return { commit, settleStored, settleBoth };
 }
@@ -81,10 +82,27 @@ describe('an answer call started beside its store and hold', () => {
    * (stored now, or by `storeLater`); `isNew` makes it a conversation's first question, whose
    * conversation row is stored with it.
    */
-  async function startTurn(commit: TurnCommit, store: boolean, isNew = false) {
+  async function startTurn(
+    commit: TurnCommit,
+    store: boolean,
+    isNew = false,
+    order: string[] = [],
+  ) {
     const events: { name: string; payload: unknown; at: number }[] = [];
+    const { tutor } = t.hintbook.turns;
     const deps: TurnDeps = {
       ...t.hintbook.turns,
+      // Notes when the answer is asked for (its request is made as its stream is first read).
+      tutor: {
+        isConfigured: () => tutor.isConfigured(),
+        isDemo: () => tutor.isDemo(),
+        classify: (...args) => tutor.classify(...args),
+        summarize: (...args) => tutor.summarize(...args),
+        streamAnswer: (...args) => {
+          order.push('answer');
+          return tutor.streamAnswer(...args);
+        },
+      },
       emitter: {
         toUser: (_userId, name, payload) => events.push({ name, payload, at: Date.now() }),
       },
@@ -182,6 +200,36 @@ describe('an answer call started beside its store and hold', () => {
       .from(messages)
       .where(eq(messages.id, ids.answerId));
     expect(answer).toMatchObject({ status: 'complete', content: words(20).join('') });
+  });
+
+  it('begins the store and the hold only once the answer is asked for, and for a turn stopped at once', async () => {
+    fake.setDefault({ chunks: words(5), structured: CLASSIFICATION });
+    const order: string[] = [];
+    const asked = controlledCommit(order);
+    const { run, answerCall } = await startTurn(asked.commit, true, false, order);
+    await answerCall();
+    // One macrotask after the answer's request was made: before it the store's and the hold's
+    // statements delayed the prompt's reads.
+    expect(order).toEqual(['answer', 'begin']);
+    asked.settleStored({
+      ok: true,
+      rows: { sessionId: '', userMessageId: '', turnId: '', duplicate: false },
+    });
+    asked.settleBoth({ state: 'committed', reservation: NO_HOLD });
+    await run;
+
+    order.length = 0;
+    const stopped = controlledCommit(order);
+    const early = await startTurn(stopped.commit, true, false, order);
+    early.turn.abort.abort();
+    stopped.settleStored({
+      ok: true,
+      rows: { sessionId: '', userMessageId: '', turnId: '', duplicate: false },
+    });
+    stopped.settleBoth({ state: 'committed', reservation: NO_HOLD });
+    await early.run;
+    // Begun however the turn ended: the send's ack waits for the store.
+    expect(order).toContain('begin');
   });
 
   it('aborts the started call when the hold is refused, bills what it used and ends at the limit', async () => {

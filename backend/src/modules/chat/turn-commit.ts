@@ -14,15 +14,22 @@ import type { RunTurnInput, TurnCommit, TurnDeps, TurnStarted } from './turn.typ
 type StoredTurn = { session: SessionRow; question: MessageRow; answer: MessageRow };
 
 /**
- * The store and the hold of a turn whose answer call already started. `stored` settles the
- * send's ack (a failed store is the send's error, as on the sequential path; a lost race ends
- * as a duplicate); `both` tells the turn whether it may show its answer. A store that succeeded
- * while the hold was refused stays (the question was asked) and the turn ends at its limit.
+ * The store and the hold of a turn whose answer call starts first. Both wait for `begin`: they
+ * have the provider's whole wait before its first token to commit in, and started beside the
+ * prompt's reads they delayed them (their statements and results on the same event loop, before
+ * the answer call; bench/README.md). `stored` settles the send's ack (a failed store is the
+ * send's error, as on the sequential path; a lost race ends as a duplicate); `both` tells the
+ * turn whether it may show its answer. A store that succeeded while the hold was refused stays
+ * (the question was asked) and the turn ends at its limit.
  */
 export function commitBeside(
-  holding: Promise<TurnReservation>,
-  storing: Promise<StoredTurn | TurnStarted | undefined>,
+  hold: () => Promise<TurnReservation>,
+  store: () => Promise<StoredTurn | TurnStarted | undefined>,
 ): TurnCommit {
+  let begin = () => {};
+  const begun = new Promise<void>((resolve) => (begin = resolve));
+  const holding = begun.then(hold);
+  const storing = begun.then(store);
   const stored = storing.then(
     (rows) =>
       rows
@@ -44,7 +51,7 @@ export function commitBeside(
     if (!isStored) return { state: 'not-stored', reservation: hold.value } as const;
     return { state: 'committed', reservation: hold.value } as const;
   });
-  return { stored, both };
+  return { stored, both, begin };
 }
 
 /** What a turn that started beside its store and hold learns once they committed. */

@@ -227,10 +227,13 @@ async function answerTurn(
     // The call goes out now; its first event waits below while the store and hold commit.
     let next = events.next();
     next.catch(() => undefined);
-    // Not awaited, and asked once the answer's request is on its way (the SDK builds it over a
-    // few microtasks): asked first, its request went out first and delayed the answer's.
+    // The SDK builds the answer's request over a few microtasks; what else the turn sends waits
+    // one macrotask more, so that request goes out first: the store and the hold (begun here),
+    // then the classification (not awaited; asked first, its request delayed the answer's).
+    const answerSent = new Promise<void>((resolve) => setImmediate(resolve));
+    if (input.committed) void answerSent.then(input.committed.begin);
     const classified = canClassify
-      ? new Promise<void>((resolve) => setImmediate(resolve))
+      ? answerSent
           .then(() =>
             deps.tutor.classify(
               classificationRequest,
@@ -341,6 +344,9 @@ async function answerTurn(
     throw new AnswerFailedError(turn.content.length > 0, undefined, undefined, undefined);
   } catch (error) {
     classification.abort();
+    // Ended before its request went out (the reads failed, the rules refused, a stop): the send
+    // still stores its question, and its ack waits for that.
+    input.committed?.begin();
     let ending = error;
     if (input.committed && !isAnnounced) {
       // Ended before the client heard of the turn (the rules refused, the store or hold did not

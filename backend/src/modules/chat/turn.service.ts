@@ -221,16 +221,13 @@ export async function sendQuestion(
   const kind: TurnKind = payload.replacesMessageId ? 'edit' : 'new';
 
   // Far from every limit: the answer call starts as soon as its prompt is built, and the hold
-  // and the store run beside it (turn-runner.ts holds its text until both committed). An edit
-  // changes the history the prompt reads, so it is stored first. A new conversation's calls name
-  // a row its store is still writing: their usage rows wait for that store (usage.service.ts).
+  // and the store start once its request is on its way (turn-runner.ts holds its text until
+  // both committed): only the prompt's reads stand before the answer call. An edit changes the
+  // history the prompt reads, so it is stored first. A new conversation's calls name a row its
+  // store is still writing: their usage rows wait for that store (usage.service.ts).
   if (checked.hasRoomToOverlap && !payload.replacesMessageId) {
     const target = session ?? provisionalSession(ids.sessionId, newSession, now);
-    // The prompt's reads go first: on PGlite's one connection (and a busy pool) whatever is
-    // queued first runs first, and only the reads stand before the answer call.
-    const afterReads = new Promise<void>((resolve) => setImmediate(resolve));
-    const holding = afterReads.then(() => reserve(deps, user.id, checked));
-    const storing = afterReads.then(storeOnce);
+    const committed = commitBeside(() => reserve(deps, user.id, checked), storeOnce);
     const provisional = provisionalRows({
       session: target,
       userId: user.id,
@@ -244,7 +241,6 @@ export async function sendQuestion(
       sessionId: target.id,
       userId: user.id,
     });
-    const committed = commitBeside(holding, storing);
     runTurn(deps, {
       turn,
       user,
@@ -254,9 +250,12 @@ export async function sendQuestion(
       kind,
       committed,
       ...(early ? { reads: early.reads, vault: early.vault } : {}),
-    }).catch((error: unknown) =>
-      deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
-    );
+    })
+      .catch((error: unknown) =>
+        deps.logger.error({ err: error, turnId: turn.turnId }, 'turn crashed'),
+      )
+      // However the turn ended, the send's ack waits for the store.
+      .finally(committed.begin);
     const outcome = await committed.stored;
     if (!outcome.ok) throw outcome.error;
     if (!('answer' in outcome.rows)) return outcome.rows;

@@ -136,6 +136,11 @@ export interface TurnCommit {
     | { state: 'refused'; refusal: unknown }
     | { state: 'not-stored'; reservation?: TurnReservation }
   >;
+  /**
+   * Starts the store and the hold. The runner calls it once the answer's request is on its way,
+   * or as soon as the turn ends before that; calling it again does nothing.
+   */
+  begin(): void;
 }
 
 /** Everything an answer's prompt is built from, read from the database and the course index. */
