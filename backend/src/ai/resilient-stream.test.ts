@@ -54,6 +54,29 @@ const textOf = (events: FallbackEvent[]) =>
   events.map((event) => (event.type === 'delta' ? event.text : '')).join('');
 
 describe('streamWithFallback', () => {
+  it('leaves a completed call alone and cancels one whose reader stopped mid-answer', async () => {
+    const { primary, chain, options } = setup();
+    const signals: AbortSignal[] = [];
+    const watched = {
+      ...primary,
+      streamChat: (...args: Parameters<MockProvider['streamChat']>) => {
+        signals.push(args[1].signal);
+        return primary.streamChat(...args);
+      },
+    };
+    const watchedChain = [{ ...chain[0]!, provider: watched }];
+    primary.enqueue({ text: 'Look at i' }, { text: 'Look at the loop again' });
+    // Read to `done` and stopped there, as the turn does.
+    for await (const event of streamWithFallback(watchedChain, request, options)) {
+      if (event.type === 'done') break;
+    }
+    expect(signals[0]!.aborted).toBe(false);
+    for await (const event of streamWithFallback(watchedChain, request, options)) {
+      if (event.type === 'delta') break;
+    }
+    expect(signals[1]!.aborted).toBe(true);
+  });
+
   it('streams the first provider and reports its call with usage', async () => {
     const { primary, chain, options, calls } = setup();
     primary.enqueue({ text: 'Look at i', usage: { inputTokens: 12 } });
