@@ -34,6 +34,16 @@ describe('replicas failing behind nginx', () => {
       await student.waitForDeltas(asked.turnId, 30);
       const owner = cluster!.ownerOf(marker);
       expect(owner, 'the replica that ran the answer').toBeDefined();
+      // What a crash keeps is what was flushed (every second, stream-flusher.ts): killed between
+      // the first delta and the first flush, an answer has nothing to keep, by design. 30 deltas
+      // at 30 a second are just under a second, so wait for that first write.
+      const flushedAt = Date.now() + 5_000;
+      while (
+        Number(await sql(`select length(content) from messages where id = '${asked.turnId}'`)) === 0
+      ) {
+        if (Date.now() > flushedAt) throw new Error('the partial answer was never flushed');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
 
       const killedAt = performance.now();
       await owner!.process.kill('SIGKILL');
